@@ -1,0 +1,22 @@
+/** NestJS 12 is ESM-only; on Node 20 jest runs everything transformed to CommonJS by swc (see TOOLCHAIN.md). */
+const swc = {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2022',
+  },
+  module: { type: 'commonjs' },
+};
+module.exports = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', swc] },
+  transformIgnorePatterns: ['/node_modules/\\.pnpm/(?!(@nestjs|@electric-sql|@fastify|fastify|file-type|strtok3|token-types|peek-readable|uint8array-extras|@tokenizer|@sec-ant)[+@])'],
+  moduleNameMapper: {
+    '^@sysponto/contracts$': '<rootDir>/../../libs/contracts/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  testTimeout: 60000,
+  maxWorkers: 1,
+};

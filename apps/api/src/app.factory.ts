@@ -1,0 +1,95 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type { AppConfig } from './config/app-config.js';
+import { AppModule } from './app.module.js';
+import { AllExceptionsFilter } from './common/exception.filter.js';
+import { createValidationPipe } from './common/validation.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export interface CreateAppOptions {
+  /** Log level override (tests pass 'silent'). */
+  logger?: boolean;
+}
+
+/** Builds the whole app (REST, docs, static SPA) without listening: used by main, tests and the OpenAPI writer. */
+export async function createApp(config: AppConfig, opts: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    // A correlation id per request: the caller's X-Request-Id if sane, else a new one; echoed back and logged.
+    requestIdHeader: 'x-request-id',
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    disableRequestLogging: config.nodeEnv === 'test',
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: opts.logger === false || config.logLevel === 'silent' ? false : ['log', 'warn', 'error'],
+    bufferLogs: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (req, reply) => {
+    void reply.header('x-request-id', req.id);
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        frameSrc: ["'self'", 'blob:'],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(fastifyCookie);
+  app.enableCors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['Retry-After', 'X-Request-Id', 'Content-Disposition'] });
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(createValidationPipe());
+
+  const webIndex = join(config.webDistDir, 'index.html');
+  const serveSpa = existsSync(webIndex);
+  if (serveSpa) {
+    await app.register(fastifyStatic, { root: config.webDistDir, prefix: '/', wildcard: true, index: ['index.html'] });
+  }
+  app.useGlobalFilters(new AllExceptionsFilter(serveSpa));
+
+  SwaggerModule.setup('api/docs', app, () => buildOpenApi(app), {
+    jsonDocumentUrl: 'api/docs-json',
+    swaggerOptions: { persistAuthorization: true },
+    customSiteTitle: 'SysPonto API',
+  });
+  app.enableShutdownHooks();
+  return app;
+}
+
+export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
+  const doc = new DocumentBuilder()
+    .setTitle('SysPonto API')
+    .setDescription(
+      'Real-time class attendance. Errors are `{ statusCode, code, message, details? }` with stable `code` strings. ' +
+        'Sign in with `POST /api/auth/login`, then use the access token as a Bearer token. ' +
+        'Demo logins (embedded default): admin@example.com, teacher@example.com, student@example.com — password `sysponto-demo`.',
+    )
+    .setVersion('0.1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .build();
+  return SwaggerModule.createDocument(app, doc, { operationIdFactory: (_controller, method) => method });
+}

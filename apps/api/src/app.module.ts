@@ -1,0 +1,21 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import type { AppConfig } from './config/app-config.js';
+import { CoreModule } from './common/core.module.js';
+import { JwtAuthGuard } from './common/auth.guard.js';
+import { DatabaseModule } from './database/database.module.js';
+import { DemoSeedService } from './database/seed/demo-seed.service.js';
+import { AuthModule } from './modules/auth/auth.module.js';
+import { HealthModule } from './modules/health/health.module.js';
+import { UsersModule } from './modules/users/users.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CoreModule.forRoot(config), DatabaseModule, UsersModule, AuthModule, HealthModule],
+      providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }, DemoSeedService],
+    };
+  }
+}

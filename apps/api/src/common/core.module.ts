@@ -1,0 +1,51 @@
+import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { MemoryRateLimiter, RateLimiter, RedisRateLimiter } from './rate-limit/rate-limiter.js';
+
+export const REDIS = Symbol('REDIS');
+
+/** Process-wide singletons: config, the optional Redis client, rate limits. */
+@Global()
+@Module({})
+export class CoreModule implements OnApplicationShutdown {
+  constructor(@Inject(REDIS) private readonly redis: Redis | null) {}
+
+  static forRoot(config: AppConfig) {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        {
+          provide: REDIS,
+          useFactory: () => {
+            if (!config.redisUrl) return null;
+            const logger = new Logger('Redis');
+            // Fail fast while Redis is down (callers fall back); reconnect forever in the background.
+            const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, retryStrategy: (n) => Math.min(n * 200, 2000) });
+            let down = false;
+            redis.on('error', (err) => {
+              if (!down) logger.warn(`Redis error: ${err.message}`);
+              down = true;
+            });
+            redis.on('ready', () => {
+              if (down) logger.log('Redis reconnected');
+              down = false;
+            });
+            return redis;
+          },
+        },
+        {
+          provide: RateLimiter,
+          useFactory: (redis: Redis | null) => (redis ? new RedisRateLimiter(redis) : new MemoryRateLimiter()),
+          inject: [REDIS],
+        },
+      ],
+      exports: [APP_CONFIG, REDIS, RateLimiter],
+    };
+  }
+
+  async onApplicationShutdown() {
+    if (this.redis) this.redis.disconnect();
+  }
+}

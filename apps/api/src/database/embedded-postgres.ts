@@ -1,0 +1,47 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+/**
+ * The embedded default: PGlite (PostgreSQL in WebAssembly) served over the PostgreSQL wire protocol on a private
+ * unix socket, so the app talks to it with the same `pg` driver, TypeORM driver and SQL as to a real server.
+ * pglite-socket multiplexes connections and gives an open transaction exclusive use of the single PGlite session
+ * (other connections' queries wait), which is what typeorm-pglite failed to do.
+ */
+export class EmbeddedPostgres {
+  private constructor(
+    readonly db: PGlite,
+    private readonly server: PGLiteSocketServer,
+    readonly socketDir: string,
+    readonly connections: number,
+  ) {}
+
+  static async start(dataDir: string, connections = 4): Promise<EmbeddedPostgres> {
+    let dataPath = 'memory://';
+    if (dataDir !== ':memory:') {
+      dataPath = join(dataDir, 'pgdata');
+      mkdirSync(dataPath, { recursive: true });
+    }
+    const db = await PGlite.create(dataPath);
+    // A short path: unix socket paths are limited to ~107 bytes, DATA_DIR may be long.
+    const socketDir = mkdtempSync(join(tmpdir(), 'sysponto-pg-'));
+    const server = new PGLiteSocketServer({ db, path: join(socketDir, '.s.PGSQL.5432'), maxConnections: connections });
+    server.addEventListener('error', () => undefined);
+    await server.start();
+    return new EmbeddedPostgres(db, server, socketDir, connections);
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await this.server.stop();
+    } finally {
+      try {
+        await this.db.close();
+      } finally {
+        rmSync(this.socketDir, { recursive: true, force: true });
+      }
+    }
+  }
+}

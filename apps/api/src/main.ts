@@ -1,0 +1,42 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './config/app-config.js';
+import { createApp } from './app.factory.js';
+import { DEMO_LOGINS, DEMO_PASSWORD, DemoSeedService } from './database/seed/demo-seed.service.js';
+
+async function main() {
+  const started = Date.now();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const app = await createApp(config);
+  await app.listen({ port: config.port, host: config.host });
+  const url = config.publicUrl;
+  const lines = [
+    '',
+    `  SysPonto is ready in ${((Date.now() - started) / 1000).toFixed(1)} s — ${url}`,
+    `  API docs: ${url}/api/docs   health: ${url}/api/health`,
+    `  Database: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`}   Socket.IO adapter: ${config.redisUrl ? 'Redis' : 'in-memory'}`,
+  ];
+  if (config.seedDemo) {
+    const seeded = app.get(DemoSeedService).seeded;
+    lines.push(`  Demo logins${seeded ? ' (demo school just seeded)' : ''}, password "${DEMO_PASSWORD}":`);
+    for (const l of DEMO_LOGINS) lines.push(`    ${l.role.padEnd(8)} ${l.email}`);
+  }
+  console.log(lines.join('\n') + '\n');
+}
+
+process.on('unhandledRejection', (reason) => {
+  console.error('Unhandled rejection (kept running):', reason);
+});
+
+main().catch((err) => {
+  console.error('SysPonto failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

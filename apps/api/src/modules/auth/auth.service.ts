@@ -1,0 +1,110 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import type { AccessTokenPayload } from '../../common/auth-user.js';
+import { RateLimiter } from '../../common/rate-limit/rate-limiter.js';
+import { UserEntity } from '../users/user.entity.js';
+import { toUserDto } from '../users/users.dto.js';
+import { AuthErrors } from './auth.errors.js';
+import type { AuthTokensDto, LoginDto } from './auth.dto.js';
+import { PasswordService } from './password.service.js';
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly jwt: JwtService,
+    private readonly passwords: PasswordService,
+    private readonly limiter: RateLimiter,
+  ) {}
+
+  /**
+   * One generic error for a wrong email or password. Failures are limited per account (a guesser stops; a victim is
+   * locked out at most one window) and, far more generously, per IP (a lecture hall shares one address): a correct
+   * password is never refused because of its IP.
+   */
+  async login(dto: LoginDto, ip: string): Promise<AuthTokensDto> {
+    const accountKey = `login:acct:${dto.email}`;
+    const ipKey = `login:ip:${ip}`;
+    const account = await this.limiter.peek(accountKey);
+    if (account.count >= this.config.loginMaxFailuresPerAccount) {
+      throw AuthErrors.tooManyAttempts({ headers: { 'Retry-After': String(account.retryAfterSeconds) } });
+    }
+    const user = await this.dataSource
+      .getRepository(UserEntity)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('lower(u.email) = :email', { email: dto.email })
+      .getOne();
+    const ok = await this.passwords.verify(user?.active ? user.passwordHash : null, dto.password);
+    if (!ok || !user) {
+      const [, ipState] = await Promise.all([this.limiter.hit(accountKey, this.config.loginWindowSeconds), this.limiter.hit(ipKey, this.config.loginWindowSeconds)]);
+      if (ipState.count > this.config.loginMaxFailuresPerIp) {
+        throw AuthErrors.tooManyAttempts({ headers: { 'Retry-After': String(ipState.retryAfterSeconds) } });
+      }
+      throw AuthErrors.invalidCredentials();
+    }
+    await this.limiter.reset(accountKey);
+    await this.dataSource.getRepository(UserEntity).update({ id: user.id }, { lastLoginAt: () => 'now()' });
+    user.lastLoginAt = new Date();
+    return this.issue(user, randomUUID());
+  }
+
+  /** Rotates a refresh token. Reusing an already rotated token revokes its whole family (likely theft). */
+  async refresh(token: string | undefined): Promise<AuthTokensDto> {
+    if (!token) throw AuthErrors.invalidRefreshToken();
+    const hash = sha256(token);
+    // Atomically consume: only one concurrent refresh can win.
+    const consumed: { user_id: string; family_id: string }[] = await this.dataSource.query(
+      `UPDATE refresh_tokens SET used_at = now()
+        WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+        RETURNING user_id, family_id`,
+      [hash],
+    );
+    const row = Array.isArray(consumed[0]) ? (consumed[0] as unknown as { user_id: string; family_id: string }[])[0] : consumed[0];
+    if (!row) {
+      await this.dataSource.query(
+        `UPDATE refresh_tokens SET revoked_at = now()
+          WHERE revoked_at IS NULL AND family_id IN (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)`,
+        [hash],
+      );
+      throw AuthErrors.invalidRefreshToken();
+    }
+    const user = await this.dataSource.getRepository(UserEntity).findOne({ where: { id: row.user_id } });
+    if (!user || !user.active) throw AuthErrors.invalidRefreshToken();
+    return this.issue(user, row.family_id);
+  }
+
+  async logout(token: string | undefined): Promise<void> {
+    if (!token) return;
+    await this.dataSource.query(
+      `UPDATE refresh_tokens SET revoked_at = now()
+        WHERE revoked_at IS NULL AND family_id IN (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)`,
+      [sha256(token)],
+    );
+  }
+
+  /** Signs an access token and stores a new refresh token of the given family. */
+  async issue(user: UserEntity, familyId: string): Promise<AuthTokensDto> {
+    const refreshToken = randomBytes(32).toString('base64url');
+    await this.dataSource.query(
+      `INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, now() + make_interval(days => $4))`,
+      [user.id, familyId, sha256(refreshToken), this.config.refreshTokenTtlDays],
+    );
+    const payload: AccessTokenPayload = { sub: user.id, role: user.role, ...(user.mustChangePassword ? { mcp: true } : {}) };
+    const accessToken = await this.jwt.signAsync(payload);
+    return { accessToken, expiresIn: this.config.accessTokenTtlSeconds, refreshToken, user: toUserDto(user) };
+  }
+
+  /** After a password change: a fresh login for the caller (all older refresh tokens were revoked). */
+  async reissue(userId: string): Promise<AuthTokensDto> {
+    const user = await this.dataSource.getRepository(UserEntity).findOneOrFail({ where: { id: userId } });
+    return this.issue(user, randomUUID());
+  }
+}

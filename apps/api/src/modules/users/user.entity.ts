@@ -1,0 +1,46 @@
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { UserRole } from '@sysponto/contracts';
+
+@Entity({ name: 'users' })
+// Both unique indexes are expression/partial indexes written in the migration; sync must leave them alone.
+@Index('users_email_key', { synchronize: false })
+@Index('users_student_number_key', { synchronize: false })
+@Check('users_role_check', `"role" IN ('student', 'teacher', 'admin')`)
+export class UserEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  /** Stored lower-cased; unique. */
+  @Column({ type: 'varchar', length: 254 })
+  email: string;
+
+  @Column({ name: 'full_name', type: 'varchar', length: 120 })
+  fullName: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  role: UserRole;
+
+  @Column({ name: 'password_hash', type: 'varchar', length: 255, select: false })
+  passwordHash: string;
+
+  @Column({ type: 'boolean', default: true })
+  active: boolean;
+
+  @Column({ name: 'must_change_password', type: 'boolean', default: false })
+  mustChangePassword: boolean;
+
+  @Column({ name: 'student_number', type: 'varchar', length: 32, nullable: true })
+  studentNumber: string | null;
+
+  @Column({ type: 'varchar', length: 5, default: 'en' })
+  locale: string;
+
+  @Column({ name: 'last_login_at', type: 'timestamptz', nullable: true })
+  lastLoginAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,172 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { USER_ROLES, type UserRole } from '@sysponto/contracts';
+import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
+import type { UserEntity } from './user.entity.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+
+export const PASSWORD_MIN = 10;
+export const PASSWORD_MAX = 128;
+
+export class UserDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'email' }) email: string;
+  @ApiProperty() fullName: string;
+  @ApiProperty({ enum: USER_ROLES, enumName: 'UserRole' }) role: UserRole;
+  @ApiProperty() active: boolean;
+  /** True while the user still has to replace a temporary password. */
+  @ApiProperty() mustChangePassword: boolean;
+  @ApiProperty({ type: String, nullable: true }) studentNumber: string | null;
+  @ApiProperty({ enum: ['en', 'pt'] }) locale: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastLoginAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export function toUserDto(u: UserEntity): UserDto {
+  return {
+    id: u.id,
+    email: u.email,
+    fullName: u.fullName,
+    role: u.role,
+    active: u.active,
+    mustChangePassword: u.mustChangePassword,
+    studentNumber: u.studentNumber,
+    locale: u.locale,
+    lastLoginAt: u.lastLoginAt ? u.lastLoginAt.toISOString() : null,
+    createdAt: u.createdAt.toISOString(),
+    updatedAt: u.updatedAt.toISOString(),
+  };
+}
+
+export class UserPageDto extends PageMetaDto {
+  @ApiProperty({ type: [UserDto] }) items: UserDto[];
+}
+
+export class ListUsersQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: USER_ROLES, enumName: 'UserRole' })
+  @IsOptional()
+  @IsIn(USER_ROLES)
+  role?: UserRole;
+
+  /** Filter by active flag. */
+  @ApiPropertyOptional({ type: Boolean })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  active?: boolean;
+}
+
+export class CreateUserDto {
+  @ApiProperty({ format: 'email', maxLength: 254 })
+  @Transform(lower)
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ minLength: 1, maxLength: 120 })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(120)
+  fullName: string;
+
+  @ApiProperty({ enum: USER_ROLES, enumName: 'UserRole' })
+  @IsIn(USER_ROLES)
+  role: UserRole;
+
+  /** Optional. Without it a one-time temporary password is generated, returned once, and must be changed at first login. */
+  @ApiPropertyOptional({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
+  @IsOptional()
+  @IsString()
+  @MinLength(PASSWORD_MIN)
+  @MaxLength(PASSWORD_MAX)
+  password?: string;
+
+  @ApiPropertyOptional({ maxLength: 32, pattern: '^[A-Za-z0-9._-]+$' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Matches(/^[A-Za-z0-9._-]{1,32}$/, { message: 'studentNumber must be 1-32 letters, digits, dots, dashes or underscores' })
+  studentNumber?: string;
+}
+
+export class CreatedUserDto {
+  @ApiProperty({ type: UserDto }) user: UserDto;
+  /** Present only when the password was generated: show it once to the admin. */
+  @ApiPropertyOptional() temporaryPassword?: string;
+}
+
+export class UpdateUserDto {
+  @ApiPropertyOptional({ format: 'email', maxLength: 254 })
+  @IsOptional()
+  @Transform(lower)
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  @MaxLength(254)
+  email?: string;
+
+  @ApiPropertyOptional({ minLength: 1, maxLength: 120 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(120)
+  fullName?: string;
+
+  @ApiPropertyOptional({ enum: USER_ROLES, enumName: 'UserRole' })
+  @IsOptional()
+  @IsIn(USER_ROLES)
+  role?: UserRole;
+
+  /** false deactivates the account: it can no longer sign in and its sessions are revoked. */
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 32 })
+  @IsOptional()
+  @Transform(trim)
+  @Matches(/^[A-Za-z0-9._-]{1,32}$/, { message: 'studentNumber must be 1-32 letters, digits, dots, dashes or underscores' })
+  studentNumber?: string | null;
+
+  /** Sets a new password (and asks the user to change it at next login). */
+  @ApiPropertyOptional({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
+  @IsOptional()
+  @IsString()
+  @MinLength(PASSWORD_MIN)
+  @MaxLength(PASSWORD_MAX)
+  password?: string;
+}
+
+export class UpdateMeDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 120 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(120)
+  fullName?: string;
+
+  @ApiPropertyOptional({ enum: ['en', 'pt'] })
+  @IsOptional()
+  @IsIn(['en', 'pt'])
+  locale?: string;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty({ maxLength: PASSWORD_MAX })
+  @IsString()
+  @MaxLength(PASSWORD_MAX)
+  currentPassword: string;
+
+  @ApiProperty({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
+  @IsString()
+  @MinLength(PASSWORD_MIN)
+  @MaxLength(PASSWORD_MAX)
+  newPassword: string;
+}
+

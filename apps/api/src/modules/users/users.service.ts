@@ -1,0 +1,151 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, IsNull, Repository } from 'typeorm';
+import { UserRole } from '@sysponto/contracts';
+import { likePattern, pageOf } from '../../common/pagination.js';
+import { isUniqueViolation } from '../../common/db-errors.js';
+import { PasswordService } from '../auth/password.service.js';
+import { RefreshTokenEntity } from '../auth/refresh-token.entity.js';
+import { UserEntity } from './user.entity.js';
+import { UserErrors } from './users.errors.js';
+import {
+  type ChangePasswordDto,
+  type CreatedUserDto,
+  type CreateUserDto,
+  type ListUsersQueryDto,
+  toUserDto,
+  type UpdateMeDto,
+  type UpdateUserDto,
+  type UserDto,
+  type UserPageDto,
+} from './users.dto.js';
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly passwords: PasswordService,
+  ) {}
+
+  async list(q: ListUsersQueryDto): Promise<UserPageDto> {
+    const { page, pageSize, offset } = pageOf(q);
+    const qb = this.users.createQueryBuilder('u');
+    if (q.search) {
+      qb.andWhere('(u.email ILIKE :s OR u.full_name ILIKE :s OR u.student_number ILIKE :s)', { s: likePattern(q.search) });
+    }
+    if (q.role) qb.andWhere('u.role = :role', { role: q.role });
+    if (q.active !== undefined) qb.andWhere('u.active = :active', { active: q.active });
+    qb.orderBy('u.full_name', 'ASC').addOrderBy('u.id', 'ASC').offset(offset).limit(pageSize);
+    const [rows, total] = await qb.getManyAndCount();
+    return { items: rows.map(toUserDto), total, page, pageSize };
+  }
+
+  async get(id: string): Promise<UserDto> {
+    return toUserDto(await this.findOrFail(id));
+  }
+
+  async findOrFail(id: string, manager: EntityManager = this.dataSource.manager): Promise<UserEntity> {
+    const user = await manager.findOne(UserEntity, { where: { id } });
+    if (!user) throw UserErrors.notFound();
+    return user;
+  }
+
+  async create(dto: CreateUserDto): Promise<CreatedUserDto> {
+    const temporaryPassword = dto.password ? undefined : this.passwords.temporaryPassword();
+    const passwordHash = await this.passwords.hash(dto.password ?? temporaryPassword!);
+    try {
+      const result = await this.users
+        .createQueryBuilder()
+        .insert()
+        .values({
+          email: dto.email,
+          fullName: dto.fullName,
+          role: dto.role,
+          passwordHash,
+          studentNumber: dto.studentNumber ?? null,
+          mustChangePassword: !dto.password,
+        })
+        .returning(['id'])
+        .execute();
+      const created = await this.findOrFail((result.raw as { id: string }[])[0].id);
+      return { user: toUserDto(created), ...(temporaryPassword ? { temporaryPassword } : {}) };
+    } catch (err) {
+      throw this.mapUnique(err);
+    }
+  }
+
+  async update(actorId: string, id: string, dto: UpdateUserDto): Promise<UserDto> {
+    const passwordHash = dto.password ? await this.passwords.hash(dto.password) : undefined;
+    try {
+      await this.dataSource.transaction(async (m) => {
+        const user = await this.findOrFail(id, m);
+        const losesAdmin = user.role === UserRole.Admin && user.active && ((dto.role && dto.role !== UserRole.Admin) || dto.active === false);
+        if (losesAdmin) await this.assertAnotherActiveAdmin(m, id);
+        const patch: Partial<UserEntity> = {};
+        if (dto.email !== undefined) patch.email = dto.email;
+        if (dto.fullName !== undefined) patch.fullName = dto.fullName;
+        if (dto.role !== undefined) patch.role = dto.role;
+        if (dto.active !== undefined) patch.active = dto.active;
+        if (dto.studentNumber !== undefined) patch.studentNumber = dto.studentNumber;
+        if (passwordHash) {
+          patch.passwordHash = passwordHash;
+          patch.mustChangePassword = actorId !== id;
+        }
+        if (Object.keys(patch).length) await m.update(UserEntity, { id }, patch);
+        if (dto.active === false || passwordHash || (dto.role && dto.role !== user.role)) {
+          await this.revokeSessions(m, id);
+        }
+      });
+    } catch (err) {
+      throw this.mapUnique(err);
+    }
+    return this.get(id);
+  }
+
+  async remove(actorId: string, id: string): Promise<void> {
+    if (actorId === id) throw UserErrors.selfDelete();
+    await this.dataSource.transaction(async (m) => {
+      const user = await this.findOrFail(id, m);
+      if (user.role === UserRole.Admin && user.active) await this.assertAnotherActiveAdmin(m, id);
+      await m.delete(UserEntity, { id });
+    });
+  }
+
+  async updateMe(id: string, dto: UpdateMeDto): Promise<UserDto> {
+    const patch: Partial<UserEntity> = {};
+    if (dto.fullName !== undefined) patch.fullName = dto.fullName;
+    if (dto.locale !== undefined) patch.locale = dto.locale;
+    if (Object.keys(patch).length) await this.users.update({ id }, patch);
+    return this.get(id);
+  }
+
+  /** Changes the caller's password and signs out their other sessions. */
+  async changePassword(id: string, dto: ChangePasswordDto): Promise<void> {
+    const row = await this.users.createQueryBuilder('u').addSelect('u.passwordHash').where('u.id = :id', { id }).getOne();
+    if (!row) throw UserErrors.notFound();
+    if (!(await this.passwords.verify(row.passwordHash, dto.currentPassword))) throw UserErrors.wrongPassword();
+    if (dto.currentPassword === dto.newPassword) throw UserErrors.samePassword();
+    const passwordHash = await this.passwords.hash(dto.newPassword);
+    await this.dataSource.transaction(async (m) => {
+      await m.update(UserEntity, { id }, { passwordHash, mustChangePassword: false });
+      await this.revokeSessions(m, id);
+    });
+  }
+
+  private async revokeSessions(m: EntityManager, userId: string) {
+    await m.update(RefreshTokenEntity, { userId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+  }
+
+  /** Locks the active admins so two concurrent demotions cannot both pass the check. */
+  private async assertAnotherActiveAdmin(m: EntityManager, exceptId: string) {
+    const rows: { id: string }[] = await m.query(`SELECT id FROM users WHERE role = 'admin' AND active FOR UPDATE`);
+    if (!rows.some((r) => r.id !== exceptId)) throw UserErrors.lastAdmin();
+  }
+
+  private mapUnique(err: unknown): unknown {
+    if (isUniqueViolation(err, 'users_email_key')) return UserErrors.emailTaken();
+    if (isUniqueViolation(err, 'users_student_number_key')) return UserErrors.studentNumberTaken();
+    return err;
+  }
+}

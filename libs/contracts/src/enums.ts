@@ -1,0 +1,44 @@
+/** Shared enums: the API's DTOs and the SPA use these exact values. */
+
+export const UserRole = { Student: 'student', Teacher: 'teacher', Admin: 'admin' } as const;
+export type UserRole = (typeof UserRole)[keyof typeof UserRole];
+export const USER_ROLES = Object.values(UserRole);
+
+export const SessionState = { Scheduled: 'scheduled', Open: 'open', Closed: 'closed' } as const;
+export type SessionState = (typeof SessionState)[keyof typeof SessionState];
+export const SESSION_STATES = Object.values(SessionState);
+
+export const AttendanceStatus = {
+  Pending: 'pending',
+  Present: 'present',
+  Late: 'late',
+  Absent: 'absent',
+  Excused: 'excused',
+} as const;
+export type AttendanceStatus = (typeof AttendanceStatus)[keyof typeof AttendanceStatus];
+export const ATTENDANCE_STATUSES = Object.values(AttendanceStatus);
+
+export const AttendanceSource = {
+  Code: 'code',
+  Qr: 'qr',
+  Teacher: 'teacher',
+  Justification: 'justification',
+  AutoClose: 'auto-close',
+} as const;
+export type AttendanceSource = (typeof AttendanceSource)[keyof typeof AttendanceSource];
+export const ATTENDANCE_SOURCES = Object.values(AttendanceSource);
+
+export const CodeMode = { Fixed: 'fixed', Rotating: 'rotating' } as const;
+export type CodeMode = (typeof CodeMode)[keyof typeof CodeMode];
+export const CODE_MODES = Object.values(CodeMode);
+
+export const JustificationType = { Absence: 'absence', Late: 'late' } as const;
+export type JustificationType = (typeof JustificationType)[keyof typeof JustificationType];
+export const JUSTIFICATION_TYPES = Object.values(JustificationType);
+
+export const JustificationStatus = { Pending: 'pending', Approved: 'approved', Rejected: 'rejected', Withdrawn: 'withdrawn' } as const;
+export type JustificationStatus = (typeof JustificationStatus)[keyof typeof JustificationStatus];
+export const JUSTIFICATION_STATUSES = Object.values(JustificationStatus);
+
+/** Unambiguous alphabet for join and attendance codes: no 0/O/1/I/L. */
+export const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';

@@ -1,0 +1,85 @@
+import type { AttendanceSource, AttendanceStatus, JustificationStatus, JustificationType } from './enums.js';
+
+/** Socket.IO event names: `<entity>.<past-tense verb>`. Rooms: `user:<id>`, `session:<id>`. */
+export const ServerEvent = {
+  AttendanceSubmitted: 'attendance.submitted',
+  AttendanceUpdated: 'attendance.updated',
+  JustificationSubmitted: 'justification.submitted',
+  JustificationReviewed: 'justification.reviewed',
+  NotificationCreated: 'notification.created',
+  CodeRotated: 'code.rotated',
+} as const;
+
+export const ClientEvent = {
+  SessionWatch: 'session.watch',
+  SessionUnwatch: 'session.unwatch',
+} as const;
+
+export const userRoom = (userId: string) => `user:${userId}`;
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+
+export interface AttendanceSubmittedPayload {
+  sessionId: string;
+  studentId: string;
+  fullName: string;
+  checkedInAt: string;
+  status: AttendanceStatus;
+}
+
+export interface AttendanceUpdatedPayload {
+  sessionId: string;
+  studentId: string;
+  status: AttendanceStatus;
+  previousStatus: AttendanceStatus | null;
+  source: AttendanceSource;
+}
+
+export interface JustificationSubmittedPayload {
+  justificationId: string;
+  sessionId: string;
+  courseId: string;
+  studentId: string;
+  fullName: string;
+  type: JustificationType;
+}
+
+export interface JustificationReviewedPayload {
+  justificationId: string;
+  sessionId: string;
+  status: JustificationStatus;
+  comment: string | null;
+}
+
+export interface NotificationCreatedPayload {
+  id: string;
+  type: string;
+  title: string;
+  body: string;
+  link: string | null;
+  createdAt: string;
+}
+
+export interface CodeRotatedPayload {
+  sessionId: string;
+  code: string;
+  expiresAt: string;
+}
+
+export interface ServerToClientEvents {
+  'attendance.submitted': (payload: AttendanceSubmittedPayload) => void;
+  'attendance.updated': (payload: AttendanceUpdatedPayload) => void;
+  'justification.submitted': (payload: JustificationSubmittedPayload) => void;
+  'justification.reviewed': (payload: JustificationReviewedPayload) => void;
+  'notification.created': (payload: NotificationCreatedPayload) => void;
+  'code.rotated': (payload: CodeRotatedPayload) => void;
+}
+
+export interface WatchAck {
+  ok: boolean;
+  code?: string;
+}
+
+export interface ClientToServerEvents {
+  'session.watch': (payload: { sessionId: string }, ack: (res: WatchAck) => void) => void;
+  'session.unwatch': (payload: { sessionId: string }, ack: (res: WatchAck) => void) => void;
+}
