@@ -32,7 +32,6 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    disableRequestLogging: config.nodeEnv === 'test',
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: opts.logger === false || config.logLevel === 'silent' ? false : ['log', 'warn', 'error'],

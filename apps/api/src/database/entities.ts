@@ -1,5 +1,22 @@
+import { AttendanceEventEntity } from '../modules/attendance/attendance-event.entity.js';
+import { AttendanceRecordEntity } from '../modules/attendance/attendance-record.entity.js';
 import { RefreshTokenEntity } from '../modules/auth/refresh-token.entity.js';
+import { CourseEntity, CourseTeacherEntity, EnrollmentEntity } from '../modules/courses/course.entity.js';
+import { JustificationEntity } from '../modules/justifications/justification.entity.js';
+import { NotificationEntity } from '../modules/notifications/notification.entity.js';
+import { ClassSessionEntity } from '../modules/sessions/class-session.entity.js';
 import { UserEntity } from '../modules/users/user.entity.js';
 
-/** Every entity, registered once for the data source. */
-export const ENTITIES = [UserEntity, RefreshTokenEntity];
+/** Every entity, registered once for the data source. Add yours here. */
+export const ENTITIES = [
+  UserEntity,
+  RefreshTokenEntity,
+  CourseEntity,
+  CourseTeacherEntity,
+  EnrollmentEntity,
+  ClassSessionEntity,
+  AttendanceRecordEntity,
+  AttendanceEventEntity,
+  JustificationEntity,
+  NotificationEntity,
+];

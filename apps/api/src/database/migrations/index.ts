@@ -1,4 +1,5 @@
 import { InitUsers1764000000000 } from './1764000000000-InitUsers.js';
+import { CoreDomain1764100000000 } from './1764100000000-CoreDomain.js';
 
-/** Every migration, in order. Add new ones at the end. */
-export const MIGRATIONS = [InitUsers1764000000000];
+/** Every migration, in order. Add new ones at the end (timestamps keep them ordered). */
+export const MIGRATIONS = [InitUsers1764000000000, CoreDomain1764100000000];

@@ -4,7 +4,7 @@ import { UserEntity } from '../users/user.entity.js';
 /** A refresh token, stored as a SHA-256 hash. Tokens of one login form a family; reuse of a rotated one revokes it. */
 @Entity({ name: 'refresh_tokens' })
 export class RefreshTokenEntity {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'refresh_tokens_pkey' })
   id: string;
 
   @Index('refresh_tokens_user_id_idx')

@@ -7,7 +7,7 @@ import type { UserRole } from '@sysponto/contracts';
 @Index('users_student_number_key', { synchronize: false })
 @Check('users_role_check', `"role" IN ('student', 'teacher', 'admin')`)
 export class UserEntity {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'users_pkey' })
   id: string;
 
   /** Stored lower-cased; unique. */

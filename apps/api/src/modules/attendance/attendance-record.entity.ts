@@ -1,0 +1,50 @@
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { AttendanceSource, AttendanceStatus } from '@sysponto/contracts';
+import { ClassSessionEntity } from '../sessions/class-session.entity.js';
+import { UserEntity } from '../users/user.entity.js';
+
+/** One per (session, student). Written on the hot path with INSERT … ON CONFLICT, never save(). */
+@Entity({ name: 'attendance_records' })
+@Index('attendance_records_student_id_idx', ['studentId', 'sessionId'])
+@Check('attendance_records_status_check', `"status" IN ('pending', 'present', 'late', 'absent', 'excused')`)
+@Check('attendance_records_source_check', `"source" IN ('code', 'qr', 'teacher', 'justification', 'auto-close')`)
+export class AttendanceRecordEntity {
+  @PrimaryColumn({ name: 'session_id', type: 'uuid', primaryKeyConstraintName: 'attendance_records_pkey' })
+  sessionId: string;
+
+  @PrimaryColumn({ name: 'student_id', type: 'uuid', primaryKeyConstraintName: 'attendance_records_pkey' })
+  studentId: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: AttendanceStatus;
+
+  @Column({ type: 'varchar', length: 16 })
+  source: AttendanceSource;
+
+  @Column({ name: 'checked_in_at', type: 'timestamptz', nullable: true })
+  checkedInAt: Date | null;
+
+  @Column({ name: 'validated_at', type: 'timestamptz', nullable: true })
+  validatedAt: Date | null;
+
+  @Column({ name: 'validated_by', type: 'uuid', nullable: true })
+  validatedBy: string | null;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  note: string | null;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+
+  @ManyToOne(() => ClassSessionEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'session_id', foreignKeyConstraintName: 'attendance_records_session_id_fkey' })
+  session?: ClassSessionEntity;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'student_id', foreignKeyConstraintName: 'attendance_records_student_id_fkey' })
+  student?: UserEntity;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'validated_by', foreignKeyConstraintName: 'attendance_records_validated_by_fkey' })
+  validator?: UserEntity;
+}

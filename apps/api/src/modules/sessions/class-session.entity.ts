@@ -1,0 +1,58 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { SessionState } from '@sysponto/contracts';
+import { CourseEntity } from '../courses/course.entity.js';
+import { UserEntity } from '../users/user.entity.js';
+
+@Entity({ name: 'class_sessions' })
+@Index('class_sessions_course_id_starts_at_idx', ['courseId', 'startsAt'])
+@Index('class_sessions_state_ends_at_idx', ['state', 'endsAt'])
+@Check('class_sessions_state_check', `"state" IN ('scheduled', 'open', 'closed')`)
+@Check('class_sessions_time_check', `"ends_at" > "starts_at"`)
+export class ClassSessionEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'class_sessions_pkey' })
+  id: string;
+
+  @Column({ name: 'course_id', type: 'uuid' })
+  courseId: string;
+
+  /** Shared by the sessions of one weekly series. */
+  @Index('class_sessions_series_id_idx')
+  @Column({ name: 'series_id', type: 'uuid', nullable: true })
+  seriesId: string | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  title: string | null;
+
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  room: string | null;
+
+  @Column({ name: 'starts_at', type: 'timestamptz' })
+  startsAt: Date;
+
+  @Column({ name: 'ends_at', type: 'timestamptz' })
+  endsAt: Date;
+
+  /** Stored state; "open" for check-in is derived from the time window unless closed. */
+  @Column({ type: 'varchar', length: 16, default: 'scheduled' })
+  state: SessionState;
+
+  @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
+  closedAt: Date | null;
+
+  @Column({ name: 'closed_by', type: 'uuid', nullable: true })
+  closedBy: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+
+  @ManyToOne(() => CourseEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'course_id', foreignKeyConstraintName: 'class_sessions_course_id_fkey' })
+  course?: CourseEntity;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'closed_by', foreignKeyConstraintName: 'class_sessions_closed_by_fkey' })
+  closer?: UserEntity;
+}

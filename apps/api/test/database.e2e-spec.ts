@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '../src/config/app-config.js';
+import { createApp } from '../src/app.factory.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+describe('database', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('has a schema that matches the entities (no pending migration)', async () => {
+    const sql = await t.dataSource.driver.createSchemaBuilder().log();
+    expect(sql.upQueries.map((q) => q.query)).toEqual([]);
+  });
+
+  it('isolates concurrent transactions: a rollback does not touch the other commit', async () => {
+    let releaseA!: () => void;
+    const aMayFinish = new Promise<void>((r) => (releaseA = r));
+    const a = t.dataSource.transaction(async (m) => {
+      await m.query(`INSERT INTO users (email, full_name, role, password_hash) VALUES ('tx-a@test.local', 'A', 'student', 'x')`);
+      await aMayFinish;
+      throw new Error('roll back A');
+    });
+    const b = t.dataSource.transaction(async (m) => {
+      const seen = await m.query(`SELECT count(*)::int AS n FROM users WHERE email = 'tx-a@test.local'`);
+      expect(seen[0].n).toBe(0); // never sees A's uncommitted row
+      await m.query(`INSERT INTO users (email, full_name, role, password_hash) VALUES ('tx-b@test.local', 'B', 'student', 'x')`);
+    });
+    setTimeout(() => releaseA(), 50);
+    await expect(a).rejects.toThrow('roll back A');
+    await expect(b).resolves.toBeUndefined();
+    const rows = await t.dataSource.query(`SELECT email FROM users WHERE email LIKE 'tx-%' ORDER BY email`);
+    expect(rows.map((r: { email: string }) => r.email)).toEqual(['tx-b@test.local']);
+  });
+
+  it('stays usable after a unique violation, inside and outside a transaction', async () => {
+    await t.dataSource.query(`INSERT INTO users (email, full_name, role, password_hash) VALUES ('dup@test.local', 'D', 'student', 'x')`);
+    await expect(t.dataSource.query(`INSERT INTO users (email, full_name, role, password_hash) VALUES ('DUP@test.local', 'D', 'student', 'x')`)).rejects.toMatchObject({
+      driverError: expect.objectContaining({ code: '23505' }),
+    });
+    await expect(
+      t.dataSource.transaction(async (m) => {
+        await m.query(`INSERT INTO users (email, full_name, role, password_hash) VALUES ('dup@test.local', 'D', 'student', 'x')`);
+      }),
+    ).rejects.toBeDefined();
+    const after = await t.dataSource.query(`SELECT count(*)::int AS n FROM users WHERE lower(email) = 'dup@test.local'`);
+    expect(after[0].n).toBe(1);
+    await expect(t.dataSource.query('SELECT 1 AS ok')).resolves.toEqual([{ ok: 1 }]);
+  });
+
+  it('generates uuids without the uuid-ossp extension', async () => {
+    const ext = await t.dataSource.query(`SELECT count(*)::int AS n FROM pg_extension WHERE extname = 'uuid-ossp'`);
+    expect(ext[0].n).toBe(0);
+    const [row] = await t.dataSource.query(`INSERT INTO users (email, full_name, role, password_hash) VALUES ('uuid@test.local', 'U', 'student', 'x') RETURNING id`);
+    expect(row.id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('embedded database on disk', () => {
+  it('keeps data across a restart and seeds the demo school only once', async () => {
+    if (process.env.TEST_DATABASE_URL) return; // the embedded default only
+    const dir = mkdtempSync(join(tmpdir(), 'sysponto-restart-'));
+    const env = { NODE_ENV: 'test', DATA_DIR: dir, SEED_DEMO: 'true', LOG_LEVEL: 'silent', PORT: '0' };
+    try {
+      let app = await createApp(loadConfig(env), { logger: false });
+      await app.init();
+      let ds = app.get(DataSource);
+      const [{ n: first }] = await ds.query('SELECT count(*)::int AS n FROM users');
+      expect(first).toBeGreaterThan(3);
+      await ds.query(`INSERT INTO users (email, full_name, role, password_hash) VALUES ('kept@test.local', 'Kept', 'student', 'x')`);
+      await app.close();
+
+      app = await createApp(loadConfig(env), { logger: false });
+      await app.init();
+      ds = app.get(DataSource);
+      const [{ n: second }] = await ds.query('SELECT count(*)::int AS n FROM users');
+      expect(second).toBe(first + 1);
+      const kept = await ds.query(`SELECT full_name FROM users WHERE email = 'kept@test.local'`);
+      expect(kept).toEqual([{ full_name: 'Kept' }]);
+      await app.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
