@@ -12,6 +12,7 @@ import type { AppConfig } from './config/app-config.js';
 import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/exception.filter.js';
 import { createValidationPipe } from './common/validation.js';
+import { RealtimeIoAdapter } from './realtime/realtime.adapter.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -60,6 +61,7 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   });
   await app.register(fastifyCookie);
   app.enableCors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['Retry-After', 'X-Request-Id', 'Content-Disposition'] });
+  app.useWebSocketAdapter(new RealtimeIoAdapter(app, config));
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
 

@@ -8,13 +8,23 @@ import { DemoSeedService } from './database/seed/demo-seed.service.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { UsersModule } from './modules/users/users.module.js';
+import { NotificationsModule } from './modules/notifications/notifications.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), DatabaseModule, UsersModule, AuthModule, HealthModule],
+      imports: [
+        CoreModule.forRoot(config),
+        DatabaseModule,
+        UsersModule,
+        AuthModule,
+        RealtimeModule,
+        NotificationsModule,
+        HealthModule,
+      ],
       providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }, DemoSeedService],
     };
   }

@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ServerEvent } from '@sysponto/contracts';
+import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import { defineErrors } from '../../common/app-error.js';
+import { pageOf } from '../../common/pagination.js';
+import { RealtimeService } from '../../realtime/realtime.service.js';
+import { NotificationEntity } from './notification.entity.js';
+import { type ListNotificationsQueryDto, type NotificationDto, type NotificationPageDto, toNotificationDto } from './notifications.dto.js';
+
+export const NotificationErrors = defineErrors({
+  notFound: { code: 'notifications/not-found', status: 404, message: 'Notification not found.' },
+});
+
+export interface NewNotification {
+  userId: string;
+  type: string;
+  title: string;
+  body: string;
+  link?: string | null;
+}
+
+@Injectable()
+export class NotificationsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly realtime: RealtimeService,
+  ) {}
+
+  /**
+   * Persists notifications (inside the caller's transaction when given one). Push them with `publish` after the
+   * transaction commits, so nobody is told about a change that was rolled back.
+   */
+  async create(items: NewNotification[], manager: EntityManager = this.dataSource.manager): Promise<NotificationDto[]> {
+    if (items.length === 0) return [];
+    const rows: (Record<string, unknown> & { id: string })[] = await manager.query(
+      `INSERT INTO notifications (user_id, type, title, body, link)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])
+       RETURNING id, user_id, type, title, body, link, read_at, created_at`,
+      [items.map((i) => i.userId), items.map((i) => i.type), items.map((i) => i.title.slice(0, 200)), items.map((i) => i.body.slice(0, 1000)), items.map((i) => i.link ?? null)],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      type: r.type as string,
+      title: r.title as string,
+      body: r.body as string,
+      link: (r.link as string | null) ?? null,
+      readAt: null,
+      createdAt: new Date(r.created_at as string).toISOString(),
+      userId: r.user_id as string,
+    })) as (NotificationDto & { userId: string })[];
+  }
+
+  /** Pushes `notification.created` to each owner's user room. */
+  publish(created: NotificationDto[]) {
+    for (const n of created as (NotificationDto & { userId: string })[]) {
+      const { userId, ...payload } = n;
+      this.realtime.toUser(userId, ServerEvent.NotificationCreated, payload);
+    }
+  }
+
+  /** create + publish, for callers outside a transaction. */
+  async notify(items: NewNotification[]): Promise<void> {
+    this.publish(await this.create(items));
+  }
+
+  async list(userId: string, q: ListNotificationsQueryDto): Promise<NotificationPageDto> {
+    const { page, pageSize, offset } = pageOf(q);
+    const repo = this.dataSource.getRepository(NotificationEntity);
+    const where = q.unread ? { userId, readAt: IsNull() } : { userId };
+    const [rows, total] = await repo.findAndCount({ where, order: { createdAt: 'DESC', id: 'DESC' }, skip: offset, take: pageSize });
+    const unreadCount = q.unread ? total : await repo.count({ where: { userId, readAt: IsNull() } });
+    return { items: rows.map(toNotificationDto), total, page, pageSize, unreadCount };
+  }
+
+  async markRead(userId: string, id: string): Promise<NotificationDto> {
+    const repo = this.dataSource.getRepository(NotificationEntity);
+    await repo.update({ id, userId, readAt: IsNull() }, { readAt: () => 'now()' });
+    const row = await repo.findOne({ where: { id, userId } });
+    if (!row) throw NotificationErrors.notFound();
+    return toNotificationDto(row);
+  }
+
+  async markAllRead(userId: string): Promise<number> {
+    const res = await this.dataSource.getRepository(NotificationEntity).update({ userId, readAt: IsNull() }, { readAt: () => 'now()' });
+    return res.affected ?? 0;
+  }
+}
