@@ -1,6 +1,7 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { AccessService } from './access.service.js';
 import { MemoryRateLimiter, RateLimiter, RedisRateLimiter } from './rate-limit/rate-limiter.js';
 
 export const REDIS = Symbol('REDIS');
@@ -40,8 +41,9 @@ export class CoreModule implements OnApplicationShutdown {
           useFactory: (redis: Redis | null) => (redis ? new RedisRateLimiter(redis) : new MemoryRateLimiter()),
           inject: [REDIS],
         },
+        AccessService,
       ],
-      exports: [APP_CONFIG, REDIS, RateLimiter],
+      exports: [APP_CONFIG, REDIS, RateLimiter, AccessService],
     };
   }
 
