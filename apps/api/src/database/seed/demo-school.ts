@@ -3,12 +3,21 @@ import type { EntityManager } from 'typeorm';
 const FIRST = ['Ana', 'Bruno', 'Carla', 'Diogo', 'Eva', 'Filipe', 'Graça', 'Hugo', 'Inês', 'João', 'Kátia', 'Luís', 'Marta', 'Nuno', 'Olga', 'Pedro', 'Quitéria', 'Rui', 'Sofia', 'Tiago', 'Úrsula', 'Vasco', 'Wanda', 'Xavier', 'Yara', 'Zé', 'Beatriz', 'Carlos', 'Daniela', 'Eduardo'];
 const LAST = ['Silva', 'Santos', 'Ferreira', 'Pereira', 'Oliveira', 'Costa', 'Rodrigues', 'Martins', 'Sousa', 'Fernandes'];
 
+/** What each feature's seed step gets: the transaction, the clock, and the demo users' ids by email. */
+export interface SeedContext {
+  m: EntityManager;
+  now: Date;
+  userIds: Map<string, string>;
+  /** All demo student emails (student@example.com first). */
+  studentEmails: string[];
+}
+
 /**
- * The demo school (SPEC §6). One function, extended by each feature's data, run in one transaction.
- * `now` anchors the term so a fresh start always has a session open now.
+ * The demo school (SPEC §6), run in one transaction on an empty database. Each feature adds its own step
+ * (a `<feature>.seed.ts` beside this file) to the list at the end. `now` anchors the term so a fresh start always
+ * has a session open now.
  */
 export async function seedDemoSchool(m: EntityManager, passwordHash: string, now: Date): Promise<void> {
-  void now;
   const users: [string, string, string, string | null][] = [
     ['admin@example.com', 'Alice Admin', 'admin', null],
     ['teacher@example.com', 'Tomás Teacher', 'teacher', null],
@@ -23,4 +32,16 @@ export async function seedDemoSchool(m: EntityManager, passwordHash: string, now
      SELECT e, n, r, $5, s FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(e, n, r, s)`,
     [users.map((u) => u[0]), users.map((u) => u[1]), users.map((u) => u[2]), users.map((u) => u[3]), passwordHash],
   );
+  const rows: { id: string; email: string }[] = await m.query('SELECT id, email FROM users');
+  const ctx: SeedContext = {
+    m,
+    now,
+    userIds: new Map(rows.map((r) => [r.email, r.id])),
+    studentEmails: users.filter((u) => u[2] === 'student').map((u) => u[0]),
+  };
+  // Feature steps, in dependency order.
+  for (const step of SEED_STEPS) await step(ctx);
 }
+
+type SeedStep = (ctx: SeedContext) => Promise<void>;
+const SEED_STEPS: SeedStep[] = [];
