@@ -44,9 +44,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const { body, headers } = this.toBody(exception, request);
     if (body.statusCode >= 500) {
+      // Under jest the app's logger is off: a 500 is always a bug, so show it.
+      if (process.env.JEST_WORKER_ID) console.error(`500 on ${request?.method} ${request?.url}:`, exception);
       this.logger.error(`${request?.method} ${request?.url} failed [reqId=${request?.id}]`, exception instanceof Error ? exception.stack : String(exception));
     }
-    if (!reply || typeof reply.status !== 'function') return;
+    if (typeof (reply as { status?: unknown } | undefined)?.status !== 'function') return;
     if (headers) for (const [k, v] of Object.entries(headers)) void reply.header(k, v);
     void reply.status(body.statusCode).send(body);
   }
