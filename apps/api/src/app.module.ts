@@ -6,10 +6,14 @@ import { JwtAuthGuard } from './common/auth.guard.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DemoSeedService } from './database/seed/demo-seed.service.js';
 import { AuthModule } from './modules/auth/auth.module.js';
+import { CalendarModule } from './modules/calendar/calendar.module.js';
+import { ReportsModule } from './modules/reports/reports.module.js';
+import { CoursesModule } from './modules/courses/courses.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 import { NotificationsModule } from './modules/notifications/notifications.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
+import { SessionsModule } from './modules/sessions/sessions.module.js';
 
 @Module({})
 export class AppModule {
@@ -23,6 +27,10 @@ export class AppModule {
         AuthModule,
         RealtimeModule,
         NotificationsModule,
+        CoursesModule,
+        SessionsModule,
+        ReportsModule,
+        CalendarModule,
         HealthModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }, DemoSeedService],

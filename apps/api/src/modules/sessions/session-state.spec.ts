@@ -1,4 +1,4 @@
-import { checkinOpensAt, deriveSessionState, isCheckinOpen } from './session-state';
+import { checkinOpensAt, deriveSessionState, isCheckinOpen } from './session-state.js';
 
 describe('deriveSessionState', () => {
   const startsAt = new Date('2026-03-30T08:00:00Z');

@@ -1,0 +1,232 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { UserRole } from '@sysponto/contracts';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AccessService, type CourseRelation } from '../../common/access.service.js';
+import { CommonErrors } from '../../common/app-error.js';
+import type { AuthUser } from '../../common/auth-user.js';
+import { isUniqueViolation } from '../../common/db-errors.js';
+import { likePattern, pageOf } from '../../common/pagination.js';
+import { isValidTimeZone } from '../sessions/series.js';
+import { CourseErrors } from './courses.errors.js';
+import type { CourseDto, CoursePageDto, CreateCourseDto, ListCoursesQueryDto, UpdateCourseDto } from './courses.dto.js';
+import { generateJoinCode } from './join-code.js';
+
+interface CourseRow {
+  id: string;
+  code: string;
+  name: string;
+  description: string | null;
+  timezone: string;
+  join_code: string | null;
+  join_code_enabled: boolean;
+  code_validity_minutes: number;
+  late_after_minutes: number;
+  checkin_opens_minutes: number;
+  requires_validation: boolean;
+  created_at: Date;
+  updated_at: Date;
+  enrolled_count: number;
+  teachers: { id: string; fullName: string }[];
+}
+
+/** The course columns plus teachers and the enrolled count, in one statement. */
+const COURSE_SELECT = `
+  SELECT c.*,
+         (SELECT count(*)::int FROM enrollments e WHERE e.course_id = c.id) AS enrolled_count,
+         COALESCE((SELECT json_agg(json_build_object('id', u.id, 'fullName', u.full_name) ORDER BY u.full_name, u.id)
+                     FROM course_teachers ct JOIN users u ON u.id = ct.teacher_id WHERE ct.course_id = c.id), '[]'::json) AS teachers
+    FROM courses c`;
+
+export function toCourseDto(r: CourseRow, relation: CourseRelation): CourseDto {
+  const dto: CourseDto = {
+    id: r.id,
+    code: r.code,
+    name: r.name,
+    description: r.description,
+    timezone: r.timezone,
+    teachers: r.teachers,
+    enrolledCount: r.enrolled_count,
+    policy: {
+      codeValidityMinutes: r.code_validity_minutes,
+      lateAfterMinutes: r.late_after_minutes,
+      checkinOpensMinutes: r.checkin_opens_minutes,
+      requiresValidation: r.requires_validation,
+    },
+    relation,
+    createdAt: new Date(r.created_at).toISOString(),
+    updatedAt: new Date(r.updated_at).toISOString(),
+  };
+  if (relation !== 'student') {
+    dto.joinCode = r.join_code;
+    dto.joinCodeEnabled = r.join_code_enabled;
+  }
+  return dto;
+}
+
+@Injectable()
+export class CoursesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+  ) {}
+
+  /** Admins: every course; teachers: the courses they teach; students: the courses they are enrolled in. */
+  async list(user: AuthUser, q: ListCoursesQueryDto): Promise<CoursePageDto> {
+    const { page, pageSize, offset } = pageOf(q);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (user.role === UserRole.Teacher) {
+      params.push(user.id);
+      where.push(`EXISTS (SELECT 1 FROM course_teachers ct WHERE ct.course_id = c.id AND ct.teacher_id = $${params.length})`);
+    } else if (user.role === UserRole.Student) {
+      params.push(user.id);
+      where.push(`EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = c.id AND e.student_id = $${params.length})`);
+    }
+    if (q.search) {
+      params.push(likePattern(q.search));
+      where.push(`(c.code ILIKE $${params.length} OR c.name ILIKE $${params.length})`);
+    }
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const [{ total }] = (await this.dataSource.query(`SELECT count(*)::int AS total FROM courses c ${filter}`, params)) as { total: number }[];
+    const rows: CourseRow[] = await this.dataSource.query(
+      `${COURSE_SELECT} ${filter} ORDER BY c.code, c.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, pageSize, offset],
+    );
+    const relation: CourseRelation = user.role === UserRole.Admin ? 'admin' : user.role === UserRole.Teacher ? 'teacher' : 'student';
+    return { items: rows.map((r) => toCourseDto(r, relation)), total, page, pageSize };
+  }
+
+  async get(user: AuthUser, id: string): Promise<CourseDto> {
+    const relation = await this.access.assertCourseVisible(user, id);
+    return this.load(id, relation);
+  }
+
+  async load(id: string, relation: CourseRelation, m: EntityManager = this.dataSource.manager): Promise<CourseDto> {
+    const rows: CourseRow[] = await m.query(`${COURSE_SELECT} WHERE c.id = $1`, [id]);
+    if (!rows[0]) throw CommonErrors.notFound();
+    return toCourseDto(rows[0], relation);
+  }
+
+  async create(dto: CreateCourseDto): Promise<CourseDto> {
+    if (!isValidTimeZone(dto.timezone)) throw CourseErrors.invalidTimezone({ details: [{ field: 'timezone', messages: ['unknown IANA time zone'] }] });
+    const teacherIds = dto.teacherIds ?? [];
+    // A join code collision is astronomically rare; retry with a fresh code rather than fail.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const id = await this.dataSource.transaction(async (m) => {
+          await this.assertTeachers(m, teacherIds);
+          const p = dto.policy ?? {};
+          const [row]: { id: string }[] = await m.query(
+            `INSERT INTO courses (code, name, description, timezone, join_code, code_validity_minutes, late_after_minutes, checkin_opens_minutes, requires_validation)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+            [dto.code, dto.name, dto.description ?? null, dto.timezone, generateJoinCode(), p.codeValidityMinutes ?? 10, p.lateAfterMinutes ?? 10, p.checkinOpensMinutes ?? 15, p.requiresValidation ?? true],
+          );
+          if (teacherIds.length) {
+            await m.query(`INSERT INTO course_teachers (course_id, teacher_id) SELECT $1, unnest($2::uuid[])`, [row.id, teacherIds]);
+          }
+          return row.id;
+        });
+        return this.load(id, 'admin');
+      } catch (err) {
+        if (isUniqueViolation(err, 'courses_code_key')) throw CourseErrors.codeTaken();
+        if (isUniqueViolation(err, 'courses_join_code_key') && attempt < 3) continue;
+        throw err;
+      }
+    }
+  }
+
+  async update(user: AuthUser, id: string, dto: UpdateCourseDto): Promise<CourseDto> {
+    if (dto.timezone !== undefined && !isValidTimeZone(dto.timezone)) {
+      throw CourseErrors.invalidTimezone({ details: [{ field: 'timezone', messages: ['unknown IANA time zone'] }] });
+    }
+    try {
+      return await this.dataSource.transaction(async (m) => {
+        const relation = await this.access.assertCourseStaff(user, id, m);
+        if (relation !== 'admin' && (dto.code !== undefined || dto.teacherIds !== undefined)) throw CourseErrors.adminOnlyFields();
+        const sets: string[] = [];
+        const params: unknown[] = [id];
+        const set = (column: string, value: unknown) => {
+          params.push(value);
+          sets.push(`${column} = $${params.length}`);
+        };
+        if (dto.code !== undefined) set('code', dto.code);
+        if (dto.name !== undefined) set('name', dto.name);
+        if (dto.description !== undefined) set('description', dto.description);
+        if (dto.timezone !== undefined) set('timezone', dto.timezone);
+        const p = dto.policy;
+        if (p?.codeValidityMinutes !== undefined) set('code_validity_minutes', p.codeValidityMinutes);
+        if (p?.lateAfterMinutes !== undefined) set('late_after_minutes', p.lateAfterMinutes);
+        if (p?.checkinOpensMinutes !== undefined) set('checkin_opens_minutes', p.checkinOpensMinutes);
+        if (p?.requiresValidation !== undefined) set('requires_validation', p.requiresValidation);
+        if (sets.length) await m.query(`UPDATE courses SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, params);
+        if (dto.teacherIds !== undefined) {
+          await this.assertTeachers(m, dto.teacherIds);
+          await m.query(`DELETE FROM course_teachers WHERE course_id = $1 AND NOT (teacher_id = ANY($2::uuid[]))`, [id, dto.teacherIds]);
+          await m.query(`INSERT INTO course_teachers (course_id, teacher_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`, [id, dto.teacherIds]);
+        }
+        return this.load(id, relation, m);
+      });
+    } catch (err) {
+      if (isUniqueViolation(err, 'courses_code_key')) throw CourseErrors.codeTaken();
+      throw err;
+    }
+  }
+
+  /** Admin only. Refused while attendance or justifications exist, unless `force`. */
+  async remove(user: AuthUser, id: string, force: boolean): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      await this.access.assertCourseVisible(user, id, m);
+      // Lock the course's sessions so no check-in lands between the check and the delete.
+      await m.query(`SELECT id FROM class_sessions WHERE course_id = $1 FOR UPDATE`, [id]);
+      if (!force) {
+        const [{ used }]: { used: boolean }[] = await m.query(
+          `SELECT EXISTS (SELECT 1 FROM attendance_records r JOIN class_sessions s ON s.id = r.session_id WHERE s.course_id = $1)
+               OR EXISTS (SELECT 1 FROM justifications j JOIN class_sessions s ON s.id = j.session_id WHERE s.course_id = $1) AS used`,
+          [id],
+        );
+        if (used) throw CourseErrors.hasAttendance();
+      }
+      await m.query(`DELETE FROM courses WHERE id = $1`, [id]);
+    });
+  }
+
+  /** New random join code (enabled). Staff of the course only. */
+  async regenerateJoinCode(user: AuthUser, id: string): Promise<CourseDto> {
+    const relation = await this.access.assertCourseStaff(user, id);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.dataSource.query(`UPDATE courses SET join_code = $2, join_code_enabled = true, updated_at = now() WHERE id = $1`, [id, generateJoinCode()]);
+        return this.load(id, relation);
+      } catch (err) {
+        if (isUniqueViolation(err, 'courses_join_code_key') && attempt < 3) continue;
+        throw err;
+      }
+    }
+  }
+
+  async setJoinCodeEnabled(user: AuthUser, id: string, enabled: boolean): Promise<CourseDto> {
+    const relation = await this.access.assertCourseStaff(user, id);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // Enabling a course that never had a code gives it one.
+        await this.dataSource.query(
+          `UPDATE courses SET join_code_enabled = $2, join_code = CASE WHEN $2 AND join_code IS NULL THEN $3 ELSE join_code END, updated_at = now() WHERE id = $1`,
+          [id, enabled, generateJoinCode()],
+        );
+        return this.load(id, relation);
+      } catch (err) {
+        if (isUniqueViolation(err, 'courses_join_code_key') && attempt < 3) continue;
+        throw err;
+      }
+    }
+  }
+
+  private async assertTeachers(m: EntityManager, ids: string[]) {
+    if (!ids.length) return;
+    const rows: { id: string }[] = await m.query(`SELECT id FROM users WHERE id = ANY($1::uuid[]) AND role = 'teacher'`, [ids]);
+    const ok = new Set(rows.map((r) => r.id));
+    const bad = ids.filter((i) => !ok.has(i));
+    if (bad.length) throw CourseErrors.notTeachers({ details: { ids: bad } });
+  }
+}

@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AccessService } from '../../common/access.service.js';
+import type { AuthUser } from '../../common/auth-user.js';
+import { likePattern, pageOf } from '../../common/pagination.js';
+import { RateLimiter } from '../../common/rate-limit/rate-limiter.js';
+import { CourseErrors } from './courses.errors.js';
+import type { JoinResultDto } from './courses.dto.js';
+import { CoursesService } from './courses.service.js';
+import type { EnrollmentDto, EnrollmentPageDto, EnrollResultDto, ListEnrollmentsQueryDto } from './enrollments.dto.js';
+import { normalizeJoinCode } from './join-code.js';
+
+/** Wrong join codes allowed per student per window before 429 (valid codes are never limited). */
+export const JOIN_MAX_FAILURES = 10;
+export const JOIN_WINDOW_SECONDS = 15 * 60;
+
+interface EnrollmentRow {
+  course_id: string;
+  student_id: string;
+  full_name: string;
+  email: string;
+  student_number: string | null;
+  source: string;
+  enrolled_at: Date;
+}
+
+const ENROLLMENT_SELECT = `
+  SELECT e.course_id, e.student_id, u.full_name, u.email, u.student_number, e.source, e.enrolled_at
+    FROM enrollments e JOIN users u ON u.id = e.student_id`;
+
+function toEnrollmentDto(r: EnrollmentRow): EnrollmentDto {
+  return {
+    courseId: r.course_id,
+    studentId: r.student_id,
+    fullName: r.full_name,
+    email: r.email,
+    studentNumber: r.student_number,
+    source: r.source,
+    enrolledAt: new Date(r.enrolled_at).toISOString(),
+  };
+}
+
+@Injectable()
+export class EnrollmentsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+    private readonly courses: CoursesService,
+    private readonly limiter: RateLimiter,
+  ) {}
+
+  async list(user: AuthUser, courseId: string, q: ListEnrollmentsQueryDto): Promise<EnrollmentPageDto> {
+    await this.access.assertCourseStaff(user, courseId);
+    const { page, pageSize, offset } = pageOf(q);
+    const params: unknown[] = [courseId];
+    let filter = 'WHERE e.course_id = $1';
+    if (q.search) {
+      params.push(likePattern(q.search));
+      filter += ` AND (u.full_name ILIKE $2 OR u.email ILIKE $2 OR u.student_number ILIKE $2)`;
+    }
+    const [{ total }]: { total: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM enrollments e JOIN users u ON u.id = e.student_id ${filter}`,
+      params,
+    );
+    const rows: EnrollmentRow[] = await this.dataSource.query(
+      `${ENROLLMENT_SELECT} ${filter} ORDER BY u.full_name, u.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, pageSize, offset],
+    );
+    return { items: rows.map(toEnrollmentDto), total, page, pageSize };
+  }
+
+  /** Enrolls students in one statement; ids already enrolled are kept as they are. */
+  async enroll(user: AuthUser, courseId: string, studentIds: string[]): Promise<EnrollResultDto> {
+    return this.dataSource.transaction(async (m) => {
+      const relation = await this.access.assertCourseStaff(user, courseId, m);
+      const found: { id: string }[] = await m.query(`SELECT id FROM users WHERE id = ANY($1::uuid[]) AND role = 'student'`, [studentIds]);
+      const ok = new Set(found.map((r) => r.id));
+      const bad = studentIds.filter((id) => !ok.has(id));
+      if (bad.length) throw CourseErrors.notStudents({ details: { ids: bad } });
+      const added: { student_id: string }[] = await m.query(
+        `INSERT INTO enrollments (course_id, student_id, source) SELECT $1, unnest($2::uuid[]), $3
+           ON CONFLICT DO NOTHING RETURNING student_id`,
+        [courseId, studentIds, relation === 'admin' ? 'admin' : 'teacher'],
+      );
+      const addedIds = new Set(added.map((r) => r.student_id));
+      const rows: EnrollmentRow[] = await m.query(`${ENROLLMENT_SELECT} WHERE e.course_id = $1 AND e.student_id = ANY($2::uuid[]) ORDER BY u.full_name, u.id`, [
+        courseId,
+        studentIds,
+      ]);
+      return { items: rows.map(toEnrollmentDto), added: addedIds.size, alreadyEnrolled: studentIds.filter((id) => !addedIds.has(id)) };
+    });
+  }
+
+  async remove(user: AuthUser, courseId: string, studentId: string): Promise<void> {
+    await this.access.assertCourseStaff(user, courseId);
+    const rows: unknown[] = await this.dataSource.query(`DELETE FROM enrollments WHERE course_id = $1 AND student_id = $2 RETURNING student_id`, [courseId, studentId]);
+    if (!rows.length) throw CourseErrors.notEnrolled();
+  }
+
+  /**
+   * Self-enrollment with a join code (students). A wrong or disabled code gets one generic 404, whatever the reason;
+   * wrong codes are counted per student and answered 429 (with Retry-After) past the limit. Idempotent.
+   */
+  async join(user: AuthUser, rawCode: string): Promise<JoinResultDto> {
+    const key = `join-fail:${user.id}`;
+    const state = await this.limiter.peek(key);
+    if (state.count >= JOIN_MAX_FAILURES) {
+      throw CourseErrors.joinTooManyAttempts({ headers: { 'Retry-After': String(state.retryAfterSeconds) } });
+    }
+    const code = normalizeJoinCode(rawCode);
+    const courses: { id: string }[] = await this.dataSource.query(`SELECT id FROM courses WHERE join_code = $1 AND join_code_enabled`, [code]);
+    if (!courses[0]) {
+      const hit = await this.limiter.hit(key, JOIN_WINDOW_SECONDS);
+      if (hit.count > JOIN_MAX_FAILURES) throw CourseErrors.joinTooManyAttempts({ headers: { 'Retry-After': String(hit.retryAfterSeconds) } });
+      throw CourseErrors.joinCodeInvalid();
+    }
+    const courseId = courses[0].id;
+    const inserted: unknown[] = await this.dataSource.query(
+      `INSERT INTO enrollments (course_id, student_id, source) VALUES ($1, $2, 'join-code') ON CONFLICT DO NOTHING RETURNING student_id`,
+      [courseId, user.id],
+    );
+    return { course: await this.courses.load(courseId, 'student'), alreadyEnrolled: inserted.length === 0 };
+  }
+}

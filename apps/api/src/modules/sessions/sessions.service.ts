@@ -1,0 +1,266 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { UserRole, type SessionState } from '@sysponto/contracts';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AccessService } from '../../common/access.service.js';
+import type { AuthUser } from '../../common/auth-user.js';
+import { likePattern, pageOf } from '../../common/pagination.js';
+import { durationProblem, expandWeeklySeries, isoInZone, type PlannedSlot, retime } from './series.js';
+import { checkinOpensAt, deriveSessionState } from './session-state.js';
+import { SessionErrors } from './sessions.errors.js';
+import type {
+  CreateSessionsDto,
+  DeletedSessionsDto,
+  ListCourseSessionsQueryDto,
+  MySessionsDto,
+  MySessionsQueryDto,
+  SessionDto,
+  SessionListDto,
+  SessionPageDto,
+  SessionScope,
+  UpdateSessionDto,
+} from './sessions.dto.js';
+
+export const MY_SESSIONS_MAX_DAYS = 366;
+export const MY_SESSIONS_MAX_ITEMS = 2000;
+
+interface SessionRow {
+  id: string;
+  course_id: string;
+  series_id: string | null;
+  title: string | null;
+  room: string | null;
+  starts_at: Date;
+  ends_at: Date;
+  state: SessionState;
+  closed_at: Date | null;
+  course_code: string;
+  course_name: string;
+  timezone: string;
+  checkin_opens_minutes: number;
+}
+
+const SESSION_SELECT = `
+  SELECT s.id, s.course_id, s.series_id, s.title, s.room, s.starts_at, s.ends_at, s.state, s.closed_at,
+         c.code AS course_code, c.name AS course_name, c.timezone, c.checkin_opens_minutes
+    FROM class_sessions s JOIN courses c ON c.id = s.course_id`;
+
+export function toSessionDto(r: SessionRow, now = new Date()): SessionDto {
+  const startsAt = new Date(r.starts_at);
+  const endsAt = new Date(r.ends_at);
+  return {
+    id: r.id,
+    courseId: r.course_id,
+    courseCode: r.course_code,
+    courseName: r.course_name,
+    timezone: r.timezone,
+    seriesId: r.series_id,
+    title: r.title,
+    room: r.room,
+    startsAt: isoInZone(startsAt, r.timezone),
+    endsAt: isoInZone(endsAt, r.timezone),
+    checkinOpensAt: isoInZone(checkinOpensAt(startsAt, r.checkin_opens_minutes), r.timezone),
+    state: deriveSessionState({ state: r.state, startsAt, endsAt }, r.checkin_opens_minutes, now),
+    closedAt: r.closed_at ? isoInZone(new Date(r.closed_at), r.timezone) : null,
+  };
+}
+
+/** A date-only value means 00:00 UTC that day. */
+function instant(value: string): Date {
+  return new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
+}
+
+function invalidTimes(field: string, reason: string) {
+  return SessionErrors.invalidTimes({ message: `${field} ${reason}.`, details: [{ field, messages: [reason] }] });
+}
+
+@Injectable()
+export class SessionsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+  ) {}
+
+  async listForCourse(user: AuthUser, courseId: string, q: ListCourseSessionsQueryDto): Promise<SessionPageDto> {
+    await this.access.assertCourseVisible(user, courseId);
+    const { page, pageSize, offset } = pageOf(q);
+    const params: unknown[] = [courseId];
+    const where = ['s.course_id = $1'];
+    if (q.from) {
+      params.push(instant(q.from));
+      where.push(`s.ends_at > $${params.length}`);
+    }
+    if (q.to) {
+      params.push(instant(q.to));
+      where.push(`s.starts_at < $${params.length}`);
+    }
+    if (q.search) {
+      params.push(likePattern(q.search));
+      where.push(`(s.title ILIKE $${params.length} OR s.room ILIKE $${params.length})`);
+    }
+    const filter = `WHERE ${where.join(' AND ')}`;
+    const [{ total }]: { total: number }[] = await this.dataSource.query(`SELECT count(*)::int AS total FROM class_sessions s ${filter}`, params);
+    const rows: SessionRow[] = await this.dataSource.query(
+      `${SESSION_SELECT} ${filter} ORDER BY s.starts_at, s.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, pageSize, offset],
+    );
+    const now = new Date();
+    return { items: rows.map((r) => toSessionDto(r, now)), total, page, pageSize };
+  }
+
+  /** The caller's calendar: enrolled courses (students), taught courses (teachers), every course (admins). */
+  async listMine(user: AuthUser, q: MySessionsQueryDto): Promise<MySessionsDto> {
+    const from = instant(q.from);
+    const to = instant(q.to);
+    if (!(to > from)) throw SessionErrors.invalidTimes({ message: 'to must be after from.', details: [{ field: 'to', messages: ['must be after from'] }] });
+    if (to.getTime() - from.getTime() > MY_SESSIONS_MAX_DAYS * 86_400_000) throw SessionErrors.rangeTooLong();
+    const params: unknown[] = [from, to];
+    let mine = '';
+    if (user.role === UserRole.Student) {
+      params.push(user.id);
+      mine = `AND EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = s.course_id AND e.student_id = $3)`;
+    } else if (user.role === UserRole.Teacher) {
+      params.push(user.id);
+      mine = `AND EXISTS (SELECT 1 FROM course_teachers ct WHERE ct.course_id = s.course_id AND ct.teacher_id = $3)`;
+    }
+    const rows: SessionRow[] = await this.dataSource.query(
+      `${SESSION_SELECT} WHERE s.ends_at > $1 AND s.starts_at < $2 ${mine} ORDER BY s.starts_at, s.id LIMIT ${MY_SESSIONS_MAX_ITEMS + 1}`,
+      params,
+    );
+    const now = new Date();
+    return { items: rows.slice(0, MY_SESSIONS_MAX_ITEMS).map((r) => toSessionDto(r, now)), truncated: rows.length > MY_SESSIONS_MAX_ITEMS };
+  }
+
+  async get(user: AuthUser, id: string): Promise<SessionDto> {
+    await this.access.sessionContext(user, id);
+    return this.load(id);
+  }
+
+  private async load(id: string, m: EntityManager = this.dataSource.manager): Promise<SessionDto> {
+    const rows: SessionRow[] = await m.query(`${SESSION_SELECT} WHERE s.id = $1`, [id]);
+    return toSessionDto(rows[0]);
+  }
+
+  /** One session → the session; a weekly series → {items}, all rows in one INSERT sharing one series id. */
+  async create(user: AuthUser, courseId: string, dto: CreateSessionsDto): Promise<SessionDto | SessionListDto> {
+    await this.access.assertCourseStaff(user, courseId);
+    const single = dto.startsAt !== undefined || dto.endsAt !== undefined;
+    if (single === (dto.series !== undefined)) throw SessionErrors.oneOrSeries();
+    const [course]: { timezone: string }[] = await this.dataSource.query(`SELECT timezone FROM courses WHERE id = $1`, [courseId]);
+    let slots: PlannedSlot[];
+    let seriesId: string | null = null;
+    if (single) {
+      if (!dto.startsAt) throw invalidTimes('startsAt', 'is required with endsAt');
+      if (!dto.endsAt) throw invalidTimes('endsAt', 'is required with startsAt');
+      const slot = { startsAt: new Date(dto.startsAt), endsAt: new Date(dto.endsAt) };
+      const problem = durationProblem(slot.startsAt, slot.endsAt);
+      if (problem) throw invalidTimes('endsAt', problem);
+      slots = [slot];
+    } else {
+      const r = expandWeeklySeries(dto.series!, course.timezone);
+      if ('problem' in r) {
+        const details = [{ field: r.problem.field, messages: [r.problem.reason] }];
+        throw r.problem.kind === 'too-many'
+          ? SessionErrors.seriesTooLong({ message: `A weekly series makes at most 400 sessions; ${r.problem.reason.replace(/^.*\(/, '(')}`, details })
+          : SessionErrors.invalidSeries({ message: `${r.problem.field} ${r.problem.reason}.`, details });
+      }
+      slots = r.slots;
+      seriesId = randomUUID();
+    }
+    const ids: { id: string }[] = await this.dataSource.query(
+      `INSERT INTO class_sessions (course_id, series_id, title, room, starts_at, ends_at)
+       SELECT $1, $2, $3, $4, t.s, t.e FROM unnest($5::timestamptz[], $6::timestamptz[]) AS t(s, e)
+       RETURNING id`,
+      [courseId, seriesId, dto.title ?? null, dto.room ?? null, slots.map((s) => s.startsAt.toISOString()), slots.map((s) => s.endsAt.toISOString())],
+    );
+    const rows: SessionRow[] = await this.dataSource.query(`${SESSION_SELECT} WHERE s.id = ANY($1::uuid[]) ORDER BY s.starts_at, s.id`, [ids.map((r) => r.id)]);
+    const now = new Date();
+    const items = rows.map((r) => toSessionDto(r, now));
+    return single ? items[0] : { items };
+  }
+
+  /**
+   * Edits this session, or (scope=following) this one and the later sessions of its series that are not closed.
+   * startTime/endTime move each session on its own local date; startsAt/endsAt only with scope=one.
+   */
+  async update(user: AuthUser, id: string, scope: SessionScope, dto: UpdateSessionDto): Promise<SessionDto> {
+    const retimes = dto.startTime !== undefined || dto.endTime !== undefined;
+    const moves = dto.startsAt !== undefined || dto.endsAt !== undefined;
+    if (retimes && moves) throw invalidTimes('startsAt', 'cannot be combined with startTime/endTime');
+    if (moves && scope === 'following') throw invalidTimes('startsAt', 'applies to one session: use startTime/endTime with scope=following');
+    await this.dataSource.transaction(async (m) => {
+      const ctx = await this.access.assertSessionStaff(user, id, m);
+      const targets = await this.lockTargets(m, id, scope);
+      const changesTime = retimes || moves;
+      if (changesTime && targets.some((t) => t.state === 'closed')) throw SessionErrors.closed();
+      const planned = targets.map((t) => {
+        const slot = { startsAt: new Date(t.starts_at), endsAt: new Date(t.ends_at) };
+        if (moves) return { id: t.id, startsAt: dto.startsAt ? new Date(dto.startsAt) : slot.startsAt, endsAt: dto.endsAt ? new Date(dto.endsAt) : slot.endsAt };
+        if (retimes) return { id: t.id, ...retime(slot, ctx.timezone, dto.startTime, dto.endTime) };
+        return { id: t.id, ...slot };
+      });
+      for (const p of planned) {
+        const problem = durationProblem(p.startsAt, p.endsAt);
+        if (problem) throw invalidTimes(retimes ? 'endTime' : 'endsAt', problem);
+      }
+      const setTitle = dto.title !== undefined;
+      const setRoom = dto.room !== undefined;
+      await m.query(
+        `UPDATE class_sessions s
+            SET starts_at = v.s, ends_at = v.e,
+                title = CASE WHEN $4::boolean THEN $5::varchar ELSE s.title END,
+                room = CASE WHEN $6::boolean THEN $7::varchar ELSE s.room END,
+                updated_at = now()
+           FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS v(id, s, e)
+          WHERE s.id = v.id`,
+        [
+          planned.map((p) => p.id),
+          planned.map((p) => p.startsAt.toISOString()),
+          planned.map((p) => p.endsAt.toISOString()),
+          setTitle,
+          dto.title ?? null,
+          setRoom,
+          dto.room ?? null,
+        ],
+      );
+    });
+    return this.load(id);
+  }
+
+  /** Deletes this session (or this and the later, not closed sessions of its series); refused if any has attendance. */
+  async remove(user: AuthUser, id: string, scope: SessionScope): Promise<DeletedSessionsDto> {
+    return this.dataSource.transaction(async (m) => {
+      await this.access.assertSessionStaff(user, id, m);
+      // The row locks make a concurrent check-in (its FK check) wait until we are done, so none is lost by the cascade.
+      const targets = await this.lockTargets(m, id, scope);
+      const ids = targets.map((t) => t.id);
+      const used: { id: string }[] = await m.query(
+        `SELECT s.id FROM unnest($1::uuid[]) AS s(id)
+          WHERE EXISTS (SELECT 1 FROM attendance_records r WHERE r.session_id = s.id)
+             OR EXISTS (SELECT 1 FROM justifications j WHERE j.session_id = s.id)`,
+        [ids],
+      );
+      if (used.length) throw SessionErrors.hasAttendance({ details: { sessionIds: used.map((u) => u.id) } });
+      await m.query(`DELETE FROM class_sessions WHERE id = ANY($1::uuid[])`, [ids]);
+      return { deleted: ids.length, ids };
+    });
+  }
+
+  /** This session, plus (scope=following) the later sessions of its series that are not closed; locked FOR UPDATE. */
+  private async lockTargets(m: EntityManager, id: string, scope: SessionScope) {
+    type Target = { id: string; starts_at: Date; ends_at: Date; state: SessionState };
+    const [self]: (Target & { series_id: string | null })[] = await m.query(
+      `SELECT id, series_id, starts_at, ends_at, state FROM class_sessions WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
+    if (scope === 'one' || !self.series_id) return [self];
+    const rest: Target[] = await m.query(
+      `SELECT id, starts_at, ends_at, state FROM class_sessions
+        WHERE series_id = $1 AND id <> $2 AND starts_at >= $3 AND state <> 'closed'
+        ORDER BY starts_at, id FOR UPDATE`,
+      [self.series_id, id, self.starts_at],
+    );
+    return [self, ...rest];
+  }
+}
