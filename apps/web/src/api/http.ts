@@ -1,0 +1,82 @@
+/**
+ * Token handling shared by the typed client, blob downloads and XHR uploads: the access token lives in memory only,
+ * a 401 triggers one refresh through the httpOnly cookie (single flight: concurrent 401s share it) and one retry.
+ */
+export interface RefreshedSession {
+  accessToken: string;
+  user: unknown;
+}
+
+type Fetch = typeof globalThis.fetch;
+
+let accessToken: string | null = null;
+let refreshing: Promise<RefreshedSession | null> | null = null;
+let baseFetch: Fetch = (...args) => globalThis.fetch(...args);
+const refreshedListeners = new Set<(s: RefreshedSession) => void>();
+const expiredListeners = new Set<() => void>();
+
+export const getAccessToken = () => accessToken;
+export function setAccessToken(token: string | null): void {
+  accessToken = token;
+}
+
+/** Tests swap the network. */
+export function setBaseFetch(fn: Fetch): void {
+  baseFetch = fn;
+}
+
+export function onTokenRefreshed(fn: (s: RefreshedSession) => void): () => void {
+  refreshedListeners.add(fn);
+  return () => refreshedListeners.delete(fn);
+}
+
+/** Called when a refresh fails: the session is over (the auth store signs out and the router goes to /login). */
+export function onSessionExpired(fn: () => void): () => void {
+  expiredListeners.add(fn);
+  return () => expiredListeners.delete(fn);
+}
+
+/** Exchanges the refresh cookie for a new access token. Concurrent callers share one request. */
+export function refreshSession(): Promise<RefreshedSession | null> {
+  refreshing ??= (async () => {
+    try {
+      const res = await baseFetch('/api/auth/refresh', {
+        method: 'POST',
+        credentials: 'include',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      if (!res.ok) return null;
+      const body = (await res.json()) as RefreshedSession;
+      accessToken = body.accessToken;
+      refreshedListeners.forEach((fn) => fn(body));
+      return body;
+    } catch {
+      return null;
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+const isAuthRoute = (url: string) => /\/api\/auth\/(login|refresh|logout)\b/.test(url);
+
+/**
+ * fetch with the Bearer token, and on a 401 one refresh and one retry. Used as the typed client's `fetch`, so every
+ * call through `api` gets it.
+ */
+export async function authFetch(input: Request | string | URL, init?: RequestInit): Promise<Response> {
+  const request = new Request(input, init);
+  const retry = request.clone();
+  if (accessToken && !request.headers.has('authorization')) request.headers.set('authorization', `Bearer ${accessToken}`);
+  const response = await baseFetch(request);
+  if (response.status !== 401 || isAuthRoute(request.url)) return response;
+  const session = await refreshSession();
+  if (!session) {
+    expiredListeners.forEach((fn) => fn());
+    return response;
+  }
+  retry.headers.set('authorization', `Bearer ${session.accessToken}`);
+  return baseFetch(retry);
+}

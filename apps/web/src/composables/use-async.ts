@@ -1,0 +1,50 @@
+import { ref, shallowRef } from 'vue';
+import { useI18n } from 'vue-i18n';
+import { errorMessage } from '@/api/errors';
+
+/** Loading / error / data for one async read, with the error already in plain words. */
+export function useAsync<T>(load: () => Promise<T>, initial?: T) {
+  const { t, te } = useI18n();
+  const data = shallowRef<T | undefined>(initial);
+  const loading = ref(false);
+  const error = ref<string | null>(null);
+  let seq = 0;
+
+  async function run(): Promise<T | undefined> {
+    const mine = ++seq;
+    loading.value = true;
+    error.value = null;
+    try {
+      const value = await load();
+      if (mine === seq) data.value = value;
+      return value;
+    } catch (e) {
+      if (mine === seq) error.value = errorMessage(e, t, te);
+      return undefined;
+    } finally {
+      if (mine === seq) loading.value = false;
+    }
+  }
+
+  return { data, loading, error, run };
+}
+
+/** Runs an action (a button): busy flag, plain-words error, toast-free. */
+export function useAction() {
+  const { t, te } = useI18n();
+  const busy = ref(false);
+  const error = ref<string | null>(null);
+  async function run<R>(fn: () => Promise<R>): Promise<R | undefined> {
+    busy.value = true;
+    error.value = null;
+    try {
+      return await fn();
+    } catch (e) {
+      error.value = errorMessage(e, t, te);
+      return undefined;
+    } finally {
+      busy.value = false;
+    }
+  }
+  return { busy, error, run, message: (e: unknown) => errorMessage(e, t, te) };
+}

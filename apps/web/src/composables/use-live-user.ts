@@ -1,0 +1,60 @@
+import { watch } from 'vue';
+import { useI18n } from 'vue-i18n';
+import { connectSocket, disconnectSocket, getSocket, onReconnect } from '@/realtime/socket';
+import { useAuthStore } from '@/stores/auth';
+import { useNotificationStore } from '@/stores/notifications';
+import { useToastStore } from '@/stores/toasts';
+import { setLocale } from '@/i18n';
+
+/**
+ * App-wide live wiring: connect the socket after sign-in, keep the unread badge current, toast new notifications and
+ * validations, and re-read the badge after a reconnect.
+ */
+export function useLiveUser(): void {
+  const auth = useAuthStore();
+  const notifications = useNotificationStore();
+  const toasts = useToastStore();
+  const { t } = useI18n();
+  const socket = getSocket();
+
+  // A validation sends both attendance.updated and a notification: toast once.
+  let lastAttendanceToast = 0;
+  socket.on('notification.created', (n) => {
+    notifications.received(n);
+    if (n.type.startsWith('attendance') && Date.now() - lastAttendanceToast < 3000) return;
+    toasts.push({ title: n.title, body: n.body, link: n.link, variant: n.type.includes('reject') ? 'warning' : 'info' });
+  });
+  socket.on('attendance.updated', (p) => {
+    // Students get this in their user room; pages listening for the DOM event re-read their data.
+    if (auth.role !== 'student') return;
+    window.dispatchEvent(new CustomEvent('sysponto:attendance-updated', { detail: p }));
+    if (p.status === 'present' || p.status === 'late' || p.status === 'excused') {
+      lastAttendanceToast = Date.now();
+      toasts.push({ title: t('toasts.validated', { status: t(`status.${p.status}`) }), variant: 'success' }, 8000);
+    }
+  });
+  onReconnect(() => {
+    if (auth.isSignedIn) void notifications.refreshCount().catch(() => undefined);
+  });
+
+  watch(
+    () => auth.accessToken && auth.user?.id,
+    (signedIn) => {
+      if (signedIn && !auth.mustChangePassword) {
+        connectSocket();
+        void notifications.refreshCount().catch(() => undefined);
+      } else if (!signedIn) {
+        disconnectSocket();
+        notifications.reset();
+      }
+    },
+    { immediate: true },
+  );
+
+  watch(
+    () => auth.user?.locale,
+    (loc) => {
+      if (loc === 'en' || loc === 'pt') setLocale(loc);
+    },
+  );
+}
