@@ -1,5 +1,6 @@
 import { AttendanceEventEntity } from '../modules/attendance/attendance-event.entity.js';
 import { AttendanceRecordEntity } from '../modules/attendance/attendance-record.entity.js';
+import { CalendarFeedEntity } from '../modules/calendar/calendar-feed.entity.js';
 import { RefreshTokenEntity } from '../modules/auth/refresh-token.entity.js';
 import { CourseEntity, CourseTeacherEntity, EnrollmentEntity } from '../modules/courses/course.entity.js';
 import { JustificationEntity } from '../modules/justifications/justification.entity.js';
@@ -19,4 +20,5 @@ export const ENTITIES = [
   AttendanceEventEntity,
   JustificationEntity,
   NotificationEntity,
+  CalendarFeedEntity,
 ];
