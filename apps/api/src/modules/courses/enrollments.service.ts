@@ -94,8 +94,12 @@ export class EnrollmentsService {
 
   async remove(user: AuthUser, courseId: string, studentId: string): Promise<void> {
     await this.access.assertCourseStaff(user, courseId);
-    const rows: unknown[] = await this.dataSource.query(`DELETE FROM enrollments WHERE course_id = $1 AND student_id = $2 RETURNING student_id`, [courseId, studentId]);
-    if (!rows.length) throw CourseErrors.notEnrolled();
+    // A SELECT around the DELETE: TypeORM answers a bare DELETE with [rows, count].
+    const [{ n }]: { n: number }[] = await this.dataSource.query(
+      `WITH d AS (DELETE FROM enrollments WHERE course_id = $1 AND student_id = $2 RETURNING 1) SELECT count(*)::int AS n FROM d`,
+      [courseId, studentId],
+    );
+    if (n === 0) throw CourseErrors.notEnrolled();
   }
 
   /**
