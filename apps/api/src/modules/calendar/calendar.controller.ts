@@ -1,4 +1,5 @@
-import { Controller, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ApiAuth, ApiErrors } from '../../common/api-errors.decorator.js';
 import type { AuthUser } from '../../common/auth-user.js';
@@ -35,9 +36,6 @@ export class CalendarController {
 
   @Get('calendar/:token.ics')
   @Public()
-  @Header('Content-Type', 'text/calendar; charset=utf-8')
-  @Header('Cache-Control', 'private, max-age=300')
-  @Header('Content-Disposition', 'inline; filename="sysponto.ics"')
   @ApiOperation({
     summary: 'A calendar feed (iCalendar) by its private token. No sign-in: the token in the URL is the credential.',
     description: 'Each event is one class session: UID = session id, times with the course time zone (TZID + VTIMEZONE), summary "CODE — course name (title)", location = room.',
@@ -46,7 +44,10 @@ export class CalendarController {
   @ApiProduces('text/calendar')
   @ApiOkResponse({ description: 'The iCalendar document.', schema: { type: 'string' } })
   @ApiErrors(404)
-  getCalendarFeed(@Param('token') token: string): Promise<string> {
-    return this.calendar.render(token);
+  async getCalendarFeed(@Param('token') token: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const body = await this.calendar.render(token);
+    // Headers only on success: an error answer stays JSON.
+    void reply.header('Content-Type', 'text/calendar; charset=utf-8').header('Cache-Control', 'private, max-age=300').header('Content-Disposition', 'inline; filename="sysponto.ics"');
+    return body;
   }
 }
