@@ -9,6 +9,9 @@ import { AuthModule } from './modules/auth/auth.module.js';
 import { CalendarModule } from './modules/calendar/calendar.module.js';
 import { ReportsModule } from './modules/reports/reports.module.js';
 import { CoursesModule } from './modules/courses/courses.module.js';
+import { JustificationsModule } from './modules/justifications/justifications.module.js';
+import { MailModule } from './modules/mail/mail.module.js';
+import { StorageModule } from './modules/storage/storage.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 import { NotificationsModule } from './modules/notifications/notifications.module.js';
@@ -31,6 +34,9 @@ export class AppModule {
         SessionsModule,
         ReportsModule,
         CalendarModule,
+        StorageModule,
+        MailModule,
+        JustificationsModule,
         HealthModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }, DemoSeedService],

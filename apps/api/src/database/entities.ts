@@ -4,6 +4,7 @@ import { CalendarFeedEntity } from '../modules/calendar/calendar-feed.entity.js'
 import { RefreshTokenEntity } from '../modules/auth/refresh-token.entity.js';
 import { CourseEntity, CourseTeacherEntity, EnrollmentEntity } from '../modules/courses/course.entity.js';
 import { JustificationEntity } from '../modules/justifications/justification.entity.js';
+import { MailOutboxEntity } from '../modules/mail/mail-outbox.entity.js';
 import { NotificationEntity } from '../modules/notifications/notification.entity.js';
 import { ClassSessionEntity } from '../modules/sessions/class-session.entity.js';
 import { UserEntity } from '../modules/users/user.entity.js';
@@ -20,5 +21,6 @@ export const ENTITIES = [
   AttendanceEventEntity,
   JustificationEntity,
   NotificationEntity,
+  MailOutboxEntity,
   CalendarFeedEntity,
 ];

@@ -35,6 +35,10 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 5, default: 'en' })
   locale: string;
 
+  /** Teachers: receive the daily email digest of pending justifications. */
+  @Column({ name: 'digest_opt_in', type: 'boolean', default: false })
+  digestOptIn: boolean;
+
   @Column({ name: 'last_login_at', type: 'timestamptz', nullable: true })
   lastLoginAt: Date | null;
 

@@ -21,6 +21,8 @@ export class UserDto {
   @ApiProperty() mustChangePassword: boolean;
   @ApiProperty({ type: String, nullable: true }) studentNumber: string | null;
   @ApiProperty({ enum: ['en', 'pt'] }) locale: string;
+  /** Receives the daily email digest of pending justifications (teachers). */
+  @ApiProperty() digestOptIn: boolean;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastLoginAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
@@ -36,6 +38,7 @@ export function toUserDto(u: UserEntity): UserDto {
     mustChangePassword: u.mustChangePassword,
     studentNumber: u.studentNumber,
     locale: u.locale,
+    digestOptIn: u.digestOptIn,
     lastLoginAt: u.lastLoginAt ? u.lastLoginAt.toISOString() : null,
     createdAt: u.createdAt.toISOString(),
     updatedAt: u.updatedAt.toISOString(),
@@ -155,6 +158,12 @@ export class UpdateMeDto {
   @IsOptional()
   @IsIn(['en', 'pt'])
   locale?: string;
+
+  /** Teachers: get a daily email digest of the justifications waiting for review (needs mail to be configured). */
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  digestOptIn?: boolean;
 }
 
 export class ChangePasswordDto {

@@ -116,6 +116,7 @@ export class UsersService {
     const patch: Partial<UserEntity> = {};
     if (dto.fullName !== undefined) patch.fullName = dto.fullName;
     if (dto.locale !== undefined) patch.locale = dto.locale;
+    if (dto.digestOptIn !== undefined) patch.digestOptIn = dto.digestOptIn;
     if (Object.keys(patch).length) await this.users.update({ id }, patch);
     return this.get(id);
   }

@@ -1,0 +1,134 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DateTime } from 'luxon';
+import { DataSource } from 'typeorm';
+import { MAIL_CONFIG, type MailConfig } from './mail.config.js';
+import { MailOutboxService, type OutgoingMail } from './mail-outbox.service.js';
+import { attendanceWarningMail, DIGEST_MAX_ITEMS, type DigestItem, justificationDigestMail, mailLocale } from './mail.templates.js';
+
+/** No warning before this many sessions count (held − excused): one missed first class is not a pattern. */
+export const WARNING_MIN_SESSIONS = 3;
+
+/**
+ * Periodic mail: attendance warnings (rate = (present + late) ÷ (held − excused) under ATTENDANCE_WARNING_PERCENT,
+ * at most once per student, course and ISO week) and the daily digest of pending justifications for teachers and
+ * admins who opted in. Every replica may run it: the outbox's unique dedupe key makes each mail go out once.
+ */
+@Injectable()
+export class MailAlertsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('MailAlerts');
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(MAIL_CONFIG) private readonly config: MailConfig,
+    private readonly outbox: MailOutboxService,
+  ) {}
+
+  onApplicationBootstrap() {
+    if (!this.config.enabled) return;
+    this.timer = setInterval(() => this.tick(), this.config.alertsIntervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown() {
+    if (this.timer) clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  private tick() {
+    if (this.running) return;
+    this.running = (async () => {
+      const queued = (await this.scanAttendanceWarnings()) + (await this.queueDailyDigests());
+      if (queued > 0) this.outbox.kick();
+    })()
+      .catch((err: unknown) => this.logger.warn(`Mail alerts: ${err instanceof Error ? err.message : String(err)}`))
+      .finally(() => (this.running = null));
+  }
+
+  /**
+   * Queues a warning for every (student, course) under the threshold that has not had one this ISO week.
+   * Optional filters let a caller check just the students a status change touched. Returns how many were queued.
+   */
+  async scanAttendanceWarnings(filter: { courseId?: string; studentIds?: string[] } = {}, now = new Date()): Promise<number> {
+    if (!this.outbox.enabled) return 0;
+    const week = DateTime.fromJSDate(now, { zone: 'utc' }).toFormat("kkkk-'W'WW");
+    const rows: { student_id: string; course_id: string; held: number; attended: number; excused: number; email: string; full_name: string; locale: string; code: string; name: string }[] =
+      await this.dataSource.query(
+        `WITH agg AS (
+           SELECT e.course_id, e.student_id,
+                  count(*)::int AS held,
+                  (count(*) FILTER (WHERE r.status IN ('present', 'late')))::int AS attended,
+                  (count(*) FILTER (WHERE r.status = 'excused'))::int AS excused
+             FROM enrollments e
+             JOIN class_sessions s ON s.course_id = e.course_id AND (s.state = 'closed' OR s.ends_at <= $5)
+             LEFT JOIN attendance_records r ON r.session_id = s.id AND r.student_id = e.student_id
+            WHERE ($1::uuid IS NULL OR e.course_id = $1) AND ($2::uuid[] IS NULL OR e.student_id = ANY($2))
+            GROUP BY e.course_id, e.student_id
+         )
+         SELECT a.student_id, a.course_id, a.held, a.attended, a.excused, u.email, u.full_name, u.locale, c.code, c.name
+           FROM agg a
+           JOIN users u ON u.id = a.student_id AND u.active
+           JOIN courses c ON c.id = a.course_id
+          WHERE a.held - a.excused >= $3
+            AND a.attended * 100.0 / (a.held - a.excused) < $4
+            AND NOT EXISTS (SELECT 1 FROM mail_outbox o WHERE o.dedupe_key = 'attendance.warning:' || a.student_id || ':' || a.course_id || ':' || $6)`,
+        [filter.courseId ?? null, filter.studentIds ?? null, WARNING_MIN_SESSIONS, this.config.warningPercent, now, week],
+      );
+    const mails: OutgoingMail[] = rows.map((r) => ({
+      kind: 'attendance.warning',
+      to: r.email,
+      dedupeKey: `attendance.warning:${r.student_id}:${r.course_id}:${week}`,
+      ...attendanceWarningMail(mailLocale(r.locale), {
+        fullName: r.full_name,
+        courseCode: r.code,
+        courseName: r.name,
+        ratePercent: Math.floor((r.attended * 100) / (r.held - r.excused)),
+        thresholdPercent: this.config.warningPercent,
+        link: `${this.config.publicUrl}/student/history`,
+      }),
+    }));
+    return this.outbox.enqueue(mails);
+  }
+
+  /** From MAIL_DIGEST_HOUR_UTC on, once per UTC day: one digest per opted-in teacher/admin with pending justifications. */
+  async queueDailyDigests(now = new Date()): Promise<number> {
+    if (!this.outbox.enabled) return 0;
+    const at = DateTime.fromJSDate(now, { zone: 'utc' });
+    if (at.hour < this.config.digestHourUtc) return 0;
+    const day = at.toISODate()!;
+    const rows: { user_id: string; email: string; full_name: string; locale: string; code: string; student_name: string; type: 'absence' | 'late'; starts_at: Date; timezone: string }[] =
+      await this.dataSource.query(
+        `SELECT u.id AS user_id, u.email, u.full_name, u.locale, c.code, st.full_name AS student_name, j.type, s.starts_at, c.timezone
+           FROM users u
+           JOIN justifications j ON j.status = 'pending'
+           JOIN class_sessions s ON s.id = j.session_id
+           JOIN courses c ON c.id = s.course_id
+           JOIN users st ON st.id = j.student_id
+          WHERE u.digest_opt_in AND u.active
+            AND (u.role = 'admin' OR (u.role = 'teacher' AND EXISTS (SELECT 1 FROM course_teachers ct WHERE ct.course_id = c.id AND ct.teacher_id = u.id)))
+            AND NOT EXISTS (SELECT 1 FROM mail_outbox o WHERE o.dedupe_key = 'justification.digest:' || u.id || ':' || $1)
+          ORDER BY u.id, j.created_at, j.id`,
+        [day],
+      );
+    const byUser = new Map<string, { email: string; fullName: string; locale: string; items: DigestItem[] }>();
+    for (const r of rows) {
+      let entry = byUser.get(r.user_id);
+      if (!entry) byUser.set(r.user_id, (entry = { email: r.email, fullName: r.full_name, locale: r.locale, items: [] }));
+      entry.items.push({ courseCode: r.code, studentName: r.student_name, type: r.type, sessionStartsAt: new Date(r.starts_at), timezone: r.timezone });
+    }
+    const mails: OutgoingMail[] = [...byUser].map(([userId, u]) => ({
+      kind: 'justification.digest',
+      to: u.email,
+      dedupeKey: `justification.digest:${userId}:${day}`,
+      ...justificationDigestMail(mailLocale(u.locale), {
+        fullName: u.fullName,
+        items: u.items.slice(0, DIGEST_MAX_ITEMS),
+        total: u.items.length,
+        link: `${this.config.publicUrl}/teacher/justifications`,
+      }),
+    }));
+    return this.outbox.enqueue(mails);
+  }
+}
