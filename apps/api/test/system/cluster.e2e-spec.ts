@@ -1,0 +1,224 @@
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { ServerEvent, userRoom } from '@sysponto/contracts';
+import { Redis } from 'ioredis';
+import { Server } from 'socket.io';
+import { MIGRATIONS } from '../../src/database/migrations/index.js';
+import { api, connect, insertOpenSession, insertUsers, loginAs, nextEvent, routeKeys, type ClusterSocket } from './support/api.js';
+import {
+  createDatabase,
+  freePort,
+  type Nginx,
+  removeDir,
+  type Replica,
+  scratchDir,
+  sleep,
+  startNginx,
+  startReplica,
+  systemEnabled,
+  type TestDatabase,
+  TestRedis,
+  waitFor,
+} from './support/cluster.js';
+
+/**
+ * The scale-out topology on loopback: two production replicas (`node dist/main.js`) on one PostgreSQL database and
+ * one Redis, Debian's nginx in front with sticky routing. Run by `pnpm test:system` (jest.system.config.cjs).
+ */
+const describeSystem = systemEnabled ? describe : describe.skip;
+
+describeSystem('cluster: two replicas behind nginx', () => {
+  let dir: string;
+  let db: TestDatabase;
+  let redis: TestRedis;
+  let r1: Replica;
+  let r2: Replica;
+  let nginx: Nginx;
+  /** Route cookie values that nginx sends to r1 / r2. */
+  let to1: string;
+  let to2: string;
+  let teacher: { id: string; email: string; token: string };
+  let admin: { id: string; email: string; token: string };
+  let students: { id: string; email: string; fullName: string }[];
+  let sessionId: string;
+  const sockets: ClusterSocket[] = [];
+
+  beforeAll(async () => {
+    dir = scratchDir('sysponto-cluster-');
+    db = await createDatabase();
+    redis = new TestRedis(await freePort(), dir);
+    await redis.start();
+    // Both replicas start at the same moment on an empty database: the advisory lock makes one of them migrate.
+    [r1, r2] = await Promise.all(['r1', 'r2'].map((name) => startReplica({ name, databaseUrl: db.url, redisUrl: redis.url, dir })));
+    nginx = await startNginx(dir, [r1.port, r2.port]);
+    const keys = await routeKeys(nginx.url, [r1.port, r2.port]);
+    to1 = keys.get(r1.port)!;
+    to2 = keys.get(r2.port)!;
+
+    const [a] = await insertUsers(db, 'admin', 1);
+    const [t] = await insertUsers(db, 'teacher', 1);
+    students = await insertUsers(db, 'student', 20);
+    ({ sessionId } = await insertOpenSession(db, t.id, students.map((s) => s.id)));
+    admin = { ...a, token: await loginAs(nginx.url, a.email, to1) };
+    teacher = { ...t, token: await loginAs(nginx.url, t.email, to2) };
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await nginx?.stop();
+    await Promise.all([r1?.kill('SIGTERM'), r2?.kill('SIGTERM')]);
+    await redis?.stop();
+    await db?.drop();
+    if (dir) removeDir(dir);
+  }, 60_000);
+
+  it('ran the migrations once although both replicas started together', async () => {
+    const rows = await db.query<{ name: string; n: string }>('SELECT name, count(*) AS n FROM migrations GROUP BY name');
+    expect(rows).toHaveLength(MIGRATIONS.length);
+    expect(rows.every((r) => r.n === '1')).toBe(true);
+    for (const r of [r1, r2]) expect((await api(r.url, 'GET', '/api/health')).body).toMatchObject({ status: 'ok', database: 'up', redis: 'up', databaseMode: 'postgres' });
+  });
+
+  it('routes through nginx: both replicas answer, a route cookie pins a client to one', async () => {
+    const first = await fetch(`${nginx.url}/api/health`);
+    expect(first.headers.get('set-cookie')).toMatch(/^sp_route=[0-9a-f]+; Path=\/; HttpOnly; SameSite=Lax$/);
+    for (const [route, port] of [
+      [to1, r1.port],
+      [to2, r2.port],
+    ] as const) {
+      for (let i = 0; i < 5; i++) {
+        const res = await api(nginx.url, 'GET', '/api/me', { token: admin.token, route });
+        expect(res.status).toBe(200);
+        expect(res.upstream).toBe(`127.0.0.1:${port}`);
+      }
+    }
+  });
+
+  it('keeps a long-polling Socket.IO client on one replica (sticky route cookie)', async () => {
+    // engine.io over plain HTTP: handshake, then connect + ack round trips, each a separate request through nginx.
+    const base = `${nginx.url}/socket.io/?EIO=4&transport=polling`;
+    const hs = await fetch(base);
+    const cookie = hs.headers.get('set-cookie')!.split(';')[0];
+    const sid = JSON.parse((await hs.text()).slice(1)).sid as string;
+    const post = (body: string) => fetch(`${base}&sid=${sid}`, { method: 'POST', body, headers: { Cookie: cookie, 'Content-Type': 'text/plain' } });
+    const poll = async () => {
+      const res = await fetch(`${base}&sid=${sid}`, { headers: { Cookie: cookie } });
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    expect((await post(`40${JSON.stringify({ token: teacher.token })}`)).status).toBe(200);
+    expect(await poll()).toMatch(/^40\{"sid":/);
+    for (let i = 1; i <= 6; i++) {
+      expect((await post(`42${i}["session.watch",${JSON.stringify({ sessionId })}]`)).status).toBe(200);
+      expect(await poll()).toBe(`43${i}[{"ok":true}]`);
+    }
+    await post('41');
+  });
+
+  it('delivers an event published on one node to clients connected to either replica', async () => {
+    const [s1, s2] = await Promise.all([connect(nginx.url, teacher.token, { route: to1 }), connect(nginx.url, teacher.token, { route: to2 })]);
+    sockets.push(s1, s2);
+    // A third node on the same Redis stream, as a replica's NotificationsService would publish.
+    const pub = new Redis(redis.url);
+    const node = new Server();
+    node.adapter(createAdapter(pub));
+    try {
+      const payload = { id: '00000000-0000-4000-8000-000000000001', type: 'system', title: 'Hello', body: null, link: null, createdAt: new Date().toISOString(), readAt: null };
+      const got = Promise.all([nextEvent(s1, ServerEvent.NotificationCreated), nextEvent(s2, ServerEvent.NotificationCreated)]);
+      await sleep(200);
+      node.to(userRoom(teacher.id)).emit(ServerEvent.NotificationCreated, payload);
+      const [e1, e2] = await got;
+      expect(e1).toMatchObject({ title: 'Hello' });
+      expect(e2).toMatchObject({ title: 'Hello' });
+    } finally {
+      void node.of('/').adapter.close();
+      pub.disconnect();
+    }
+  });
+
+  it('keeps serving REST while Redis is down (health degraded) and recovers when it returns', async () => {
+    await redis.stop();
+    try {
+      for (const r of [r1, r2]) {
+        const h = await waitFor(`${r.name} to report Redis down`, async () => {
+          const res = await api(r.url, 'GET', '/api/health');
+          return res.body?.redis === 'down' ? res : undefined;
+        });
+        expect(h.status).toBe(200);
+        expect(h.body).toMatchObject({ status: 'degraded', database: 'up', redis: 'down' });
+      }
+      // Logins (rate limits fall back to memory), reads and writes keep working through nginx on both replicas.
+      for (const route of [to1, to2]) {
+        const token = await loginAs(nginx.url, students[0].email, route);
+        expect((await api(nginx.url, 'GET', '/api/me', { token, route })).status).toBe(200);
+        expect((await api(nginx.url, 'GET', '/api/notifications?pageSize=1', { token, route })).status).toBe(200);
+      }
+    } finally {
+      await redis.start();
+    }
+    for (const r of [r1, r2]) {
+      await waitFor(`${r.name} to see Redis again`, async () => (await api(r.url, 'GET', '/api/health')).body?.status === 'ok', 20_000, 250);
+    }
+    // The adapter is back too: a fresh pair of sockets on both replicas gets a cross-node event.
+    const [s1, s2] = await Promise.all([connect(nginx.url, teacher.token, { route: to1 }), connect(nginx.url, teacher.token, { route: to2 })]);
+    sockets.push(s1, s2);
+    const pub = new Redis(redis.url);
+    const node = new Server();
+    node.adapter(createAdapter(pub));
+    try {
+      await waitFor(
+        'cross-replica events after the Redis restart',
+        async () => {
+          const got = Promise.all([nextEvent(s1, ServerEvent.NotificationCreated, 1500), nextEvent(s2, ServerEvent.NotificationCreated, 1500)]);
+          node.to(userRoom(teacher.id)).emit(ServerEvent.NotificationCreated, { id: '00000000-0000-4000-8000-000000000002', type: 'system', title: 'Back', body: null, link: null, createdAt: new Date().toISOString(), readAt: null });
+          return got.then(() => true).catch(() => false);
+        },
+        20_000,
+        0,
+      );
+    } finally {
+      void node.of('/').adapter.close();
+      pub.disconnect();
+    }
+  }, 90_000);
+
+  it('survives a replica being killed: sockets reconnect to the other, REST keeps working, no acknowledged write is lost', async () => {
+    const client = await connect(nginx.url, teacher.token, { route: to1, reconnection: true });
+    sockets.push(client);
+    expect((await client.timeout(5000).emitWithAck('session.watch', { sessionId })).ok).toBe(true);
+
+    // Writes through nginx the whole time, routed to the replica about to die; each 201 must be in the database.
+    const acknowledged: string[] = [];
+    let failures = 0;
+    let writing = true;
+    const writer = (async () => {
+      for (let i = 0; writing && i < 2000; i++) {
+        const email = `kill-${i}@cluster.test`;
+        const res = await api(nginx.url, 'POST', '/api/users', { token: admin.token, route: to1, body: { email, fullName: `Kill ${i}`, role: 'student', password: 'a-long-enough-password' } }).catch(() => null);
+        if (res?.status === 201) acknowledged.push(email);
+        else failures++;
+        await sleep(20);
+      }
+    })();
+    await sleep(700);
+    const reconnected = new Promise<void>((resolve) => client.io.once('reconnect', () => resolve()));
+    await r1.kill('SIGKILL');
+    await sleep(1500);
+    writing = false;
+    await writer;
+
+    await reconnected;
+    expect(client.connected).toBe(true);
+    // It is now on r2 (the only one left) and can rejoin the session room; REST answers through nginx for everyone.
+    expect((await client.timeout(5000).emitWithAck('session.watch', { sessionId })).ok).toBe(true);
+    for (const route of [to1, to2]) expect((await api(nginx.url, 'GET', '/api/me', { token: admin.token, route })).status).toBe(200);
+    const after = await api(nginx.url, 'GET', '/api/health', { route: to1 });
+    expect(after.upstream).toBe(`127.0.0.1:${r2.port}`);
+
+    expect(acknowledged.length).toBeGreaterThan(10);
+    const stored = await db.query<{ email: string; n: string }>(`SELECT email, count(*) AS n FROM users WHERE email = ANY($1) GROUP BY email`, [acknowledged]);
+    expect(stored).toHaveLength(acknowledged.length);
+    expect(stored.every((r) => r.n === '1')).toBe(true);
+    // At most the request in flight at the moment of the kill fails (nginx retries only what never reached r1).
+    expect(failures).toBeLessThanOrEqual(1);
+  }, 60_000);
+});
