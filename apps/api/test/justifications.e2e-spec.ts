@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { ServerEvent } from '@sysponto/contracts';
 import { FileStorage } from '../src/modules/storage/file-storage.js';
 import { LocalDiskStorage } from '../src/modules/storage/local-disk.storage.js';
+import { seedJustifications } from '../src/database/seed/justifications.seed.js';
 import { chunkedUpload, DAY, HOUR, samplePdf, storedFiles } from './justifications-fixtures.js';
 import { createCourse, createRecord, createSession } from './support/factories.js';
 import { connectSocket, nextEvent, watch } from './support/sockets.js';
-import { actor, createTestApp, type TestApp } from './support/test-app.js';
+import { actor, createTestApp, createUser, type TestApp } from './support/test-app.js';
 
 type Actor = Awaited<ReturnType<typeof actor>>;
 
@@ -259,5 +260,35 @@ describe('justifications', () => {
     expect(searched.body.total).toBe(1);
     await t.http.get('/api/justifications?status=nope').set(admin.auth).expect(400);
     await t.http.get('/api/justifications?courseId=x').set(admin.auth).expect(400);
+  });
+
+  it('demo seed: one pending, one approved (record excused) and one rejected justification for student@example.com', async () => {
+    const demoStudent = await createUser(t, { email: 'student@example.com', role: 'student' });
+    const demoTeacher = await createUser(t, { email: 'teacher@example.com', role: 'teacher' });
+    const course = await createCourse(t, { teacherIds: [demoTeacher.id], studentIds: [demoStudent.id] });
+    const at = (daysAgo: number) => ({ startsAt: new Date(Date.now() - daysAgo * DAY), endsAt: new Date(Date.now() - daysAgo * DAY + HOUR), state: 'closed' as const });
+    const [s1, s2, s3, s4] = [await createSession(t, course.id, at(2)), await createSession(t, course.id, at(4)), await createSession(t, course.id, at(6)), await createSession(t, course.id, at(8))];
+    await createRecord(t, s1.id, demoStudent.id, 'present');
+    await createRecord(t, s2.id, demoStudent.id, 'absent');
+    await createRecord(t, s3.id, demoStudent.id, 'late');
+    await createRecord(t, s4.id, demoStudent.id, 'absent');
+    const userIds = new Map([
+      ['student@example.com', demoStudent.id],
+      ['teacher@example.com', demoTeacher.id],
+    ]);
+    await t.dataSource.transaction((m) => seedJustifications({ m, now: new Date(), userIds, studentEmails: ['student@example.com'] }));
+    const rows = await t.dataSource.query(
+      `SELECT j.session_id, j.type, j.status, j.reviewer_id, r.status AS record FROM justifications j
+         LEFT JOIN attendance_records r ON r.session_id = j.session_id AND r.student_id = j.student_id
+        WHERE j.student_id = $1 ORDER BY j.status`,
+      [demoStudent.id],
+    );
+    expect(rows).toEqual([
+      { session_id: s4.id, type: 'absence', status: 'approved', reviewer_id: demoTeacher.id, record: 'excused' },
+      { session_id: s2.id, type: 'absence', status: 'pending', reviewer_id: null, record: 'absent' },
+      { session_id: s3.id, type: 'late', status: 'rejected', reviewer_id: demoTeacher.id, record: 'late' },
+    ]);
+    // Nothing to do without sessions (the steps before it did not run): no error.
+    await t.dataSource.transaction((m) => seedJustifications({ m, now: new Date(), userIds: new Map(), studentEmails: [] }));
   });
 });

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { seedJustifications } from './justifications.seed.js';
 
 const FIRST = ['Ana', 'Bruno', 'Carla', 'Diogo', 'Eva', 'Filipe', 'Graça', 'Hugo', 'Inês', 'João', 'Kátia', 'Luís', 'Marta', 'Nuno', 'Olga', 'Pedro', 'Quitéria', 'Rui', 'Sofia', 'Tiago', 'Úrsula', 'Vasco', 'Wanda', 'Xavier', 'Yara', 'Zé', 'Beatriz', 'Carlos', 'Daniela', 'Eduardo'];
 const LAST = ['Silva', 'Santos', 'Ferreira', 'Pereira', 'Oliveira', 'Costa', 'Rodrigues', 'Martins', 'Sousa', 'Fernandes'];
@@ -44,4 +45,5 @@ export async function seedDemoSchool(m: EntityManager, passwordHash: string, now
 }
 
 type SeedStep = (ctx: SeedContext) => Promise<void>;
-const SEED_STEPS: SeedStep[] = [];
+// Justifications read the sessions and attendance written by the steps before them: keep them last.
+const SEED_STEPS: SeedStep[] = [seedJustifications];
