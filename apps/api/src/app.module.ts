@@ -5,6 +5,7 @@ import { CoreModule } from './common/core.module.js';
 import { JwtAuthGuard } from './common/auth.guard.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DemoSeedService } from './database/seed/demo-seed.service.js';
+import { AttendanceModule } from './modules/attendance/attendance.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { CalendarModule } from './modules/calendar/calendar.module.js';
 import { ReportsModule } from './modules/reports/reports.module.js';
@@ -32,6 +33,7 @@ export class AppModule {
         NotificationsModule,
         CoursesModule,
         SessionsModule,
+        AttendanceModule,
         ReportsModule,
         CalendarModule,
         StorageModule,

@@ -8,6 +8,7 @@ export const ServerEvent = {
   JustificationReviewed: 'justification.reviewed',
   NotificationCreated: 'notification.created',
   CodeRotated: 'code.rotated',
+  CodeRevoked: 'code.revoked',
 } as const;
 
 export const ClientEvent = {
@@ -62,7 +63,19 @@ export interface NotificationCreatedPayload {
 export interface CodeRotatedPayload {
   sessionId: string;
   code: string;
+  /** When the code as a whole stops being accepted (end of its validity). */
   expiresAt: string;
+  mode?: 'fixed' | 'rotating';
+  /** Rotating mode: when the shown code changes next. */
+  rotatesAt?: string | null;
+  /** The link the QR code encodes. */
+  checkInUrl?: string;
+}
+
+export interface CodeRevokedPayload {
+  sessionId: string;
+  /** revoked by a teacher, or the session closed. */
+  reason: 'revoked' | 'closed';
 }
 
 export interface ServerToClientEvents {
@@ -72,6 +85,7 @@ export interface ServerToClientEvents {
   'justification.reviewed': (payload: JustificationReviewedPayload) => void;
   'notification.created': (payload: NotificationCreatedPayload) => void;
   'code.rotated': (payload: CodeRotatedPayload) => void;
+  'code.revoked': (payload: CodeRevokedPayload) => void;
 }
 
 export interface WatchAck {

@@ -1,3 +1,4 @@
+import { AttendanceCodeEntity } from '../modules/attendance/attendance-code.entity.js';
 import { AttendanceEventEntity } from '../modules/attendance/attendance-event.entity.js';
 import { AttendanceRecordEntity } from '../modules/attendance/attendance-record.entity.js';
 import { CalendarFeedEntity } from '../modules/calendar/calendar-feed.entity.js';
@@ -19,6 +20,7 @@ export const ENTITIES = [
   ClassSessionEntity,
   AttendanceRecordEntity,
   AttendanceEventEntity,
+  AttendanceCodeEntity,
   JustificationEntity,
   NotificationEntity,
   MailOutboxEntity,

@@ -14,6 +14,11 @@ export interface StatusChange {
   note?: string | null;
   /** Mark the record validated by the actor. */
   validate?: boolean;
+  /**
+   * Keep an existing record's source (a teacher validating a code/QR check-in: the record stays `code`/`qr`, the
+   * event says `teacher`). A new record gets `source`.
+   */
+  keepSource?: boolean;
 }
 
 export interface AppliedChange extends AttendanceUpdatedPayload {
@@ -34,7 +39,7 @@ export async function applyStatusChange(m: EntityManager, c: StatusChange): Prom
        VALUES ($1, $2, $3, $4, CASE WHEN $6 THEN now() END, CASE WHEN $6 THEN $5::uuid END, $7)
        ON CONFLICT (session_id, student_id) DO UPDATE
          SET status = EXCLUDED.status,
-             source = EXCLUDED.source,
+             source = CASE WHEN $8 THEN attendance_records.source ELSE EXCLUDED.source END,
              validated_at = CASE WHEN $6 THEN now() ELSE attendance_records.validated_at END,
              validated_by = CASE WHEN $6 THEN $5::uuid ELSE attendance_records.validated_by END,
              note = COALESCE($7, attendance_records.note),
@@ -42,7 +47,7 @@ export async function applyStatusChange(m: EntityManager, c: StatusChange): Prom
        RETURNING status
      )
      SELECT (SELECT status FROM prev) AS previous, (SELECT status FROM up) AS status`,
-    [c.sessionId, c.studentId, c.to, c.source, c.actorId, c.validate ?? false, c.note ?? null],
+    [c.sessionId, c.studentId, c.to, c.source, c.actorId, c.validate ?? false, c.note ?? null, c.keepSource ?? false],
   );
   const previous = rows[0]?.previous ?? null;
   const changed = previous !== c.to;
@@ -53,4 +58,53 @@ export async function applyStatusChange(m: EntityManager, c: StatusChange): Prom
     );
   }
   return { sessionId: c.sessionId, studentId: c.studentId, status: c.to, previousStatus: previous, source: c.source, changed };
+}
+
+/**
+ * Set-based form for closing and validate-all: every pending record of the session becomes present, or late when
+ * checked in after `lateAfter`; validated by the actor; one event each. Returns the changes to push after commit.
+ */
+export async function validatePending(
+  m: EntityManager,
+  c: { sessionId: string; lateAfter: Date; source: AttendanceSource; actorId: string | null; reason: string },
+): Promise<AppliedChange[]> {
+  const rows: { student_id: string; status: AttendanceStatus }[] = await m.query(
+    `WITH upd AS (
+       UPDATE attendance_records r
+          SET status = CASE WHEN r.checked_in_at > $2 THEN 'late' ELSE 'present' END,
+              validated_at = now(), validated_by = $4, updated_at = now()
+        WHERE r.session_id = $1 AND r.status = 'pending'
+       RETURNING r.student_id, r.status
+     ), ev AS (
+       INSERT INTO attendance_events (session_id, student_id, from_status, to_status, source, actor_id, reason)
+       SELECT $1, student_id, 'pending', status, $3, $4, $5 FROM upd
+     )
+     SELECT student_id, status FROM upd`,
+    [c.sessionId, c.lateAfter, c.source, c.actorId, c.reason],
+  );
+  return rows.map((r) => ({ sessionId: c.sessionId, studentId: r.student_id, status: r.status, previousStatus: 'pending', source: c.source, changed: true }));
+}
+
+/**
+ * Set-based form for closing: every student enrolled in the course without a record for the session gets an
+ * `absent` record and one event. Callers hold the session row lock, so no check-in slips in between.
+ */
+export async function markMissingAbsent(
+  m: EntityManager,
+  c: { sessionId: string; courseId: string; source: AttendanceSource; actorId: string | null; reason: string },
+): Promise<AppliedChange[]> {
+  const rows: { student_id: string }[] = await m.query(
+    `WITH ins AS (
+       INSERT INTO attendance_records (session_id, student_id, status, source, validated_at, validated_by)
+       SELECT $1, e.student_id, 'absent', $3, now(), $4 FROM enrollments e WHERE e.course_id = $2
+       ON CONFLICT (session_id, student_id) DO NOTHING
+       RETURNING student_id
+     ), ev AS (
+       INSERT INTO attendance_events (session_id, student_id, from_status, to_status, source, actor_id, reason)
+       SELECT $1, student_id, NULL, 'absent', $3, $4, $5 FROM ins
+     )
+     SELECT student_id FROM ins`,
+    [c.sessionId, c.courseId, c.source, c.actorId, c.reason],
+  );
+  return rows.map((r) => ({ sessionId: c.sessionId, studentId: r.student_id, status: 'absent', previousStatus: null, source: c.source, changed: true }));
 }

@@ -1,0 +1,170 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { CodeMode, ServerEvent, type CodeRotatedPayload } from '@sysponto/contracts';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AccessService } from '../../common/access.service.js';
+import type { AuthUser } from '../../common/auth-user.js';
+import { isUniqueViolation } from '../../common/db-errors.js';
+import { RealtimeService } from '../../realtime/realtime.service.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import { AttendanceClock } from './attendance-clock.js';
+import { generateFixedCode, newRotatingKey, rotatingCode, slotOf } from './attendance-codes.js';
+import { ATTENDANCE_CONFIG, type AttendanceConfig } from './attendance.config.js';
+import type { AttendanceCodeDto, CreateCodeDto } from './attendance.dto.js';
+import { AttendanceErrors } from './attendance.errors.js';
+
+/** An active code row as read for display (keys included for rotating codes). */
+export interface ActiveCodeRow {
+  id: string;
+  session_id: string;
+  mode: CodeMode;
+  code: string | null;
+  key_inner: Buffer | null;
+  key_outer: Buffer | null;
+  slot_seconds: number | null;
+  expires_at: Date;
+}
+
+const ACTIVE_COLUMNS = 'id, session_id, mode, code, key_inner, key_outer, slot_seconds, expires_at';
+
+/**
+ * Codes of a session: generate (replacing the active one), show, revoke, and rotate after abuse. Course staff only,
+ * while the session is open for check-in.
+ */
+@Injectable()
+export class AttendanceCodesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(ATTENDANCE_CONFIG) private readonly config: AttendanceConfig,
+    private readonly access: AccessService,
+    private readonly clock: AttendanceClock,
+    private readonly realtime: RealtimeService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  async create(user: AuthUser, sessionId: string, dto: CreateCodeDto): Promise<AttendanceCodeDto> {
+    const ctx = await this.access.assertSessionStaff(user, sessionId);
+    let row: ActiveCodeRow | undefined;
+    // A concurrent generation for the same session can win the partial unique index: retry once, then 409.
+    for (let attempt = 0; !row; attempt++) {
+      try {
+        row = await this.dataSource.transaction(async (m) => {
+          const [w]: { open: boolean }[] = await m.query(
+            `SELECT (s.state <> 'closed' AND now() >= s.starts_at - make_interval(mins => c.checkin_opens_minutes) AND now() < s.ends_at) AS open
+               FROM class_sessions s JOIN courses c ON c.id = s.course_id WHERE s.id = $1 FOR SHARE OF s`,
+            [sessionId],
+          );
+          if (!w?.open) throw AttendanceErrors.codeWindowClosed();
+          await m.query(`UPDATE attendance_codes SET revoked_at = now() WHERE session_id = $1 AND revoked_at IS NULL`, [sessionId]);
+          return this.insertCode(m, sessionId, dto.mode, dto.validityMinutes ?? (dto.mode === CodeMode.Fixed ? ctx.codeValidityMinutes : null), user.id);
+        });
+      } catch (err) {
+        if (!isUniqueViolation(err, 'attendance_codes_active_key')) throw err;
+        if (attempt >= 1) throw AttendanceErrors.concurrentCode();
+      }
+    }
+    const dto2 = this.toDto(row);
+    this.realtime.toSession(sessionId, ServerEvent.CodeRotated, this.rotatedPayload(dto2));
+    return dto2;
+  }
+
+  async current(user: AuthUser, sessionId: string): Promise<AttendanceCodeDto> {
+    await this.access.assertSessionStaff(user, sessionId);
+    const [row]: ActiveCodeRow[] = await this.dataSource.query(
+      `SELECT ${ACTIVE_COLUMNS} FROM attendance_codes WHERE session_id = $1 AND revoked_at IS NULL AND expires_at > now()`,
+      [sessionId],
+    );
+    if (!row) throw AttendanceErrors.noActiveCode();
+    return this.toDto(row);
+  }
+
+  async revoke(user: AuthUser, sessionId: string): Promise<void> {
+    await this.access.assertSessionStaff(user, sessionId);
+    // An expired code that was never revoked is closed off too; only a live one makes this a success.
+    const rows: { live: boolean }[] = await this.dataSource.query(
+      // (WITH … SELECT: TypeORM answers a bare UPDATE … RETURNING with [rows, count].)
+      `WITH u AS (UPDATE attendance_codes SET revoked_at = now() WHERE session_id = $1 AND revoked_at IS NULL RETURNING expires_at > now() AS live) SELECT live FROM u`,
+      [sessionId],
+    );
+    if (!rows.some((r) => r.live)) throw AttendanceErrors.noActiveCode();
+    this.realtime.toSession(sessionId, ServerEvent.CodeRevoked, { sessionId, reason: 'revoked' });
+  }
+
+  /**
+   * The session's wrong-code budget is spent: replace its active code by a fresh one of the same mode and expiry
+   * (someone may be guessing or a code leaked) and tell the course's teachers.
+   */
+  async rotateAfterAbuse(sessionId: string): Promise<void> {
+    const result = await this.dataSource.transaction(async (m) => {
+      const [old]: { id: string; mode: CodeMode; expires_at: Date; created_by: string | null }[] = await m.query(
+        `SELECT id, mode, expires_at, created_by FROM attendance_codes WHERE session_id = $1 AND revoked_at IS NULL AND expires_at > now() FOR UPDATE`,
+        [sessionId],
+      );
+      if (!old) return null;
+      await m.query(`UPDATE attendance_codes SET revoked_at = now() WHERE id = $1`, [old.id]);
+      const row = await this.insertCode(m, sessionId, old.mode, null, old.created_by, old.expires_at);
+      const teachers: { teacher_id: string; code: string }[] = await m.query(
+        `SELECT ct.teacher_id, c.code FROM class_sessions s JOIN courses c ON c.id = s.course_id JOIN course_teachers ct ON ct.course_id = c.id WHERE s.id = $1`,
+        [sessionId],
+      );
+      const created = await this.notifications.create(
+        teachers.map((t) => ({
+          userId: t.teacher_id,
+          type: 'attendance.code-rotated',
+          title: `${t.code}: the check-in code was replaced`,
+          body: 'Many wrong codes were tried for your session, so its code was replaced. Show the new code to your students.',
+          link: `/teacher/sessions/${sessionId}`,
+        })),
+        m,
+      );
+      return { row, created };
+    });
+    if (!result) return;
+    this.realtime.toSession(sessionId, ServerEvent.CodeRotated, this.rotatedPayload(this.toDto(result.row)));
+    this.notifications.publish(result.created);
+  }
+
+  /** The payload of `code.rotated` for one active code row (used by the rotation ticker too). */
+  rotatedPayload(dto: AttendanceCodeDto): CodeRotatedPayload {
+    return { sessionId: dto.sessionId, code: dto.code, expiresAt: dto.expiresAt, mode: dto.mode, rotatesAt: dto.rotatesAt, checkInUrl: dto.checkInUrl };
+  }
+
+  toDto(row: ActiveCodeRow): AttendanceCodeDto {
+    let code = row.code ?? '';
+    let rotatesAt: string | null = null;
+    if (row.mode === CodeMode.Rotating && row.key_inner && row.key_outer && row.slot_seconds) {
+      const slot = slotOf(this.clock.now(), row.slot_seconds);
+      code = rotatingCode({ inner: row.key_inner, outer: row.key_outer }, slot);
+      rotatesAt = new Date((slot + 1) * row.slot_seconds * 1000).toISOString();
+    }
+    return {
+      sessionId: row.session_id,
+      code,
+      mode: row.mode,
+      expiresAt: new Date(row.expires_at).toISOString(),
+      rotatesAt,
+      rotationSeconds: row.mode === CodeMode.Rotating ? row.slot_seconds : null,
+      checkInUrl: `${this.config.publicUrl}/check-in?code=${encodeURIComponent(code)}`,
+    };
+  }
+
+  /**
+   * Inserts the session's new active code. Fixed: validity minutes from now. Rotating: until the session ends, or
+   * fewer minutes when asked. `expiresAt` copies an expiry (rotation after abuse).
+   */
+  private async insertCode(m: EntityManager, sessionId: string, mode: CodeMode, validityMinutes: number | null, createdBy: string | null, expiresAt?: Date): Promise<ActiveCodeRow> {
+    const key = mode === CodeMode.Rotating ? newRotatingKey() : null;
+    const [row]: ActiveCodeRow[] = await m.query(
+      `INSERT INTO attendance_codes (session_id, mode, code, key_inner, key_outer, slot_seconds, expires_at, created_by)
+       SELECT s.id, $2::varchar, $3::varchar, $4::bytea, $5::bytea, $6::int,
+              COALESCE($8::timestamptz,
+                       CASE WHEN $2::varchar = 'rotating' THEN LEAST(s.ends_at, now() + make_interval(mins => COALESCE($7::int, 24 * 60)))
+                            ELSE now() + make_interval(mins => $7::int) END),
+              $9::uuid
+         FROM class_sessions s WHERE s.id = $1
+       RETURNING ${ACTIVE_COLUMNS}`,
+      [sessionId, mode, key ? null : generateFixedCode(), key?.inner ?? null, key?.outer ?? null, key ? this.config.rotatingSlotSeconds : null, validityMinutes, expiresAt ?? null, createdBy],
+    );
+    return row;
+  }
+}

@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { AttendanceClock } from './attendance-clock.js';
+import { AttendanceCodesController } from './attendance-codes.controller.js';
+import { AttendanceCodesService } from './attendance-codes.service.js';
+import { AttendanceTimers } from './attendance-timers.js';
+import { ATTENDANCE_CONFIG, loadAttendanceConfig } from './attendance.config.js';
+import { CheckInController } from './check-in.controller.js';
+import { CheckInService } from './check-in.service.js';
+import { MyAttendanceController } from './my-attendance.controller.js';
+import { MyAttendanceService } from './my-attendance.service.js';
+import { SessionAttendanceController } from './session-attendance.controller.js';
+import { SessionAttendanceService } from './session-attendance.service.js';
+import { SessionCloseService } from './session-close.service.js';
+
+@Module({
+  controllers: [AttendanceCodesController, CheckInController, SessionAttendanceController, MyAttendanceController],
+  providers: [
+    { provide: ATTENDANCE_CONFIG, useFactory: (config: AppConfig) => loadAttendanceConfig(config), inject: [APP_CONFIG] },
+    AttendanceClock,
+    AttendanceCodesService,
+    CheckInService,
+    SessionAttendanceService,
+    SessionCloseService,
+    MyAttendanceService,
+    AttendanceTimers,
+  ],
+  exports: [SessionCloseService, AttendanceCodesService],
+})
+export class AttendanceModule {}

@@ -1,0 +1,236 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type AttendanceSource, type AttendanceStatus, ServerEvent, UserRole } from '@sysponto/contracts';
+import { DataSource } from 'typeorm';
+import type { AuthUser } from '../../common/auth-user.js';
+import { RateLimiter } from '../../common/rate-limit/rate-limiter.js';
+import { RealtimeService } from '../../realtime/realtime.service.js';
+import { AttendanceClock } from './attendance-clock.js';
+import { normalizeCode } from './attendance-codes.js';
+import { AttendanceCodesService } from './attendance-codes.service.js';
+import { ATTENDANCE_CONFIG, type AttendanceConfig } from './attendance.config.js';
+import type { CheckInDto, CheckInResultDto } from './attendance.dto.js';
+import { AttendanceErrors } from './attendance.errors.js';
+
+interface CheckInRow {
+  session_id: string;
+  course_id: string;
+  course_code: string;
+  course_name: string;
+  title: string | null;
+  starts_at: Date;
+  ends_at: Date;
+  opens_at: Date;
+  code_live: boolean;
+  window_open: boolean;
+  locked_state: string | null;
+  full_name: string;
+  new_status: AttendanceStatus | null;
+  new_source: AttendanceSource | null;
+  new_checked_in_at: Date | null;
+  old_status: AttendanceStatus | null;
+  old_source: AttendanceSource | null;
+  old_checked_in_at: Date | null;
+  old_validated_at: Date | null;
+  old_note: string | null;
+}
+
+/**
+ * The hot path, one statement: among the sessions of the student's own courses, find the one whose code matches
+ * (a fixed code by index; a rotating code by recomputing the HMAC of the last slots in SQL, so any replica accepts it
+ * without shared state), prefer a live code in an open window, lock the session row against a concurrent close,
+ * insert the record (ON CONFLICT DO NOTHING: idempotent) and its event, and return what happened plus any existing
+ * record.
+ *
+ * $1 student, $2 code, $3 source, $4 the app clock in epoch seconds (rotating slots), $5 grace seconds.
+ */
+const CHECK_IN_SQL = `
+WITH matched AS (
+  SELECT ac.session_id, ac.created_at, (ac.revoked_at IS NULL AND ac.expires_at > now()) AS code_live
+    FROM attendance_codes ac
+    JOIN class_sessions s ON s.id = ac.session_id
+    JOIN enrollments e ON e.course_id = s.course_id AND e.student_id = $1
+   WHERE ac.code = $2::varchar
+  UNION ALL
+  SELECT ac.session_id, ac.created_at,
+         (k.slot = cur.slot OR (k.slot = cur.slot - 1 AND $4::float8 - cur.slot * ac.slot_seconds < $5::float8)) AS code_live
+    FROM attendance_codes ac
+    JOIN class_sessions s ON s.id = ac.session_id
+    JOIN enrollments e ON e.course_id = s.course_id AND e.student_id = $1
+    CROSS JOIN LATERAL (SELECT floor($4::float8 / ac.slot_seconds)::bigint AS slot) cur
+    CROSS JOIN LATERAL generate_series(cur.slot - 3, cur.slot) AS k(slot)
+   WHERE ac.mode = 'rotating' AND ac.revoked_at IS NULL AND ac.expires_at > now()
+     AND attendance_rotating_code(ac.key_inner, ac.key_outer, k.slot) = $2::varchar
+), hit AS (
+  SELECT m.session_id, s.course_id, c.code AS course_code, c.name AS course_name, s.title, s.starts_at, s.ends_at,
+         s.starts_at - make_interval(mins => c.checkin_opens_minutes) AS opens_at,
+         s.starts_at + make_interval(mins => c.late_after_minutes) AS late_at,
+         c.requires_validation, m.code_live,
+         (s.state <> 'closed' AND now() >= s.starts_at - make_interval(mins => c.checkin_opens_minutes) AND now() < s.ends_at) AS window_open
+    FROM matched m
+    JOIN class_sessions s ON s.id = m.session_id
+    JOIN courses c ON c.id = s.course_id
+   ORDER BY m.code_live DESC, window_open DESC, m.created_at DESC
+   LIMIT 1
+), lock AS (
+  SELECT s.id, s.state FROM class_sessions s JOIN hit ON hit.session_id = s.id
+   WHERE hit.code_live AND hit.window_open
+     FOR SHARE OF s
+), ins AS (
+  INSERT INTO attendance_records (session_id, student_id, status, source, checked_in_at)
+  SELECT hit.session_id, $1,
+         CASE WHEN hit.requires_validation THEN 'pending' WHEN now() > hit.late_at THEN 'late' ELSE 'present' END,
+         $3::varchar, now()
+    FROM hit JOIN lock ON lock.id = hit.session_id
+   WHERE lock.state <> 'closed'
+  ON CONFLICT (session_id, student_id) DO NOTHING
+  RETURNING session_id, status, source, checked_in_at
+), ev AS (
+  INSERT INTO attendance_events (session_id, student_id, from_status, to_status, source, actor_id, reason)
+  SELECT session_id, $1, NULL, status, source, $1, 'check-in' FROM ins
+  RETURNING id
+)
+SELECT hit.session_id, hit.course_id, hit.course_code, hit.course_name, hit.title, hit.starts_at, hit.ends_at, hit.opens_at,
+       hit.code_live, hit.window_open, lock.state AS locked_state, u.full_name,
+       ins.status AS new_status, ins.source AS new_source, ins.checked_in_at AS new_checked_in_at,
+       r.status AS old_status, r.source AS old_source, r.checked_in_at AS old_checked_in_at, r.validated_at AS old_validated_at, r.note AS old_note,
+       (SELECT count(*) FROM ev) AS events
+  FROM hit
+  JOIN users u ON u.id = $1
+  LEFT JOIN lock ON true
+  LEFT JOIN ins ON true
+  LEFT JOIN attendance_records r ON r.session_id = hit.session_id AND r.student_id = $1`;
+
+/**
+ * Students check in by the code alone. Only wrong codes count against the per-student limit (5 per 10 minutes by
+ * default); valid check-ins are never throttled. A code that matches nothing of theirs gets one generic error.
+ */
+@Injectable()
+export class CheckInService {
+  private readonly logger = new Logger('CheckIn');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(ATTENDANCE_CONFIG) private readonly config: AttendanceConfig,
+    private readonly limiter: RateLimiter,
+    private readonly clock: AttendanceClock,
+    private readonly realtime: RealtimeService,
+    private readonly codes: AttendanceCodesService,
+  ) {}
+
+  async checkIn(user: AuthUser, dto: CheckInDto): Promise<{ created: boolean; result: CheckInResultDto }> {
+    if (user.role !== UserRole.Student) throw AttendanceErrors.studentsOnly();
+    const failKey = `checkin-fail:${user.id}`;
+    const state = await this.limiter.peek(failKey);
+    if (state.count >= this.config.maxWrongAttempts) throw this.tooMany(state.retryAfterSeconds);
+
+    const code = normalizeCode(dto.code);
+    const source: AttendanceSource = dto.via === 'qr' ? 'qr' : 'code';
+    const rows: CheckInRow[] = await this.dataSource.query(CHECK_IN_SQL, [user.id, code, source, this.clock.now() / 1000, this.config.rotatingGraceSeconds]);
+    const row = rows[0];
+
+    if (row?.new_status) {
+      const checkedInAt = new Date(row.new_checked_in_at!).toISOString();
+      this.realtime.toSession(row.session_id, ServerEvent.AttendanceSubmitted, {
+        sessionId: row.session_id,
+        studentId: user.id,
+        fullName: row.full_name,
+        checkedInAt,
+        status: row.new_status,
+      });
+      return { created: true, result: this.toDto(row, user.id, { status: row.new_status, source: row.new_source!, checkedInAt, validatedAt: null, note: null }, false) };
+    }
+    // Idempotent: the student's existing record answers a repeated check-in (even once the code has expired). A
+    // record the student did not check in to (e.g. absent at closing) answers only a valid attempt.
+    if (row?.old_status && (row.old_checked_in_at || (row.code_live && row.window_open))) return { created: false, result: this.existing(row, user.id) };
+    if (row && row.code_live && row.window_open && row.locked_state !== 'closed') {
+      // Lost a race with a concurrent check-in of the same student: read the winner's record.
+      const [rec]: { status: AttendanceStatus; source: AttendanceSource; checked_in_at: Date | null; validated_at: Date | null; note: string | null }[] =
+        await this.dataSource.query(`SELECT status, source, checked_in_at, validated_at, note FROM attendance_records WHERE session_id = $1 AND student_id = $2`, [
+          row.session_id,
+          user.id,
+        ]);
+      if (rec) {
+        return {
+          created: false,
+          result: this.toDto(row, user.id, { status: rec.status, source: rec.source, checkedInAt: iso(rec.checked_in_at), validatedAt: iso(rec.validated_at), note: rec.note }, true),
+        };
+      }
+    }
+
+    // A failure: count it, then answer.
+    await this.limiter.hit(failKey, this.config.wrongAttemptWindowSeconds);
+    if (!row) {
+      await this.spendSessionBudgets(user.id);
+      throw AttendanceErrors.codeInvalid();
+    }
+    if (!row.code_live) throw AttendanceErrors.codeExpired({ details: { sessionId: row.session_id } });
+    throw AttendanceErrors.sessionNotOpen({
+      message: new Date(row.opens_at) > new Date() ? 'Check-in for this session has not opened yet.' : 'Check-in for this session is closed.',
+      details: { sessionId: row.session_id, opensAt: iso(row.opens_at), endsAt: iso(row.ends_at) },
+    });
+  }
+
+  /**
+   * A wrong code counts against the budget of each open session of the student's courses that has a live code
+   * (the codes they could be guessing). When a session's budget for the minute is spent, its code is replaced.
+   */
+  private async spendSessionBudgets(studentId: string) {
+    try {
+      const sessions: { session_id: string }[] = await this.dataSource.query(
+        `SELECT ac.session_id
+           FROM enrollments e
+           JOIN class_sessions s ON s.course_id = e.course_id AND s.state <> 'closed' AND s.ends_at > now()
+           JOIN attendance_codes ac ON ac.session_id = s.id AND ac.revoked_at IS NULL AND ac.expires_at > now()
+          WHERE e.student_id = $1`,
+        [studentId],
+      );
+      for (const { session_id } of sessions) {
+        const { count } = await this.limiter.hit(`checkin-session-fail:${session_id}`, 60);
+        if (count === this.config.sessionFailureBudget) {
+          this.logger.warn(`Session ${session_id}: ${count} wrong codes in a minute, replacing its code`);
+          await this.codes.rotateAfterAbuse(session_id);
+        }
+      }
+    } catch (err) {
+      this.logger.warn(`Failure budget bookkeeping failed: ${(err as Error).message}`);
+    }
+  }
+
+  private tooMany(retryAfterSeconds: number) {
+    return AttendanceErrors.tooManyAttempts({ headers: { 'Retry-After': String(retryAfterSeconds) }, details: { retryAfterSeconds } });
+  }
+
+  private existing(row: CheckInRow, studentId: string): CheckInResultDto {
+    return this.toDto(
+      row,
+      studentId,
+      { status: row.old_status!, source: row.old_source!, checkedInAt: iso(row.old_checked_in_at), validatedAt: iso(row.old_validated_at), note: row.old_note },
+      true,
+    );
+  }
+
+  private toDto(
+    row: CheckInRow,
+    studentId: string,
+    rec: { status: AttendanceStatus; source: AttendanceSource; checkedInAt: string | null; validatedAt: string | null; note: string | null },
+    already: boolean,
+  ): CheckInResultDto {
+    return {
+      sessionId: row.session_id,
+      courseId: row.course_id,
+      courseCode: row.course_code,
+      courseName: row.course_name,
+      sessionTitle: row.title,
+      startsAt: new Date(row.starts_at).toISOString(),
+      endsAt: new Date(row.ends_at).toISOString(),
+      studentId,
+      ...rec,
+      alreadyCheckedIn: already,
+    };
+  }
+}
+
+function iso(d: Date | string | null): string | null {
+  return d ? new Date(d).toISOString() : null;
+}

@@ -1,0 +1,90 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { UserRole } from '@sysponto/contracts';
+import { ApiAuth } from '../../common/api-errors.decorator.js';
+import type { AuthUser } from '../../common/auth-user.js';
+import { CurrentUser, Roles } from '../../common/decorators.js';
+import { ParseId } from '../../common/uuid.pipe.js';
+import {
+  AttendanceEventPageDto,
+  BulkUpdateResultDto,
+  CloseSessionResultDto,
+  ListAttendanceEventsQueryDto,
+  RosterDto,
+  RosterEntryDto,
+  UpdateAttendanceDto,
+} from './attendance.dto.js';
+import { SessionAttendanceService } from './session-attendance.service.js';
+import { SessionCloseService } from './session-close.service.js';
+
+@ApiTags('attendance')
+@Roles(UserRole.Teacher, UserRole.Admin)
+@Controller('sessions/:id')
+export class SessionAttendanceController {
+  constructor(
+    private readonly attendance: SessionAttendanceService,
+    private readonly closer: SessionCloseService,
+  ) {}
+
+  @Get('attendance')
+  @ApiOperation({
+    summary: 'Live roster: every enrolled student with their status (null = no record yet), missing first, then by name.',
+    description: 'Course teachers and admins. Watch the session room (`session.watch`) for `attendance.submitted` and `attendance.updated`.',
+  })
+  @ApiOkResponse({ type: RosterDto })
+  @ApiAuth(400, 404)
+  getSessionRoster(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string): Promise<RosterDto> {
+    return this.attendance.roster(user, id);
+  }
+
+  @Patch('attendance/:studentId')
+  @ApiOperation({
+    summary: "Validate or override a student's status (present, late, absent, excused) with an optional note.",
+    description:
+      'Late rule: `present` for a student who checked in after startsAt + lateAfterMinutes is stored as `late` unless ' +
+      '`override: true`. Works before and after closing. Writes an event, pushes `attendance.updated` (session room and the ' +
+      "student) and notifies the student.",
+  })
+  @ApiOkResponse({ type: RosterEntryDto })
+  @ApiAuth(400, 404)
+  updateStudentAttendance(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseId) id: string,
+    @Param('studentId', ParseId) studentId: string,
+    @Body() body: UpdateAttendanceDto,
+  ): Promise<RosterEntryDto> {
+    return this.attendance.update(user, id, studentId, body);
+  }
+
+  @Post('attendance/validate-all')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Validate every pending check-in: present, or late when checked in after startsAt + lateAfterMinutes.' })
+  @ApiOkResponse({ type: BulkUpdateResultDto })
+  @ApiAuth(400, 404)
+  validateAllAttendance(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string): Promise<BulkUpdateResultDto> {
+    return this.attendance.validateAll(user, id);
+  }
+
+  @Get('attendance/events')
+  @ApiOperation({ summary: "The session's append-only attendance event log (who, from, to, why, when), newest first; filter by student." })
+  @ApiOkResponse({ type: AttendanceEventPageDto })
+  @ApiAuth(400, 404)
+  listAttendanceEvents(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string, @Query() query: ListAttendanceEventsQueryDto): Promise<AttendanceEventPageDto> {
+    return this.attendance.events(user, id, query);
+  }
+
+  @Post('close')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Close the session: pending check-ins are validated (present/late), enrolled students without a record become absent.',
+    description:
+      'One transaction; an event and a notification per change; codes revoked. Allowed once check-in has opened ' +
+      '(409 `attendance/session-not-started` before) and only once (409 `attendance/session-closed`). Sessions also close ' +
+      'automatically when they end (source `auto-close`).',
+  })
+  @ApiOkResponse({ type: CloseSessionResultDto })
+  @ApiAuth(400, 404, 409)
+  closeSession(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string): Promise<CloseSessionResultDto> {
+    return this.closer.close(user, id);
+  }
+}

@@ -1,0 +1,211 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type AttendanceSource, type AttendanceStatus, ServerEvent } from '@sysponto/contracts';
+import { DataSource } from 'typeorm';
+import { AccessService, type SessionContext } from '../../common/access.service.js';
+import type { AuthUser } from '../../common/auth-user.js';
+import { RealtimeService } from '../../realtime/realtime.service.js';
+import type { NotificationDto } from '../notifications/notifications.dto.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import { deriveSessionState } from '../sessions/session-state.js';
+import { attendanceNotice, type SessionLabel } from './attendance-notices.js';
+import type {
+  AttendanceEventPageDto,
+  BulkUpdateResultDto,
+  ListAttendanceEventsQueryDto,
+  RosterDto,
+  RosterEntryDto,
+  UpdateAttendanceDto,
+} from './attendance.dto.js';
+import { AttendanceErrors } from './attendance.errors.js';
+import { type AppliedChange, applyStatusChange, validatePending } from './status-change.js';
+
+interface RosterRow {
+  student_id: string;
+  full_name: string;
+  email: string;
+  student_number: string | null;
+  status: AttendanceStatus | null;
+  checked_in_at: Date | null;
+  validated_at: Date | null;
+  source: AttendanceSource | null;
+  note: string | null;
+}
+
+const ROSTER_SQL = `
+SELECT u.id AS student_id, u.full_name, u.email, u.student_number, r.status, r.checked_in_at, r.validated_at, r.source, r.note
+  FROM enrollments e
+  JOIN users u ON u.id = e.student_id
+  LEFT JOIN attendance_records r ON r.session_id = $1 AND r.student_id = e.student_id
+ WHERE e.course_id = $2
+ ORDER BY (r.status IS NULL) DESC, u.full_name, u.id`;
+
+/** The live roster of a session and the teacher's changes to it (validate, override, validate all), plus the event log. */
+@Injectable()
+export class SessionAttendanceService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+    private readonly realtime: RealtimeService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  async roster(user: AuthUser, sessionId: string): Promise<RosterDto> {
+    const ctx = await this.access.assertSessionStaff(user, sessionId);
+    const rows: RosterRow[] = await this.dataSource.query(ROSTER_SQL, [sessionId, ctx.courseId]);
+    const items = rows.map(toEntry);
+    const counts = { pending: 0, present: 0, late: 0, absent: 0, excused: 0, missing: 0 };
+    for (const i of items) counts[i.status ?? 'missing']++;
+    return {
+      sessionId,
+      courseId: ctx.courseId,
+      state: deriveSessionState(ctx, ctx.checkinOpensMinutes),
+      startsAt: ctx.startsAt.toISOString(),
+      endsAt: ctx.endsAt.toISOString(),
+      lateAfter: lateAfter(ctx).toISOString(),
+      items,
+      counts,
+      total: items.length,
+      missing: counts.missing,
+    };
+  }
+
+  /**
+   * Validate or override one student's status. The late rule: `present` for a check-in after startsAt +
+   * lateAfterMinutes is stored as `late`, unless `override` is true. Allowed before and after closing.
+   */
+  async update(user: AuthUser, sessionId: string, studentId: string, dto: UpdateAttendanceDto): Promise<RosterEntryDto> {
+    const ctx = await this.access.assertSessionStaff(user, sessionId);
+    const { change, created } = await this.dataSource.transaction(async (m) => {
+      const [{ enrolled }]: { enrolled: boolean }[] = await m.query(`SELECT EXISTS (SELECT 1 FROM enrollments WHERE course_id = $1 AND student_id = $2) AS enrolled`, [
+        ctx.courseId,
+        studentId,
+      ]);
+      const [record]: { status: AttendanceStatus; checked_in_at: Date | null }[] = await m.query(
+        `SELECT status, checked_in_at FROM attendance_records WHERE session_id = $1 AND student_id = $2 FOR UPDATE`,
+        [sessionId, studentId],
+      );
+      const current = { enrolled, status: record?.status ?? null, checked_in_at: record?.checked_in_at ?? null };
+      // Students who left the course keep their record and may still be corrected.
+      if (!current.enrolled && !current.status) throw AttendanceErrors.notEnrolled();
+      let to: AttendanceStatus = dto.status;
+      if (to === 'present' && !dto.override && current.checked_in_at && new Date(current.checked_in_at) > lateAfter(ctx)) to = 'late';
+      const validation = current.status === 'pending' && (to === 'present' || to === 'late');
+      const change = await applyStatusChange(m, {
+        sessionId,
+        studentId,
+        to,
+        source: 'teacher',
+        actorId: user.id,
+        note: dto.note ?? null,
+        reason: dto.note ?? (validation ? 'validated' : 'override'),
+        validate: true,
+        keepSource: validation,
+      });
+      const created = change.changed ? await this.notifications.create([attendanceNotice(change, await this.label(m, ctx), dto.note)], m) : [];
+      return { change, created };
+    });
+    if (change.changed) this.publish([change], created);
+    const [row]: RosterRow[] = await this.dataSource.query(
+      `SELECT u.id AS student_id, u.full_name, u.email, u.student_number, r.status, r.checked_in_at, r.validated_at, r.source, r.note
+         FROM users u LEFT JOIN attendance_records r ON r.session_id = $1 AND r.student_id = u.id
+        WHERE u.id = $2`,
+      [sessionId, studentId],
+    );
+    return toEntry(row);
+  }
+
+  /** Every pending check-in of the session → present, or late when checked in after the late threshold. */
+  async validateAll(user: AuthUser, sessionId: string): Promise<BulkUpdateResultDto> {
+    const ctx = await this.access.assertSessionStaff(user, sessionId);
+    const { changes, created } = await this.dataSource.transaction(async (m) => {
+      const changes = await validatePending(m, { sessionId, lateAfter: lateAfter(ctx), source: 'teacher', actorId: user.id, reason: 'validated (all)' });
+      const label = changes.length ? await this.label(m, ctx) : null;
+      const created = label ? await this.notifications.create(changes.map((c) => attendanceNotice(c, label)), m) : [];
+      return { changes, created };
+    });
+    this.publish(changes, created);
+    return { updated: changes.length };
+  }
+
+  async events(user: AuthUser, sessionId: string, q: ListAttendanceEventsQueryDto): Promise<AttendanceEventPageDto> {
+    await this.access.assertSessionStaff(user, sessionId);
+    const page = q.page ?? 1;
+    const pageSize = q.pageSize ?? 50;
+    const params = [sessionId, q.studentId ?? null];
+    const [rows, [{ total }]] = await Promise.all([
+      this.dataSource.query(
+        `SELECT ev.id, ev.session_id, ev.student_id, st.full_name AS student_name, ev.from_status, ev.to_status, ev.source, ev.actor_id,
+                ac.full_name AS actor_name, ev.reason, ev.created_at
+           FROM attendance_events ev
+           JOIN users st ON st.id = ev.student_id
+           LEFT JOIN users ac ON ac.id = ev.actor_id
+          WHERE ev.session_id = $1 AND ($2::uuid IS NULL OR ev.student_id = $2)
+          ORDER BY ev.created_at DESC, ev.id DESC
+          LIMIT $3 OFFSET $4`,
+        [...params, pageSize, (page - 1) * pageSize],
+      ) as Promise<Record<string, unknown>[]>,
+      this.dataSource.query(`SELECT count(*)::int AS total FROM attendance_events WHERE session_id = $1 AND ($2::uuid IS NULL OR student_id = $2)`, params) as Promise<
+        { total: number }[]
+      >,
+    ]);
+    return {
+      items: rows.map((r) => ({
+        id: r.id as string,
+        sessionId: r.session_id as string,
+        studentId: r.student_id as string,
+        studentName: r.student_name as string,
+        fromStatus: (r.from_status as AttendanceStatus | null) ?? null,
+        toStatus: r.to_status as AttendanceStatus,
+        source: r.source as AttendanceSource,
+        actorId: (r.actor_id as string | null) ?? null,
+        actorName: (r.actor_name as string | null) ?? null,
+        reason: (r.reason as string | null) ?? null,
+        createdAt: new Date(r.created_at as string).toISOString(),
+      })),
+      total,
+      page,
+      pageSize,
+    };
+  }
+
+  /** After commit: `attendance.updated` to the session room and each student's room, then their notifications. */
+  publish(changes: AppliedChange[], created: NotificationDto[]) {
+    for (const { changed: _changed, ...payload } of changes) {
+      this.realtime.toSession(payload.sessionId, ServerEvent.AttendanceUpdated, payload);
+      this.realtime.toUser(payload.studentId, ServerEvent.AttendanceUpdated, payload);
+    }
+    this.notifications.publish(created);
+  }
+
+  private async label(m: { query: DataSource['query'] }, ctx: SessionContext): Promise<SessionLabel> {
+    const [r]: { code: string; title: string | null }[] = await m.query(
+      `SELECT c.code, s.title FROM class_sessions s JOIN courses c ON c.id = s.course_id WHERE s.id = $1`,
+      [ctx.id],
+    );
+    return { courseCode: r.code, title: r.title, startsAt: ctx.startsAt, timezone: ctx.timezone };
+  }
+}
+
+export function lateAfter(ctx: Pick<SessionContext, 'startsAt' | 'lateAfterMinutes'>): Date {
+  return new Date(ctx.startsAt.getTime() + ctx.lateAfterMinutes * 60_000);
+}
+
+
+function iso(d: Date | string | null): string | null {
+  return d ? new Date(d).toISOString() : null;
+}
+
+function toEntry(r: RosterRow): RosterEntryDto {
+  return {
+    studentId: r.student_id,
+    fullName: r.full_name,
+    email: r.email,
+    studentNumber: r.student_number,
+    status: r.status,
+    checkedInAt: iso(r.checked_in_at),
+    validatedAt: iso(r.validated_at),
+    source: r.source,
+    note: r.note,
+  };
+}

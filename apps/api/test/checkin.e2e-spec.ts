@@ -1,0 +1,261 @@
+import { CODE_ALPHABET, ServerEvent } from '@sysponto/contracts';
+import { AttendanceClock } from '../src/modules/attendance/attendance-clock.js';
+import { rotatingCode, slotOf } from '../src/modules/attendance/attendance-codes.js';
+import { createCourse, createSession } from './support/factories.js';
+import { connectSocket, nextEvent, watch } from './support/sockets.js';
+import { actor, createTestApp, type TestApp } from './support/test-app.js';
+
+/** A code that is certainly not the given one. */
+function otherCode(code: string): string {
+  return code.slice(0, 5) + (code[5] === 'A' ? 'B' : 'A');
+}
+
+describe('check-in', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({}, { listen: true });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  async function setup(over: Parameters<typeof createCourse>[1] = {}, session: Parameters<typeof createSession>[2] = {}) {
+    const teacher = await actor(t, 'teacher');
+    const student = await actor(t, 'student');
+    const course = await createCourse(t, { teacherIds: [teacher.id], studentIds: [student.id], ...over });
+    const s = await createSession(t, course.id, session);
+    return { teacher, student, course, session: s };
+  }
+
+  async function fixedCode(teacher: { auth: Record<string, string> }, sessionId: string, body: Record<string, unknown> = { mode: 'fixed' }) {
+    const res = await t.http.post(`/api/sessions/${sessionId}/codes`).set(teacher.auth).send(body).expect(201);
+    return res.body as { code: string; mode: string; expiresAt: string; rotatesAt: string | null; checkInUrl: string };
+  }
+
+  it('runs the live flow: watch, check in, submitted, validate, updated + notification', async () => {
+    const { teacher, student, session } = await setup();
+    const teacherSocket = await connectSocket(t.url, teacher.token);
+    const studentSocket = await connectSocket(t.url, student.token);
+    try {
+      await expect(watch(teacherSocket, session.id)).resolves.toEqual({ ok: true });
+      const code = await fixedCode(teacher, session.id);
+      expect(code.code).toMatch(new RegExp(`^[${CODE_ALPHABET}]{6}$`));
+      expect(code.checkInUrl).toBe(`${t.config.publicUrl}/check-in?code=${code.code}`);
+      expect(new Date(code.expiresAt).getTime() - Date.now()).toBeGreaterThan(9 * 60_000);
+
+      const submitted = nextEvent(teacherSocket, ServerEvent.AttendanceSubmitted);
+      const res = await t.http.post('/api/check-ins').set(student.auth).send({ code: code.code.toLowerCase(), via: 'qr' }).expect(201);
+      expect(res.body).toMatchObject({ sessionId: session.id, studentId: student.id, status: 'pending', source: 'qr', alreadyCheckedIn: false });
+      await expect(submitted).resolves.toMatchObject({ sessionId: session.id, studentId: student.id, fullName: student.fullName, status: 'pending' });
+
+      const roster = await t.http.get(`/api/sessions/${session.id}/attendance`).set(teacher.auth).expect(200);
+      expect(roster.body).toMatchObject({ total: 1, missing: 0, counts: { pending: 1 }, state: 'open' });
+      expect(roster.body.items[0]).toMatchObject({ studentId: student.id, status: 'pending', source: 'qr', email: student.email });
+
+      const updated = nextEvent(studentSocket, ServerEvent.AttendanceUpdated);
+      const roomUpdated = nextEvent(teacherSocket, ServerEvent.AttendanceUpdated);
+      const notified = nextEvent(studentSocket, ServerEvent.NotificationCreated);
+      const patch = await t.http.patch(`/api/sessions/${session.id}/attendance/${student.id}`).set(teacher.auth).send({ status: 'present' }).expect(200);
+      expect(patch.body).toMatchObject({ studentId: student.id, status: 'present', source: 'qr' });
+      expect(patch.body.validatedAt).toBeTruthy();
+      await expect(updated).resolves.toEqual({ sessionId: session.id, studentId: student.id, status: 'present', previousStatus: 'pending', source: 'teacher' });
+      await expect(roomUpdated).resolves.toMatchObject({ studentId: student.id, status: 'present' });
+      await expect(notified).resolves.toMatchObject({ type: 'attendance.validated' });
+
+      const list = await t.http.get('/api/notifications').set(student.auth).expect(200);
+      expect(list.body.items[0]).toMatchObject({ type: 'attendance.validated' });
+
+      const events = await t.http.get(`/api/sessions/${session.id}/attendance/events`).set(teacher.auth).expect(200);
+      expect(events.body.total).toBe(2);
+      expect(events.body.items.map((e: { fromStatus: string | null; toStatus: string }) => [e.fromStatus, e.toStatus])).toEqual([
+        ['pending', 'present'],
+        [null, 'pending'],
+      ]);
+      expect(events.body.items[0]).toMatchObject({ source: 'teacher', actorId: teacher.id, actorName: teacher.fullName });
+    } finally {
+      teacherSocket.close();
+      studentSocket.close();
+    }
+  });
+
+  it('refuses session.watch to a student and to a teacher of another course, and code routes to them', async () => {
+    const { teacher, student, session } = await setup();
+    const stranger = await actor(t, 'teacher');
+    for (const who of [student, stranger]) {
+      const s = await connectSocket(t.url, who.token);
+      await expect(watch(s, session.id)).resolves.toMatchObject({ ok: false });
+      s.close();
+    }
+    await t.http.post(`/api/sessions/${session.id}/codes`).set(stranger.auth).send({ mode: 'fixed' }).expect(404);
+    await t.http.post(`/api/sessions/${session.id}/codes`).set(student.auth).send({ mode: 'fixed' }).expect(403);
+    await t.http.get(`/api/sessions/${session.id}/attendance`).set(stranger.auth).expect(404);
+    await t.http.get(`/api/sessions/${session.id}/attendance`).set(student.auth).expect(403);
+    await t.http.post('/api/check-ins').set(teacher.auth).send({ code: 'ABCDEF' }).expect(403);
+    await t.http.post(`/api/sessions/${session.id}/codes`).set(teacher.auth).send({ mode: 'weird' }).expect(400);
+    await t.http.post(`/api/sessions/${session.id}/codes`).set(teacher.auth).send({ mode: 'fixed', validityMinutes: 241 }).expect(400);
+    await t.http.post(`/api/sessions/${session.id}/codes`).set(teacher.auth).send({ mode: 'fixed', extra: 1 }).expect(400);
+    await t.http.post('/api/check-ins').set(student.auth).send({ code: 'x'.repeat(40) }).expect(400);
+    await t.http.post('/api/check-ins').set(student.auth).send({ code: 12 }).expect(400);
+  });
+
+  it('gives one generic error for a code of another course (no oracle) and clear ones for own sessions', async () => {
+    const a = await setup();
+    const b = await setup();
+    const codeB = await fixedCode(b.teacher, b.session.id);
+    // A's student, code of B's session: same answer as a code that exists nowhere.
+    const foreign = await t.http.post('/api/check-ins').set(a.student.auth).send({ code: codeB.code }).expect(400);
+    const nowhere = await t.http.post('/api/check-ins').set(a.student.auth).send({ code: otherCode(codeB.code) }).expect(400);
+    expect(foreign.body).toEqual(nowhere.body);
+    expect(foreign.body.code).toBe('attendance/code-invalid');
+
+    // Revoked: check-in says expired (own session); the teacher sees no current code.
+    const del = await t.http.delete(`/api/sessions/${b.session.id}/codes/current`).set(b.teacher.auth);
+    expect(del.body).toEqual({});
+    expect(del.status).toBe(204);
+    const revoked = await t.http.post('/api/check-ins').set(b.student.auth).send({ code: codeB.code }).expect(410);
+    expect(revoked.body.code).toBe('attendance/code-expired');
+    await t.http.get(`/api/sessions/${b.session.id}/codes/current`).set(b.teacher.auth).expect(404);
+    await t.http.delete(`/api/sessions/${b.session.id}/codes/current`).set(b.teacher.auth).expect(404);
+
+    // Expired by time.
+    const c = await setup();
+    const codeC = await fixedCode(c.teacher, c.session.id);
+    await t.dataSource.query(`UPDATE attendance_codes SET expires_at = now() - interval '1 second' WHERE session_id = $1`, [c.session.id]);
+    await t.http.post('/api/check-ins').set(c.student.auth).send({ code: codeC.code }).expect(410);
+
+    // A new code replaces the old one.
+    const d = await setup();
+    const first = await fixedCode(d.teacher, d.session.id);
+    const second = await fixedCode(d.teacher, d.session.id);
+    const current = await t.http.get(`/api/sessions/${d.session.id}/codes/current`).set(d.teacher.auth).expect(200);
+    expect(current.body.code).toBe(second.code);
+    await t.http.post('/api/check-ins').set(d.student.auth).send({ code: first.code }).expect(410);
+    await t.http.post('/api/check-ins').set(d.student.auth).send({ code: second.code }).expect(201);
+  });
+
+  it('refuses codes outside the check-in window and closed sessions', async () => {
+    const later = await setup({}, { startsAt: new Date(Date.now() + 60 * 60_000) });
+    await t.http.post(`/api/sessions/${later.session.id}/codes`).set(later.teacher.auth).send({ mode: 'fixed' }).expect(409);
+    // A code made while open, used after the session was closed by the teacher.
+    const s = await setup();
+    const code = await fixedCode(s.teacher, s.session.id);
+    const closed = await t.http.post(`/api/sessions/${s.session.id}/close`).set(s.teacher.auth);
+    expect(closed.body).toMatchObject({ state: 'closed' });
+    const res = await t.http.post('/api/check-ins').set(s.student.auth).send({ code: code.code });
+    // Closing revokes the code: the student hears "expired" for their own session.
+    expect(res.status).toBe(410);
+    // A code still live while the window has passed → not open.
+    const ended = await setup();
+    const c2 = await fixedCode(ended.teacher, ended.session.id);
+    await t.dataSource.query(`UPDATE class_sessions SET starts_at = now() - interval '3 hours', ends_at = now() - interval '1 minute' WHERE id = $1`, [ended.session.id]);
+    const late = await t.http.post('/api/check-ins').set(ended.student.auth).send({ code: c2.code }).expect(409);
+    expect(late.body.code).toBe('attendance/session-not-open');
+  });
+
+  it('limits wrong codes per student: the 6th is 429 with Retry-After, even with a valid code', async () => {
+    const { teacher, student, session } = await setup();
+    const code = await fixedCode(teacher, session.id);
+    for (let i = 0; i < 5; i++) await t.http.post('/api/check-ins').set(student.auth).send({ code: otherCode(code.code) }).expect(400);
+    const res = await t.http.post('/api/check-ins').set(student.auth).send({ code: code.code }).expect(429);
+    expect(res.body.code).toBe('attendance/too-many-attempts');
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(500);
+  });
+
+  it('never throttles valid check-ins: 70 in a row are all answered 2xx', async () => {
+    const { teacher, student, session } = await setup({ requiresValidation: false });
+    const code = await fixedCode(teacher, session.id);
+    const first = await t.http.post('/api/check-ins').set(student.auth).send({ code: code.code }).expect(201);
+    expect(first.body.status).toBe('present');
+    for (let i = 0; i < 69; i++) {
+      const r = await t.http.post('/api/check-ins').set(student.auth).send({ code: code.code }).expect(200);
+      expect(r.body.alreadyCheckedIn).toBe(true);
+    }
+  });
+
+  it('marks a check-in late directly when the course does not validate and the late threshold has passed', async () => {
+    const { teacher, student, session } = await setup({ requiresValidation: false, lateAfterMinutes: 2 });
+    const code = await fixedCode(teacher, session.id);
+    const res = await t.http.post('/api/check-ins').set(student.auth).send({ code: code.code }).expect(201);
+    expect(res.body).toMatchObject({ status: 'late', source: 'code' });
+  });
+
+  it('accepts a rotating code in the current and the previous slot only', async () => {
+    const { teacher, student, session } = await setup();
+    const others = await Promise.all([actor(t, 'student'), actor(t, 'student'), actor(t, 'student'), actor(t, 'student')]);
+    await t.dataSource.query(`INSERT INTO enrollments (course_id, student_id) SELECT course_id, unnest($2::uuid[]) FROM class_sessions WHERE id = $1`, [
+      session.id,
+      others.map((o) => o.id),
+    ]);
+    const clock = t.app.get(AttendanceClock);
+    const slotSeconds = 20;
+    // Frozen 2 s into a slot: the previous slot is still within its 5 s grace.
+    const base = (slotOf(Date.now(), slotSeconds) + 1) * slotSeconds * 1000;
+    const spy = jest.spyOn(clock, 'now').mockReturnValue(base + 2000);
+    try {
+      const watcher = await connectSocket(t.url, teacher.token);
+      await watch(watcher, session.id);
+      const pushed = nextEvent(watcher, ServerEvent.CodeRotated);
+      const created = await t.http.post(`/api/sessions/${session.id}/codes`).set(teacher.auth).send({ mode: 'rotating' }).expect(201);
+      expect(created.body).toMatchObject({ mode: 'rotating', rotationSeconds: 20 });
+      expect(created.body.rotatesAt).toBe(new Date(base + slotSeconds * 1000).toISOString());
+      await expect(pushed).resolves.toMatchObject({ sessionId: session.id, code: created.body.code, mode: 'rotating' });
+      watcher.close();
+
+      const [k]: { key_inner: Buffer; key_outer: Buffer }[] = await t.dataSource.query(`SELECT key_inner, key_outer FROM attendance_codes WHERE session_id = $1 AND revoked_at IS NULL`, [session.id]);
+      const key = { inner: k.key_inner, outer: k.key_outer };
+      const slot = slotOf(base + 2000, slotSeconds);
+      expect(created.body.code).toBe(rotatingCode(key, slot));
+
+      await t.http.post('/api/check-ins').set(others[0].auth).send({ code: rotatingCode(key, slot + 1) }).expect(400); // not yet
+      await t.http.post('/api/check-ins').set(others[1].auth).send({ code: rotatingCode(key, slot - 2) }).expect(410); // two slots ago
+      await t.http.post('/api/check-ins').set(others[2].auth).send({ code: rotatingCode(key, slot) }).expect(201);
+      await t.http.post('/api/check-ins').set(others[3].auth).send({ code: rotatingCode(key, slot - 1) }).expect(201); // in the grace
+
+      // 10 s into the slot, the previous code is refused.
+      spy.mockReturnValue(base + 10_000);
+      await t.http.post('/api/check-ins').set(student.auth).send({ code: rotatingCode(key, slot - 1) }).expect(410);
+      await t.http.post('/api/check-ins').set(student.auth).send({ code: rotatingCode(key, slot) }).expect(201);
+      const current = await t.http.get(`/api/sessions/${session.id}/codes/current`).set(teacher.auth).expect(200);
+      expect(current.body.code).toBe(rotatingCode(key, slot));
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('keeps one record and one event for 20 concurrent check-ins of the same student', async () => {
+    const { teacher, student, session } = await setup();
+    const code = await fixedCode(teacher, session.id);
+    const results = await Promise.all(Array.from({ length: 20 }, () => t.http.post('/api/check-ins').set(student.auth).send({ code: code.code })));
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(19);
+    const [{ records }] = await t.dataSource.query(`SELECT count(*)::int AS records FROM attendance_records WHERE session_id = $1`, [session.id]);
+    const [{ events }] = await t.dataSource.query(`SELECT count(*)::int AS events FROM attendance_events WHERE session_id = $1`, [session.id]);
+    expect({ records, events }).toEqual({ records: 1, events: 1 });
+  });
+
+  it('replaces the code when a session spends its wrong-code budget, and tells the teacher', async () => {
+    const { teacher, session } = await setup();
+    const courseId = (await t.dataSource.query(`SELECT course_id FROM class_sessions WHERE id = $1`, [session.id]))[0].course_id;
+    const code = await fixedCode(teacher, session.id);
+    const guessers = await Promise.all(Array.from({ length: 8 }, () => actor(t, 'student')));
+    await t.dataSource.query(`INSERT INTO enrollments (course_id, student_id) SELECT $1, unnest($2::uuid[])`, [courseId, guessers.map((g) => g.id)]);
+    const teacherSocket = await connectSocket(t.url, teacher.token);
+    await watch(teacherSocket, session.id);
+    const rotated = nextEvent(teacherSocket, ServerEvent.CodeRotated, 10_000);
+    const notified = nextEvent(teacherSocket, ServerEvent.NotificationCreated, 10_000);
+    let n = 0;
+    outer: for (const g of guessers) {
+      for (let i = 0; i < 4; i++) {
+        await t.http.post('/api/check-ins').set(g.auth).send({ code: otherCode(code.code) }).expect(400);
+        if (++n >= 30) break outer;
+      }
+    }
+    const pushed = await rotated;
+    expect(pushed.code).not.toBe(code.code);
+    await expect(notified).resolves.toMatchObject({ type: 'attendance.code-rotated' });
+    teacherSocket.close();
+    const current = await t.http.get(`/api/sessions/${session.id}/codes/current`).set(teacher.auth).expect(200);
+    expect(current.body.code).toBe(pushed.code);
+  });
+});
