@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 
 /** Any constant works; it only has to be the same for every replica. */
-const MIGRATION_LOCK = 7_361_004_211;
+export const MIGRATION_LOCK = 7_361_004_211;
 
 /** Runs pending migrations while holding a session advisory lock: replicas starting together wait, then find nothing to do. */
 export async function runMigrationsLocked(dataSource: DataSource): Promise<void> {
