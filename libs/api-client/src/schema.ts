@@ -57,6 +57,189 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/calendar/{token}.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A calendar feed (iCalendar) by its private token. No sign-in: the token in the URL is the credential.
+         * @description Each event is one class session: UID = session id, times with the course time zone (TZID + VTIMEZONE), summary "CODE — course name (title)", location = room.
+         */
+        get: operations["getCalendarFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/check-ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check in with the code alone (students).
+         * @description The server finds the session of one of your courses whose active code matches and that is open for check-in. 201 with the new record (pending when the course validates check-ins, else present/late); 200 with the same record when you already have one (idempotent). Errors: `attendance/code-invalid` (400) for a code that matches nothing of yours; `attendance/code-expired` (410) and `attendance/session-not-open` (409) only for your own sessions; `attendance/too-many-attempts` (429, Retry-After) after 5 wrong codes in 10 minutes. Valid check-ins are never throttled.
+         */
+        post: operations["checkIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/courses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List courses: admins all, teachers the ones they teach, students the ones they are enrolled in. Search by code or name; sorted by code; paged. */
+        get: operations["listCourses"];
+        put?: never;
+        /**
+         * Create a course (admin).
+         * @description The code is upper-cased and unique (409 `courses/code-taken`); the time zone must be an IANA zone (400 `courses/invalid-timezone`); teacherIds must be teachers (400 `courses/not-teachers`). A random join code is generated and enabled.
+         */
+        post: operations["createCourse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/courses/join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join a course with its join code (students). Idempotent.
+         * @description A wrong or disabled code answers one generic 404 `courses/join-code-invalid`. After 10 wrong codes in 15 minutes a student gets 429 `courses/join-rate-limited` with Retry-After.
+         */
+        post: operations["joinCourse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/courses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a course (its teachers, enrolled students and admins). The join code is shown to staff only. */
+        get: operations["getCourse"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a course with its sessions and enrollments (admin).
+         * @description Refused with 409 `courses/has-attendance` while attendance records or justifications exist, unless force=true.
+         */
+        delete: operations["deleteCourse"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit a course.
+         * @description Teachers of the course: name, description, timezone, policy. Admins also: code and teacherIds (replaces the set of teachers; this is how teachers are assigned). Others: 403 `courses/admin-only-fields`.
+         */
+        patch: operations["updateCourse"];
+        trace?: never;
+    };
+    "/api/courses/{id}/enrollments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Students enrolled in a course (teachers of the course, admins). Search by name, email or student number; sorted by name; paged. */
+        get: operations["listEnrollments"];
+        put?: never;
+        /**
+         * Enroll students (teachers of the course, admins).
+         * @description All or nothing: if any id is not a student, nothing is enrolled and the answer is 400 `courses/not-students` with details.ids. Already enrolled students are not an error (listed in alreadyEnrolled).
+         */
+        post: operations["enrollStudents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/courses/{id}/enrollments/{studentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a student from a course (teachers of the course, admins). Their past attendance records are kept. */
+        delete: operations["unenrollStudent"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/courses/{id}/join-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the join code with a new random one and enable it (teachers of the course, admins). The old code stops working. */
+        post: operations["regenerateJoinCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Enable or disable the join code (teachers of the course, admins). Disabling keeps the code. */
+        patch: operations["setJoinCodeEnabled"];
+        trace?: never;
+    };
+    "/api/courses/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A course's sessions overlapping [from, to) (anyone who sees the course). Search by title or room; sorted by start; paged. */
+        get: operations["listCourseSessions"];
+        put?: never;
+        /**
+         * Plan one session or a weekly series (teachers of the course, admins).
+         * @description One session: {startsAt, endsAt} (ISO 8601 with offset) → the session. Weekly series: {series: {weekdays, startTime, endTime, from, to}} in the course time zone → {items}; each session keeps its local time across DST changes (a time inside a spring-forward gap moves forward by the gap). A session ends after it starts and lasts at most 12 hours (400 `sessions/invalid-times` / `sessions/invalid-series`); a series makes at most 400 sessions (400 `sessions/series-too-long`) and is same-day only (endTime after startTime). Sessions may lie in the past and may overlap.
+         */
+        post: operations["createCourseSessions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -68,6 +251,98 @@ export interface paths {
         get: operations["getHealth"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/justifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Justifications, newest first: a student's own, a teacher's courses', all for an admin. Filter by status, course, student, session; search by student or course. */
+        get: operations["listJustifications"];
+        put?: never;
+        /**
+         * Justify an absence or a late arrival (student), with an optional document.
+         * @description multipart/form-data with sessionId, type, reason (≤ 1000 characters) and an optional file `document`: PDF, PNG or JPEG (type checked by content), at most 5 MB (413 `justifications/document-too-large`; 415 `justifications/document-type`). JSON is accepted when there is no document. The session must be of one of your courses; an absence can be justified once it has started, a late arrival during or after it, both until JUSTIFICATION_WINDOW_DAYS (default 30) after it ends. One live justification per session (409 `justifications/already-exists`; withdraw it to file again).
+         */
+        post: operations["createJustification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/justifications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One justification (its student, the course teachers, admins). */
+        get: operations["getJustification"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/justifications/{id}/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the document (its student, the course teachers, admins), as an attachment. */
+        get: operations["downloadJustificationDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/justifications/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve or reject a pending justification (course teachers, admins).
+         * @description Approval makes an absence `excused` and a late arrival `present` in the same transaction; the student is notified (and emailed when mail is on).
+         */
+        post: operations["reviewJustification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/justifications/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw my pending justification (a new one may then be filed for the session). */
+        post: operations["withdrawJustification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -92,6 +367,63 @@ export interface paths {
         patch: operations["updateMe"];
         trace?: never;
     };
+    "/api/me/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My attendance history (students) with rates per course and overall.
+         * @description Items: held sessions of my courses (closed, or already ended) and any session where I have a record, newest first; filters courseId, from/to (session start), status (a held session without a record counts as `absent`). Rates ignore filters and paging: rate = (present + late) ÷ (held − excused), where held = sessions of my courses that are closed or have ended, and a held session without a record counts as absent; null when nothing counts yet.
+         */
+        get: operations["getMyAttendance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/calendar-feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My private calendar feed URL (created on first use).
+         * @description An iCalendar URL with my class sessions (students: enrolled courses; teachers: taught courses) from 60 days ago to 180 days ahead, for Google Calendar, Outlook or Apple Calendar. The URL needs no sign-in: keep it private.
+         */
+        get: operations["getMyCalendarFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/calendar-feed/regenerate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace my calendar feed URL; the old URL stops working at once. */
+        post: operations["regenerateMyCalendarFeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/password": {
         parameters: {
             query?: never;
@@ -103,6 +435,26 @@ export interface paths {
         put?: never;
         /** Change my password. Signs out every other session and returns fresh tokens for this one. */
         post: operations["changeMyPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My calendar: sessions overlapping [from, to) of the courses I am enrolled in (students), teach (teachers), or all (admins).
+         * @description At most 366 days per request (400 `sessions/range-too-long`) and 2000 sessions (then truncated=true); sorted by start.
+         */
+        get: operations["listMySessions"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -160,6 +512,280 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports/courses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Course report: per student, per session, and chart-ready series.
+         * @description Rate = (present + late + pending) ÷ (held − excused), a fraction 0..1 (null when the denominator is 0). Held sessions are closed or already ended; a held session without a record counts as absent; pending check-ins count as attended and are shown apart; excused sessions leave the denominator and are shown apart. Dates (from/to, inclusive) are in the course time zone. Teachers of the course and admins see every enrolled student (or one with ?studentId); an enrolled student sees only their own figures (scope "student"; session counts are theirs alone) and gets 403 for another studentId.
+         */
+        get: operations["getCourseReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/courses/{id}/attendance.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * CSV export: roster × sessions matrix (one row per enrolled student, one column per session, totals).
+         * @description Letters: P present, L late, A absent (or no record in a held session), E excused, C checked in awaiting validation, empty: not held yet. UTF-8 with BOM, CRLF, RFC 4180 quoting; text starting with = + - @ TAB CR gets a leading apostrophe. Teachers of the course and admins.
+         */
+        get: operations["exportCourseAttendanceCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/courses/{id}/attendance.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Excel export of the roster × sessions matrix (with a legend sheet). Teachers of the course and admins. */
+        get: operations["exportCourseAttendanceXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/courses/{id}/records.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * CSV export of the raw attendance records of the course's sessions (times with the course's UTC offset).
+         * @description Same CSV conventions as attendance.csv. Teachers of the course and admins.
+         */
+        get: operations["exportCourseRecordsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My attendance rates per course and overall (students).
+         * @description Rate = (present + late + pending) ÷ (held − excused), a fraction 0..1 (null when the denominator is 0). Held sessions are closed or already ended; a held session without a record counts as absent; pending check-ins count as attended and are shown apart; excused sessions leave the denominator and are shown apart. Dates (from/to, inclusive) are in the course time zone.
+         */
+        get: operations["getMyReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Admin overview: every course's rate, students at risk, sessions left unclosed, justifications pending.
+         * @description Rate = (present + late + pending) ÷ (held − excused), a fraction 0..1 (null when the denominator is 0). Held sessions are closed or already ended; a held session without a record counts as absent; pending check-ins count as attended and are shown apart; excused sessions leave the denominator and are shown apart. Dates (from/to, inclusive) are in the course time zone.
+         */
+        get: operations["getReportsOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a session (teachers of its course, its enrolled students, admins). */
+        get: operations["getSession"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a session, or it and the rest of its series (teachers of the course, admins).
+         * @description scope=following also deletes the later sessions of the series that are not closed. All or nothing: if any of them has attendance records or justifications, nothing is deleted and the answer is 409 `sessions/has-attendance` (close the session instead; details.sessionIds lists them).
+         */
+        delete: operations["deleteSession"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit a session, or it and the rest of its series (teachers of the course, admins).
+         * @description scope=one (default): this session; startsAt/endsAt or startTime/endTime. scope=following: this session and the later sessions of its series that are not closed; title, room and startTime/endTime (local times of day in the course zone, applied on each session's own date). Times of a closed session cannot change (409 `sessions/closed`). Answers the addressed session; re-read the list to see the others.
+         */
+        patch: operations["updateSession"];
+        trace?: never;
+    };
+    "/api/sessions/{id}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live roster: every enrolled student with their status (null = no record yet), missing first, then by name.
+         * @description Course teachers and admins. Watch the session room (`session.watch`) for `attendance.submitted` and `attendance.updated`.
+         */
+        get: operations["getSessionRoster"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{id}/attendance/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The session's append-only attendance event log (who, from, to, why, when), newest first; filter by student. */
+        get: operations["listAttendanceEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{id}/attendance/validate-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Validate every pending check-in: present, or late when checked in after startsAt + lateAfterMinutes. */
+        post: operations["validateAllAttendance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{id}/attendance/{studentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Validate or override a student's status (present, late, absent, excused) with an optional note.
+         * @description Late rule: `present` for a student who checked in after startsAt + lateAfterMinutes is stored as `late` unless `override: true`. Works before and after closing. Writes an event, pushes `attendance.updated` (session room and the student) and notifies the student.
+         */
+        patch: operations["updateStudentAttendance"];
+        trace?: never;
+    };
+    "/api/sessions/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close the session: pending check-ins are validated (present/late), enrolled students without a record become absent.
+         * @description One transaction; an event and a notification per change; codes revoked. Allowed once check-in has opened (409 `attendance/session-not-started` before) and only once (409 `attendance/session-closed`). Sessions also close automatically when they end (source `auto-close`).
+         */
+        post: operations["closeSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{id}/codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate the check-in code of a session (course teachers and admins), replacing the active one.
+         * @description Only while the session is open for check-in (from `checkinOpensMinutes` before the start until the end, not closed). `fixed`: 6 characters from an unambiguous alphabet, valid `validityMinutes` (default: the course policy). `rotating`: the shown code changes every `rotationSeconds` (HMAC of a per-code secret and the time slot); the previous one is still accepted for a few seconds; valid until the session ends unless `validityMinutes` is given. Pushes `code.rotated` to the session room.
+         */
+        post: operations["createAttendanceCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{id}/codes/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The active code of a session, as shown now (rotating: the current slot, with rotatesAt). */
+        get: operations["getCurrentAttendanceCode"];
+        put?: never;
+        post?: never;
+        /** Revoke the active code at once (check-ins with it fail as expired). Pushes `code.revoked`. */
+        delete: operations["revokeAttendanceCode"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -172,6 +798,26 @@ export interface paths {
         put?: never;
         /** Create a user (admin). Without a password, a temporary one is returned once and must be changed at first login. */
         post: operations["createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import users from CSV (admin), with a dry-run preview.
+         * @description The CSV goes as a text/csv body or as multipart/form-data with the file in the field `file` (≤ 2 MB, ≤ 5000 rows). Header (case, spaces and underscores ignored): `email,full name,role,student number` and optionally `courses` (course codes separated by `;`, to enroll students). dryRun=true (the default) reports every row with its errors (line, field, reason) and writes nothing. dryRun=false imports all rows in one transaction, or — if any row is invalid — nothing (400 `users-import/invalid-rows` with the same report in details). A duplicate email (in the file or already existing) is an error on that row. New users get a temporary password, returned once in this report, that they must change at first login. Each new password is hashed with argon2id (~15 ms per user).
+         */
+        post: operations["importUsers"];
         delete?: never;
         options?: never;
         head?: never;
@@ -201,15 +847,310 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AtRiskStudentDto: {
+            absent: number;
+            fullName: string;
+            held: number;
+            rate: number;
+            /** Format: uuid */
+            studentId: string;
+            studentNumber: string | null;
+        };
+        AttendanceCodeDto: {
+            /** @example http://localhost:3000/check-in?code=K7M2QX */
+            checkInUrl: string;
+            /** @example K7M2QX */
+            code: string;
+            /** Format: date-time */
+            expiresAt: string;
+            mode: components["schemas"]["CodeMode"];
+            /** Format: date-time */
+            rotatesAt: string | null;
+            rotationSeconds: number | null;
+            /** Format: uuid */
+            sessionId: string;
+        };
+        AttendanceEventDto: {
+            /** Format: uuid */
+            actorId: string | null;
+            actorName: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            fromStatus: components["schemas"]["AttendanceStatus"] | null;
+            /** Format: uuid */
+            id: string;
+            reason: string | null;
+            /** Format: uuid */
+            sessionId: string;
+            source: components["schemas"]["AttendanceSource"];
+            /** Format: uuid */
+            studentId: string;
+            studentName: string;
+            toStatus: components["schemas"]["AttendanceStatus"];
+        };
+        AttendanceEventPageDto: {
+            items: components["schemas"]["AttendanceEventDto"][];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        AttendanceRateDto: {
+            absent: number;
+            excused: number;
+            held: number;
+            late: number;
+            pending: number;
+            present: number;
+            rate: number | null;
+        };
+        /** @enum {string} */
+        AttendanceSource: "code" | "qr" | "teacher" | "justification" | "auto-close";
+        /** @enum {string} */
+        AttendanceStatus: "pending" | "present" | "late" | "absent" | "excused";
         AuthTokensDto: {
             accessToken: string;
             expiresIn: number;
             refreshToken: string;
             user: components["schemas"]["UserDto"];
         };
+        BulkUpdateResultDto: {
+            updated: number;
+        };
+        CalendarFeedDto: {
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: uri
+             * @example https://sysponto.example/api/calendar/3kq…Zx.ics
+             */
+            url: string;
+        };
         ChangePasswordDto: {
             currentPassword: string;
             newPassword: string;
+        };
+        CheckInBucketDto: {
+            fromMinute: number | null;
+            /** @example 0 to 5 */
+            label: string;
+            toMinute: number | null;
+        };
+        CheckInDto: {
+            /** @example K7M2QX */
+            code: string;
+            /** @enum {string} */
+            via?: "code" | "qr";
+        };
+        CheckInResultDto: {
+            alreadyCheckedIn: boolean;
+            /** Format: date-time */
+            checkedInAt: string | null;
+            courseCode: string;
+            /** Format: uuid */
+            courseId: string;
+            courseName: string;
+            /** Format: date-time */
+            endsAt: string;
+            note: string | null;
+            /** Format: uuid */
+            sessionId: string;
+            sessionTitle: string | null;
+            source: components["schemas"]["AttendanceSource"];
+            /** Format: date-time */
+            startsAt: string;
+            status: components["schemas"]["AttendanceStatus"];
+            /** Format: uuid */
+            studentId: string;
+            /** Format: date-time */
+            validatedAt: string | null;
+        };
+        CloseSessionResultDto: {
+            /** Format: date-time */
+            closedAt: string;
+            markedAbsent: number;
+            /** Format: uuid */
+            sessionId: string;
+            state: components["schemas"]["SessionState"];
+            validated: number;
+        };
+        /** @enum {string} */
+        CodeMode: "fixed" | "rotating";
+        CourseAttendanceRateDto: {
+            absent: number;
+            courseCode: string;
+            /** Format: uuid */
+            courseId: string;
+            courseName: string;
+            excused: number;
+            held: number;
+            late: number;
+            pending: number;
+            present: number;
+            rate: number | null;
+        };
+        CourseDto: {
+            /** @example CS101 */
+            code: string;
+            /** Format: date-time */
+            createdAt: string;
+            description: string | null;
+            enrolledCount: number;
+            /** Format: uuid */
+            id: string;
+            joinCode?: string | null;
+            joinCodeEnabled?: boolean;
+            name: string;
+            policy: components["schemas"]["CoursePolicyDto"];
+            relation: components["schemas"]["CourseRelation"];
+            teachers: components["schemas"]["CourseTeacherDto"][];
+            /** @example Europe/Lisbon */
+            timezone: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CoursePageDto: {
+            items: components["schemas"]["CourseDto"][];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        CoursePolicyDto: {
+            /** @default 15 */
+            checkinOpensMinutes: number;
+            /** @default 10 */
+            codeValidityMinutes: number;
+            /** @default 10 */
+            lateAfterMinutes: number;
+            /** @default true */
+            requiresValidation: boolean;
+        };
+        CoursePolicyInputDto: {
+            /** @default 15 */
+            checkinOpensMinutes: number;
+            /** @default 10 */
+            codeValidityMinutes: number;
+            /** @default 10 */
+            lateAfterMinutes: number;
+            /** @default true */
+            requiresValidation: boolean;
+        };
+        /** @enum {string} */
+        CourseRelation: "admin" | "teacher" | "student";
+        CourseReportDto: {
+            checkInBuckets: components["schemas"]["CheckInBucketDto"][];
+            course: components["schemas"]["ReportCourseDto"];
+            /** Format: date */
+            from: string | null;
+            /** Format: date-time */
+            generatedAt: string;
+            rate: number | null;
+            /** @enum {string} */
+            scope: "course" | "student";
+            series: components["schemas"]["CourseReportSeriesDto"];
+            sessions: components["schemas"]["CourseReportSessionDto"][];
+            students: components["schemas"]["CourseReportStudentDto"][];
+            /** Format: date */
+            to: string | null;
+            totals: components["schemas"]["CourseTotalsDto"];
+            warningThreshold: number;
+        };
+        CourseReportSeriesDto: {
+            atRisk: components["schemas"]["AtRiskStudentDto"][];
+            checkInDistribution: number[];
+            hours: components["schemas"]["HourPointDto"][];
+            rateOverTime: components["schemas"]["RatePointDto"][];
+            statusMix: components["schemas"]["StatusMixPointDto"][];
+            weekdays: components["schemas"]["WeekdayPointDto"][];
+        };
+        CourseReportSessionDto: {
+            absent: number;
+            awaiting: number;
+            checkInMinutes: number[];
+            /** Format: date-time */
+            endsAt: string;
+            enrolled: number;
+            excused: number;
+            held: boolean;
+            late: number;
+            pending: number;
+            present: number;
+            rate: number | null;
+            room: string | null;
+            /** Format: uuid */
+            sessionId: string;
+            /** Format: date-time */
+            startsAt: string;
+            state: components["schemas"]["SessionState"];
+            title: string | null;
+        };
+        CourseReportStudentDto: {
+            absent: number;
+            atRisk: boolean;
+            email: string;
+            excused: number;
+            fullName: string;
+            held: number;
+            late: number;
+            pending: number;
+            present: number;
+            rate: number | null;
+            recentRate: number | null;
+            /** Format: uuid */
+            studentId: string;
+            studentNumber: string | null;
+            trend: number | null;
+        };
+        CourseTeacherDto: {
+            fullName: string;
+            /** Format: uuid */
+            id: string;
+        };
+        CourseTotalsDto: {
+            absent: number;
+            excused: number;
+            expected: number;
+            heldSessions: number;
+            late: number;
+            pending: number;
+            present: number;
+        };
+        CreateCodeDto: {
+            mode: components["schemas"]["CodeMode"];
+            validityMinutes?: number;
+        };
+        CreateCourseDto: {
+            /** @example CS101 */
+            code: string;
+            description?: string | null;
+            name: string;
+            policy?: components["schemas"]["CoursePolicyInputDto"];
+            teacherIds?: string[];
+            /** @example Europe/Lisbon */
+            timezone: string;
+        };
+        CreateJustificationFormDto: {
+            /** Format: binary */
+            document?: string;
+            reason: string;
+            /** Format: uuid */
+            sessionId: string;
+            type: components["schemas"]["JustificationType"];
+        };
+        CreateSessionsDto: {
+            /**
+             * Format: date-time
+             * @description One session: its end (after startsAt, at most 12 hours later).
+             */
+            endsAt?: string;
+            room?: string | null;
+            /** @description A weekly series in the course time zone (DST-safe), at most 400 sessions. */
+            series?: components["schemas"]["WeeklySeriesDto"];
+            /**
+             * Format: date-time
+             * @description One session: its start, ISO 8601 with offset.
+             */
+            startsAt?: string;
+            title?: string | null;
         };
         CreateUserDto: {
             /** Format: email */
@@ -223,6 +1164,40 @@ export interface components {
             temporaryPassword?: string;
             user: components["schemas"]["UserDto"];
         };
+        DeletedSessionsDto: {
+            deleted: number;
+            ids: string[];
+        };
+        EnrollResultDto: {
+            added: number;
+            /** @description Ids that were already enrolled. */
+            alreadyEnrolled?: string[];
+            items: components["schemas"]["EnrollmentDto"][];
+        };
+        EnrollStudentsDto: {
+            studentIds: string[];
+        };
+        EnrollmentDto: {
+            /** Format: uuid */
+            courseId: string;
+            /** Format: email */
+            email: string;
+            /** Format: date-time */
+            enrolledAt: string;
+            fullName: string;
+            source: components["schemas"]["EnrollmentSource"];
+            /** Format: uuid */
+            studentId: string;
+            studentNumber: string | null;
+        };
+        EnrollmentPageDto: {
+            items: components["schemas"]["EnrollmentDto"][];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        /** @enum {string} */
+        EnrollmentSource: "admin" | "teacher" | "join-code" | "import";
         ErrorResponseDto: {
             /** @example users/not-found */
             code: string;
@@ -243,6 +1218,94 @@ export interface components {
             status: "ok" | "degraded" | "down";
             uptimeSeconds: number;
         };
+        HourPointDto: {
+            hour: number;
+            rate: number | null;
+            sessions: number;
+        };
+        ImportLineErrorDto: {
+            field: string;
+            line: number;
+            reason: string;
+        };
+        ImportRowDto: {
+            courses: string[];
+            email: string;
+            errors: components["schemas"]["ImportRowErrorDto"][];
+            fullName: string;
+            line: number;
+            role: string;
+            studentNumber: string | null;
+            temporaryPassword?: string;
+            /** Format: uuid */
+            userId?: string;
+        };
+        ImportRowErrorDto: {
+            field: string;
+            reason: string;
+        };
+        JoinCodeStateDto: {
+            enabled: boolean;
+        };
+        JoinCourseDto: {
+            /** @example PRGCS234 */
+            joinCode: string;
+        };
+        JoinResultDto: {
+            alreadyEnrolled: boolean;
+            course: components["schemas"]["CourseDto"];
+        };
+        JustificationDocumentDto: {
+            name: string;
+            size: number;
+            /** @enum {string} */
+            type: "application/pdf" | "image/png" | "image/jpeg";
+        };
+        JustificationDto: {
+            attendanceStatus: components["schemas"]["AttendanceStatus"] | null;
+            courseCode: string;
+            /** Format: uuid */
+            courseId: string;
+            courseName: string;
+            /** Format: date-time */
+            createdAt: string;
+            document: components["schemas"]["JustificationDocumentDto"] | null;
+            /** Format: uuid */
+            id: string;
+            reason: string;
+            reviewComment: string | null;
+            /** Format: date-time */
+            reviewedAt: string | null;
+            /** Format: uuid */
+            reviewerId: string | null;
+            reviewerName: string | null;
+            /** Format: date-time */
+            sessionEndsAt: string;
+            /** Format: uuid */
+            sessionId: string;
+            /** Format: date-time */
+            sessionStartsAt: string;
+            sessionTitle: string | null;
+            status: components["schemas"]["JustificationStatus"];
+            /** Format: uuid */
+            studentId: string;
+            studentName: string;
+            studentNumber: string | null;
+            timezone: string;
+            type: components["schemas"]["JustificationType"];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        JustificationPageDto: {
+            items: components["schemas"]["JustificationDto"][];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        /** @enum {string} */
+        JustificationStatus: "pending" | "approved" | "rejected" | "withdrawn";
+        /** @enum {string} */
+        JustificationType: "absence" | "late";
         LoginDto: {
             /**
              * Format: email
@@ -251,6 +1314,64 @@ export interface components {
             email: string;
             /** @example sysponto-demo */
             password: string;
+        };
+        MyAttendanceDto: {
+            courses: components["schemas"]["CourseAttendanceRateDto"][];
+            items: components["schemas"]["MyAttendanceItemDto"][];
+            overall: components["schemas"]["AttendanceRateDto"];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        MyAttendanceItemDto: {
+            /** Format: date-time */
+            checkedInAt: string | null;
+            courseCode: string;
+            /** Format: uuid */
+            courseId: string;
+            courseName: string;
+            /** Format: date-time */
+            endsAt: string;
+            note: string | null;
+            recorded: boolean;
+            /** Format: uuid */
+            sessionId: string;
+            sessionTitle: string | null;
+            source: components["schemas"]["AttendanceSource"] | null;
+            /** Format: date-time */
+            startsAt: string;
+            status: components["schemas"]["AttendanceStatus"];
+            timezone: string;
+            /** Format: date-time */
+            validatedAt: string | null;
+        };
+        MyCourseRateDto: {
+            absent: number;
+            atRisk: boolean;
+            code: string;
+            /** Format: uuid */
+            courseId: string;
+            excused: number;
+            held: number;
+            late: number;
+            name: string;
+            pending: number;
+            present: number;
+            rate: number | null;
+            timezone: string;
+        };
+        MyReportDto: {
+            courses: components["schemas"]["MyCourseRateDto"][];
+            /** Format: date */
+            from: string | null;
+            overall: components["schemas"]["RateCountsDto"];
+            /** Format: date */
+            to: string | null;
+            warningThreshold: number;
+        };
+        MySessionsDto: {
+            items: components["schemas"]["SessionDto"][];
+            truncated: boolean;
         };
         NotificationDto: {
             body: string;
@@ -271,16 +1392,215 @@ export interface components {
             total: number;
             unreadCount: number;
         };
+        OverviewAtRiskDto: {
+            absent: number;
+            courseCode: string;
+            /** Format: uuid */
+            courseId: string;
+            fullName: string;
+            held: number;
+            rate: number;
+            /** Format: uuid */
+            studentId: string;
+            studentNumber: string | null;
+        };
+        OverviewCourseDto: {
+            absent: number;
+            atRisk: number;
+            code: string;
+            /** Format: uuid */
+            courseId: string;
+            excused: number;
+            held: number;
+            heldSessions: number;
+            late: number;
+            name: string;
+            pending: number;
+            present: number;
+            rate: number | null;
+            students: number;
+        };
+        OverviewDto: {
+            atRisk: components["schemas"]["OverviewAtRiskDto"][];
+            atRiskCount: number;
+            courses: components["schemas"]["OverviewCourseDto"][];
+            /** Format: date */
+            from: string | null;
+            pendingJustifications: number;
+            /** Format: date */
+            to: string | null;
+            unclosed: components["schemas"]["OverviewUnclosedSessionDto"][];
+            unclosedCount: number;
+            warningThreshold: number;
+        };
+        OverviewUnclosedSessionDto: {
+            courseCode: string;
+            /** Format: uuid */
+            courseId: string;
+            /** Format: date-time */
+            endsAt: string;
+            /** Format: uuid */
+            sessionId: string;
+            /** Format: date-time */
+            startsAt: string;
+            title: string | null;
+        };
+        RateCountsDto: {
+            absent: number;
+            excused: number;
+            held: number;
+            late: number;
+            pending: number;
+            present: number;
+            rate: number | null;
+        };
+        RatePointDto: {
+            /** Format: date */
+            date: string;
+            rate: number | null;
+            /** Format: uuid */
+            sessionId: string;
+            /** Format: date-time */
+            startsAt: string;
+        };
         ReadAllResultDto: {
             updated: number;
         };
         RefreshDto: {
             refreshToken?: string;
         };
+        ReportCourseDto: {
+            code: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            timezone: string;
+        };
+        /** @enum {string} */
+        ReviewDecision: "approved" | "rejected";
+        ReviewJustificationDto: {
+            comment?: string;
+            decision: components["schemas"]["ReviewDecision"];
+        };
+        RosterCountsDto: {
+            absent: number;
+            excused: number;
+            late: number;
+            missing: number;
+            pending: number;
+            present: number;
+        };
+        RosterDto: {
+            counts: components["schemas"]["RosterCountsDto"];
+            /** Format: uuid */
+            courseId: string;
+            /** Format: date-time */
+            endsAt: string;
+            items: components["schemas"]["RosterEntryDto"][];
+            /** Format: date-time */
+            lateAfter: string;
+            missing: number;
+            /** Format: uuid */
+            sessionId: string;
+            /** Format: date-time */
+            startsAt: string;
+            state: components["schemas"]["SessionState"];
+            total: number;
+        };
+        RosterEntryDto: {
+            /** Format: date-time */
+            checkedInAt: string | null;
+            email: string;
+            fullName: string;
+            note: string | null;
+            source: components["schemas"]["AttendanceSource"] | null;
+            status: components["schemas"]["AttendanceStatus"] | null;
+            /** Format: uuid */
+            studentId: string;
+            studentNumber: string | null;
+            /** Format: date-time */
+            validatedAt: string | null;
+        };
+        SessionDto: {
+            /** Format: date-time */
+            checkinOpensAt: string;
+            /** Format: date-time */
+            closedAt: string | null;
+            /** @example CS101 */
+            courseCode: string;
+            /** Format: uuid */
+            courseId: string;
+            courseName: string;
+            /** Format: date-time */
+            endsAt: string;
+            /** Format: uuid */
+            id: string;
+            room: string | null;
+            /** Format: uuid */
+            seriesId: string | null;
+            /** Format: date-time */
+            startsAt: string;
+            state: components["schemas"]["SessionState"];
+            /** @example Europe/Lisbon */
+            timezone: string;
+            title: string | null;
+        };
+        SessionListDto: {
+            items: components["schemas"]["SessionDto"][];
+        };
+        SessionPageDto: {
+            items: components["schemas"]["SessionDto"][];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        /** @enum {string} */
+        SessionScope: "one" | "following";
+        /** @enum {string} */
+        SessionState: "scheduled" | "open" | "closed";
+        StatusMixPointDto: {
+            absent: number;
+            excused: number;
+            label: string;
+            late: number;
+            pending: number;
+            present: number;
+            /** Format: uuid */
+            sessionId: string;
+        };
+        /** @enum {string} */
+        TeacherAttendanceStatus: "present" | "late" | "absent" | "excused";
+        UpdateAttendanceDto: {
+            note?: string;
+            /** @default false */
+            override: boolean;
+            status: components["schemas"]["TeacherAttendanceStatus"];
+        };
+        UpdateCourseDto: {
+            code?: string;
+            description?: string | null;
+            name?: string;
+            policy?: components["schemas"]["CoursePolicyInputDto"];
+            teacherIds?: string[];
+            timezone?: string;
+        };
         UpdateMeDto: {
+            digestOptIn?: boolean;
             fullName?: string;
             /** @enum {string} */
             locale?: "en" | "pt";
+        };
+        UpdateSessionDto: {
+            /** @example 11:30 */
+            endTime?: string;
+            /** Format: date-time */
+            endsAt?: string;
+            room?: string | null;
+            /** @example 10:00 */
+            startTime?: string;
+            /** Format: date-time */
+            startsAt?: string;
+            title?: string | null;
         };
         UpdateUserDto: {
             active?: boolean;
@@ -295,6 +1615,7 @@ export interface components {
             active: boolean;
             /** Format: date-time */
             createdAt: string;
+            digestOptIn: boolean;
             /** Format: email */
             email: string;
             fullName: string;
@@ -318,6 +1639,45 @@ export interface components {
         };
         /** @enum {string} */
         UserRole: "student" | "teacher" | "admin";
+        UsersImportReportDto: {
+            created: number;
+            dryRun: boolean;
+            enrollments: number;
+            errors: components["schemas"]["ImportLineErrorDto"][];
+            imported: boolean;
+            invalidRows: number;
+            rows: components["schemas"]["ImportRowDto"][];
+            totalRows: number;
+            validRows: number;
+        };
+        WeekdayPointDto: {
+            rate: number | null;
+            sessions: number;
+            weekday: number;
+        };
+        WeeklySeriesDto: {
+            /** @example 10:30 */
+            endTime: string;
+            /**
+             * Format: date
+             * @example 2026-09-15
+             */
+            from: string;
+            /** @example 09:00 */
+            startTime: string;
+            /**
+             * Format: date
+             * @example 2026-12-19
+             */
+            to: string;
+            /**
+             * @example [
+             *       1,
+             *       3
+             *     ]
+             */
+            weekdays: number[];
+        };
     };
     responses: never;
     parameters: never;
@@ -448,6 +1808,917 @@ export interface operations {
             };
         };
     };
+    getCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token from GET /api/me/calendar-feed (43 characters). */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The iCalendar document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    checkIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckInDto"];
+            };
+        };
+        responses: {
+            /** @description Already checked in: the existing record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckInResultDto"];
+                };
+            };
+            /** @description Checked in */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckInResultDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with existing data */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Error */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many attempts (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listCourses: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CoursePageDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createCourse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCourseDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with existing data */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    joinCourse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JoinCourseDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinResultDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many attempts (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getCourse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    deleteCourse: {
+        parameters: {
+            query?: {
+                force?: boolean;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with existing data */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    updateCourse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCourseDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with existing data */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listEnrollments: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                search?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrollmentPageDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    enrollStudents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnrollStudentsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrollResultDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    unenrollStudent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                studentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    regenerateJoinCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    setJoinCodeEnabled: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JoinCodeStateDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listCourseSessions: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                search?: string;
+                /** @description ISO 8601 date-time with offset, or a date (00:00 UTC). */
+                from?: string;
+                /** @description ISO 8601 date-time with offset, or a date (00:00 UTC); exclusive. */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionPageDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createCourseSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSessionsDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDto"] | components["schemas"]["SessionListDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     getHealth: {
         parameters: {
             query?: never;
@@ -471,6 +2742,407 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthDto"];
+                };
+            };
+        };
+    };
+    listJustifications: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                search?: string;
+                status?: components["schemas"]["JustificationStatus"];
+                courseId?: string;
+                studentId?: string;
+                sessionId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JustificationPageDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createJustification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateJustificationFormDto"];
+                "multipart/form-data": components["schemas"]["CreateJustificationFormDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JustificationDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with existing data */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getJustification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JustificationDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    downloadJustificationDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["ErrorResponseDto"];
+                    "image/jpeg": components["schemas"]["ErrorResponseDto"];
+                    "image/png": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["ErrorResponseDto"];
+                    "image/jpeg": components["schemas"]["ErrorResponseDto"];
+                    "image/png": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["ErrorResponseDto"];
+                    "image/jpeg": components["schemas"]["ErrorResponseDto"];
+                    "image/png": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["ErrorResponseDto"];
+                    "image/jpeg": components["schemas"]["ErrorResponseDto"];
+                    "image/png": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    reviewJustification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewJustificationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JustificationDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with existing data */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    withdrawJustification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JustificationDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with existing data */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -562,6 +3234,133 @@ export interface operations {
             };
         };
     };
+    getMyAttendance: {
+        parameters: {
+            query?: {
+                courseId?: string;
+                from?: string;
+                to?: string;
+                status?: components["schemas"]["AttendanceStatus"];
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyAttendanceDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getMyCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeedDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    regenerateMyCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeedDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     changeMyPassword: {
         parameters: {
             query?: never;
@@ -581,6 +3380,57 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuthTokensDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listMySessions: {
+        parameters: {
+            query: {
+                /** @description ISO 8601 date-time with offset, or a date (00:00 UTC). */
+                from: string;
+                /** @description ISO 8601 date-time with offset, or a date (00:00 UTC); exclusive. */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MySessionsDto"];
                 };
             };
             /** @description Invalid input (details lists each field) */
@@ -757,6 +3607,1030 @@ export interface operations {
             };
         };
     };
+    getCourseReport: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                studentId?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseReportDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    exportCourseAttendanceCsv: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file (Content-Disposition: attachment). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    exportCourseAttendanceXlsx: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file (Content-Disposition: attachment). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    exportCourseRecordsCsv: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file (Content-Disposition: attachment). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getMyReport: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyReportDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getReportsOverview: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverviewDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    deleteSession: {
+        parameters: {
+            query?: {
+                scope?: components["schemas"]["SessionScope"];
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedSessionsDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with existing data */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    updateSession: {
+        parameters: {
+            query?: {
+                scope?: components["schemas"]["SessionScope"];
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSessionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with existing data */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getSessionRoster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listAttendanceEvents: {
+        parameters: {
+            query?: {
+                studentId?: string;
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttendanceEventPageDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    validateAllAttendance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkUpdateResultDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    updateStudentAttendance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                studentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAttendanceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterEntryDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    closeSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloseSessionResultDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with existing data */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createAttendanceCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCodeDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttendanceCodeDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with existing data */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getCurrentAttendanceCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttendanceCodeDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    revokeAttendanceCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     listUsers: {
         parameters: {
             query?: {
@@ -859,6 +4733,81 @@ export interface operations {
             };
             /** @description Conflicts with existing data */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    importUsers: {
+        parameters: {
+            query?: {
+                dryRun?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsersImportReportDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with existing data */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
