@@ -1,0 +1,63 @@
+import type { AttendanceStatus, AttendanceSubmittedPayload, AttendanceUpdatedPayload } from '@sysponto/contracts';
+
+export interface RosterEntry {
+  studentId: string;
+  fullName: string;
+  email: string;
+  studentNumber?: string | null;
+  status: AttendanceStatus | null;
+  checkedInAt: string | null;
+  validatedAt: string | null;
+  source: string | null;
+  note: string | null;
+}
+
+/** Who the teacher must act on comes first: missing (no record), then pending, then late/absent, then the rest. */
+const RANK: Record<string, number> = { missing: 0, pending: 1, absent: 2, late: 3, excused: 4, present: 5 };
+
+export function rosterRank(status: AttendanceStatus | null): number {
+  return RANK[status ?? 'missing'] ?? 9;
+}
+
+export function sortRoster<T extends Pick<RosterEntry, 'status' | 'fullName'>>(entries: readonly T[]): T[] {
+  return [...entries].sort((a, b) => rosterRank(a.status) - rosterRank(b.status) || a.fullName.localeCompare(b.fullName));
+}
+
+export interface RosterCounts {
+  missing: number;
+  pending: number;
+  present: number;
+  late: number;
+  absent: number;
+  excused: number;
+}
+
+export function countRoster(entries: readonly Pick<RosterEntry, 'status'>[]): RosterCounts {
+  const c: RosterCounts = { missing: 0, pending: 0, present: 0, late: 0, absent: 0, excused: 0 };
+  for (const e of entries) c[e.status ?? 'missing'] += 1;
+  return c;
+}
+
+/**
+ * Applies a live event to the roster. Returns the new list, or null when the student is not on it (a new enrollment:
+ * the caller re-reads over REST).
+ */
+export function applyRosterEvent(
+  entries: readonly RosterEntry[],
+  event: { kind: 'submitted'; payload: AttendanceSubmittedPayload } | { kind: 'updated'; payload: AttendanceUpdatedPayload },
+): RosterEntry[] | null {
+  const i = entries.findIndex((e) => e.studentId === event.payload.studentId);
+  if (i < 0) return null;
+  const next = [...entries];
+  const cur = next[i]!;
+  next[i] =
+    event.kind === 'submitted'
+      ? { ...cur, status: event.payload.status, checkedInAt: event.payload.checkedInAt, source: cur.source ?? 'code' }
+      : {
+          ...cur,
+          status: event.payload.status,
+          source: event.payload.source,
+          validatedAt: event.payload.status === 'pending' ? cur.validatedAt : (cur.validatedAt ?? new Date().toISOString()),
+        };
+  return next;
+}
