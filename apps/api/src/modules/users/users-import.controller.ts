@@ -1,0 +1,47 @@
+import { Controller, HttpCode, type OnModuleInit, Post, Query, Req } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { UserRole } from '@sysponto/contracts';
+import { ApiAuth } from '../../common/api-errors.decorator.js';
+import { Roles } from '../../common/decorators.js';
+import { UsersImportQueryDto, UsersImportReportDto } from './users-import.dto.js';
+import { CSV_CONTENT_TYPES, UsersImportService } from './users-import.service.js';
+
+@ApiTags('users')
+@Roles(UserRole.Admin)
+@Controller('users')
+export class UsersImportController implements OnModuleInit {
+  constructor(
+    private readonly importer: UsersImportService,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  /** A CSV body reaches the handler as the raw stream (parsed row by row, with its own size limit). */
+  onModuleInit() {
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    if (!fastify || typeof fastify.addContentTypeParser !== 'function') return;
+    for (const type of CSV_CONTENT_TYPES) {
+      if (!fastify.hasContentTypeParser(type)) fastify.addContentTypeParser(type, (_req, payload, done) => done(null, payload));
+    }
+  }
+
+  @Post('import')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Import users from CSV (admin), with a dry-run preview.',
+    description:
+      'The CSV goes as a text/csv body or as multipart/form-data with the file in the field `file` (≤ 2 MB, ≤ 5000 rows). Header (case, spaces and underscores ignored): ' +
+      '`email,full name,role,student number` and optionally `courses` (course codes separated by `;`, to enroll students). ' +
+      'dryRun=true (the default) reports every row with its errors (line, field, reason) and writes nothing. dryRun=false imports all rows in one transaction, or — if any row is ' +
+      'invalid — nothing (400 `users-import/invalid-rows` with the same report in details). A duplicate email (in the file or already existing) is an error on that row. ' +
+      'New users get a temporary password, returned once in this report, that they must change at first login. Each new password is hashed with argon2id (~15 ms per user).',
+  })
+  @ApiConsumes('text/csv', 'multipart/form-data')
+  @ApiOkResponse({ type: UsersImportReportDto })
+  @ApiAuth(400, 409, 413, 415)
+  async importUsers(@Req() req: FastifyRequest, @Query() query: UsersImportQueryDto): Promise<UsersImportReportDto> {
+    const source = await this.importer.source(req);
+    return this.importer.import(source, query.dryRun ?? true);
+  }
+}

@@ -1,0 +1,149 @@
+import type { Readable } from 'node:stream';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { FastifyRequest } from 'fastify';
+import type {} from '@fastify/multipart';
+import { DataSource } from 'typeorm';
+import { CommonErrors } from '../../common/app-error.js';
+import { isUniqueViolation } from '../../common/db-errors.js';
+import { PasswordService } from '../auth/password.service.js';
+import { type CheckedRow, checkRows, CsvHeaderError, CsvLimitError, IMPORT_MAX_BYTES, type RawRow, readUsersCsv } from './users-import.csv.js';
+import type { UsersImportReportDto } from './users-import.dto.js';
+import { UsersImportErrors } from './users-import.errors.js';
+
+export const CSV_CONTENT_TYPES = ['text/csv', 'application/csv', 'text/plain'];
+/** argon2 hashes run on libuv's pool: a few at a time keeps the event loop and the other requests responsive. */
+const HASH_CONCURRENCY = 2;
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/**
+ * CSV import of users (and their course enrollments): a dry run reports every row's errors and writes nothing; a real
+ * run writes every row in one transaction or, if any row is bad, nothing (400 with the same report).
+ */
+@Injectable()
+export class UsersImportService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly passwords: PasswordService,
+  ) {}
+
+  /** The uploaded CSV as a stream: a multipart `file` field, or a text/csv body. */
+  async source(req: FastifyRequest): Promise<Readable> {
+    if (req.isMultipart()) {
+      const part = await req.file({ limits: { fileSize: IMPORT_MAX_BYTES + 1, files: 1 } }).catch((err: unknown) => {
+        throw this.mapReadError(err);
+      });
+      if (!part || part.fieldname !== 'file') throw UsersImportErrors.noFile();
+      return part.file;
+    }
+    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (CSV_CONTENT_TYPES.includes(type) && req.body && typeof (req.body as Readable).pipe === 'function') return req.body as Readable;
+    throw CommonErrors.unsupportedMedia({ message: 'Send the CSV as text/csv, or as multipart/form-data with the file in the "file" field.' });
+  }
+
+  async import(source: Readable, dryRun: boolean): Promise<UsersImportReportDto> {
+    let parsed: { rows: RawRow[]; columnCount: number };
+    try {
+      parsed = await readUsersCsv(source);
+    } catch (err) {
+      throw this.mapReadError(err);
+    }
+    // A multipart file cut at its size limit ends early instead of failing: never import half a file.
+    if ((source as Readable & { truncated?: boolean }).truncated) throw UsersImportErrors.tooLarge();
+    if (!parsed.rows.length) throw UsersImportErrors.empty();
+    const checked = checkRows(parsed.rows, await this.existing(parsed.rows), parsed.columnCount);
+    const report = this.report(checked, dryRun);
+    if (dryRun) return report;
+    if (report.invalidRows) throw UsersImportErrors.invalidRows({ details: report });
+
+    // Hash before the transaction: no locks are held while argon2 works.
+    const temporary = checked.map(() => this.passwords.temporaryPassword());
+    const hashes = await mapLimit(temporary, HASH_CONCURRENCY, (p) => this.passwords.hash(p));
+    try {
+      await this.dataSource.transaction(async (m) => {
+        const created: { id: string; email: string }[] = await m.query(
+          `INSERT INTO users (email, full_name, role, password_hash, student_number, must_change_password)
+           SELECT e, n, r, h, s, true FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t(e, n, r, h, s)
+           RETURNING id, email`,
+          [checked.map((r) => r.email), checked.map((r) => r.fullName), checked.map((r) => r.role), hashes, checked.map((r) => r.studentNumber)],
+        );
+        const ids = new Map(created.map((c) => [c.email, c.id]));
+        const pairs = checked.flatMap((r) => r.courses.map((code) => [ids.get(r.email)!, code] as const));
+        let enrolled = 0;
+        if (pairs.length) {
+          const [{ n }]: { n: number }[] = await m.query(
+            `WITH ins AS (
+               INSERT INTO enrollments (course_id, student_id, source)
+               SELECT c.id, t.sid, 'import' FROM unnest($1::uuid[], $2::text[]) AS t(sid, code) JOIN courses c ON c.code = t.code
+               ON CONFLICT DO NOTHING RETURNING 1)
+             SELECT count(*)::int AS n FROM ins`,
+            [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+          );
+          enrolled = n;
+        }
+        report.rows.forEach((row, i) => {
+          row.userId = ids.get(row.email);
+          row.temporaryPassword = temporary[i];
+        });
+        report.created = created.length;
+        report.enrollments = enrolled;
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw UsersImportErrors.conflict();
+      throw err;
+    }
+    report.imported = true;
+    return report;
+  }
+
+  private async existing(rows: RawRow[]) {
+    const emails = rows.map((r) => (r.values.email ?? '').toLowerCase()).filter(Boolean);
+    const numbers = rows.map((r) => r.values.studentNumber ?? '').filter(Boolean);
+    const codes = rows.flatMap((r) => (r.values.courses ?? '').split(';').map((c) => c.trim().toUpperCase())).filter(Boolean);
+    const [e, s, c]: { v: string }[][] = await Promise.all([
+      this.dataSource.query(`SELECT lower(email) AS v FROM users WHERE lower(email) = ANY($1::text[])`, [emails]),
+      this.dataSource.query(`SELECT student_number AS v FROM users WHERE student_number = ANY($1::text[])`, [numbers]),
+      this.dataSource.query(`SELECT code AS v FROM courses WHERE code = ANY($1::text[])`, [[...new Set(codes)]]),
+    ]);
+    return { emails: new Set(e.map((r) => r.v)), studentNumbers: new Set(s.map((r) => r.v)), courseCodes: new Set(c.map((r) => r.v)) };
+  }
+
+  private report(rows: CheckedRow[], dryRun: boolean): UsersImportReportDto {
+    const invalid = rows.filter((r) => r.errors.length).length;
+    return {
+      dryRun,
+      imported: false,
+      totalRows: rows.length,
+      validRows: rows.length - invalid,
+      invalidRows: invalid,
+      created: 0,
+      enrollments: rows.filter((r) => !r.errors.length).reduce((n, r) => n + r.courses.length, 0),
+      errors: rows.flatMap((r) => r.errors.map((e) => ({ line: r.line, ...e }))),
+      rows: rows.map((r) => ({ ...r })),
+    };
+  }
+
+  private mapReadError(err: unknown): unknown {
+    if (err instanceof CsvLimitError) return err.kind === 'bytes' ? UsersImportErrors.tooLarge() : UsersImportErrors.tooManyRows();
+    if (err instanceof CsvHeaderError) return UsersImportErrors.badHeader({ details: err.details });
+    const e = err as { code?: string; message?: string; lines?: number };
+    if (e?.code === 'FST_REQ_FILE_TOO_LARGE') return UsersImportErrors.tooLarge();
+    if (typeof e?.code === 'string' && e.code.startsWith('CSV_')) {
+      return UsersImportErrors.notCsv({ message: `The file is not valid CSV${e.lines ? ` (line ${e.lines})` : ''}: ${e.message ?? ''}`.slice(0, 300) });
+    }
+    if (typeof e?.code === 'string' && e.code.startsWith('FST_')) return UsersImportErrors.noFile();
+    return err;
+  }
+}
