@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { seedCourses } from './courses.seed.js';
 import { seedJustifications } from './justifications.seed.js';
 
 const FIRST = ['Ana', 'Bruno', 'Carla', 'Diogo', 'Eva', 'Filipe', 'Graça', 'Hugo', 'Inês', 'João', 'Kátia', 'Luís', 'Marta', 'Nuno', 'Olga', 'Pedro', 'Quitéria', 'Rui', 'Sofia', 'Tiago', 'Úrsula', 'Vasco', 'Wanda', 'Xavier', 'Yara', 'Zé', 'Beatriz', 'Carlos', 'Daniela', 'Eduardo'];
@@ -46,4 +47,4 @@ export async function seedDemoSchool(m: EntityManager, passwordHash: string, now
 
 type SeedStep = (ctx: SeedContext) => Promise<void>;
 // Justifications read the sessions and attendance written by the steps before them: keep them last.
-const SEED_STEPS: SeedStep[] = [seedJustifications];
+const SEED_STEPS: SeedStep[] = [seedCourses, seedJustifications];
