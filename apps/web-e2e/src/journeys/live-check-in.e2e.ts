@@ -1,0 +1,61 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSessionFor, unreadCount } from '../support/api.js';
+import { launchBrowser, newActor, PHONE, screenshot, signIn } from '../support/browser.js';
+
+/**
+ * Journey (a), SPEC §5 and §7: the teacher shows a code on the live session page, a student on their phone types it
+ * on the dashboard, the teacher's roster updates without a reload, the teacher validates, and the student gets a
+ * toast and a notification badge — all pushed over Socket.IO.
+ */
+describe('live check-in', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('code → check-in → live roster → validate → toast and badge', async () => {
+    const session = await openSessionFor('teacher@example.com', 'student@example.com');
+    const teacher = await newActor(browser);
+    const student = await newActor(browser, PHONE);
+
+    await signIn(teacher.page, 'teacher@example.com', undefined, /\/teacher/);
+    await teacher.page.goto(`/teacher/sessions/${session.id}`);
+    const row = teacher.page.locator('[data-testid="roster"] li[data-student="student@example.com"]');
+    await expect.poll(() => row.textContent()).toContain('Not checked in');
+
+    await teacher.page.getByLabel(/Fixed code/).check();
+    await teacher.page.getByTestId('generate-code').click();
+    const codeBox = teacher.page.getByTestId('live-code');
+    await codeBox.waitFor();
+    const code = (await codeBox.textContent())!.trim();
+    expect(code).toMatch(/^[A-Z2-9]{4,16}$/);
+
+    await signIn(student.page, 'student@example.com', undefined, /\/student/);
+    const unreadBefore = await unreadCount('student@example.com');
+    await student.page.getByLabel('Attendance code').fill(code);
+    await student.page.getByRole('button', { name: 'Check in', exact: true }).click();
+    await student.page.getByTestId('checkin-result').waitFor();
+
+    // The teacher's page was not reloaded: the roster row changes through the socket event.
+    const reloads: string[] = [];
+    teacher.page.on('framenavigated', (f) => f === teacher.page.mainFrame() && reloads.push(f.url()));
+    await row.getByText('Pending').waitFor();
+    expect(reloads).toEqual([]);
+
+    await row.getByRole('button', { name: 'Validate Sara Student' }).click();
+    await row.getByText('Present').waitFor();
+
+    const toast = student.page.getByRole('status').filter({ hasText: 'Your attendance was confirmed' });
+    await toast.waitFor();
+    await expect.poll(async () => Number(await student.page.getByTestId('unread-badge').textContent())).toBe(unreadBefore + 1);
+
+    await screenshot(teacher.page, 'journey-live-teacher-desktop');
+    await screenshot(student.page, 'journey-live-student-phone');
+    await teacher.context.close();
+    await student.context.close();
+  });
+});
