@@ -12,8 +12,8 @@ import type {
   WeekdayPointDto,
 } from './reports.dto.js';
 import { ReportErrors } from './reports.errors.js';
-import { attended, checkInBuckets, rateDelta, rateOf, withRate } from './report-math.js';
-import { BUCKET_ARRAY, BUCKET_OF, HELD, inRange, STATUS_COUNTS } from './report-sql.js';
+import { attended, CHECK_IN_THRESHOLDS, checkInBuckets, rateDelta, rateOf, withRate } from './report-math.js';
+import { BUCKET_ARRAY, BUCKET_OF, HELD, inRange } from './report-sql.js';
 import { WARNING_THRESHOLD } from './reports.tokens.js';
 
 /** Sessions a student's trend looks back over. */
@@ -32,13 +32,6 @@ interface SessionRow {
   ends_at: Date;
   state: string;
   held: boolean;
-  enrolled: number;
-  present: number;
-  late: number;
-  absent: number;
-  excused: number;
-  pending: number;
-  buckets: number[];
 }
 
 interface StudentRow {
@@ -46,22 +39,38 @@ interface StudentRow {
   full_name: string;
   email: string;
   student_number: string | null;
+}
+
+interface Counts {
   present: number;
   late: number;
   absent: number;
   excused: number;
   pending: number;
+}
+
+/** One row per session (student_id null) and one per student (session_id null): the GROUPING SETS result. */
+interface AggregateRow {
+  session_id: string | null;
+  student_id: string | null;
+  /** Over every session of the range (per-session rows). */
+  all: Counts;
+  /** Over held sessions only (per-student rows). */
+  held: Counts;
   recent_attended: number;
   recent_excused: number;
+  buckets: number[];
 }
+
+const ZERO: Counts = { present: 0, late: 0, absent: 0, excused: 0, pending: 0 };
 
 export function assertRange(range: ReportRange): void {
   if (range.from && range.to && range.from > range.to) throw ReportErrors.badRange();
 }
 
 /**
- * The course report: two aggregate queries (per session, per student) over the course's sessions in the range;
- * the series are folded from the per-session rows. A student's scope filters both queries to their own records.
+ * The course report: the sessions, the students and one GROUPING SETS pass over the records (per session and per
+ * student); the series are folded from the per-session rows. A student's scope filters to their own records.
  */
 @Injectable()
 export class CourseReportService {
@@ -76,48 +85,54 @@ export class CourseReportService {
     return c;
   }
 
-  /** Per-session status counts for the enrolled students (or one), with check-in buckets. */
-  async sessionRows(course: ReportCourseDto, range: ReportRange, studentId: string | null): Promise<SessionRow[]> {
+  /** The sessions of the range, with whether each is held. */
+  async sessionRows(course: ReportCourseDto, range: ReportRange): Promise<SessionRow[]> {
     return this.dataSource.query(
-      `WITH s AS (
-         SELECT s.id, s.title, s.room, s.starts_at, s.ends_at, s.state, ${HELD} AS held
-           FROM class_sessions s
-          WHERE s.course_id = $1 AND ${inRange('$4::text', '$2', '$3')}
-       ), e AS (
-         SELECT student_id FROM enrollments WHERE course_id = $1 AND ($5::uuid IS NULL OR student_id = $5)
-       ), r AS (
-         SELECT r.session_id, r.status, ${BUCKET_OF} AS bucket
-           FROM attendance_records r JOIN s ON s.id = r.session_id JOIN e ON e.student_id = r.student_id
-       )
-       SELECT s.id, s.title, s.room, s.starts_at, s.ends_at, s.state, s.held, (SELECT count(*) FROM e)::int AS enrolled,
-              ${STATUS_COUNTS},
-              ${BUCKET_ARRAY}
-         FROM s LEFT JOIN r ON r.session_id = s.id
-        GROUP BY s.id, s.title, s.room, s.starts_at, s.ends_at, s.state, s.held
+      `SELECT s.id, s.title, s.room, s.starts_at, s.ends_at, s.state, ${HELD} AS held
+         FROM class_sessions s
+        WHERE s.course_id = $1 AND ${inRange('$4::text', '$2', '$3')}
         ORDER BY s.starts_at, s.id`,
-      [course.id, range.from ?? null, range.to ?? null, course.timezone, studentId],
+      [course.id, range.from ?? null, range.to ?? null, course.timezone],
     );
   }
 
-  /** Per-student status counts over the held sessions of the range, and over the most recent ones. */
-  async studentRows(course: ReportCourseDto, range: ReportRange, studentId: string | null): Promise<StudentRow[]> {
+  /** The enrolled students (or the one), by name. */
+  async studentRows(courseId: string, studentId: string | null): Promise<StudentRow[]> {
+    return this.dataSource.query(
+      `SELECT u.id, u.full_name, u.email, u.student_number
+         FROM enrollments e JOIN users u ON u.id = e.student_id
+        WHERE e.course_id = $1 AND ($2::uuid IS NULL OR e.student_id = $2)
+        ORDER BY u.full_name, u.id`,
+      [courseId, studentId],
+    );
+  }
+
+  /**
+   * Every status count of the report in one pass over the records: GROUPING SETS yields the per-session rows (all
+   * sessions of the range) and the per-student rows (held sessions, and the last few held ones for the trend).
+   */
+  async aggregates(course: ReportCourseDto, range: ReportRange, studentId: string | null): Promise<AggregateRow[]> {
+    const counts = (filter: string) =>
+      `json_build_object(${['present', 'late', 'absent', 'excused', 'pending'].map((st) => `'${st}', count(*) FILTER (WHERE r.status = '${st}'${filter})`).join(', ')})`;
     return this.dataSource.query(
       `WITH s AS (
-         SELECT s.id, s.starts_at FROM class_sessions s WHERE s.course_id = $1 AND ${HELD} AND ${inRange('$4::text', '$2', '$3')}
+         SELECT s.id, s.starts_at, ${HELD} AS held FROM class_sessions s WHERE s.course_id = $1 AND ${inRange('$4::text', '$2', '$3')}
        ), recent AS (
-         SELECT id FROM s ORDER BY starts_at DESC, id DESC LIMIT $6
+         SELECT id FROM s WHERE held ORDER BY starts_at DESC, id DESC LIMIT $6
+       ), r AS (
+         SELECT r.session_id, r.student_id, r.status, s.held, rc.id IS NOT NULL AS recent, ${BUCKET_OF} AS bucket
+           FROM attendance_records r
+           JOIN s ON s.id = r.session_id
+           JOIN enrollments e ON e.course_id = $1 AND e.student_id = r.student_id
+           LEFT JOIN recent rc ON rc.id = r.session_id
+          WHERE ($5::uuid IS NULL OR r.student_id = $5)
        )
-       SELECT u.id, u.full_name, u.email, u.student_number,
-              ${STATUS_COUNTS},
-              count(rc.id) FILTER (WHERE r.status IN ('present', 'late', 'pending'))::int AS recent_attended,
-              count(rc.id) FILTER (WHERE r.status = 'excused')::int AS recent_excused
-         FROM enrollments e
-         JOIN users u ON u.id = e.student_id
-         LEFT JOIN (attendance_records r JOIN s ON s.id = r.session_id) ON r.student_id = e.student_id
-         LEFT JOIN recent rc ON rc.id = r.session_id
-        WHERE e.course_id = $1 AND ($5::uuid IS NULL OR e.student_id = $5)
-        GROUP BY u.id, u.full_name, u.email, u.student_number
-        ORDER BY u.full_name, u.id`,
+       SELECT r.session_id, r.student_id, ${counts('')} AS all, ${counts(' AND r.held')} AS held,
+              count(*) FILTER (WHERE r.recent AND r.status IN ('present', 'late', 'pending'))::int AS recent_attended,
+              count(*) FILTER (WHERE r.recent AND r.status = 'excused')::int AS recent_excused,
+              ${BUCKET_ARRAY}
+         FROM r
+        GROUP BY GROUPING SETS ((r.session_id), (r.student_id))`,
       [course.id, range.from ?? null, range.to ?? null, course.timezone, studentId, RECENT_SESSIONS],
     );
   }
@@ -125,19 +140,28 @@ export class CourseReportService {
   async report(courseId: string, range: ReportRange, studentId: string | null): Promise<CourseReportDto> {
     assertRange(range);
     const course = await this.course(courseId);
-    const [sessionRows, studentRows] = await Promise.all([this.sessionRows(course, range, studentId), this.studentRows(course, range, studentId)]);
+    const [sessionRows, studentRows, aggregateRows] = await Promise.all([
+      this.sessionRows(course, range),
+      this.studentRows(course.id, studentId),
+      this.aggregates(course, range, studentId),
+    ]);
     if (studentId && studentRows.length === 0) throw ReportErrors.studentNotEnrolled();
+    const bySession = new Map(aggregateRows.filter((a) => a.session_id).map((a) => [a.session_id, a]));
+    const byStudent = new Map(aggregateRows.filter((a) => a.student_id).map((a) => [a.student_id, a]));
+    const enrolled = studentRows.length;
 
     const zone = course.timezone;
     const local = (d: Date) => DateTime.fromJSDate(new Date(d)).setZone(zone);
-    const sessions = sessionRows.map((r) => toSessionDto(r));
+    const sessions = sessionRows.map((r) => toSessionDto(r, enrolled, bySession.get(r.id)));
     const heldRows = sessionRows.filter((r) => r.held);
     const held = heldRows.length;
     const recentHeld = Math.min(RECENT_SESSIONS, held);
 
     const students: CourseReportStudentDto[] = studentRows.map((r) => {
-      const counts = withRate({ held, present: r.present, late: r.late, excused: r.excused, pending: r.pending });
-      const recentRate = rateOf(r.recent_attended, recentHeld, r.recent_excused);
+      const a = byStudent.get(r.id);
+      const c = a?.held ?? ZERO;
+      const counts = withRate({ held, present: c.present, late: c.late, excused: c.excused, pending: c.pending });
+      const recentRate = rateOf(a?.recent_attended ?? 0, recentHeld, a?.recent_excused ?? 0);
       return {
         studentId: r.id,
         fullName: r.full_name,
@@ -223,10 +247,10 @@ export class CourseReportService {
   }
 }
 
-function toSessionDto(r: SessionRow): CourseReportSessionDto {
-  const recorded = r.present + r.late + r.absent + r.excused + r.pending;
-  const unrecorded = Math.max(0, r.enrolled - recorded);
-  const absent = r.held ? r.absent + unrecorded : r.absent;
+function toSessionDto(r: SessionRow, enrolled: number, a: AggregateRow | undefined): CourseReportSessionDto {
+  const c = a?.all ?? ZERO;
+  const recorded = c.present + c.late + c.absent + c.excused + c.pending;
+  const unrecorded = Math.max(0, enrolled - recorded);
   return {
     sessionId: r.id,
     startsAt: new Date(r.starts_at).toISOString(),
@@ -235,14 +259,14 @@ function toSessionDto(r: SessionRow): CourseReportSessionDto {
     room: r.room,
     state: r.state,
     held: r.held,
-    enrolled: r.enrolled,
-    present: r.present,
-    late: r.late,
-    absent,
-    excused: r.excused,
-    pending: r.pending,
+    enrolled,
+    present: c.present,
+    late: c.late,
+    absent: r.held ? c.absent + unrecorded : c.absent,
+    excused: c.excused,
+    pending: c.pending,
     awaiting: r.held ? 0 : unrecorded,
-    rate: r.held ? rateOf(r.present + r.late + r.pending, r.enrolled, r.excused) : null,
-    checkInMinutes: r.buckets,
+    rate: r.held ? rateOf(c.present + c.late + c.pending, enrolled, c.excused) : null,
+    checkInMinutes: a?.buckets ?? CHECK_IN_THRESHOLDS.map(() => 0).concat(0),
   };
 }

@@ -134,34 +134,39 @@ export class ExportsService {
     assertRange(range);
     const course = await this.reports.course(courseId);
     const zone = course.timezone;
-    const rows: Record<string, string | Date | boolean | null>[] = await this.dataSource.query(
-      `SELECT s.id AS session_id, s.starts_at, s.title, u.student_number, u.full_name, u.email, r.status, r.source,
-              r.checked_in_at, r.validated_at, v.full_name AS validated_by, r.note, r.updated_at,
-              EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = s.course_id AND e.student_id = r.student_id) AS enrolled
-         FROM attendance_records r
-         JOIN class_sessions s ON s.id = r.session_id
-         JOIN users u ON u.id = r.student_id
-         LEFT JOIN users v ON v.id = r.validated_by
-        WHERE s.course_id = $1 AND ${inRange('$4::text', '$2', '$3')}
-        ORDER BY s.starts_at, s.id, u.full_name, u.id`,
-      [courseId, range.from ?? null, range.to ?? null, zone],
-    );
-    const iso = (d: unknown) => (d ? DateTime.fromJSDate(new Date(d as string)).setZone(zone).toISO({ suppressMilliseconds: true }) : null);
+    // Times are formatted by PostgreSQL in the course's zone (ISO 8601 with offset): per-row date maths in JS costs seconds at 30k rows.
+    const rows: Record<string, string | boolean | null>[] = await this.dataSource.transaction(async (m) => {
+      await m.query(`SELECT set_config('TimeZone', $1, true)`, [zone]);
+      const iso = (col: string) => `to_char(${col}, 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM')`;
+      return m.query(
+        `SELECT s.id AS session_id, ${iso('s.starts_at')} AS starts_at, s.title, u.student_number, u.full_name, u.email, r.status, r.source,
+                ${iso('r.checked_in_at')} AS checked_in_at, ${iso('r.validated_at')} AS validated_at, v.full_name AS validated_by, r.note,
+                ${iso('r.updated_at')} AS updated_at,
+                EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = s.course_id AND e.student_id = r.student_id) AS enrolled
+           FROM attendance_records r
+           JOIN class_sessions s ON s.id = r.session_id
+           JOIN users u ON u.id = r.student_id
+           LEFT JOIN users v ON v.id = r.validated_by
+          WHERE s.course_id = $1 AND ${inRange('$4::text', '$2', '$3')}
+          ORDER BY s.starts_at, s.id, u.full_name, u.id`,
+        [courseId, range.from ?? null, range.to ?? null, zone],
+      );
+    });
     const header = ['Session id', 'Session start', 'Session title', 'Student number', 'Full name', 'Email', 'Status', 'Source', 'Checked in at', 'Validated at', 'Validated by', 'Note', 'Updated at', 'Enrolled'];
     const lines: Cell[][] = rows.map((r) => [
       r.session_id as string,
-      iso(r.starts_at),
+      r.starts_at as string | null,
       r.title as string | null,
       r.student_number as string | null,
       r.full_name as string,
       r.email as string,
       r.status as string,
       r.source as string,
-      iso(r.checked_in_at),
-      iso(r.validated_at),
+      r.checked_in_at as string | null,
+      r.validated_at as string | null,
       r.validated_by as string | null,
       r.note as string | null,
-      iso(r.updated_at),
+      r.updated_at as string | null,
       r.enrolled ? 'yes' : 'no',
     ]);
     return {

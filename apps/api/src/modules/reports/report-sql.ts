@@ -12,11 +12,6 @@ export function inRange(tz: string, fromParam: string, toParam: string): string 
       AND (${toParam}::date IS NULL OR s.starts_at < (${toParam}::date + 1)::timestamp AT TIME ZONE ${tz})`;
 }
 
-/** Counts of record statuses (alias r) as int columns. */
-export const STATUS_COUNTS = ['present', 'late', 'absent', 'excused', 'pending']
-  .map((st) => `count(r.status) FILTER (WHERE r.status = '${st}')::int AS ${st}`)
-  .join(',\n       ');
-
 /** One int column per check-in bucket, as an int[] `buckets` (records alias r with a `bucket` column). */
 export const BUCKET_ARRAY = `ARRAY[${Array.from({ length: CHECK_IN_THRESHOLDS.length + 1 }, (_, i) => `count(*) FILTER (WHERE r.bucket = ${i})`).join(', ')}]::int[] AS buckets`;
 
