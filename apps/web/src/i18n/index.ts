@@ -1,6 +1,8 @@
 import { createI18n } from 'vue-i18n';
 import { en } from './en';
+import { enAdmin } from './en-admin';
 import { pt } from './pt';
+import { ptAdmin } from './pt-admin';
 
 export type Locale = 'en' | 'pt';
 export const LOCALES: { code: Locale; label: string }[] = [
@@ -19,7 +21,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'en',
-  messages: { en, pt },
+  messages: { en: { ...en, ...enAdmin }, pt: { ...pt, ...ptAdmin } },
   missingWarn: false,
   fallbackWarn: false,
 });

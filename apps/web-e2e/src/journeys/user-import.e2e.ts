@@ -1,0 +1,57 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, newActor, screenshot, signIn } from '../support/browser.js';
+
+/**
+ * Journey (c): an admin imports users from a CSV file; the dry-run preview shows the one bad row with its reason and
+ * blocks the import; after fixing the file the import runs and the new users are in the list.
+ */
+describe('CSV user import', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('previews every row, shows the bad one, then imports the fixed file', async () => {
+    const tag = Date.now().toString(36);
+    const good = [`ana.${tag}@example.com,Ana Import,student,I${tag}1`, `rui.${tag}@example.com,Rui Import,teacher,`];
+    const bad = `not-an-email,Bad Row,student,I${tag}2`;
+    const csv = (rows: string[]) => Buffer.from(['email,full name,role,student number', ...rows].join('\n') + '\n');
+
+    const { page, context } = await newActor(browser);
+    await signIn(page, 'admin@example.com', undefined, /\/admin/);
+    await page.getByRole('link', { name: 'Users' }).first().click();
+    await page.getByRole('link', { name: 'Import CSV' }).click();
+    await page.waitForURL(/\/admin\/users\/import/);
+
+    await page.getByTestId('import-file').setInputFiles({ name: 'users.csv', mimeType: 'text/csv', buffer: csv([good[0], bad, good[1]]) });
+    await page.getByTestId('import-check').click();
+    const preview = page.getByTestId('import-preview');
+    await preview.waitFor();
+    expect(await page.getByTestId('import-summary').textContent()).toContain('3 rows: 2 ready, 1 with errors');
+    const badRow = preview.locator('tr[data-invalid="true"]');
+    expect(await badRow.count()).toBe(1);
+    expect(await badRow.getAttribute('data-line')).toBe('3');
+    expect(await badRow.textContent()).toMatch(/email.*valid email/i);
+    expect(await page.getByTestId('import-run').count()).toBe(0);
+    await screenshot(page, 'journey-import-preview-desktop');
+
+    await page.getByTestId('import-file').setInputFiles({ name: 'users.csv', mimeType: 'text/csv', buffer: csv(good) });
+    await page.getByTestId('import-check').click();
+    await page.getByTestId('import-summary').getByText('2 rows: 2 ready, 0 with errors').waitFor();
+    await page.getByTestId('import-run').click();
+    const result = page.getByTestId('import-result');
+    await result.waitFor();
+    expect(await result.textContent()).toContain('2 users imported');
+    expect(await result.locator('tbody tr').count()).toBe(2);
+
+    await page.getByRole('link', { name: 'Users' }).last().click();
+    await page.getByLabel('Search users').fill(tag);
+    await expect.poll(() => page.locator('[data-testid="users-table"] tbody tr').count(), { timeout: 10_000 }).toBe(2);
+    await page.locator(`tr[data-email="ana.${tag}@example.com"]`).getByText('Temporary password').waitFor();
+    await context.close();
+  });
+});
