@@ -2809,7 +2809,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateJustificationFormDto"];
                 "multipart/form-data": components["schemas"]["CreateJustificationFormDto"];
             };
         };
@@ -4751,7 +4750,19 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description The CSV file: the raw text/csv body, or the `file` field of a multipart/form-data form. */
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description CSV, UTF-8, ≤ 2 MB
+                     */
+                    file: string;
+                };
+                "text/csv": string;
+            };
+        };
         responses: {
             200: {
                 headers: {

@@ -1,6 +1,6 @@
 import { Controller, HttpCode, type OnModuleInit, Post, Query, Req } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { UserRole } from '@sysponto/contracts';
 import { ApiAuth } from '../../common/api-errors.decorator.js';
@@ -36,8 +36,15 @@ export class UsersImportController implements OnModuleInit {
       'dryRun=true (the default) reports every row with its errors (line, field, reason) and writes nothing. dryRun=false imports all rows in one transaction, or — if any row is ' +
       'invalid — nothing (400 `users-import/invalid-rows` with the same report in details). A duplicate email (in the file or already existing) is an error on that row. ' +
       'New users get a temporary password, returned once in this report, that they must change at first login. Each new password is hashed with argon2id (~15 ms per user).',
+    requestBody: {
+      required: true,
+      description: 'The CSV file: the raw text/csv body, or the `file` field of a multipart/form-data form.',
+      content: {
+        'text/csv': { schema: { type: 'string', description: 'CSV, UTF-8 (a BOM is fine), ≤ 2 MB' } },
+        'multipart/form-data': { schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', description: 'CSV, UTF-8, ≤ 2 MB' } } } },
+      },
+    },
   })
-  @ApiConsumes('text/csv', 'multipart/form-data')
   @ApiOkResponse({ type: UsersImportReportDto })
   @ApiAuth(400, 409, 413, 415)
   async importUsers(@Req() req: FastifyRequest, @Query() query: UsersImportQueryDto): Promise<UsersImportReportDto> {
