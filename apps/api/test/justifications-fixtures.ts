@@ -31,7 +31,7 @@ export function chunkedUpload(
   token: string,
   fields: Record<string, string>,
   file: { name: string; head: Buffer; totalBytes: number },
-): Promise<{ status: number; body: { code?: string } ; bytesSent: number }> {
+): Promise<{ status: number; body: { code?: string }; bytesSent: number; cutOff?: string }> {
   const boundary = `----sysponto${Date.now()}`;
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${url}/api/justifications`, {
@@ -46,8 +46,11 @@ export function chunkedUpload(
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'), bytesSent }));
     });
-    req.on('error', (err) => {
-      if (!answered) reject(err);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (answered) return;
+      // The server may close the connection right after its 413 and before this client reads it.
+      if (err.code === 'EPIPE' || err.code === 'ECONNRESET') resolve({ status: 0, body: {}, bytesSent, cutOff: err.code });
+      else reject(err);
     });
     let pre = '';
     for (const [k, v] of Object.entries(fields)) pre += `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`;

@@ -109,13 +109,37 @@ describe('justifications', () => {
     expect(large.body).toMatchObject({ statusCode: 413, code: 'justifications/document-too-large' });
 
     // Without Content-Length the limit holds while streaming: the answer comes before the whole body is sent.
-    const streamed = await chunkedUpload(t.url, student.token, { sessionId: session.id, type: 'absence', reason: 'Ill' }, { name: 'scan.pdf', head: samplePdf(), totalBytes: 6 * 1024 * 1024 });
-    expect(streamed.status).toBe(413);
-    expect(streamed.body.code).toBe('justifications/document-too-large');
+    // The server answers 413 and closes the connection as soon as the limit is hit: the client either reads the 413 or
+    // sees the connection cut while still sending, long before the 40 MB are through.
+    const streamed = await chunkedUpload(t.url, student.token, { sessionId: session.id, type: 'absence', reason: 'Ill' }, { name: 'scan.pdf', head: samplePdf(), totalBytes: 40 * 1024 * 1024 });
+    if (streamed.status !== 0) expect(streamed.body).toMatchObject({ statusCode: 413, code: 'justifications/document-too-large' });
+    expect(streamed.bytesSent).toBeLessThan(35 * 1024 * 1024);
 
     const empty = await file(student, { sessionId: session.id, type: 'absence', reason: 'Ill' }, { buffer: Buffer.alloc(0), name: 'empty.pdf' });
     expect(empty.status).toBe(400);
 
+    expect(await justificationRows(session.id)).toBe(0);
+    expect(storedFiles(t)).toEqual(before);
+  });
+
+  it('answers malformed uploads with 4xx and stores nothing', async () => {
+    const session = await pastSession();
+    const before = storedFiles(t);
+    const fields = { sessionId: session.id, type: 'absence', reason: 'Ill' };
+    const two = t.http.post('/api/justifications').set(student.auth).field(fields).attach('document', samplePdf(), 'a.pdf').attach('document', samplePdf(), 'b.pdf');
+    expect((await two).status).toBe(400);
+    const wrongField = await t.http.post('/api/justifications').set(student.auth).field(fields).attach('photo', samplePdf(), 'a.pdf');
+    expect(wrongField.status).toBe(400);
+    expect(wrongField.body.code).toBe('justifications/bad-upload');
+    const broken = await t.http
+      .post('/api/justifications')
+      .set(student.auth)
+      .set('Content-Type', 'multipart/form-data; boundary=xyz')
+      .send('--xyz\r\nContent-Disposition: form-data; name="document"; filename="a.pdf"\r\n\r\n%PDF-1.4 truncated');
+    expect(broken.status).toBeGreaterThanOrEqual(400);
+    expect(broken.status).toBeLessThan(500);
+    const xml = await t.http.post('/api/justifications').set(student.auth).set('Content-Type', 'application/xml').send('<a/>');
+    expect(xml.status).toBe(415);
     expect(await justificationRows(session.id)).toBe(0);
     expect(storedFiles(t)).toEqual(before);
   });

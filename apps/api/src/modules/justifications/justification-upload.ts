@@ -39,7 +39,7 @@ export async function readJustificationForm(req: FastifyRequest, storage: FileSt
     return { fields: body as Record<string, unknown>, document: null };
   }
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes + ENVELOPE_BYTES) throw JustificationErrors.documentTooLarge();
+  if (Number.isFinite(declared) && declared > maxBytes + ENVELOPE_BYTES) throw tooLarge();
 
   const fields: Record<string, unknown> = {};
   let document: StoredDocument | null = null;
@@ -65,6 +65,11 @@ export async function readJustificationForm(req: FastifyRequest, storage: FileSt
   }
 }
 
+/** 413, and the connection is closed after the answer so the rest of an oversized body is never read. */
+function tooLarge(): AppError {
+  return JustificationErrors.documentTooLarge({ headers: { Connection: 'close' } });
+}
+
 async function storeDocument(part: MultipartFile, storage: FileStorage, maxBytes: number): Promise<StoredDocument> {
   const file = part.file;
   const chunks = file[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -88,7 +93,7 @@ async function storeDocument(part: MultipartFile, storage: FileStorage, maxBytes
     })().catch(() => undefined);
     return error;
   };
-  if (file.truncated) throw refuse(JustificationErrors.documentTooLarge());
+  if (file.truncated) throw refuse(tooLarge());
   if (first.length === 0) throw refuse(JustificationErrors.documentEmpty());
   const detected = detectDocumentType(first);
   if (!detected) throw refuse(JustificationErrors.documentType());
@@ -103,36 +108,42 @@ async function storeDocument(part: MultipartFile, storage: FileStorage, maxBytes
     }
   }
   const key = newStorageKey();
+  const source = Readable.from(all(), { objectMode: false });
+  // Answer 413 the moment the limit is hit, not when the rest of the part has been parsed.
+  const onLimit = () => source.destroy(tooLarge());
+  file.once('limit', onLimit);
   let size: number;
   try {
-    ({ size } = await storage.put(key, Readable.from(all(), { objectMode: false })));
+    ({ size } = await storage.put(key, source));
   } catch (err) {
     await storage.delete(key);
-    throw err;
+    throw file.truncated ? tooLarge() : err;
+  } finally {
+    file.off('limit', onLimit);
   }
   if (file.truncated || size > maxBytes) {
     await storage.delete(key);
-    throw JustificationErrors.documentTooLarge();
+    throw tooLarge();
   }
   return { key, name: safeDocumentName(part.filename, detected.ext), type: detected.mime, size };
 }
 
+/** @fastify/multipart's limit and framing errors: the client's fault, answered with a stable code. */
+const BAD_UPLOAD_CODES = new Set([
+  'FST_FILES_LIMIT',
+  'FST_FIELDS_LIMIT',
+  'FST_PARTS_LIMIT',
+  'FST_PROTO_VIOLATION',
+  'FST_INVALID_JSON_FIELD_ERROR',
+  'FST_MP_PREMATURE_CLOSE',
+]);
+
 function mapMultipartError(err: unknown): unknown {
   if (err instanceof AppError) return err;
-  const code = (err as { code?: string })?.code;
-  switch (code) {
-    case 'FST_REQ_FILE_TOO_LARGE':
-      return JustificationErrors.documentTooLarge();
-    case 'FST_FILES_LIMIT':
-    case 'FST_FIELDS_LIMIT':
-    case 'FST_PARTS_LIMIT':
-    case 'FST_PROTO_VIOLATION':
-    case 'FST_INVALID_JSON_FIELD_ERROR':
-    case 'FST_MP_PREMATURE_CLOSE':
-      return JustificationErrors.badUpload();
-    default:
-      // busboy's own parse errors ("Malformed part header", "Unexpected end of form") are the client's fault
-      if (err instanceof Error && !('statusCode' in err) && /multipart|part|form|boundary/i.test(err.message)) return JustificationErrors.badUpload();
-      return err;
-  }
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge();
+  if (typeof code === 'string' && BAD_UPLOAD_CODES.has(code)) return JustificationErrors.badUpload();
+  // busboy's own parse errors ("Malformed part header", "Unexpected end of form") are the client's fault too
+  if (err instanceof Error && !('statusCode' in err) && /multipart|part|form|boundary/i.test(err.message)) return JustificationErrors.badUpload();
+  return err;
 }

@@ -32,7 +32,7 @@ export class JustificationsController {
       'once it has started, a late arrival during or after it, both until JUSTIFICATION_WINDOW_DAYS (default 30) after it ends. ' +
       'One live justification per session (409 `justifications/already-exists`; withdraw it to file again).',
   })
-  @ApiConsumes('multipart/form-data', 'application/json')
+  @ApiConsumes('multipart/form-data')
   @ApiBody({ type: CreateJustificationFormDto })
   @ApiCreatedResponse({ type: JustificationDto })
   @ApiAuth(400, 404, 409, 413, 415)
