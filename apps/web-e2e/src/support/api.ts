@@ -34,6 +34,37 @@ export interface SessionLite {
   state: 'scheduled' | 'open' | 'closed';
 }
 
+async function newCourse(admin: string, teacherId: string, studentId: string, name: string): Promise<{ id: string; code: string }> {
+  const course = await apiCall<{ id: string; code: string }>(admin, 'POST', '/api/courses', {
+    code: `E2E${Date.now().toString(36).toUpperCase().slice(-5)}`,
+    name,
+    timezone: 'Europe/Lisbon',
+    teacherIds: [teacherId],
+  });
+  await apiCall(admin, 'POST', `/api/courses/${course.id}/enrollments`, { studentIds: [studentId] });
+  return course;
+}
+
+/**
+ * A session of yesterday that the teacher has closed, so the student (who never checked in) is absent: the start of
+ * the justification journey. Made through the API (course, enrollment, past session, close).
+ */
+export async function absentSessionFor(teacherEmail: string, studentEmail: string): Promise<SessionLite> {
+  const admin = await apiLogin('admin@example.com');
+  const teacher = await apiLogin(teacherEmail);
+  const me = await apiCall<{ id: string }>(teacher, 'GET', '/api/me');
+  const st = await apiCall<{ id: string }>(await apiLogin(studentEmail), 'GET', '/api/me');
+  const course = await newCourse(admin, me.id, st.id, 'Justification journey');
+  const start = Date.now() - 26 * 3600_000;
+  const session = await apiCall<SessionLite>(admin, 'POST', `/api/courses/${course.id}/sessions`, {
+    startsAt: new Date(start).toISOString(),
+    endsAt: new Date(start + 90 * 60_000).toISOString(),
+    title: 'Missed lecture',
+  });
+  await apiCall(teacher, 'POST', `/api/sessions/${session.id}/close`, {});
+  return { ...session, courseCode: course.code };
+}
+
 /**
  * The demo session of teacher@example.com open now with student@example.com enrolled. When the demo school has
  * none (an older seed), one is made through the API so the journey still runs.
@@ -52,13 +83,7 @@ export async function openSessionFor(teacherEmail: string, studentEmail: string)
   const admin = await apiLogin('admin@example.com');
   const me = await apiCall<{ id: string }>(teacher, 'GET', '/api/me');
   const st = await apiCall<{ id: string }>(student, 'GET', '/api/me');
-  const course = await apiCall<{ id: string }>(admin, 'POST', '/api/courses', {
-    code: `E2E${Date.now().toString(36).toUpperCase().slice(-5)}`,
-    name: 'Browser journeys',
-    timezone: 'Europe/Lisbon',
-    teacherIds: [me.id],
-  });
-  await apiCall(admin, 'POST', `/api/courses/${course.id}/enrollments`, { studentIds: [st.id] });
+  const course = await newCourse(admin, me.id, st.id, 'Browser journeys');
   return apiCall<SessionLite>(admin, 'POST', `/api/courses/${course.id}/sessions`, {
     startsAt: new Date(Date.now() - 5 * 60_000).toISOString(),
     endsAt: new Date(Date.now() + 85 * 60_000).toISOString(),
