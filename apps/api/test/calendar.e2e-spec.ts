@@ -13,7 +13,14 @@ function parseFeed(text: string) {
     timezones: cal.getAllSubcomponents('vtimezone').map((tz) => tz.getFirstPropertyValue('tzid')),
     events: cal.getAllSubcomponents('vevent').map((v) => {
       const e = new ICAL.Event(v);
-      return { uid: e.uid, summary: e.summary, location: e.location, tzid: e.startDate.zone?.tzid, start: e.startDate.toJSDate().toISOString(), end: e.endDate.toJSDate().toISOString() };
+      return {
+        uid: e.uid,
+        summary: e.summary,
+        location: e.location,
+        tzid: e.startDate.zone?.tzid,
+        start: e.startDate.toJSDate().toISOString(),
+        end: e.endDate.toJSDate().toISOString(),
+      };
     }),
   };
 }
@@ -32,8 +39,19 @@ describe('calendar feeds', () => {
   it('serves a private feed of my sessions that parses, with the course time zone, and dies on regeneration', async () => {
     const teacher = await actor(t, 'teacher', { fullName: 'Tina Teacher' });
     const student = await actor(t, 'student', { fullName: 'Sam Student' });
-    const lisbon = await createCourse(t, { code: 'CAL101', name: 'Calendars', timezone: 'Europe/Lisbon', teacherIds: [teacher.id], studentIds: [student.id] });
-    const ny = await createCourse(t, { code: 'NYC200', name: 'New York', timezone: 'America/New_York', studentIds: [student.id] });
+    const lisbon = await createCourse(t, {
+      code: 'CAL101',
+      name: 'Calendars',
+      timezone: 'Europe/Lisbon',
+      teacherIds: [teacher.id],
+      studentIds: [student.id],
+    });
+    const ny = await createCourse(t, {
+      code: 'NYC200',
+      name: 'New York',
+      timezone: 'America/New_York',
+      studentIds: [student.id],
+    });
     await createCourse(t, { code: 'NOTMINE', studentIds: [] }).then((c) => createSession(t, c.id));
 
     const soon = new Date(Math.ceil((Date.now() + 3 * DAY) / 60_000) * 60_000);
@@ -51,7 +69,9 @@ describe('calendar feeds', () => {
 
     // Only a hash of the token is stored.
     const token = path(first.body.url).split('/').pop()!.replace('.ics', '');
-    const stored = await t.dataSource.query(`SELECT seed, token_hash FROM calendar_feeds WHERE user_id = $1`, [student.id]);
+    const stored = await t.dataSource.query(`SELECT seed, token_hash FROM calendar_feeds WHERE user_id = $1`, [
+      student.id,
+    ]);
     expect(JSON.stringify(stored)).not.toContain(token);
 
     const res = await t.http.get(path(first.body.url)).expect(200);
@@ -70,7 +90,11 @@ describe('calendar feeds', () => {
       end: a1.endsAt.toISOString(),
     });
     const e3 = feed.events.find((e) => e.uid === b1.id)!;
-    expect(e3).toMatchObject({ summary: 'NYC200 — New York', tzid: 'America/New_York', start: b1.startsAt.toISOString() });
+    expect(e3).toMatchObject({
+      summary: 'NYC200 — New York',
+      tzid: 'America/New_York',
+      start: b1.startsAt.toISOString(),
+    });
     expect(res.text).toContain('DTSTART;TZID=America/New_York:');
 
     // Teachers get the courses they teach.
@@ -80,7 +104,10 @@ describe('calendar feeds', () => {
 
     const regenerated = await t.http.post('/api/me/calendar-feed/regenerate').set(student.auth).expect(200);
     expect(regenerated.body.url).not.toBe(first.body.url);
-    await t.http.get(path(first.body.url)).expect(404).expect((r) => expect(r.body.code).toBe('calendar/feed-not-found'));
+    await t.http
+      .get(path(first.body.url))
+      .expect(404)
+      .expect((r) => expect(r.body.code).toBe('calendar/feed-not-found'));
     await t.http.get(path(regenerated.body.url)).expect(200);
     const now = await t.http.get('/api/me/calendar-feed').set(student.auth).expect(200);
     expect(now.body.url).toBe(regenerated.body.url);

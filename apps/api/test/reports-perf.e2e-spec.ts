@@ -26,7 +26,10 @@ describe('reports at course scale (500 students × 60 sessions)', () => {
        SELECT 'perf' || g || '@test.local', 'Student ' || lpad(g::text, 3, '0'), 'student', 'x', 'P' || lpad(g::text, 5, '0') FROM generate_series(1, $1) g`,
       [STUDENTS],
     );
-    await t.dataSource.query(`INSERT INTO enrollments (course_id, student_id) SELECT $1, id FROM users WHERE email LIKE 'perf%@test.local'`, [courseId]);
+    await t.dataSource.query(
+      `INSERT INTO enrollments (course_id, student_id) SELECT $1, id FROM users WHERE email LIKE 'perf%@test.local'`,
+      [courseId],
+    );
     // Two sessions a week from early January; the last few lie in the future (not held).
     await t.dataSource.query(
       `INSERT INTO class_sessions (course_id, title, starts_at, ends_at, state)
@@ -47,7 +50,9 @@ describe('reports at course scale (500 students × 60 sessions)', () => {
     );
     await t.dataSource.query('ANALYZE');
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM attendance_records`);
-    console.log(`fixture: ${STUDENTS} students, ${SESSIONS} sessions, ${n} records built in ${Math.round(performance.now() - started)} ms`);
+    console.log(
+      `fixture: ${STUDENTS} students, ${SESSIONS} sessions, ${n} records built in ${Math.round(performance.now() - started)} ms`,
+    );
   });
   afterAll(async () => {
     await t.close();
@@ -74,11 +79,25 @@ describe('reports at course scale (500 students × 60 sessions)', () => {
     expect(report.body.rate).toBeGreaterThan(0.8);
 
     const timings = {
-      report: await median('GET /api/reports/courses/:id', () => t.http.get(`/api/reports/courses/${courseId}`).set(teacher.auth).expect(200)),
-      csv: await median('GET attendance.csv', () => t.http.get(`/api/reports/courses/${courseId}/attendance.csv`).set(teacher.auth).expect(200)),
-      records: await median('GET records.csv', () => t.http.get(`/api/reports/courses/${courseId}/records.csv`).set(teacher.auth).expect(200), 3),
-      xlsx: await median('GET attendance.xlsx', () => t.http.get(`/api/reports/courses/${courseId}/attendance.xlsx`).set(teacher.auth).expect(200), 3),
-      overview: await median('GET /api/reports/overview', () => t.http.get('/api/reports/overview').set(admin.auth).expect(200)),
+      report: await median('GET /api/reports/courses/:id', () =>
+        t.http.get(`/api/reports/courses/${courseId}`).set(teacher.auth).expect(200),
+      ),
+      csv: await median('GET attendance.csv', () =>
+        t.http.get(`/api/reports/courses/${courseId}/attendance.csv`).set(teacher.auth).expect(200),
+      ),
+      records: await median(
+        'GET records.csv',
+        () => t.http.get(`/api/reports/courses/${courseId}/records.csv`).set(teacher.auth).expect(200),
+        3,
+      ),
+      xlsx: await median(
+        'GET attendance.xlsx',
+        () => t.http.get(`/api/reports/courses/${courseId}/attendance.xlsx`).set(teacher.auth).expect(200),
+        3,
+      ),
+      overview: await median('GET /api/reports/overview', () =>
+        t.http.get('/api/reports/overview').set(admin.auth).expect(200),
+      ),
     };
     // Target: the report well under a second on the embedded database; the bound leaves room for a loaded CI machine.
     expect(timings.report).toBeLessThan(1000);

@@ -24,13 +24,27 @@ describe('reports', () => {
     outsider = await actor(t, 'student');
     ghost = await createUser(t, { fullName: 'Gil Ghost', studentNumber: 'A003' });
     steady = await createUser(t, { fullName: 'Sofia Steady', studentNumber: 'A004' });
-    course = await createCourse(t, { code: 'REP101', name: 'Reporting', timezone: 'Europe/Lisbon', teacherIds: [teacher.id], studentIds: [ana.id, evil.id, ghost.id, steady.id] });
+    course = await createCourse(t, {
+      code: 'REP101',
+      name: 'Reporting',
+      timezone: 'Europe/Lisbon',
+      teacherIds: [teacher.id],
+      studentIds: [ana.id, evil.id, ghost.id, steady.id],
+    });
     await createCourse(t, { code: 'OTHER1', teacherIds: [otherTeacher.id], studentIds: [outsider.id] });
 
     // Held: three Mondays at 09:00 Lisbon (summer time, UTC+1) and a Wednesday at 14:00 (winter time, UTC+0), the last never closed.
     const held = async (key: string, iso: string, state: 'closed' | 'scheduled') => {
       const startsAt = new Date(iso);
-      s[key] = { ...(await createSession(t, course.id, { startsAt, endsAt: new Date(startsAt.getTime() + 90 * MIN), state, title: key })), startsAt };
+      s[key] = {
+        ...(await createSession(t, course.id, {
+          startsAt,
+          endsAt: new Date(startsAt.getTime() + 90 * MIN),
+          state,
+          title: key,
+        })),
+        startsAt,
+      };
     };
     await held('H1', '2026-10-05T08:00:00Z', 'closed');
     await held('H2', '2026-10-12T08:00:00Z', 'closed');
@@ -72,15 +86,59 @@ describe('reports', () => {
     expect(r.totals).toEqual({ heldSessions: 4, expected: 16, present: 7, late: 1, absent: 6, excused: 1, pending: 1 });
 
     const byName = Object.fromEntries(r.students.map((x: { fullName: string }) => [x.fullName, x]));
-    expect(r.students.map((x: { fullName: string }) => x.fullName)).toEqual(['=HYPERLINK("http://evil.example","x")', 'Ana Alves', 'Gil Ghost', 'Sofia Steady']);
-    expect(byName['Ana Alves']).toMatchObject({ studentId: ana.id, studentNumber: 'A001', held: 4, present: 1, late: 1, absent: 1, excused: 1, pending: 0, rate: 0.6667, atRisk: true, trend: 0 });
-    expect(byName['Gil Ghost']).toMatchObject({ held: 4, present: 0, late: 0, absent: 4, excused: 0, pending: 0, rate: 0, atRisk: true });
+    expect(r.students.map((x: { fullName: string }) => x.fullName)).toEqual([
+      '=HYPERLINK("http://evil.example","x")',
+      'Ana Alves',
+      'Gil Ghost',
+      'Sofia Steady',
+    ]);
+    expect(byName['Ana Alves']).toMatchObject({
+      studentId: ana.id,
+      studentNumber: 'A001',
+      held: 4,
+      present: 1,
+      late: 1,
+      absent: 1,
+      excused: 1,
+      pending: 0,
+      rate: 0.6667,
+      atRisk: true,
+      trend: 0,
+    });
+    expect(byName['Gil Ghost']).toMatchObject({
+      held: 4,
+      present: 0,
+      late: 0,
+      absent: 4,
+      excused: 0,
+      pending: 0,
+      rate: 0,
+      atRisk: true,
+    });
     expect(byName['Sofia Steady']).toMatchObject({ held: 4, present: 3, absent: 1, rate: 0.75, atRisk: false });
-    expect(byName['=HYPERLINK("http://evil.example","x")']).toMatchObject({ held: 4, present: 3, pending: 1, absent: 0, rate: 1, atRisk: false });
+    expect(byName['=HYPERLINK("http://evil.example","x")']).toMatchObject({
+      held: 4,
+      present: 3,
+      pending: 1,
+      absent: 0,
+      rate: 1,
+      atRisk: false,
+    });
 
     const byTitle = Object.fromEntries(r.sessions.map((x: { title: string }) => [x.title, x]));
     expect(r.sessions.map((x: { title: string }) => x.title)).toEqual(['H1', 'H2', 'H3', 'H4', 'NOW', 'FUT']);
-    expect(byTitle.H1).toMatchObject({ held: true, enrolled: 4, present: 3, late: 0, absent: 1, excused: 0, pending: 0, awaiting: 0, rate: 0.75, checkInMinutes: [1, 0, 1, 0, 1, 0, 0] });
+    expect(byTitle.H1).toMatchObject({
+      held: true,
+      enrolled: 4,
+      present: 3,
+      late: 0,
+      absent: 1,
+      excused: 0,
+      pending: 0,
+      awaiting: 0,
+      rate: 0.75,
+      checkInMinutes: [1, 0, 1, 0, 1, 0, 0],
+    });
     expect(byTitle.H2).toMatchObject({ present: 1, late: 1, absent: 2, rate: 0.5 });
     expect(byTitle.H3).toMatchObject({ present: 2, excused: 1, absent: 1, rate: 0.6667 });
     expect(byTitle.H4).toMatchObject({ state: 'scheduled', held: true, present: 1, pending: 1, absent: 2, rate: 0.5 });
@@ -94,7 +152,15 @@ describe('reports', () => {
       { sessionId: s.H3.id, startsAt: '2026-10-19T08:00:00.000Z', date: '2026-10-19', rate: 0.6667 },
       { sessionId: s.H4.id, startsAt: '2026-11-04T14:00:00.000Z', date: '2026-11-04', rate: 0.5 },
     ]);
-    expect(r.series.statusMix[0]).toEqual({ sessionId: s.H1.id, label: '2026-10-05 09:00', present: 3, late: 0, absent: 1, excused: 0, pending: 0 });
+    expect(r.series.statusMix[0]).toEqual({
+      sessionId: s.H1.id,
+      label: '2026-10-05 09:00',
+      present: 3,
+      late: 0,
+      absent: 1,
+      excused: 0,
+      pending: 0,
+    });
     // Mondays: 7 attended of 12 − 1 excused; Wednesday: 2 of 4.
     expect(r.series.weekdays).toEqual([
       { weekday: 1, sessions: 3, rate: 0.6364 },
@@ -117,11 +183,18 @@ describe('reports', () => {
   });
 
   it('filters by a date range in the course time zone', async () => {
-    const res = await t.http.get(`/api/reports/courses/${course.id}?from=2026-10-12&to=2026-10-12`).set(teacher.auth).expect(200);
+    const res = await t.http
+      .get(`/api/reports/courses/${course.id}?from=2026-10-12&to=2026-10-12`)
+      .set(teacher.auth)
+      .expect(200);
     expect(res.body.sessions.map((x: { title: string }) => x.title)).toEqual(['H2']);
     const ana2 = res.body.students.find((x: { studentId: string }) => x.studentId === ana.id);
     expect(ana2).toMatchObject({ held: 1, late: 1, rate: 1 });
-    await t.http.get(`/api/reports/courses/${course.id}?from=2026-10-13&to=2026-10-12`).set(teacher.auth).expect(400).expect((r) => expect(r.body.code).toBe('reports/bad-range'));
+    await t.http
+      .get(`/api/reports/courses/${course.id}?from=2026-10-13&to=2026-10-12`)
+      .set(teacher.auth)
+      .expect(400)
+      .expect((r) => expect(r.body.code).toBe('reports/bad-range'));
     await t.http.get(`/api/reports/courses/${course.id}?from=2026-02-31`).set(teacher.auth).expect(400);
     await t.http.get(`/api/reports/courses/${course.id}?from=yesterday`).set(teacher.auth).expect(400);
     await t.http.get(`/api/reports/courses/${course.id}?nonsense=1`).set(teacher.auth).expect(400);
@@ -133,7 +206,11 @@ describe('reports', () => {
     expect(own.body.students).toHaveLength(1);
     expect(own.body.students[0]).toMatchObject({ studentId: ana.id, rate: 0.6667 });
     expect(own.body.rate).toBe(0.6667);
-    expect(own.body.sessions.find((x: { title: string }) => x.title === 'H1')).toMatchObject({ enrolled: 1, present: 1, absent: 0 });
+    expect(own.body.sessions.find((x: { title: string }) => x.title === 'H1')).toMatchObject({
+      enrolled: 1,
+      present: 1,
+      absent: 0,
+    });
     expect(JSON.stringify(own.body)).not.toContain('Gil Ghost');
 
     await t.http.get(`/api/reports/courses/${course.id}?studentId=${evil.id}`).set(ana.auth).expect(403);
@@ -152,7 +229,7 @@ describe('reports', () => {
     await t.http.get(`/api/reports/courses/${course.id}?studentId=${outsider.id}`).set(teacher.auth).expect(404);
   });
 
-  it("gives a student their rates per course and overall", async () => {
+  it('gives a student their rates per course and overall', async () => {
     const c2 = await createCourse(t, { code: 'REP102', studentIds: [ana.id] });
     const past = await createSession(t, c2.id, { startsAt: new Date('2026-10-06T10:00:00Z'), state: 'closed' });
     await createRecord(t, past.id, ana.id, 'present');
@@ -200,7 +277,11 @@ describe('reports', () => {
     expect(evilRow?.[8]).toBe('2026-10-05T08:54:00+01:00');
     expect(rows.filter((r) => r[13] === 'no')).toHaveLength(1);
 
-    const x = await t.http.get(`/api/reports/courses/${course.id}/attendance.xlsx`).set(teacher.auth).responseType('blob').expect(200);
+    const x = await t.http
+      .get(`/api/reports/courses/${course.id}/attendance.xlsx`)
+      .set(teacher.auth)
+      .responseType('blob')
+      .expect(200);
     expect(x.headers['content-disposition']).toMatch(/^attachment; filename="REP101-attendance-\d{8}\.xlsx"$/);
     const wb = new ExcelJS.Workbook();
     // exceljs still types Buffer without its generic parameter
@@ -215,12 +296,32 @@ describe('reports', () => {
   });
 
   it('gives admins an overview: course rates, students at risk, unclosed sessions, pending justifications', async () => {
-    await t.dataSource.query(`INSERT INTO justifications (session_id, student_id, type, reason) VALUES ($1, $2, 'absence', 'ill')`, [s.H4.id, ana.id]);
+    await t.dataSource.query(
+      `INSERT INTO justifications (session_id, student_id, type, reason) VALUES ($1, $2, 'absence', 'ill')`,
+      [s.H4.id, ana.id],
+    );
     const res = await t.http.get('/api/reports/overview').set(admin.auth).expect(200);
     const rep = res.body.courses.find((c: { code: string }) => c.code === 'REP101');
-    expect(rep).toMatchObject({ students: 4, heldSessions: 4, held: 16, present: 7, late: 1, absent: 6, excused: 1, pending: 1, rate: 0.6, atRisk: 2 });
+    expect(rep).toMatchObject({
+      students: 4,
+      heldSessions: 4,
+      held: 16,
+      present: 7,
+      late: 1,
+      absent: 6,
+      excused: 1,
+      pending: 1,
+      rate: 0.6,
+      atRisk: 2,
+    });
     expect(res.body.atRiskCount).toBe(2);
-    expect(res.body.atRisk.map((a: { fullName: string; courseCode: string; rate: number }) => [a.fullName, a.courseCode, a.rate])).toEqual([
+    expect(
+      res.body.atRisk.map((a: { fullName: string; courseCode: string; rate: number }) => [
+        a.fullName,
+        a.courseCode,
+        a.rate,
+      ]),
+    ).toEqual([
       ['Gil Ghost', 'REP101', 0],
       ['Ana Alves', 'REP101', 0.6667],
     ]);

@@ -38,16 +38,23 @@ export class CalendarController {
   @Public()
   @ApiOperation({
     summary: 'A calendar feed (iCalendar) by its private token. No sign-in: the token in the URL is the credential.',
-    description: 'Each event is one class session: UID = session id, times with the course time zone (TZID + VTIMEZONE), summary "CODE — course name (title)", location = room.',
+    description:
+      'Each event is one class session: UID = session id, times with the course time zone (TZID + VTIMEZONE), summary "CODE — course name (title)", location = room.',
   })
   @ApiParam({ name: 'token', description: 'The token from GET /api/me/calendar-feed (43 characters).' })
   @ApiProduces('text/calendar')
   @ApiOkResponse({ description: 'The iCalendar document.', schema: { type: 'string' } })
   @ApiErrors(404)
-  async getCalendarFeed(@Param('token') token: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async getCalendarFeed(
+    @Param('token') token: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
     const body = await this.calendar.render(token);
     // Headers only on success: an error answer stays JSON.
-    void reply.header('Content-Type', 'text/calendar; charset=utf-8').header('Cache-Control', 'private, max-age=300').header('Content-Disposition', 'inline; filename="sysponto.ics"');
+    void reply
+      .header('Content-Type', 'text/calendar; charset=utf-8')
+      .header('Cache-Control', 'private, max-age=300')
+      .header('Content-Disposition', 'inline; filename="sysponto.ics"');
     return body;
   }
 }

@@ -74,11 +74,15 @@ export class CalendarService {
       `INSERT INTO calendar_feeds (user_id, seed, token_hash) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO NOTHING`,
       [userId, seed, sha256(this.token(userId, seed))],
     );
-    const [row]: FeedRow[] = await this.dataSource.query(`SELECT seed, token_hash, created_at FROM calendar_feeds WHERE user_id = $1`, [userId]);
+    const [row]: FeedRow[] = await this.dataSource.query(
+      `SELECT seed, token_hash, created_at FROM calendar_feeds WHERE user_id = $1`,
+      [userId],
+    );
     const token = this.token(userId, row.seed);
     const hash = sha256(token);
     // The server secret changed since the feed was made: re-point the stored hash at the URL we now hand out.
-    if (hash !== row.token_hash.trim()) await this.dataSource.query(`UPDATE calendar_feeds SET token_hash = $2 WHERE user_id = $1`, [userId, hash]);
+    if (hash !== row.token_hash.trim())
+      await this.dataSource.query(`UPDATE calendar_feeds SET token_hash = $2 WHERE user_id = $1`, [userId, hash]);
     return this.toDto(token, row.created_at);
   }
 

@@ -80,7 +80,10 @@ export class CourseReportService {
   ) {}
 
   async course(courseId: string): Promise<ReportCourseDto> {
-    const [c]: ReportCourseDto[] = await this.dataSource.query(`SELECT id, code, name, timezone FROM courses WHERE id = $1`, [courseId]);
+    const [c]: ReportCourseDto[] = await this.dataSource.query(
+      `SELECT id, code, name, timezone FROM courses WHERE id = $1`,
+      [courseId],
+    );
     if (!c) throw AccessErrors.courseNotFound();
     return c;
   }
@@ -225,7 +228,12 @@ export class CourseReportService {
       students,
       sessions,
       series: {
-        rateOverTime: heldSessions.map((s) => ({ sessionId: s.sessionId, startsAt: s.startsAt, date: local(new Date(s.startsAt)).toISODate() ?? '', rate: s.rate })),
+        rateOverTime: heldSessions.map((s) => ({
+          sessionId: s.sessionId,
+          startsAt: s.startsAt,
+          date: local(new Date(s.startsAt)).toISODate() ?? '',
+          rate: s.rate,
+        })),
         statusMix: heldSessions.map((s) => ({
           sessionId: s.sessionId,
           label: local(new Date(s.startsAt)).toFormat('yyyy-MM-dd HH:mm'),
@@ -241,7 +249,14 @@ export class CourseReportService {
         atRisk: students
           .filter((s) => s.atRisk)
           .sort((a, b) => (a.rate ?? 0) - (b.rate ?? 0) || a.fullName.localeCompare(b.fullName))
-          .map((s) => ({ studentId: s.studentId, fullName: s.fullName, studentNumber: s.studentNumber, rate: s.rate ?? 0, absent: s.absent, held: s.held })),
+          .map((s) => ({
+            studentId: s.studentId,
+            fullName: s.fullName,
+            studentNumber: s.studentNumber,
+            rate: s.rate ?? 0,
+            absent: s.absent,
+            held: s.held,
+          })),
       },
     };
   }

@@ -9,7 +9,13 @@ import { assertRange, CourseReportService, type ReportRange } from './course-rep
 import { inRange } from './report-sql.js';
 
 /** One letter per status in the roster × sessions matrix (docs/reports.md has the legend). */
-export const STATUS_LETTERS: Record<string, string> = { present: 'P', late: 'L', absent: 'A', excused: 'E', pending: 'C' };
+export const STATUS_LETTERS: Record<string, string> = {
+  present: 'P',
+  late: 'L',
+  absent: 'A',
+  excused: 'E',
+  pending: 'C',
+};
 export const LEGEND: [string, string][] = [
   ['P', 'present'],
   ['L', 'late'],
@@ -34,7 +40,13 @@ export function neutralise(value: Cell): Cell {
 
 /** RFC 4180 CSV (quoted as needed, CRLF) in UTF-8 with a BOM so spreadsheets detect the encoding. */
 export function toCsv(rows: Cell[][]): Buffer {
-  return Buffer.from(stringify(rows.map((row) => row.map(neutralise)), { bom: true, record_delimiter: 'windows', cast: { number: (n) => String(n) } }), 'utf8');
+  return Buffer.from(
+    stringify(
+      rows.map((row) => row.map(neutralise)),
+      { bom: true, record_delimiter: 'windows', cast: { number: (n) => String(n) } },
+    ),
+    'utf8',
+  );
 }
 
 /** A file name that is safe in any header and file system: course code, what, local date. */
@@ -55,7 +67,10 @@ export class ExportsService {
   ) {}
 
   /** Header row, then one row per enrolled student: identity, one status letter per session, totals. */
-  private async matrix(courseId: string, range: ReportRange): Promise<{ report: CourseReportDto; header: string[]; rows: Cell[][] }> {
+  private async matrix(
+    courseId: string,
+    range: ReportRange,
+  ): Promise<{ report: CourseReportDto; header: string[]; rows: Cell[][] }> {
     assertRange(range);
     const report = await this.reports.report(courseId, range, null);
     const zone = report.course.timezone;
@@ -95,14 +110,30 @@ export class ExportsService {
         if (status) return STATUS_LETTERS[status] ?? status;
         return s.held ? 'A' : '';
       });
-      return [st.studentNumber, st.fullName, st.email, ...cells, st.held, st.present, st.late, st.absent, st.excused, st.pending, percent(st.rate)];
+      return [
+        st.studentNumber,
+        st.fullName,
+        st.email,
+        ...cells,
+        st.held,
+        st.present,
+        st.late,
+        st.absent,
+        st.excused,
+        st.pending,
+        percent(st.rate),
+      ];
     });
     return { report, header, rows };
   }
 
   async attendanceCsv(courseId: string, range: ReportRange): Promise<ExportFile> {
     const { report, header, rows } = await this.matrix(courseId, range);
-    return { fileName: fileName(report, 'attendance', 'csv'), contentType: 'text/csv; charset=utf-8', body: toCsv([header, ...rows]) };
+    return {
+      fileName: fileName(report, 'attendance', 'csv'),
+      contentType: 'text/csv; charset=utf-8',
+      body: toCsv([header, ...rows]),
+    };
   }
 
   async attendanceXlsx(courseId: string, range: ReportRange): Promise<ExportFile> {
@@ -126,7 +157,11 @@ export class ExportsService {
     legend.addRow(['Course', `${report.course.code} — ${report.course.name} (${report.course.timezone})`]);
     legend.getColumn(2).width = 60;
     const body = Buffer.from(await wb.xlsx.writeBuffer());
-    return { fileName: fileName(report, 'attendance', 'xlsx'), contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', body };
+    return {
+      fileName: fileName(report, 'attendance', 'xlsx'),
+      contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      body,
+    };
   }
 
   /** Every record of the course's sessions in the range, one line each, with times in the course's zone. */
@@ -152,7 +187,22 @@ export class ExportsService {
         [courseId, range.from ?? null, range.to ?? null, zone],
       );
     });
-    const header = ['Session id', 'Session start', 'Session title', 'Student number', 'Full name', 'Email', 'Status', 'Source', 'Checked in at', 'Validated at', 'Validated by', 'Note', 'Updated at', 'Enrolled'];
+    const header = [
+      'Session id',
+      'Session start',
+      'Session title',
+      'Student number',
+      'Full name',
+      'Email',
+      'Status',
+      'Source',
+      'Checked in at',
+      'Validated at',
+      'Validated by',
+      'Note',
+      'Updated at',
+      'Enrolled',
+    ];
     const lines: Cell[][] = rows.map((r) => [
       r.session_id as string,
       r.starts_at as string | null,

@@ -51,8 +51,9 @@ export class OverviewService {
 
   async myReport(studentId: string, range: ReportRange): Promise<MyReportDto> {
     assertRange(range);
-    const rows: (CountsRow & { id: string; code: string; name: string; timezone: string })[] = await this.dataSource.query(
-      `WITH c AS (
+    const rows: (CountsRow & { id: string; code: string; name: string; timezone: string })[] =
+      await this.dataSource.query(
+        `WITH c AS (
          SELECT c.id, c.code, c.name, c.timezone FROM enrollments e JOIN courses c ON c.id = e.course_id WHERE e.student_id = $1
        ), s AS (
          SELECT s.id, s.course_id FROM class_sessions s JOIN c ON c.id = s.course_id WHERE ${HELD} AND ${inRange('c.timezone', '$2', '$3')}
@@ -66,15 +67,34 @@ export class OverviewService {
          LEFT JOIN attendance_records r ON r.session_id = s.id AND r.student_id = $1
         GROUP BY c.id, c.code, c.name, c.timezone
         ORDER BY c.code`,
-      [studentId, range.from ?? null, range.to ?? null],
-    );
+        [studentId, range.from ?? null, range.to ?? null],
+      );
     const courses = rows.map((r) => {
-      const counts = withRate({ held: r.held, present: r.present, late: r.late, excused: r.excused, pending: r.pending });
-      return { courseId: r.id, code: r.code, name: r.name, timezone: r.timezone, ...counts, atRisk: counts.rate !== null && counts.rate < this.threshold };
+      const counts = withRate({
+        held: r.held,
+        present: r.present,
+        late: r.late,
+        excused: r.excused,
+        pending: r.pending,
+      });
+      return {
+        courseId: r.id,
+        code: r.code,
+        name: r.name,
+        timezone: r.timezone,
+        ...counts,
+        atRisk: counts.rate !== null && counts.rate < this.threshold,
+      };
     });
     const sum = (k: keyof CountsRow) => rows.reduce((n, r) => n + r[k], 0);
     return {
-      overall: withRate({ held: sum('held'), present: sum('present'), late: sum('late'), excused: sum('excused'), pending: sum('pending') }),
+      overall: withRate({
+        held: sum('held'),
+        present: sum('present'),
+        late: sum('late'),
+        excused: sum('excused'),
+        pending: sum('pending'),
+      }),
       courses,
       warningThreshold: this.threshold,
       from: range.from ?? null,
@@ -85,7 +105,14 @@ export class OverviewService {
   async overview(range: ReportRange): Promise<OverviewDto> {
     assertRange(range);
     const params = [range.from ?? null, range.to ?? null, this.threshold];
-    const courseRows: (CountsRow & { id: string; code: string; name: string; students: number; held_sessions: number; at_risk: number })[] = await this.dataSource.query(
+    const courseRows: (CountsRow & {
+      id: string;
+      code: string;
+      name: string;
+      students: number;
+      held_sessions: number;
+      at_risk: number;
+    })[] = await this.dataSource.query(
       `WITH ${PER_STUDENT}
        SELECT c.id, c.code, c.name, count(ps.student_id)::int AS students, coalesce((SELECT held FROM hc WHERE hc.course_id = c.id), 0) AS held_sessions,
               coalesce(sum(ps.held), 0)::int AS held, coalesce(sum(ps.present), 0)::int AS present, coalesce(sum(ps.late), 0)::int AS late,
@@ -96,23 +123,40 @@ export class OverviewService {
         ORDER BY c.code`,
       params,
     );
-    const riskRows: (CountsRow & { student_id: string; full_name: string; student_number: string | null; course_id: string; code: string; rate: number; total: number })[] =
-      await this.dataSource.query(
-        `WITH ${PER_STUDENT}
+    const riskRows: (CountsRow & {
+      student_id: string;
+      full_name: string;
+      student_number: string | null;
+      course_id: string;
+      code: string;
+      rate: number;
+      total: number;
+    })[] = await this.dataSource.query(
+      `WITH ${PER_STUDENT}
          SELECT risk.*, u.full_name, u.student_number, c.code, count(*) OVER ()::int AS total
            FROM risk JOIN users u ON u.id = risk.student_id JOIN courses c ON c.id = risk.course_id
           ORDER BY risk.rate, u.full_name, c.code
           LIMIT 20`,
-        params,
-      );
-    const unclosed: { id: string; course_id: string; code: string; title: string | null; starts_at: Date; ends_at: Date; total: number }[] = await this.dataSource.query(
+      params,
+    );
+    const unclosed: {
+      id: string;
+      course_id: string;
+      code: string;
+      title: string | null;
+      starts_at: Date;
+      ends_at: Date;
+      total: number;
+    }[] = await this.dataSource.query(
       `SELECT s.id, s.course_id, c.code, s.title, s.starts_at, s.ends_at, count(*) OVER ()::int AS total
          FROM class_sessions s JOIN courses c ON c.id = s.course_id
         WHERE s.state IN ('scheduled', 'open') AND s.ends_at <= now()
         ORDER BY s.ends_at, s.id
         LIMIT 20`,
     );
-    const [{ n: pendingJustifications }]: { n: number }[] = await this.dataSource.query(`SELECT count(*)::int AS n FROM justifications WHERE status = 'pending'`);
+    const [{ n: pendingJustifications }]: { n: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM justifications WHERE status = 'pending'`,
+    );
 
     return {
       from: range.from ?? null,
@@ -129,7 +173,13 @@ export class OverviewService {
       })),
       atRiskCount: riskRows[0]?.total ?? 0,
       atRisk: riskRows.map((r) => {
-        const counts = withRate({ held: r.held, present: r.present, late: r.late, excused: r.excused, pending: r.pending });
+        const counts = withRate({
+          held: r.held,
+          present: r.present,
+          late: r.late,
+          excused: r.excused,
+          pending: r.pending,
+        });
         return {
           studentId: r.student_id,
           fullName: r.full_name,

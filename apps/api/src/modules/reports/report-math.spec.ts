@@ -3,7 +3,15 @@ import { checkInBuckets, rateDelta, rateOf, warningThresholdFromEnv, withRate } 
 describe('report math', () => {
   it('counts a held session without a record as absent and leaves excused out of the denominator', () => {
     // 5 held: 2 present, 1 late, 1 excused, 1 never checked in → 3 ÷ (5 − 1)
-    expect(withRate({ held: 5, present: 2, late: 1, excused: 1, pending: 0 })).toEqual({ held: 5, present: 2, late: 1, excused: 1, pending: 0, absent: 1, rate: 0.75 });
+    expect(withRate({ held: 5, present: 2, late: 1, excused: 1, pending: 0 })).toEqual({
+      held: 5,
+      present: 2,
+      late: 1,
+      excused: 1,
+      pending: 0,
+      absent: 1,
+      rate: 0.75,
+    });
   });
 
   it('counts pending check-ins as attended', () => {
@@ -22,7 +30,15 @@ describe('report math', () => {
   });
 
   it('labels the check-in buckets in order', () => {
-    expect(checkInBuckets().map((b) => b.label)).toEqual(['< -5', '-5 to 0', '0 to 5', '5 to 10', '10 to 15', '15 to 30', '>= 30']);
+    expect(checkInBuckets().map((b) => b.label)).toEqual([
+      '< -5',
+      '-5 to 0',
+      '0 to 5',
+      '5 to 10',
+      '10 to 15',
+      '15 to 30',
+      '>= 30',
+    ]);
   });
 
   it('reads the warning threshold with a default and refuses nonsense', () => {

@@ -63,6 +63,7 @@ export function warningThresholdFromEnv(env: NodeJS.ProcessEnv = process.env): n
   const raw = env.ATTENDANCE_WARNING_PERCENT?.trim();
   if (!raw) return 0.75;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 100) throw new Error('Invalid configuration:\n  - ATTENDANCE_WARNING_PERCENT must be an integer between 0 and 100');
+  if (!Number.isInteger(n) || n < 0 || n > 100)
+    throw new Error('Invalid configuration:\n  - ATTENDANCE_WARNING_PERCENT must be an integer between 0 and 100');
   return n / 100;
 }

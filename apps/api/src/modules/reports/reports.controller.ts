@@ -18,7 +18,10 @@ const RATE =
   'or already ended; a held session without a record counts as absent; pending check-ins count as attended and are shown apart; ' +
   'excused sessions leave the denominator and are shown apart. Dates (from/to, inclusive) are in the course time zone.';
 
-const FILE = { description: 'The file (Content-Disposition: attachment).', schema: { type: 'string', format: 'binary' } };
+const FILE = {
+  description: 'The file (Content-Disposition: attachment).',
+  schema: { type: 'string', format: 'binary' },
+};
 
 function send(reply: FastifyReply, file: ExportFile): Buffer {
   void reply
@@ -41,7 +44,10 @@ export class ReportsController {
 
   @Get('overview')
   @Roles(UserRole.Admin)
-  @ApiOperation({ summary: "Admin overview: every course's rate, students at risk, sessions left unclosed, justifications pending.", description: RATE })
+  @ApiOperation({
+    summary: "Admin overview: every course's rate, students at risk, sessions left unclosed, justifications pending.",
+    description: RATE,
+  })
   @ApiOkResponse({ type: OverviewDto })
   @ApiAuth(400)
   getReportsOverview(@Query() query: ReportRangeQueryDto): Promise<OverviewDto> {
@@ -66,7 +72,11 @@ export class ReportsController {
   })
   @ApiOkResponse({ type: CourseReportDto })
   @ApiAuth(400, 404)
-  async getCourseReport(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string, @Query() query: CourseReportQueryDto): Promise<CourseReportDto> {
+  async getCourseReport(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseId) id: string,
+    @Query() query: CourseReportQueryDto,
+  ): Promise<CourseReportDto> {
     const relation = await this.access.assertCourseVisible(user, id);
     let studentId = query.studentId ?? null;
     if (relation === 'student') {
@@ -87,17 +97,29 @@ export class ReportsController {
   @ApiProduces('text/csv')
   @ApiOkResponse(FILE)
   @ApiAuth(400, 404)
-  async exportCourseAttendanceCsv(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string, @Query() query: ReportRangeQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
+  async exportCourseAttendanceCsv(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseId) id: string,
+    @Query() query: ReportRangeQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer> {
     await this.access.assertCourseStaff(user, id);
     return send(reply, await this.exports.attendanceCsv(id, query));
   }
 
   @Get('courses/:id/attendance.xlsx')
-  @ApiOperation({ summary: 'Excel export of the roster × sessions matrix (with a legend sheet). Teachers of the course and admins.' })
+  @ApiOperation({
+    summary: 'Excel export of the roster × sessions matrix (with a legend sheet). Teachers of the course and admins.',
+  })
   @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   @ApiOkResponse(FILE)
   @ApiAuth(400, 404)
-  async exportCourseAttendanceXlsx(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string, @Query() query: ReportRangeQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
+  async exportCourseAttendanceXlsx(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseId) id: string,
+    @Query() query: ReportRangeQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer> {
     await this.access.assertCourseStaff(user, id);
     return send(reply, await this.exports.attendanceXlsx(id, query));
   }
@@ -110,7 +132,12 @@ export class ReportsController {
   @ApiProduces('text/csv')
   @ApiOkResponse(FILE)
   @ApiAuth(400, 404)
-  async exportCourseRecordsCsv(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string, @Query() query: ReportRangeQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
+  async exportCourseRecordsCsv(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseId) id: string,
+    @Query() query: ReportRangeQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer> {
     await this.access.assertCourseStaff(user, id);
     return send(reply, await this.exports.recordsCsv(id, query));
   }
