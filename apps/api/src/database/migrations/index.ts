@@ -1,8 +1,9 @@
 import { InitUsers1764000000000 } from './1764000000000-InitUsers.js';
 import { CoreDomain1764100000000 } from './1764100000000-CoreDomain.js';
 import { AttendanceCodes1764120000000 } from './1764120000000-AttendanceCodes.js';
+import { AttendanceCheckIn1764120000001 } from './1764120000001-AttendanceCheckIn.js';
 import { JustificationsMail1764300000000 } from './1764300000000-JustificationsMail.js';
 import { CalendarFeeds1764400000000 } from './1764400000000-CalendarFeeds.js';
 
 /** Every migration, in order. Add new ones at the end (timestamps keep them ordered). */
-export const MIGRATIONS = [InitUsers1764000000000, CoreDomain1764100000000, AttendanceCodes1764120000000, JustificationsMail1764300000000, CalendarFeeds1764400000000];
+export const MIGRATIONS = [InitUsers1764000000000, CoreDomain1764100000000, AttendanceCodes1764120000000, AttendanceCheckIn1764120000001, JustificationsMail1764300000000, CalendarFeeds1764400000000];

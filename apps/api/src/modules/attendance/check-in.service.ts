@@ -35,71 +35,8 @@ interface CheckInRow {
   old_note: string | null;
 }
 
-/**
- * The hot path, one statement: among the sessions of the student's own courses, find the one whose code matches
- * (a fixed code by index; a rotating code by recomputing the HMAC of the last slots in SQL, so any replica accepts it
- * without shared state), prefer a live code in an open window, lock the session row against a concurrent close,
- * insert the record (ON CONFLICT DO NOTHING: idempotent) and its event, and return what happened plus any existing
- * record.
- *
- * $1 student, $2 code, $3 source, $4 the app clock in epoch seconds (rotating slots), $5 grace seconds.
- */
-const CHECK_IN_SQL = `
-WITH matched AS (
-  SELECT ac.session_id, ac.created_at, (ac.revoked_at IS NULL AND ac.expires_at > now()) AS code_live
-    FROM attendance_codes ac
-    JOIN class_sessions s ON s.id = ac.session_id
-    JOIN enrollments e ON e.course_id = s.course_id AND e.student_id = $1
-   WHERE ac.code = $2::varchar
-  UNION ALL
-  SELECT ac.session_id, ac.created_at,
-         (k.slot = cur.slot OR (k.slot = cur.slot - 1 AND $4::float8 - cur.slot * ac.slot_seconds < $5::float8)) AS code_live
-    FROM attendance_codes ac
-    JOIN class_sessions s ON s.id = ac.session_id
-    JOIN enrollments e ON e.course_id = s.course_id AND e.student_id = $1
-    CROSS JOIN LATERAL (SELECT floor($4::float8 / ac.slot_seconds)::bigint AS slot) cur
-    CROSS JOIN LATERAL generate_series(cur.slot - 3, cur.slot) AS k(slot)
-   WHERE ac.mode = 'rotating' AND ac.revoked_at IS NULL AND ac.expires_at > now()
-     AND attendance_rotating_code(ac.key_inner, ac.key_outer, k.slot) = $2::varchar
-), hit AS (
-  SELECT m.session_id, s.course_id, c.code AS course_code, c.name AS course_name, s.title, s.starts_at, s.ends_at,
-         s.starts_at - make_interval(mins => c.checkin_opens_minutes) AS opens_at,
-         s.starts_at + make_interval(mins => c.late_after_minutes) AS late_at,
-         c.requires_validation, m.code_live,
-         (s.state <> 'closed' AND now() >= s.starts_at - make_interval(mins => c.checkin_opens_minutes) AND now() < s.ends_at) AS window_open
-    FROM matched m
-    JOIN class_sessions s ON s.id = m.session_id
-    JOIN courses c ON c.id = s.course_id
-   ORDER BY m.code_live DESC, window_open DESC, m.created_at DESC
-   LIMIT 1
-), lock AS (
-  SELECT s.id, s.state FROM class_sessions s JOIN hit ON hit.session_id = s.id
-   WHERE hit.code_live AND hit.window_open
-     FOR SHARE OF s
-), ins AS (
-  INSERT INTO attendance_records (session_id, student_id, status, source, checked_in_at)
-  SELECT hit.session_id, $1,
-         CASE WHEN hit.requires_validation THEN 'pending' WHEN now() > hit.late_at THEN 'late' ELSE 'present' END,
-         $3::varchar, now()
-    FROM hit JOIN lock ON lock.id = hit.session_id
-   WHERE lock.state <> 'closed'
-  ON CONFLICT (session_id, student_id) DO NOTHING
-  RETURNING session_id, status, source, checked_in_at
-), ev AS (
-  INSERT INTO attendance_events (session_id, student_id, from_status, to_status, source, actor_id, reason)
-  SELECT session_id, $1, NULL, status, source, $1, 'check-in' FROM ins
-  RETURNING id
-)
-SELECT hit.session_id, hit.course_id, hit.course_code, hit.course_name, hit.title, hit.starts_at, hit.ends_at, hit.opens_at,
-       hit.code_live, hit.window_open, lock.state AS locked_state, u.full_name,
-       ins.status AS new_status, ins.source AS new_source, ins.checked_in_at AS new_checked_in_at,
-       r.status AS old_status, r.source AS old_source, r.checked_in_at AS old_checked_in_at, r.validated_at AS old_validated_at, r.note AS old_note,
-       (SELECT count(*) FROM ev) AS events
-  FROM hit
-  JOIN users u ON u.id = $1
-  LEFT JOIN lock ON true
-  LEFT JOIN ins ON true
-  LEFT JOIN attendance_records r ON r.session_id = hit.session_id AND r.student_id = $1`;
+/** The hot path: one round trip to the function of migration AttendanceCheckIn (read its comment). */
+const CHECK_IN_SQL = `SELECT attendance_check_in($1, $2, $3, $4, $5) AS r`;
 
 /**
  * Students check in by the code alone. Only wrong codes count against the per-student limit (5 per 10 minutes by
@@ -126,8 +63,8 @@ export class CheckInService {
 
     const code = normalizeCode(dto.code);
     const source: AttendanceSource = dto.via === 'qr' ? 'qr' : 'code';
-    const rows: CheckInRow[] = await this.dataSource.query(CHECK_IN_SQL, [user.id, code, source, this.clock.now() / 1000, this.config.rotatingGraceSeconds]);
-    const row = rows[0];
+    const rows: { r: CheckInRow }[] = await this.dataSource.query(CHECK_IN_SQL, [user.id, code, source, this.clock.now() / 1000, this.config.rotatingGraceSeconds]);
+    const row = rows[0]?.r;
 
     if (row?.new_status) {
       const checkedInAt = new Date(row.new_checked_in_at!).toISOString();
