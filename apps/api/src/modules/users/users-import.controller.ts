@@ -35,7 +35,7 @@ export class UsersImportController implements OnModuleInit {
       '`email,full name,role,student number` and optionally `courses` (course codes separated by `;`, to enroll students). ' +
       'dryRun=true (the default) reports every row with its errors (line, field, reason) and writes nothing. dryRun=false imports all rows in one transaction, or — if any row is ' +
       'invalid — nothing (400 `users-import/invalid-rows` with the same report in details). A duplicate email (in the file or already existing) is an error on that row. ' +
-      'New users get a temporary password, returned once in this report, that they must change at first login. Each new password is hashed with argon2id (~15 ms per user).',
+      'New users get a temporary password, returned once in this report, that they must change at first login. Temporary passwords are random (~80 bits) and hashed with a light argon2id cost (they must be replaced at first login).',
     requestBody: {
       required: true,
       description: 'The CSV file: the raw text/csv body, or the `file` field of a multipart/form-data form.',
