@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { seedAttendance } from './attendance.seed.js';
 import { seedCourses } from './courses.seed.js';
 import { seedJustifications } from './justifications.seed.js';
 
@@ -47,4 +48,4 @@ export async function seedDemoSchool(m: EntityManager, passwordHash: string, now
 
 type SeedStep = (ctx: SeedContext) => Promise<void>;
 // Justifications read the sessions and attendance written by the steps before them: keep them last.
-const SEED_STEPS: SeedStep[] = [seedCourses, seedJustifications];
+const SEED_STEPS: SeedStep[] = [seedCourses, seedAttendance, seedJustifications];
