@@ -25,6 +25,8 @@ export interface JustificationForm {
 const FIELD_BYTES = 8 * 1024;
 /** Multipart framing and the text fields around a full-size document. */
 const ENVELOPE_BYTES = 64 * 1024;
+/** Above this declared length the connection is closed rather than the body discarded. */
+const DISCARD_MAX_BYTES = 64 * 1024 * 1024;
 
 /**
  * Reads the filing form: multipart/form-data (fields + an optional `document` file) or, without a file, JSON.
@@ -39,7 +41,9 @@ export async function readJustificationForm(req: FastifyRequest, storage: FileSt
     return { fields: body as Record<string, unknown>, document: null };
   }
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes + ENVELOPE_BYTES) throw tooLarge();
+  // Refused before reading anything. A browser (which always sends a length) gets the answer once it has finished
+  // sending, which Node discards without buffering; only absurd lengths get the connection closed.
+  if (Number.isFinite(declared) && declared > maxBytes + ENVELOPE_BYTES) throw tooLarge(declared > DISCARD_MAX_BYTES);
 
   const fields: Record<string, unknown> = {};
   let document: StoredDocument | null = null;
@@ -65,9 +69,12 @@ export async function readJustificationForm(req: FastifyRequest, storage: FileSt
   }
 }
 
-/** 413, and the connection is closed after the answer so the rest of an oversized body is never read. */
-function tooLarge(): AppError {
-  return JustificationErrors.documentTooLarge({ headers: { Connection: 'close' } });
+/**
+ * 413. With `close`, the connection is closed after the answer so the rest of the body is never read (a client still
+ * sending may then see a reset instead of the answer: used for bodies without a length, or absurd lengths).
+ */
+function tooLarge(close = true): AppError {
+  return JustificationErrors.documentTooLarge(close ? { headers: { Connection: 'close' } } : undefined);
 }
 
 async function storeDocument(part: MultipartFile, storage: FileStorage, maxBytes: number): Promise<StoredDocument> {
