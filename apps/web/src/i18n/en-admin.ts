@@ -3,6 +3,7 @@
  * the English messages in index.ts). Every key here must exist in pt-admin.ts too (typed).
  */
 export const enAdmin = {
+  nav: { rates: 'My rates' },
   admin: {
     users: {
       subtitle: 'Students, teachers and administrators',

@@ -17,11 +17,22 @@ function initialLocale(): Locale {
   return typeof navigator !== 'undefined' && navigator.language?.toLowerCase().startsWith('pt') ? 'pt' : 'en';
 }
 
+type Tree = { [key: string]: string | Tree };
+/** The admin/report texts live in their own files; namespaces present in both (e.g. nav) are merged key by key. */
+function deepMerge<A extends object, B extends object>(a: A, b: B): A & B {
+  const out: Tree = { ...(a as Tree) };
+  for (const [k, v] of Object.entries(b as Tree)) {
+    const prev = out[k];
+    out[k] = prev && typeof prev === 'object' && typeof v === 'object' ? deepMerge(prev, v) : v;
+  }
+  return out as A & B;
+}
+
 export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'en',
-  messages: { en: { ...en, ...enAdmin }, pt: { ...pt, ...ptAdmin } },
+  messages: { en: deepMerge(en, enAdmin), pt: deepMerge(pt, ptAdmin) },
   missingWarn: false,
   fallbackWarn: false,
 });

@@ -2,6 +2,7 @@ import type { AdminMessages } from './en-admin';
 
 /** Textos das páginas de administração e relatórios (junto a pt.ts; juntados em index.ts). */
 export const ptAdmin: AdminMessages = {
+  nav: { rates: 'As minhas taxas' },
   admin: {
     users: {
       subtitle: 'Alunos, professores e administradores',

@@ -32,6 +32,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/student/calendar', name: 'student-calendar', component: () => import('@/views/shared/CalendarView.vue'), meta: { roles: student, title: 'nav.calendar' } },
   { path: '/student/history', name: 'student-history', component: () => import('@/views/student/HistoryView.vue'), meta: { roles: student, title: 'nav.history' } },
   { path: '/student/justifications', name: 'student-justifications', component: () => import('@/views/student/JustificationsView.vue'), meta: { roles: student, title: 'nav.justifications' } },
+  { path: '/student/rates', name: 'student-rates', component: () => import('@/views/reports/MyRatesView.vue'), meta: { roles: student, title: 'reports.myTitle' } },
 
   // Teacher (admins may open the same course and session pages)
   { path: '/teacher', name: 'teacher-dashboard', component: () => import('@/views/teacher/TeacherDashboardView.vue'), meta: { roles: ['teacher'], title: 'nav.dashboard' } },
