@@ -29,7 +29,11 @@ describe('demo seed: attendance', () => {
     expect(roster.body.items.find((i: { email: string }) => i.email === 'student@example.com').status).toBeNull();
 
     // The demo student can check in with the teacher's code and sees a history with rates.
-    const code = await t.http.post(`/api/sessions/${open.id}/codes`).set(teacher.auth).send({ mode: 'fixed' }).expect(201);
+    const code = await t.http
+      .post(`/api/sessions/${open.id}/codes`)
+      .set(teacher.auth)
+      .send({ mode: 'fixed' })
+      .expect(201);
     const student = await login(t, 'student@example.com', 'sysponto-demo');
     await t.http.post('/api/check-ins').set(student.auth).send({ code: code.body.code }).expect(201);
     const mine = await t.http.get('/api/me/attendance').set(student.auth).expect(200);

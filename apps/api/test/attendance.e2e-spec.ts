@@ -20,19 +20,28 @@ describe('attendance: roster, validation, closing, history', () => {
     const out: { id: string; fullName: string; auth: { Authorization: string } }[] = [];
     for (let i = 0; i < n; i++) {
       const u = await createUser(t, { role: 'student', fullName: `${prefix} ${String(i).padStart(3, '0')}` });
-      out.push({ id: u.id, fullName: u.fullName, auth: { Authorization: `Bearer ${jwt.sign({ sub: u.id, role: 'student' })}` } });
+      out.push({
+        id: u.id,
+        fullName: u.fullName,
+        auth: { Authorization: `Bearer ${jwt.sign({ sub: u.id, role: 'student' })}` },
+      });
     }
     return out;
   }
 
   async function code(auth: Record<string, string>, sessionId: string) {
-    return (await t.http.post(`/api/sessions/${sessionId}/codes`).set(auth).send({ mode: 'fixed' }).expect(201)).body.code as string;
+    return (await t.http.post(`/api/sessions/${sessionId}/codes`).set(auth).send({ mode: 'fixed' }).expect(201)).body
+      .code as string;
   }
 
   it('applies the late rule on validation unless overridden, and keeps every change in the event log', async () => {
     const teacher = await actor(t, 'teacher');
     const [early, late, none] = await students(3, 'Rule');
-    const course = await createCourse(t, { teacherIds: [teacher.id], studentIds: [early.id, late.id, none.id], lateAfterMinutes: 10 });
+    const course = await createCourse(t, {
+      teacherIds: [teacher.id],
+      studentIds: [early.id, late.id, none.id],
+      lateAfterMinutes: 10,
+    });
     const session = await createSession(t, course.id, { startsAt: new Date(Date.now() - 30 * 60_000) });
     await createRecord(t, session.id, early.id, 'pending', { checkedInAt: new Date(Date.now() - 28 * 60_000) });
     await createRecord(t, session.id, late.id, 'pending', { checkedInAt: new Date(Date.now() - 5 * 60_000) });
@@ -41,17 +50,31 @@ describe('attendance: roster, validation, closing, history', () => {
     await t.http.patch(`${base}/${early.id}`).set(teacher.auth).send({ status: 'present' }).expect(200);
     const l = await t.http.patch(`${base}/${late.id}`).set(teacher.auth).send({ status: 'present' }).expect(200);
     expect(l.body.status).toBe('late');
-    const o = await t.http.patch(`${base}/${late.id}`).set(teacher.auth).send({ status: 'present', override: true, note: 'bus strike' }).expect(200);
+    const o = await t.http
+      .patch(`${base}/${late.id}`)
+      .set(teacher.auth)
+      .send({ status: 'present', override: true, note: 'bus strike' })
+      .expect(200);
     expect(o.body).toMatchObject({ status: 'present', note: 'bus strike' });
     // A teacher may set a status for a student who never checked in.
-    const e = await t.http.patch(`${base}/${none.id}`).set(teacher.auth).send({ status: 'excused', note: 'sick' }).expect(200);
+    const e = await t.http
+      .patch(`${base}/${none.id}`)
+      .set(teacher.auth)
+      .send({ status: 'excused', note: 'sick' })
+      .expect(200);
     expect(e.body).toMatchObject({ status: 'excused', source: 'teacher', checkedInAt: null });
 
     const roster = await t.http.get(base).set(teacher.auth).expect(200);
     expect(roster.body.counts).toEqual({ pending: 0, present: 2, late: 0, absent: 0, excused: 1, missing: 0 });
 
     const log = await t.http.get(`${base}/events?studentId=${late.id}`).set(teacher.auth).expect(200);
-    expect(log.body.items.map((x: { fromStatus: string; toStatus: string; reason: string }) => [x.fromStatus, x.toStatus, x.reason])).toEqual([
+    expect(
+      log.body.items.map((x: { fromStatus: string; toStatus: string; reason: string }) => [
+        x.fromStatus,
+        x.toStatus,
+        x.reason,
+      ]),
+    ).toEqual([
       ['late', 'present', 'bus strike'],
       ['pending', 'late', 'validated'],
     ]);
@@ -61,7 +84,11 @@ describe('attendance: roster, validation, closing, history', () => {
 
     // Bad input and strangers.
     await t.http.patch(`${base}/${late.id}`).set(teacher.auth).send({ status: 'pending' }).expect(400);
-    await t.http.patch(`${base}/${late.id}`).set(teacher.auth).send({ status: 'present', note: 'x'.repeat(501) }).expect(400);
+    await t.http
+      .patch(`${base}/${late.id}`)
+      .set(teacher.auth)
+      .send({ status: 'present', note: 'x'.repeat(501) })
+      .expect(400);
     await t.http.patch(`${base}/not-a-uuid`).set(teacher.auth).send({ status: 'present' }).expect(400);
     await t.http.patch(`${base}/${teacher.id}`).set(teacher.auth).send({ status: 'present' }).expect(404);
     await t.http.get(`${base}/events?pageSize=1000`).set(teacher.auth).expect(400);
@@ -86,11 +113,19 @@ describe('attendance: roster, validation, closing, history', () => {
     expect(res.body).toEqual({ updated: 4 });
     await new Promise((r) => setTimeout(r, 200));
     socket.close();
-    expect(seen.sort()).toEqual(group.slice(0, 4).map((s) => s.id).sort());
+    expect(seen.sort()).toEqual(
+      group
+        .slice(0, 4)
+        .map((s) => s.id)
+        .sort(),
+    );
     const roster = await t.http.get(`/api/sessions/${session.id}/attendance`).set(teacher.auth).expect(200);
     expect(roster.body.counts).toMatchObject({ present: 4, missing: 1 });
     expect(roster.body.items[0].studentId).toBe(group[4].id); // missing first
-    await t.http.post(`/api/sessions/${session.id}/attendance/validate-all`).set(teacher.auth).expect(200, { updated: 0 });
+    await t.http
+      .post(`/api/sessions/${session.id}/attendance/validate-all`)
+      .set(teacher.auth)
+      .expect(200, { updated: 0 });
   });
 
   it('checks in 200 students at once: 200 records, 200 events, 200 pushes to the teacher', async () => {
@@ -110,7 +145,10 @@ describe('attendance: roster, validation, closing, history', () => {
     });
     const results = await Promise.all(group.map((s) => t.http.post('/api/check-ins').set(s.auth).send({ code: c })));
     expect(results.filter((r) => r.status === 201)).toHaveLength(200);
-    await Promise.race([all, new Promise((_, reject) => setTimeout(() => reject(new Error(`only ${received.size} pushes`)), 10_000))]);
+    await Promise.race([
+      all,
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`only ${received.size} pushes`)), 10_000)),
+    ]);
     socket.close();
     const [{ records, events }] = await t.dataSource.query(
       `SELECT (SELECT count(*)::int FROM attendance_records WHERE session_id = $1) AS records, (SELECT count(*)::int FROM attendance_events WHERE session_id = $1) AS events`,
@@ -128,12 +166,21 @@ describe('attendance: roster, validation, closing, history', () => {
     await createRecord(t, session.id, group[1].id, 'excused', { source: 'teacher', checkedInAt: null });
     const c = await code(teacher.auth, session.id);
 
-    const studentSocket = await connectSocket(t.url, t.app.get(JwtService, { strict: false }).sign({ sub: group[3].id, role: 'student' }));
+    const studentSocket = await connectSocket(
+      t.url,
+      t.app.get(JwtService, { strict: false }).sign({ sub: group[3].id, role: 'student' }),
+    );
     const updated = nextEvent(studentSocket, ServerEvent.AttendanceUpdated);
     const notified = nextEvent(studentSocket, ServerEvent.NotificationCreated);
     const res = await t.http.post(`/api/sessions/${session.id}/close`).set(teacher.auth).expect(200);
     expect(res.body).toMatchObject({ sessionId: session.id, state: 'closed', validated: 1, markedAbsent: 2 });
-    await expect(updated).resolves.toEqual({ sessionId: session.id, studentId: group[3].id, status: 'absent', previousStatus: null, source: 'teacher' });
+    await expect(updated).resolves.toEqual({
+      sessionId: session.id,
+      studentId: group[3].id,
+      status: 'absent',
+      previousStatus: null,
+      source: 'teacher',
+    });
     await expect(notified).resolves.toMatchObject({ type: 'attendance.updated' });
     studentSocket.close();
 
@@ -145,7 +192,11 @@ describe('attendance: roster, validation, closing, history', () => {
     await t.http.post('/api/check-ins').set(group[2].auth).send({ code: c }).expect(410);
     await t.http.post(`/api/sessions/${session.id}/codes`).set(teacher.auth).send({ mode: 'fixed' }).expect(409);
     // Overrides still work after closing.
-    await t.http.patch(`/api/sessions/${session.id}/attendance/${group[2].id}`).set(teacher.auth).send({ status: 'excused' }).expect(200);
+    await t.http
+      .patch(`/api/sessions/${session.id}/attendance/${group[2].id}`)
+      .set(teacher.auth)
+      .send({ status: 'excused' })
+      .expect(200);
 
     const future = await createSession(t, course.id, { startsAt: new Date(Date.now() + 3 * 3600_000) });
     const early = await t.http.post(`/api/sessions/${future.id}/close`).set(teacher.auth).expect(409);
@@ -155,16 +206,27 @@ describe('attendance: roster, validation, closing, history', () => {
   it('auto-closes an ended session exactly once even when two runs race', async () => {
     const group = await students(3, 'Auto');
     const course = await createCourse(t, { studentIds: group.map((s) => s.id), lateAfterMinutes: 10 });
-    const ended = await createSession(t, course.id, { startsAt: new Date(Date.now() - 120 * 60_000), endsAt: new Date(Date.now() - 60_000) });
+    const ended = await createSession(t, course.id, {
+      startsAt: new Date(Date.now() - 120 * 60_000),
+      endsAt: new Date(Date.now() - 60_000),
+    });
     const running = await createSession(t, course.id);
     await createRecord(t, ended.id, group[0].id, 'pending', { checkedInAt: new Date(Date.now() - 100 * 60_000) });
     const closer = t.app.get(SessionCloseService);
     const [a, b] = await Promise.all([closer.closeEndedSessions(), closer.closeEndedSessions()]);
     expect(a + b).toBeGreaterThanOrEqual(1);
-    const rows = await t.dataSource.query(`SELECT student_id, status, source FROM attendance_records WHERE session_id = $1`, [ended.id]);
+    const rows = await t.dataSource.query(
+      `SELECT student_id, status, source FROM attendance_records WHERE session_id = $1`,
+      [ended.id],
+    );
     expect(rows).toHaveLength(3);
-    expect(rows.find((r: { student_id: string }) => r.student_id === group[0].id)).toMatchObject({ status: 'late', source: 'code' });
-    expect(rows.filter((r: { status: string; source: string }) => r.status === 'absent' && r.source === 'auto-close')).toHaveLength(2);
+    expect(rows.find((r: { student_id: string }) => r.student_id === group[0].id)).toMatchObject({
+      status: 'late',
+      source: 'code',
+    });
+    expect(
+      rows.filter((r: { status: string; source: string }) => r.status === 'absent' && r.source === 'auto-close'),
+    ).toHaveLength(2);
     const [{ events, closed }] = await t.dataSource.query(
       `SELECT (SELECT count(*)::int FROM attendance_events WHERE session_id = $1) AS events,
               (SELECT count(*)::int FROM class_sessions WHERE id = $1 AND state = 'closed' AND closed_by IS NULL) AS closed`,
@@ -181,7 +243,10 @@ describe('attendance: roster, validation, closing, history', () => {
     const teacher = await actor(t, 'teacher');
     const a = await createCourse(t, { code: 'HIST-A', teacherIds: [teacher.id], studentIds: [me.id, other.id] });
     const b = await createCourse(t, { code: 'HIST-B', studentIds: [me.id] });
-    const past = (h: number) => ({ startsAt: new Date(Date.now() - h * 3600_000), endsAt: new Date(Date.now() - h * 3600_000 + 3600_000) });
+    const past = (h: number) => ({
+      startsAt: new Date(Date.now() - h * 3600_000),
+      endsAt: new Date(Date.now() - h * 3600_000 + 3600_000),
+    });
     const s1 = await createSession(t, a.id, { ...past(100), state: 'closed' });
     const s2 = await createSession(t, a.id, { ...past(80), state: 'closed' });
     const s3 = await createSession(t, a.id, { ...past(60), state: 'closed' });
@@ -204,11 +269,20 @@ describe('attendance: roster, validation, closing, history', () => {
     expect(res.body.overall.rate).toBeCloseTo(3 / 4);
     expect(res.body.total).toBe(6); // 4 held in A, 1 held in B, the open one with a record
     expect(res.body.items[0]).toMatchObject({ sessionId: now.id, status: 'pending', recorded: true });
-    expect(res.body.items.find((i: { sessionId: string }) => i.sessionId === s4.id)).toMatchObject({ status: 'absent', recorded: false, source: null });
+    expect(res.body.items.find((i: { sessionId: string }) => i.sessionId === s4.id)).toMatchObject({
+      status: 'absent',
+      recorded: false,
+      source: null,
+    });
 
     const filtered = await t.http.get(`/api/me/attendance?courseId=${a.id}&status=absent`).set(me.auth).expect(200);
     expect(filtered.body.items.map((i: { sessionId: string }) => i.sessionId)).toEqual([s4.id]);
-    const ranged = await t.http.get(`/api/me/attendance?from=${encodeURIComponent(new Date(Date.now() - 90 * 3600_000).toISOString())}&to=${encodeURIComponent(new Date(Date.now() - 50 * 3600_000).toISOString())}`).set(me.auth).expect(200);
+    const ranged = await t.http
+      .get(
+        `/api/me/attendance?from=${encodeURIComponent(new Date(Date.now() - 90 * 3600_000).toISOString())}&to=${encodeURIComponent(new Date(Date.now() - 50 * 3600_000).toISOString())}`,
+      )
+      .set(me.auth)
+      .expect(200);
     expect(ranged.body.items.map((i: { sessionId: string }) => i.sessionId)).toEqual([s3.id, s2.id]);
     const paged = await t.http.get('/api/me/attendance?pageSize=2&page=3').set(me.auth).expect(200);
     expect(paged.body.items).toHaveLength(2);

@@ -30,7 +30,9 @@ describe('check-in burst (figures)', () => {
     ).map((r: { id: string }) => r.id);
     const course = await createCourse(t, { teacherIds: [teacher.id], studentIds: ids });
     const session = await createSession(t, course.id);
-    const code = (await t.http.post(`/api/sessions/${session.id}/codes`).set(teacher.auth).send({ mode: 'fixed' }).expect(201)).body.code as string;
+    const code = (
+      await t.http.post(`/api/sessions/${session.id}/codes`).set(teacher.auth).send({ mode: 'fixed' }).expect(201)
+    ).body.code as string;
     const jwt = t.app.get(JwtService, { strict: false });
     const tokens = ids.map((id) => jwt.sign({ sub: id, role: 'student' }));
 
@@ -62,7 +64,10 @@ describe('check-in burst (figures)', () => {
     const answered = performance.now() - started;
     const cpu = process.cpuUsage(cpu0);
     const cpuMsPerCheckIn = (cpu.user + cpu.system) / 1000 / N;
-    await Promise.race([allPushed, new Promise((_, reject) => setTimeout(() => reject(new Error(`only ${latencies.length} pushes`)), 30_000))]);
+    await Promise.race([
+      allPushed,
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`only ${latencies.length} pushes`)), 30_000)),
+    ]);
     socket.close();
 
     expect(statuses.filter((s) => s === 201)).toHaveLength(N);
@@ -74,7 +79,6 @@ describe('check-in burst (figures)', () => {
 
     latencies.sort((a, b) => a - b);
     const pct = (p: number) => latencies[Math.min(N - 1, Math.floor((p / 100) * N))].toFixed(0);
-    // eslint-disable-next-line no-console
     console.log(
       `check-in burst, ${N} students, embedded PGlite: ${answered.toFixed(0)} ms for all answers → ${((N * 1000) / answered).toFixed(0)} check-ins/s; ` +
         `submit → teacher socket latency p50 ${pct(50)} ms, p95 ${pct(95)} ms, max ${latencies[N - 1].toFixed(0)} ms; ` +

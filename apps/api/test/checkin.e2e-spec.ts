@@ -19,7 +19,10 @@ describe('check-in', () => {
     await t.close();
   });
 
-  async function setup(over: Parameters<typeof createCourse>[1] = {}, session: Parameters<typeof createSession>[2] = {}) {
+  async function setup(
+    over: Parameters<typeof createCourse>[1] = {},
+    session: Parameters<typeof createSession>[2] = {},
+  ) {
     const teacher = await actor(t, 'teacher');
     const student = await actor(t, 'student');
     const course = await createCourse(t, { teacherIds: [teacher.id], studentIds: [student.id], ...over });
@@ -27,7 +30,11 @@ describe('check-in', () => {
     return { teacher, student, course, session: s };
   }
 
-  async function fixedCode(teacher: { auth: Record<string, string> }, sessionId: string, body: Record<string, unknown> = { mode: 'fixed' }) {
+  async function fixedCode(
+    teacher: { auth: Record<string, string> },
+    sessionId: string,
+    body: Record<string, unknown> = { mode: 'fixed' },
+  ) {
     const res = await t.http.post(`/api/sessions/${sessionId}/codes`).set(teacher.auth).send(body).expect(201);
     return res.body as { code: string; mode: string; expiresAt: string; rotatesAt: string | null; checkInUrl: string };
   }
@@ -44,21 +51,51 @@ describe('check-in', () => {
       expect(new Date(code.expiresAt).getTime() - Date.now()).toBeGreaterThan(9 * 60_000);
 
       const submitted = nextEvent(teacherSocket, ServerEvent.AttendanceSubmitted);
-      const res = await t.http.post('/api/check-ins').set(student.auth).send({ code: code.code.toLowerCase(), via: 'qr' }).expect(201);
-      expect(res.body).toMatchObject({ sessionId: session.id, studentId: student.id, status: 'pending', source: 'qr', alreadyCheckedIn: false });
-      await expect(submitted).resolves.toMatchObject({ sessionId: session.id, studentId: student.id, fullName: student.fullName, status: 'pending' });
+      const res = await t.http
+        .post('/api/check-ins')
+        .set(student.auth)
+        .send({ code: code.code.toLowerCase(), via: 'qr' })
+        .expect(201);
+      expect(res.body).toMatchObject({
+        sessionId: session.id,
+        studentId: student.id,
+        status: 'pending',
+        source: 'qr',
+        alreadyCheckedIn: false,
+      });
+      await expect(submitted).resolves.toMatchObject({
+        sessionId: session.id,
+        studentId: student.id,
+        fullName: student.fullName,
+        status: 'pending',
+      });
 
       const roster = await t.http.get(`/api/sessions/${session.id}/attendance`).set(teacher.auth).expect(200);
       expect(roster.body).toMatchObject({ total: 1, missing: 0, counts: { pending: 1 }, state: 'open' });
-      expect(roster.body.items[0]).toMatchObject({ studentId: student.id, status: 'pending', source: 'qr', email: student.email });
+      expect(roster.body.items[0]).toMatchObject({
+        studentId: student.id,
+        status: 'pending',
+        source: 'qr',
+        email: student.email,
+      });
 
       const updated = nextEvent(studentSocket, ServerEvent.AttendanceUpdated);
       const roomUpdated = nextEvent(teacherSocket, ServerEvent.AttendanceUpdated);
       const notified = nextEvent(studentSocket, ServerEvent.NotificationCreated);
-      const patch = await t.http.patch(`/api/sessions/${session.id}/attendance/${student.id}`).set(teacher.auth).send({ status: 'present' }).expect(200);
+      const patch = await t.http
+        .patch(`/api/sessions/${session.id}/attendance/${student.id}`)
+        .set(teacher.auth)
+        .send({ status: 'present' })
+        .expect(200);
       expect(patch.body).toMatchObject({ studentId: student.id, status: 'present', source: 'qr' });
       expect(patch.body.validatedAt).toBeTruthy();
-      await expect(updated).resolves.toEqual({ sessionId: session.id, studentId: student.id, status: 'present', previousStatus: 'pending', source: 'teacher' });
+      await expect(updated).resolves.toEqual({
+        sessionId: session.id,
+        studentId: student.id,
+        status: 'present',
+        previousStatus: 'pending',
+        source: 'teacher',
+      });
       await expect(roomUpdated).resolves.toMatchObject({ studentId: student.id, status: 'present' });
       await expect(notified).resolves.toMatchObject({ type: 'attendance.validated' });
 
@@ -67,11 +104,17 @@ describe('check-in', () => {
 
       const events = await t.http.get(`/api/sessions/${session.id}/attendance/events`).set(teacher.auth).expect(200);
       expect(events.body.total).toBe(2);
-      expect(events.body.items.map((e: { fromStatus: string | null; toStatus: string }) => [e.fromStatus, e.toStatus])).toEqual([
+      expect(
+        events.body.items.map((e: { fromStatus: string | null; toStatus: string }) => [e.fromStatus, e.toStatus]),
+      ).toEqual([
         ['pending', 'present'],
         [null, 'pending'],
       ]);
-      expect(events.body.items[0]).toMatchObject({ source: 'teacher', actorId: teacher.id, actorName: teacher.fullName });
+      expect(events.body.items[0]).toMatchObject({
+        source: 'teacher',
+        actorId: teacher.id,
+        actorName: teacher.fullName,
+      });
     } finally {
       teacherSocket.close();
       studentSocket.close();
@@ -92,9 +135,21 @@ describe('check-in', () => {
     await t.http.get(`/api/sessions/${session.id}/attendance`).set(student.auth).expect(403);
     await t.http.post('/api/check-ins').set(teacher.auth).send({ code: 'ABCDEF' }).expect(403);
     await t.http.post(`/api/sessions/${session.id}/codes`).set(teacher.auth).send({ mode: 'weird' }).expect(400);
-    await t.http.post(`/api/sessions/${session.id}/codes`).set(teacher.auth).send({ mode: 'fixed', validityMinutes: 241 }).expect(400);
-    await t.http.post(`/api/sessions/${session.id}/codes`).set(teacher.auth).send({ mode: 'fixed', extra: 1 }).expect(400);
-    await t.http.post('/api/check-ins').set(student.auth).send({ code: 'x'.repeat(40) }).expect(400);
+    await t.http
+      .post(`/api/sessions/${session.id}/codes`)
+      .set(teacher.auth)
+      .send({ mode: 'fixed', validityMinutes: 241 })
+      .expect(400);
+    await t.http
+      .post(`/api/sessions/${session.id}/codes`)
+      .set(teacher.auth)
+      .send({ mode: 'fixed', extra: 1 })
+      .expect(400);
+    await t.http
+      .post('/api/check-ins')
+      .set(student.auth)
+      .send({ code: 'x'.repeat(40) })
+      .expect(400);
     await t.http.post('/api/check-ins').set(student.auth).send({ code: 12 }).expect(400);
   });
 
@@ -104,7 +159,11 @@ describe('check-in', () => {
     const codeB = await fixedCode(b.teacher, b.session.id);
     // A's student, code of B's session: same answer as a code that exists nowhere.
     const foreign = await t.http.post('/api/check-ins').set(a.student.auth).send({ code: codeB.code }).expect(400);
-    const nowhere = await t.http.post('/api/check-ins').set(a.student.auth).send({ code: otherCode(codeB.code) }).expect(400);
+    const nowhere = await t.http
+      .post('/api/check-ins')
+      .set(a.student.auth)
+      .send({ code: otherCode(codeB.code) })
+      .expect(400);
     expect(foreign.body).toEqual(nowhere.body);
     expect(foreign.body.code).toBe('attendance/code-invalid');
 
@@ -120,7 +179,10 @@ describe('check-in', () => {
     // Expired by time.
     const c = await setup();
     const codeC = await fixedCode(c.teacher, c.session.id);
-    await t.dataSource.query(`UPDATE attendance_codes SET expires_at = now() - interval '1 second' WHERE session_id = $1`, [c.session.id]);
+    await t.dataSource.query(
+      `UPDATE attendance_codes SET expires_at = now() - interval '1 second' WHERE session_id = $1`,
+      [c.session.id],
+    );
     await t.http.post('/api/check-ins').set(c.student.auth).send({ code: codeC.code }).expect(410);
 
     // A new code replaces the old one.
@@ -135,7 +197,11 @@ describe('check-in', () => {
 
   it('refuses codes outside the check-in window and closed sessions', async () => {
     const later = await setup({}, { startsAt: new Date(Date.now() + 60 * 60_000) });
-    await t.http.post(`/api/sessions/${later.session.id}/codes`).set(later.teacher.auth).send({ mode: 'fixed' }).expect(409);
+    await t.http
+      .post(`/api/sessions/${later.session.id}/codes`)
+      .set(later.teacher.auth)
+      .send({ mode: 'fixed' })
+      .expect(409);
     // A code made while open, used after the session was closed by the teacher.
     const s = await setup();
     const code = await fixedCode(s.teacher, s.session.id);
@@ -147,7 +213,10 @@ describe('check-in', () => {
     // A code still live while the window has passed → not open.
     const ended = await setup();
     const c2 = await fixedCode(ended.teacher, ended.session.id);
-    await t.dataSource.query(`UPDATE class_sessions SET starts_at = now() - interval '3 hours', ends_at = now() - interval '1 minute' WHERE id = $1`, [ended.session.id]);
+    await t.dataSource.query(
+      `UPDATE class_sessions SET starts_at = now() - interval '3 hours', ends_at = now() - interval '1 minute' WHERE id = $1`,
+      [ended.session.id],
+    );
     const late = await t.http.post('/api/check-ins').set(ended.student.auth).send({ code: c2.code }).expect(409);
     expect(late.body.code).toBe('attendance/session-not-open');
   });
@@ -155,7 +224,12 @@ describe('check-in', () => {
   it('limits wrong codes per student: the 6th is 429 with Retry-After, even with a valid code', async () => {
     const { teacher, student, session } = await setup();
     const code = await fixedCode(teacher, session.id);
-    for (let i = 0; i < 5; i++) await t.http.post('/api/check-ins').set(student.auth).send({ code: otherCode(code.code) }).expect(400);
+    for (let i = 0; i < 5; i++)
+      await t.http
+        .post('/api/check-ins')
+        .set(student.auth)
+        .send({ code: otherCode(code.code) })
+        .expect(400);
     const res = await t.http.post('/api/check-ins').set(student.auth).send({ code: code.code }).expect(429);
     expect(res.body.code).toBe('attendance/too-many-attempts');
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(500);
@@ -181,11 +255,16 @@ describe('check-in', () => {
 
   it('accepts a rotating code in the current and the previous slot only', async () => {
     const { teacher, student, session } = await setup();
-    const others = await Promise.all([actor(t, 'student'), actor(t, 'student'), actor(t, 'student'), actor(t, 'student')]);
-    await t.dataSource.query(`INSERT INTO enrollments (course_id, student_id) SELECT course_id, unnest($2::uuid[]) FROM class_sessions WHERE id = $1`, [
-      session.id,
-      others.map((o) => o.id),
+    const others = await Promise.all([
+      actor(t, 'student'),
+      actor(t, 'student'),
+      actor(t, 'student'),
+      actor(t, 'student'),
     ]);
+    await t.dataSource.query(
+      `INSERT INTO enrollments (course_id, student_id) SELECT course_id, unnest($2::uuid[]) FROM class_sessions WHERE id = $1`,
+      [session.id, others.map((o) => o.id)],
+    );
     const clock = t.app.get(AttendanceClock);
     const slotSeconds = 20;
     // Frozen 2 s into a slot: the previous slot is still within its 5 s grace.
@@ -195,26 +274,57 @@ describe('check-in', () => {
       const watcher = await connectSocket(t.url, teacher.token);
       await watch(watcher, session.id);
       const pushed = nextEvent(watcher, ServerEvent.CodeRotated);
-      const created = await t.http.post(`/api/sessions/${session.id}/codes`).set(teacher.auth).send({ mode: 'rotating' }).expect(201);
+      const created = await t.http
+        .post(`/api/sessions/${session.id}/codes`)
+        .set(teacher.auth)
+        .send({ mode: 'rotating' })
+        .expect(201);
       expect(created.body).toMatchObject({ mode: 'rotating', rotationSeconds: 20 });
       expect(created.body.rotatesAt).toBe(new Date(base + slotSeconds * 1000).toISOString());
       await expect(pushed).resolves.toMatchObject({ sessionId: session.id, code: created.body.code, mode: 'rotating' });
       watcher.close();
 
-      const [k]: { key_inner: Buffer; key_outer: Buffer }[] = await t.dataSource.query(`SELECT key_inner, key_outer FROM attendance_codes WHERE session_id = $1 AND revoked_at IS NULL`, [session.id]);
+      const [k]: { key_inner: Buffer; key_outer: Buffer }[] = await t.dataSource.query(
+        `SELECT key_inner, key_outer FROM attendance_codes WHERE session_id = $1 AND revoked_at IS NULL`,
+        [session.id],
+      );
       const key = { inner: k.key_inner, outer: k.key_outer };
       const slot = slotOf(base + 2000, slotSeconds);
       expect(created.body.code).toBe(rotatingCode(key, slot));
 
-      await t.http.post('/api/check-ins').set(others[0].auth).send({ code: rotatingCode(key, slot + 1) }).expect(400); // not yet
-      await t.http.post('/api/check-ins').set(others[1].auth).send({ code: rotatingCode(key, slot - 2) }).expect(410); // two slots ago
-      await t.http.post('/api/check-ins').set(others[2].auth).send({ code: rotatingCode(key, slot) }).expect(201);
-      await t.http.post('/api/check-ins').set(others[3].auth).send({ code: rotatingCode(key, slot - 1) }).expect(201); // in the grace
+      await t.http
+        .post('/api/check-ins')
+        .set(others[0].auth)
+        .send({ code: rotatingCode(key, slot + 1) })
+        .expect(400); // not yet
+      await t.http
+        .post('/api/check-ins')
+        .set(others[1].auth)
+        .send({ code: rotatingCode(key, slot - 2) })
+        .expect(410); // two slots ago
+      await t.http
+        .post('/api/check-ins')
+        .set(others[2].auth)
+        .send({ code: rotatingCode(key, slot) })
+        .expect(201);
+      await t.http
+        .post('/api/check-ins')
+        .set(others[3].auth)
+        .send({ code: rotatingCode(key, slot - 1) })
+        .expect(201); // in the grace
 
       // 10 s into the slot, the previous code is refused.
       spy.mockReturnValue(base + 10_000);
-      await t.http.post('/api/check-ins').set(student.auth).send({ code: rotatingCode(key, slot - 1) }).expect(410);
-      await t.http.post('/api/check-ins').set(student.auth).send({ code: rotatingCode(key, slot) }).expect(201);
+      await t.http
+        .post('/api/check-ins')
+        .set(student.auth)
+        .send({ code: rotatingCode(key, slot - 1) })
+        .expect(410);
+      await t.http
+        .post('/api/check-ins')
+        .set(student.auth)
+        .send({ code: rotatingCode(key, slot) })
+        .expect(201);
       const current = await t.http.get(`/api/sessions/${session.id}/codes/current`).set(teacher.auth).expect(200);
       expect(current.body.code).toBe(rotatingCode(key, slot));
     } finally {
@@ -225,21 +335,33 @@ describe('check-in', () => {
   it('keeps one record and one event for 20 concurrent check-ins of the same student', async () => {
     const { teacher, student, session } = await setup();
     const code = await fixedCode(teacher, session.id);
-    const results = await Promise.all(Array.from({ length: 20 }, () => t.http.post('/api/check-ins').set(student.auth).send({ code: code.code })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => t.http.post('/api/check-ins').set(student.auth).send({ code: code.code })),
+    );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 200)).toHaveLength(19);
-    const [{ records }] = await t.dataSource.query(`SELECT count(*)::int AS records FROM attendance_records WHERE session_id = $1`, [session.id]);
-    const [{ events }] = await t.dataSource.query(`SELECT count(*)::int AS events FROM attendance_events WHERE session_id = $1`, [session.id]);
+    const [{ records }] = await t.dataSource.query(
+      `SELECT count(*)::int AS records FROM attendance_records WHERE session_id = $1`,
+      [session.id],
+    );
+    const [{ events }] = await t.dataSource.query(
+      `SELECT count(*)::int AS events FROM attendance_events WHERE session_id = $1`,
+      [session.id],
+    );
     expect({ records, events }).toEqual({ records: 1, events: 1 });
   });
 
   it('replaces the code when a session spends its wrong-code budget, and tells the teacher', async () => {
     const { teacher, session } = await setup();
-    const courseId = (await t.dataSource.query(`SELECT course_id FROM class_sessions WHERE id = $1`, [session.id]))[0].course_id;
+    const courseId = (await t.dataSource.query(`SELECT course_id FROM class_sessions WHERE id = $1`, [session.id]))[0]
+      .course_id;
     const code = await fixedCode(teacher, session.id);
     const guessers = await Promise.all(Array.from({ length: 8 }, () => actor(t, 'student')));
-    await t.dataSource.query(`INSERT INTO enrollments (course_id, student_id) SELECT $1, unnest($2::uuid[])`, [courseId, guessers.map((g) => g.id)]);
+    await t.dataSource.query(`INSERT INTO enrollments (course_id, student_id) SELECT $1, unnest($2::uuid[])`, [
+      courseId,
+      guessers.map((g) => g.id),
+    ]);
     const teacherSocket = await connectSocket(t.url, teacher.token);
     await watch(teacherSocket, session.id);
     const rotated = nextEvent(teacherSocket, ServerEvent.CodeRotated, 10_000);
@@ -247,7 +369,11 @@ describe('check-in', () => {
     let n = 0;
     outer: for (const g of guessers) {
       for (let i = 0; i < 4; i++) {
-        await t.http.post('/api/check-ins').set(g.auth).send({ code: otherCode(code.code) }).expect(400);
+        await t.http
+          .post('/api/check-ins')
+          .set(g.auth)
+          .send({ code: otherCode(code.code) })
+          .expect(400);
         if (++n >= 30) break outer;
       }
     }

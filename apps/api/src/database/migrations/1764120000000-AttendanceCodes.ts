@@ -28,11 +28,17 @@ export class AttendanceCodes1764120000000 implements MigrationInterface {
         CONSTRAINT "attendance_codes_material_check" CHECK (("mode" = 'fixed' AND "code" IS NOT NULL) OR ("mode" = 'rotating' AND "key_inner" IS NOT NULL AND "key_outer" IS NOT NULL AND "slot_seconds" IS NOT NULL))
       )`);
     // At most one active code per session: a new code revokes the old one in the same transaction.
-    await q.query(`CREATE UNIQUE INDEX "attendance_codes_active_key" ON "attendance_codes" ("session_id") WHERE "revoked_at" IS NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX "attendance_codes_active_key" ON "attendance_codes" ("session_id") WHERE "revoked_at" IS NULL`,
+    );
     // Check-in by a fixed code: code → session (→ enrollment PK), also for expired/revoked codes (clear errors).
-    await q.query(`CREATE INDEX "attendance_codes_code_idx" ON "attendance_codes" ("code", "session_id") WHERE "code" IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX "attendance_codes_code_idx" ON "attendance_codes" ("code", "session_id") WHERE "code" IS NOT NULL`,
+    );
     // Check-in by a rotating code and the rotation ticker: the few active rotating codes.
-    await q.query(`CREATE INDEX "attendance_codes_rotating_idx" ON "attendance_codes" ("session_id") WHERE "mode" = 'rotating' AND "revoked_at" IS NULL`);
+    await q.query(
+      `CREATE INDEX "attendance_codes_rotating_idx" ON "attendance_codes" ("session_id") WHERE "mode" = 'rotating' AND "revoked_at" IS NULL`,
+    );
 
     // HMAC-SHA256(key, int8 slot) from the stored inner/outer padded keys (core sha256, no pgcrypto needed), mapped to
     // 6 characters of the code alphabet (CODE_ALPHABET in libs/contracts) from the first 56 bits.

@@ -69,7 +69,10 @@ export async function seedAttendance({ m, now, userIds }: SeedContext): Promise<
      SELECT session_id, student_id, NULL, status, source, validated_by, COALESCE(note, 'session ended'), validated_at FROM r WHERE checked_in_at IS NULL`,
     [now],
   );
-  await m.query(`UPDATE class_sessions SET state = 'closed', closed_at = ends_at, updated_at = $1 WHERE ends_at <= $1 AND state <> 'closed'`, [now]);
+  await m.query(
+    `UPDATE class_sessions SET state = 'closed', closed_at = ends_at, updated_at = $1 WHERE ends_at <= $1 AND state <> 'closed'`,
+    [now],
+  );
 
   // Sessions open for check-in now: a few students already checked in, waiting for validation.
   await m.query(

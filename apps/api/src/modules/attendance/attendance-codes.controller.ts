@@ -26,7 +26,11 @@ export class AttendanceCodesController {
   })
   @ApiCreatedResponse({ type: AttendanceCodeDto })
   @ApiAuth(400, 404, 409)
-  createAttendanceCode(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string, @Body() body: CreateCodeDto): Promise<AttendanceCodeDto> {
+  createAttendanceCode(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseId) id: string,
+    @Body() body: CreateCodeDto,
+  ): Promise<AttendanceCodeDto> {
     return this.codes.create(user, id, body);
   }
 
@@ -34,13 +38,18 @@ export class AttendanceCodesController {
   @ApiOperation({ summary: 'The active code of a session, as shown now (rotating: the current slot, with rotatesAt).' })
   @ApiOkResponse({ type: AttendanceCodeDto })
   @ApiAuth(400, 404)
-  getCurrentAttendanceCode(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string): Promise<AttendanceCodeDto> {
+  getCurrentAttendanceCode(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseId) id: string,
+  ): Promise<AttendanceCodeDto> {
     return this.codes.current(user, id);
   }
 
   @Delete('current')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke the active code at once (check-ins with it fail as expired). Pushes `code.revoked`.' })
+  @ApiOperation({
+    summary: 'Revoke the active code at once (check-ins with it fail as expired). Pushes `code.revoked`.',
+  })
   @ApiNoContentResponse()
   @ApiAuth(400, 404)
   revokeAttendanceCode(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string): Promise<void> {

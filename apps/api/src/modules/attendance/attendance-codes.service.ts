@@ -55,8 +55,16 @@ export class AttendanceCodesService {
             [sessionId],
           );
           if (!w?.open) throw AttendanceErrors.codeWindowClosed();
-          await m.query(`UPDATE attendance_codes SET revoked_at = now() WHERE session_id = $1 AND revoked_at IS NULL`, [sessionId]);
-          return this.insertCode(m, sessionId, dto.mode, dto.validityMinutes ?? (dto.mode === CodeMode.Fixed ? ctx.codeValidityMinutes : null), user.id);
+          await m.query(`UPDATE attendance_codes SET revoked_at = now() WHERE session_id = $1 AND revoked_at IS NULL`, [
+            sessionId,
+          ]);
+          return this.insertCode(
+            m,
+            sessionId,
+            dto.mode,
+            dto.validityMinutes ?? (dto.mode === CodeMode.Fixed ? ctx.codeValidityMinutes : null),
+            user.id,
+          );
         });
       } catch (err) {
         if (!isUniqueViolation(err, 'attendance_codes_active_key')) throw err;
@@ -126,7 +134,14 @@ export class AttendanceCodesService {
 
   /** The payload of `code.rotated` for one active code row (used by the rotation ticker too). */
   rotatedPayload(dto: AttendanceCodeDto): CodeRotatedPayload {
-    return { sessionId: dto.sessionId, code: dto.code, expiresAt: dto.expiresAt, mode: dto.mode, rotatesAt: dto.rotatesAt, checkInUrl: dto.checkInUrl };
+    return {
+      sessionId: dto.sessionId,
+      code: dto.code,
+      expiresAt: dto.expiresAt,
+      mode: dto.mode,
+      rotatesAt: dto.rotatesAt,
+      checkInUrl: dto.checkInUrl,
+    };
   }
 
   toDto(row: ActiveCodeRow): AttendanceCodeDto {
@@ -152,7 +167,14 @@ export class AttendanceCodesService {
    * Inserts the session's new active code. Fixed: validity minutes from now. Rotating: until the session ends, or
    * fewer minutes when asked. `expiresAt` copies an expiry (rotation after abuse).
    */
-  private async insertCode(m: EntityManager, sessionId: string, mode: CodeMode, validityMinutes: number | null, createdBy: string | null, expiresAt?: Date): Promise<ActiveCodeRow> {
+  private async insertCode(
+    m: EntityManager,
+    sessionId: string,
+    mode: CodeMode,
+    validityMinutes: number | null,
+    createdBy: string | null,
+    expiresAt?: Date,
+  ): Promise<ActiveCodeRow> {
     const key = mode === CodeMode.Rotating ? newRotatingKey() : null;
     const [row]: ActiveCodeRow[] = await m.query(
       `INSERT INTO attendance_codes (session_id, mode, code, key_inner, key_outer, slot_seconds, expires_at, created_by)
@@ -163,7 +185,17 @@ export class AttendanceCodesService {
               $9::uuid
          FROM class_sessions s WHERE s.id = $1
        RETURNING ${ACTIVE_COLUMNS}`,
-      [sessionId, mode, key ? null : generateFixedCode(), key?.inner ?? null, key?.outer ?? null, key ? this.config.rotatingSlotSeconds : null, validityMinutes, expiresAt ?? null, createdBy],
+      [
+        sessionId,
+        mode,
+        key ? null : generateFixedCode(),
+        key?.inner ?? null,
+        key?.outer ?? null,
+        key ? this.config.rotatingSlotSeconds : null,
+        validityMinutes,
+        expiresAt ?? null,
+        createdBy,
+      ],
     );
     return row;
   }

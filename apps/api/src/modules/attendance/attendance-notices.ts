@@ -26,7 +26,9 @@ export function attendanceNotice(change: AppliedChange, session: SessionLabel, n
   return {
     userId: change.studentId,
     type: validated ? 'attendance.validated' : 'attendance.updated',
-    title: validated ? `${session.courseCode}: check-in validated (${WORDS[change.status]})` : `${session.courseCode}: marked ${WORDS[change.status]}`,
+    title: validated
+      ? `${session.courseCode}: check-in validated (${WORDS[change.status]})`
+      : `${session.courseCode}: marked ${WORDS[change.status]}`,
     body: `Your attendance for ${what} on ${when} is now ${WORDS[change.status]}.${note ? ` Note: ${note}` : ''}`,
     link: '/student/history',
   };

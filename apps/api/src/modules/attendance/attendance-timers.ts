@@ -74,7 +74,12 @@ export class AttendanceTimers implements OnApplicationBootstrap, OnApplicationSh
     );
     if (rows.length === 0) return 0;
     if (!(await this.winsSlot())) return 0;
-    for (const row of rows) this.realtime.toSession(row.session_id, ServerEvent.CodeRotated, this.codes.rotatedPayload(this.codes.toDto(row)));
+    for (const row of rows)
+      this.realtime.toSession(
+        row.session_id,
+        ServerEvent.CodeRotated,
+        this.codes.rotatedPayload(this.codes.toDto(row)),
+      );
     return rows.length;
   }
 
@@ -82,7 +87,9 @@ export class AttendanceTimers implements OnApplicationBootstrap, OnApplicationSh
     if (!this.redis) return true;
     try {
       const slot = slotOf(this.clock.now(), this.config.rotatingSlotSeconds);
-      return (await this.redis.set(`code-rotated:${slot}`, '1', 'EX', this.config.rotatingSlotSeconds * 3, 'NX')) === 'OK';
+      return (
+        (await this.redis.set(`code-rotated:${slot}`, '1', 'EX', this.config.rotatingSlotSeconds * 3, 'NX')) === 'OK'
+      );
     } catch {
       return true;
     }

@@ -36,7 +36,14 @@ export function loadAttendanceConfig(app: AppConfig, env: NodeJS.ProcessEnv = pr
   const errors: string[] = [];
   const config: AttendanceConfig = {
     publicUrl: app.publicUrl,
-    autoCloseIntervalSeconds: int(env, 'AUTO_CLOSE_INTERVAL_SECONDS', app.nodeEnv === 'test' ? 0 : 60, 0, 86400, errors),
+    autoCloseIntervalSeconds: int(
+      env,
+      'AUTO_CLOSE_INTERVAL_SECONDS',
+      app.nodeEnv === 'test' ? 0 : 60,
+      0,
+      86400,
+      errors,
+    ),
     rotatingSlotSeconds: int(env, 'ROTATING_CODE_SECONDS', 20, 15, 30, errors),
     rotatingGraceSeconds: int(env, 'ROTATING_CODE_GRACE_SECONDS', 5, 0, 15, errors),
     maxWrongAttempts: int(env, 'CHECKIN_MAX_WRONG_ATTEMPTS', 5, 1, 1000, errors),

@@ -1,7 +1,28 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
-import { ATTENDANCE_SOURCES, ATTENDANCE_STATUSES, CODE_MODES, type AttendanceSource, type AttendanceStatus, type CodeMode, SESSION_STATES, type SessionState } from '@sysponto/contracts';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import {
+  ATTENDANCE_SOURCES,
+  ATTENDANCE_STATUSES,
+  CODE_MODES,
+  type AttendanceSource,
+  type AttendanceStatus,
+  type CodeMode,
+  SESSION_STATES,
+  type SessionState,
+} from '@sysponto/contracts';
 import { PageMetaDto } from '../../common/pagination.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -89,10 +110,12 @@ export class RosterEntryDto {
   @ApiProperty() email: string;
   @ApiProperty({ type: String, nullable: true }) studentNumber: string | null;
   /** null: no record yet (missing). After closing, every enrolled student has one. */
-  @ApiProperty({ enum: ATTENDANCE_STATUSES, enumName: 'AttendanceStatus', nullable: true }) status: AttendanceStatus | null;
+  @ApiProperty({ enum: ATTENDANCE_STATUSES, enumName: 'AttendanceStatus', nullable: true })
+  status: AttendanceStatus | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) checkedInAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) validatedAt: string | null;
-  @ApiProperty({ enum: ATTENDANCE_SOURCES, enumName: 'AttendanceSource', nullable: true }) source: AttendanceSource | null;
+  @ApiProperty({ enum: ATTENDANCE_SOURCES, enumName: 'AttendanceSource', nullable: true })
+  source: AttendanceSource | null;
   @ApiProperty({ type: String, nullable: true }) note: string | null;
 }
 
@@ -192,7 +215,8 @@ export class AttendanceEventDto {
   @ApiProperty({ format: 'uuid' }) sessionId: string;
   @ApiProperty({ format: 'uuid' }) studentId: string;
   @ApiProperty() studentName: string;
-  @ApiProperty({ enum: ATTENDANCE_STATUSES, enumName: 'AttendanceStatus', nullable: true }) fromStatus: AttendanceStatus | null;
+  @ApiProperty({ enum: ATTENDANCE_STATUSES, enumName: 'AttendanceStatus', nullable: true })
+  fromStatus: AttendanceStatus | null;
   @ApiProperty({ enum: ATTENDANCE_STATUSES, enumName: 'AttendanceStatus' }) toStatus: AttendanceStatus;
   @ApiProperty({ enum: ATTENDANCE_SOURCES, enumName: 'AttendanceSource' }) source: AttendanceSource;
   /** Who made the change; null for the system (auto-close). */
@@ -262,7 +286,8 @@ export class MyAttendanceItemDto {
   @ApiProperty({ enum: ATTENDANCE_STATUSES, enumName: 'AttendanceStatus' }) status: AttendanceStatus;
   /** false when the status is implied (held session, no record). */
   @ApiProperty() recorded: boolean;
-  @ApiProperty({ enum: ATTENDANCE_SOURCES, enumName: 'AttendanceSource', nullable: true }) source: AttendanceSource | null;
+  @ApiProperty({ enum: ATTENDANCE_SOURCES, enumName: 'AttendanceSource', nullable: true })
+  source: AttendanceSource | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) checkedInAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) validatedAt: string | null;
   @ApiProperty({ type: String, nullable: true }) note: string | null;

@@ -2,15 +2,43 @@ import { defineErrors } from '../../common/app-error.js';
 
 export const AttendanceErrors = defineErrors({
   /** One answer for any code that matches nothing of the student's: no oracle across courses. */
-  codeInvalid: { code: 'attendance/code-invalid', status: 400, message: 'This code is not valid. Check it and try again.' },
-  codeExpired: { code: 'attendance/code-expired', status: 410, message: 'This code has expired. Ask your teacher for the current one.' },
-  sessionNotOpen: { code: 'attendance/session-not-open', status: 409, message: 'Check-in for this session is not open.' },
-  tooManyAttempts: { code: 'attendance/too-many-attempts', status: 429, message: 'Too many wrong codes. Wait a few minutes and try again.' },
+  codeInvalid: {
+    code: 'attendance/code-invalid',
+    status: 400,
+    message: 'This code is not valid. Check it and try again.',
+  },
+  codeExpired: {
+    code: 'attendance/code-expired',
+    status: 410,
+    message: 'This code has expired. Ask your teacher for the current one.',
+  },
+  sessionNotOpen: {
+    code: 'attendance/session-not-open',
+    status: 409,
+    message: 'Check-in for this session is not open.',
+  },
+  tooManyAttempts: {
+    code: 'attendance/too-many-attempts',
+    status: 429,
+    message: 'Too many wrong codes. Wait a few minutes and try again.',
+  },
   studentsOnly: { code: 'attendance/students-only', status: 403, message: 'Only students check in.' },
-  codeWindowClosed: { code: 'attendance/check-in-closed', status: 409, message: 'Codes can be generated only while the session is open for check-in.' },
+  codeWindowClosed: {
+    code: 'attendance/check-in-closed',
+    status: 409,
+    message: 'Codes can be generated only while the session is open for check-in.',
+  },
   noActiveCode: { code: 'attendance/no-active-code', status: 404, message: 'This session has no active code.' },
   sessionClosed: { code: 'attendance/session-closed', status: 409, message: 'This session is already closed.' },
-  sessionNotStarted: { code: 'attendance/session-not-started', status: 409, message: 'A session can be closed only once check-in has opened.' },
+  sessionNotStarted: {
+    code: 'attendance/session-not-started',
+    status: 409,
+    message: 'A session can be closed only once check-in has opened.',
+  },
   notEnrolled: { code: 'attendance/not-enrolled', status: 404, message: 'This student is not enrolled in the course.' },
-  concurrentCode: { code: 'attendance/code-conflict', status: 409, message: 'Another code was generated at the same time. Try again.' },
+  concurrentCode: {
+    code: 'attendance/code-conflict',
+    status: 409,
+    message: 'Another code was generated at the same time. Try again.',
+  },
 });

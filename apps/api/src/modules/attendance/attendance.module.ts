@@ -16,7 +16,11 @@ import { SessionCloseService } from './session-close.service.js';
 @Module({
   controllers: [AttendanceCodesController, CheckInController, SessionAttendanceController, MyAttendanceController],
   providers: [
-    { provide: ATTENDANCE_CONFIG, useFactory: (config: AppConfig) => loadAttendanceConfig(config), inject: [APP_CONFIG] },
+    {
+      provide: ATTENDANCE_CONFIG,
+      useFactory: (config: AppConfig) => loadAttendanceConfig(config),
+      inject: [APP_CONFIG],
+    },
     AttendanceClock,
     AttendanceCodesService,
     CheckInService,

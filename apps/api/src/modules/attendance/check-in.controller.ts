@@ -28,7 +28,11 @@ export class CheckInController {
   @ApiOkResponse({ type: CheckInResultDto, description: 'Already checked in: the existing record' })
   @ApiAuth(400, 409, 429)
   @ApiErrors(410)
-  async checkIn(@CurrentUser() user: AuthUser, @Body() body: CheckInDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<CheckInResultDto> {
+  async checkIn(
+    @CurrentUser() user: AuthUser,
+    @Body() body: CheckInDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CheckInResultDto> {
     const { created, result } = await this.checkIns.checkIn(user, body);
     void reply.status(created ? 201 : 200);
     return result;

@@ -63,7 +63,13 @@ export class CheckInService {
 
     const code = normalizeCode(dto.code);
     const source: AttendanceSource = dto.via === 'qr' ? 'qr' : 'code';
-    const rows: { r: CheckInRow }[] = await this.dataSource.query(CHECK_IN_SQL, [user.id, code, source, this.clock.now() / 1000, this.config.rotatingGraceSeconds]);
+    const rows: { r: CheckInRow }[] = await this.dataSource.query(CHECK_IN_SQL, [
+      user.id,
+      code,
+      source,
+      this.clock.now() / 1000,
+      this.config.rotatingGraceSeconds,
+    ]);
     const row = rows[0]?.r;
 
     if (row?.new_status) {
@@ -75,22 +81,47 @@ export class CheckInService {
         checkedInAt,
         status: row.new_status,
       });
-      return { created: true, result: this.toDto(row, user.id, { status: row.new_status, source: row.new_source!, checkedInAt, validatedAt: null, note: null }, false) };
+      return {
+        created: true,
+        result: this.toDto(
+          row,
+          user.id,
+          { status: row.new_status, source: row.new_source!, checkedInAt, validatedAt: null, note: null },
+          false,
+        ),
+      };
     }
     // Idempotent: the student's existing record answers a repeated check-in (even once the code has expired). A
     // record the student did not check in to (e.g. absent at closing) answers only a valid attempt.
-    if (row?.old_status && (row.old_checked_in_at || (row.code_live && row.window_open))) return { created: false, result: this.existing(row, user.id) };
+    if (row?.old_status && (row.old_checked_in_at || (row.code_live && row.window_open)))
+      return { created: false, result: this.existing(row, user.id) };
     if (row && row.code_live && row.window_open && row.locked_state !== 'closed') {
       // Lost a race with a concurrent check-in of the same student: read the winner's record.
-      const [rec]: { status: AttendanceStatus; source: AttendanceSource; checked_in_at: Date | null; validated_at: Date | null; note: string | null }[] =
-        await this.dataSource.query(`SELECT status, source, checked_in_at, validated_at, note FROM attendance_records WHERE session_id = $1 AND student_id = $2`, [
-          row.session_id,
-          user.id,
-        ]);
+      const [rec]: {
+        status: AttendanceStatus;
+        source: AttendanceSource;
+        checked_in_at: Date | null;
+        validated_at: Date | null;
+        note: string | null;
+      }[] = await this.dataSource.query(
+        `SELECT status, source, checked_in_at, validated_at, note FROM attendance_records WHERE session_id = $1 AND student_id = $2`,
+        [row.session_id, user.id],
+      );
       if (rec) {
         return {
           created: false,
-          result: this.toDto(row, user.id, { status: rec.status, source: rec.source, checkedInAt: iso(rec.checked_in_at), validatedAt: iso(rec.validated_at), note: rec.note }, true),
+          result: this.toDto(
+            row,
+            user.id,
+            {
+              status: rec.status,
+              source: rec.source,
+              checkedInAt: iso(rec.checked_in_at),
+              validatedAt: iso(rec.validated_at),
+              note: rec.note,
+            },
+            true,
+          ),
         };
       }
     }
@@ -103,7 +134,10 @@ export class CheckInService {
     }
     if (!row.code_live) throw AttendanceErrors.codeExpired({ details: { sessionId: row.session_id } });
     throw AttendanceErrors.sessionNotOpen({
-      message: new Date(row.opens_at) > new Date() ? 'Check-in for this session has not opened yet.' : 'Check-in for this session is closed.',
+      message:
+        new Date(row.opens_at) > new Date()
+          ? 'Check-in for this session has not opened yet.'
+          : 'Check-in for this session is closed.',
       details: { sessionId: row.session_id, opensAt: iso(row.opens_at), endsAt: iso(row.ends_at) },
     });
   }
@@ -135,14 +169,23 @@ export class CheckInService {
   }
 
   private tooMany(retryAfterSeconds: number) {
-    return AttendanceErrors.tooManyAttempts({ headers: { 'Retry-After': String(retryAfterSeconds) }, details: { retryAfterSeconds } });
+    return AttendanceErrors.tooManyAttempts({
+      headers: { 'Retry-After': String(retryAfterSeconds) },
+      details: { retryAfterSeconds },
+    });
   }
 
   private existing(row: CheckInRow, studentId: string): CheckInResultDto {
     return this.toDto(
       row,
       studentId,
-      { status: row.old_status!, source: row.old_source!, checkedInAt: iso(row.old_checked_in_at), validatedAt: iso(row.old_validated_at), note: row.old_note },
+      {
+        status: row.old_status!,
+        source: row.old_source!,
+        checkedInAt: iso(row.old_checked_in_at),
+        validatedAt: iso(row.old_validated_at),
+        note: row.old_note,
+      },
       true,
     );
   }
@@ -150,7 +193,13 @@ export class CheckInService {
   private toDto(
     row: CheckInRow,
     studentId: string,
-    rec: { status: AttendanceStatus; source: AttendanceSource; checkedInAt: string | null; validatedAt: string | null; note: string | null },
+    rec: {
+      status: AttendanceStatus;
+      source: AttendanceSource;
+      checkedInAt: string | null;
+      validatedAt: string | null;
+      note: string | null;
+    },
     already: boolean,
   ): CheckInResultDto {
     return {

@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { AttendanceSource, AttendanceStatus } from '@sysponto/contracts';
 import { DataSource } from 'typeorm';
-import type { AttendanceRateDto, MyAttendanceDto, MyAttendanceItemDto, MyAttendanceQueryDto } from './attendance.dto.js';
+import type {
+  AttendanceRateDto,
+  MyAttendanceDto,
+  MyAttendanceItemDto,
+  MyAttendanceQueryDto,
+} from './attendance.dto.js';
 
 /** Held = closed, or already ended. A held session without a record counts as absent. */
 const HELD = `(s.state = 'closed' OR s.ends_at <= now())`;
@@ -70,14 +75,26 @@ export class MyAttendanceService {
       validatedAt: r.validated_at ? new Date(r.validated_at as string).toISOString() : null,
       note: (r.note as string | null) ?? null,
     }));
-    const overall = rate(rates.reduce((a, r) => ({ held: a.held + r.held, present: a.present + r.present, late: a.late + r.late, absent: a.absent + r.absent, excused: a.excused + r.excused, pending: a.pending + r.pending }), {
-      held: 0,
-      present: 0,
-      late: 0,
-      absent: 0,
-      excused: 0,
-      pending: 0,
-    }));
+    const overall = rate(
+      rates.reduce(
+        (a, r) => ({
+          held: a.held + r.held,
+          present: a.present + r.present,
+          late: a.late + r.late,
+          absent: a.absent + r.absent,
+          excused: a.excused + r.excused,
+          pending: a.pending + r.pending,
+        }),
+        {
+          held: 0,
+          present: 0,
+          late: 0,
+          absent: 0,
+          excused: 0,
+          pending: 0,
+        },
+      ),
+    );
     return {
       items,
       total,
@@ -112,5 +129,13 @@ export class MyAttendanceService {
 /** rate = (present + late) ÷ (held − excused); null when nothing counts yet. */
 export function rate(c: Omit<AttendanceRateDto, 'rate'>): AttendanceRateDto {
   const denominator = c.held - c.excused;
-  return { held: c.held, present: c.present, late: c.late, absent: c.absent, excused: c.excused, pending: c.pending, rate: denominator > 0 ? (c.present + c.late) / denominator : null };
+  return {
+    held: c.held,
+    present: c.present,
+    late: c.late,
+    absent: c.absent,
+    excused: c.excused,
+    pending: c.pending,
+    rate: denominator > 0 ? (c.present + c.late) / denominator : null,
+  };
 }

@@ -28,8 +28,10 @@ export class SessionAttendanceController {
 
   @Get('attendance')
   @ApiOperation({
-    summary: 'Live roster: every enrolled student with their status (null = no record yet), missing first, then by name.',
-    description: 'Course teachers and admins. Watch the session room (`session.watch`) for `attendance.submitted` and `attendance.updated`.',
+    summary:
+      'Live roster: every enrolled student with their status (null = no record yet), missing first, then by name.',
+    description:
+      'Course teachers and admins. Watch the session room (`session.watch`) for `attendance.submitted` and `attendance.updated`.',
   })
   @ApiOkResponse({ type: RosterDto })
   @ApiAuth(400, 404)
@@ -43,7 +45,7 @@ export class SessionAttendanceController {
     description:
       'Late rule: `present` for a student who checked in after startsAt + lateAfterMinutes is stored as `late` unless ' +
       '`override: true`. Works before and after closing. Writes an event, pushes `attendance.updated` (session room and the ' +
-      "student) and notifies the student.",
+      'student) and notifies the student.',
   })
   @ApiOkResponse({ type: RosterEntryDto })
   @ApiAuth(400, 404)
@@ -58,7 +60,9 @@ export class SessionAttendanceController {
 
   @Post('attendance/validate-all')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Validate every pending check-in: present, or late when checked in after startsAt + lateAfterMinutes.' })
+  @ApiOperation({
+    summary: 'Validate every pending check-in: present, or late when checked in after startsAt + lateAfterMinutes.',
+  })
   @ApiOkResponse({ type: BulkUpdateResultDto })
   @ApiAuth(400, 404)
   validateAllAttendance(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string): Promise<BulkUpdateResultDto> {
@@ -66,17 +70,25 @@ export class SessionAttendanceController {
   }
 
   @Get('attendance/events')
-  @ApiOperation({ summary: "The session's append-only attendance event log (who, from, to, why, when), newest first; filter by student." })
+  @ApiOperation({
+    summary:
+      "The session's append-only attendance event log (who, from, to, why, when), newest first; filter by student.",
+  })
   @ApiOkResponse({ type: AttendanceEventPageDto })
   @ApiAuth(400, 404)
-  listAttendanceEvents(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string, @Query() query: ListAttendanceEventsQueryDto): Promise<AttendanceEventPageDto> {
+  listAttendanceEvents(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseId) id: string,
+    @Query() query: ListAttendanceEventsQueryDto,
+  ): Promise<AttendanceEventPageDto> {
     return this.attendance.events(user, id, query);
   }
 
   @Post('close')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Close the session: pending check-ins are validated (present/late), enrolled students without a record become absent.',
+    summary:
+      'Close the session: pending check-ins are validated (present/late), enrolled students without a record become absent.',
     description:
       'One transaction; an event and a notification per change; codes revoked. Allowed once check-in has opened ' +
       '(409 `attendance/session-not-started` before) and only once (409 `attendance/session-closed`). Sessions also close ' +

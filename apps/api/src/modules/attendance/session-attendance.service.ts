@@ -74,13 +74,18 @@ export class SessionAttendanceService {
    * Validate or override one student's status. The late rule: `present` for a check-in after startsAt +
    * lateAfterMinutes is stored as `late`, unless `override` is true. Allowed before and after closing.
    */
-  async update(user: AuthUser, sessionId: string, studentId: string, dto: UpdateAttendanceDto): Promise<RosterEntryDto> {
+  async update(
+    user: AuthUser,
+    sessionId: string,
+    studentId: string,
+    dto: UpdateAttendanceDto,
+  ): Promise<RosterEntryDto> {
     const ctx = await this.access.assertSessionStaff(user, sessionId);
     const { change, created } = await this.dataSource.transaction(async (m) => {
-      const [{ enrolled }]: { enrolled: boolean }[] = await m.query(`SELECT EXISTS (SELECT 1 FROM enrollments WHERE course_id = $1 AND student_id = $2) AS enrolled`, [
-        ctx.courseId,
-        studentId,
-      ]);
+      const [{ enrolled }]: { enrolled: boolean }[] = await m.query(
+        `SELECT EXISTS (SELECT 1 FROM enrollments WHERE course_id = $1 AND student_id = $2) AS enrolled`,
+        [ctx.courseId, studentId],
+      );
       const [record]: { status: AttendanceStatus; checked_in_at: Date | null }[] = await m.query(
         `SELECT status, checked_in_at FROM attendance_records WHERE session_id = $1 AND student_id = $2 FOR UPDATE`,
         [sessionId, studentId],
@@ -89,7 +94,13 @@ export class SessionAttendanceService {
       // Students who left the course keep their record and may still be corrected.
       if (!current.enrolled && !current.status) throw AttendanceErrors.notEnrolled();
       let to: AttendanceStatus = dto.status;
-      if (to === 'present' && !dto.override && current.checked_in_at && new Date(current.checked_in_at) > lateAfter(ctx)) to = 'late';
+      if (
+        to === 'present' &&
+        !dto.override &&
+        current.checked_in_at &&
+        new Date(current.checked_in_at) > lateAfter(ctx)
+      )
+        to = 'late';
       const validation = current.status === 'pending' && (to === 'present' || to === 'late');
       const change = await applyStatusChange(m, {
         sessionId,
@@ -102,7 +113,9 @@ export class SessionAttendanceService {
         validate: true,
         keepSource: validation,
       });
-      const created = change.changed ? await this.notifications.create([attendanceNotice(change, await this.label(m, ctx), dto.note)], m) : [];
+      const created = change.changed
+        ? await this.notifications.create([attendanceNotice(change, await this.label(m, ctx), dto.note)], m)
+        : [];
       return { change, created };
     });
     if (change.changed) this.publish([change], created);
@@ -119,9 +132,20 @@ export class SessionAttendanceService {
   async validateAll(user: AuthUser, sessionId: string): Promise<BulkUpdateResultDto> {
     const ctx = await this.access.assertSessionStaff(user, sessionId);
     const { changes, created } = await this.dataSource.transaction(async (m) => {
-      const changes = await validatePending(m, { sessionId, lateAfter: lateAfter(ctx), source: 'teacher', actorId: user.id, reason: 'validated (all)' });
+      const changes = await validatePending(m, {
+        sessionId,
+        lateAfter: lateAfter(ctx),
+        source: 'teacher',
+        actorId: user.id,
+        reason: 'validated (all)',
+      });
       const label = changes.length ? await this.label(m, ctx) : null;
-      const created = label ? await this.notifications.create(changes.map((c) => attendanceNotice(c, label)), m) : [];
+      const created = label
+        ? await this.notifications.create(
+            changes.map((c) => attendanceNotice(c, label)),
+            m,
+          )
+        : [];
       return { changes, created };
     });
     this.publish(changes, created);
@@ -145,9 +169,10 @@ export class SessionAttendanceService {
           LIMIT $3 OFFSET $4`,
         [...params, pageSize, (page - 1) * pageSize],
       ) as Promise<Record<string, unknown>[]>,
-      this.dataSource.query(`SELECT count(*)::int AS total FROM attendance_events WHERE session_id = $1 AND ($2::uuid IS NULL OR student_id = $2)`, params) as Promise<
-        { total: number }[]
-      >,
+      this.dataSource.query(
+        `SELECT count(*)::int AS total FROM attendance_events WHERE session_id = $1 AND ($2::uuid IS NULL OR student_id = $2)`,
+        params,
+      ) as Promise<{ total: number }[]>,
     ]);
     return {
       items: rows.map((r) => ({
@@ -190,7 +215,6 @@ export class SessionAttendanceService {
 export function lateAfter(ctx: Pick<SessionContext, 'startsAt' | 'lateAfterMinutes'>): Date {
   return new Date(ctx.startsAt.getTime() + ctx.lateAfterMinutes * 60_000);
 }
-
 
 function iso(d: Date | string | null): string | null {
   return d ? new Date(d).toISOString() : null;

@@ -42,7 +42,10 @@ export class SessionCloseService {
     const closed = await this.dataSource.transaction(async (m) => {
       const done = await this.closeInTransaction(m, sessionId, user.id, 'teacher');
       if (done) return done;
-      const [s]: { closed: boolean }[] = await m.query(`SELECT state = 'closed' AS closed FROM class_sessions WHERE id = $1`, [sessionId]);
+      const [s]: { closed: boolean }[] = await m.query(
+        `SELECT state = 'closed' AS closed FROM class_sessions WHERE id = $1`,
+        [sessionId],
+      );
       throw s?.closed ? AttendanceErrors.sessionClosed() : AttendanceErrors.sessionNotStarted();
     });
     this.publish(closed);
@@ -75,8 +78,21 @@ export class SessionCloseService {
   }
 
   /** null when the session is already closed or its check-in has not opened yet. */
-  private async closeInTransaction(m: EntityManager, sessionId: string, actorId: string | null, source: AttendanceSource): Promise<Closed | null> {
-    const [s]: { course_id: string; code: string; title: string | null; starts_at: Date; late_at: Date; timezone: string; closed_at: Date }[] = await m.query(
+  private async closeInTransaction(
+    m: EntityManager,
+    sessionId: string,
+    actorId: string | null,
+    source: AttendanceSource,
+  ): Promise<Closed | null> {
+    const [s]: {
+      course_id: string;
+      code: string;
+      title: string | null;
+      starts_at: Date;
+      late_at: Date;
+      timezone: string;
+      closed_at: Date;
+    }[] = await m.query(
       `WITH closed AS (
          UPDATE class_sessions s SET state = 'closed', closed_at = now(), closed_by = $2, updated_at = now()
            FROM courses c
@@ -91,7 +107,9 @@ export class SessionCloseService {
     const reason = source === 'auto-close' ? 'session ended' : 'session closed';
     const validated = await validatePending(m, { sessionId, lateAfter: new Date(s.late_at), source, actorId, reason });
     const absent = await markMissingAbsent(m, { sessionId, courseId: s.course_id, source, actorId, reason });
-    await m.query(`UPDATE attendance_codes SET revoked_at = now() WHERE session_id = $1 AND revoked_at IS NULL`, [sessionId]);
+    await m.query(`UPDATE attendance_codes SET revoked_at = now() WHERE session_id = $1 AND revoked_at IS NULL`, [
+      sessionId,
+    ]);
     const changes = [...validated, ...absent];
     const label = { courseCode: s.code, title: s.title, startsAt: new Date(s.starts_at), timezone: s.timezone };
     const created = await this.notifications.create(
@@ -99,14 +117,23 @@ export class SessionCloseService {
       m,
     );
     return {
-      result: { sessionId, state: 'closed', closedAt: new Date(s.closed_at).toISOString(), validated: validated.length, markedAbsent: absent.length },
+      result: {
+        sessionId,
+        state: 'closed',
+        closedAt: new Date(s.closed_at).toISOString(),
+        validated: validated.length,
+        markedAbsent: absent.length,
+      },
       changes,
       created,
     };
   }
 
   private publish(c: Closed) {
-    this.realtime.toSession(c.result.sessionId, ServerEvent.CodeRevoked, { sessionId: c.result.sessionId, reason: 'closed' });
+    this.realtime.toSession(c.result.sessionId, ServerEvent.CodeRevoked, {
+      sessionId: c.result.sessionId,
+      reason: 'closed',
+    });
     this.attendance.publish(c.changes, c.created);
   }
 }

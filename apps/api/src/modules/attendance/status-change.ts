@@ -57,7 +57,14 @@ export async function applyStatusChange(m: EntityManager, c: StatusChange): Prom
       [c.sessionId, c.studentId, previous, c.to, c.source, c.actorId, c.reason ?? c.note ?? null],
     );
   }
-  return { sessionId: c.sessionId, studentId: c.studentId, status: c.to, previousStatus: previous, source: c.source, changed };
+  return {
+    sessionId: c.sessionId,
+    studentId: c.studentId,
+    status: c.to,
+    previousStatus: previous,
+    source: c.source,
+    changed,
+  };
 }
 
 /**
@@ -82,7 +89,14 @@ export async function validatePending(
      SELECT student_id, status FROM upd`,
     [c.sessionId, c.lateAfter, c.source, c.actorId, c.reason],
   );
-  return rows.map((r) => ({ sessionId: c.sessionId, studentId: r.student_id, status: r.status, previousStatus: 'pending', source: c.source, changed: true }));
+  return rows.map((r) => ({
+    sessionId: c.sessionId,
+    studentId: r.student_id,
+    status: r.status,
+    previousStatus: 'pending',
+    source: c.source,
+    changed: true,
+  }));
 }
 
 /**
@@ -106,5 +120,12 @@ export async function markMissingAbsent(
      SELECT student_id FROM ins`,
     [c.sessionId, c.courseId, c.source, c.actorId, c.reason],
   );
-  return rows.map((r) => ({ sessionId: c.sessionId, studentId: r.student_id, status: 'absent', previousStatus: null, source: c.source, changed: true }));
+  return rows.map((r) => ({
+    sessionId: c.sessionId,
+    studentId: r.student_id,
+    status: 'absent',
+    previousStatus: null,
+    source: c.source,
+    changed: true,
+  }));
 }
