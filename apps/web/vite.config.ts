@@ -30,6 +30,7 @@ export default defineConfig({
   },
   test: {
     environment: 'happy-dom',
+    environmentOptions: { happyDOM: { url: 'http://localhost:5173/' } },
     include: ['src/**/*.spec.ts'],
   },
 });

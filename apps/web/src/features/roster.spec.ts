@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { applyRosterEvent, countRoster, sortRoster, type RosterEntry } from './roster';
+
+const entry = (fullName: string, status: RosterEntry['status'], id = fullName): RosterEntry => ({
+  studentId: id,
+  fullName,
+  email: `${id}@example.com`,
+  status,
+  checkedInAt: null,
+  validatedAt: null,
+  source: null,
+  note: null,
+});
+
+describe('roster', () => {
+  it('puts missing students first, then pending, then the rest, each by name', () => {
+    const sorted = sortRoster([
+      entry('Zé', 'present'),
+      entry('Bruno', null),
+      entry('Ana', 'pending'),
+      entry('Carla', 'absent'),
+      entry('Abel', null),
+      entry('Duarte', 'late'),
+      entry('Eva', 'excused'),
+    ]);
+    expect(sorted.map((e) => `${e.fullName}:${e.status ?? 'missing'}`)).toEqual([
+      'Abel:missing',
+      'Bruno:missing',
+      'Ana:pending',
+      'Carla:absent',
+      'Duarte:late',
+      'Eva:excused',
+      'Zé:present',
+    ]);
+  });
+
+  it('applies a live check-in and a validation to one row', () => {
+    const roster = [entry('Ana', null, 'a'), entry('Bruno', null, 'b')];
+    const afterCheckIn = applyRosterEvent(roster, {
+      kind: 'submitted',
+      payload: { sessionId: 's', studentId: 'b', fullName: 'Bruno', checkedInAt: '2026-11-24T09:01:00Z', status: 'pending' },
+    })!;
+    expect(afterCheckIn[1]).toMatchObject({ status: 'pending', checkedInAt: '2026-11-24T09:01:00Z' });
+    expect(sortRoster(afterCheckIn).map((e) => e.studentId)).toEqual(['a', 'b']);
+    const afterValidation = applyRosterEvent(afterCheckIn, {
+      kind: 'updated',
+      payload: { sessionId: 's', studentId: 'b', status: 'present', previousStatus: 'pending', source: 'teacher' },
+    })!;
+    expect(afterValidation[1]).toMatchObject({ status: 'present', source: 'teacher' });
+    expect(afterValidation[1]!.validatedAt).not.toBeNull();
+    expect(countRoster(afterValidation)).toEqual({ missing: 1, pending: 0, present: 1, late: 0, absent: 0, excused: 0 });
+    // The input is never mutated (the page swaps the list to re-render).
+    expect(roster[1]!.status).toBeNull();
+  });
+
+  it('asks for a re-read when the student is not on the roster yet', () => {
+    expect(
+      applyRosterEvent([entry('Ana', null, 'a')], {
+        kind: 'submitted',
+        payload: { sessionId: 's', studentId: 'new', fullName: 'New', checkedInAt: '2026-11-24T09:01:00Z', status: 'pending' },
+      }),
+    ).toBeNull();
+  });
+});

@@ -1,0 +1,42 @@
+/** A scripted fetch for tests: each call is matched by method + path and answered from a queue. */
+export interface Call {
+  method: string;
+  path: string;
+  authorization: string | null;
+  body: string;
+}
+
+type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | (() => Promise<Response> | Response);
+
+export function fakeFetch(routes: Record<string, Answer[] | Answer>) {
+  const calls: Call[] = [];
+  const queues = new Map(Object.entries(routes).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]));
+  const fn = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const req = input instanceof Request ? input : new Request(new URL(String(input), 'http://localhost:5173/'), init);
+    const url = new URL(req.url);
+    const key = `${req.method} ${url.pathname}`;
+    calls.push({ method: req.method, path: url.pathname, authorization: req.headers.get('authorization'), body: req.method === 'GET' ? '' : await req.clone().text() });
+    const q = queues.get(key);
+    if (!q) return new Response(JSON.stringify({ statusCode: 404, code: 'common/not-found', message: 'Not found.' }), { status: 404 });
+    const a = Array.isArray(q) ? (q.length > 1 ? q.shift()! : q[0]!) : q;
+    if (typeof a === 'function') return a();
+    return new Response(a.body === undefined ? null : JSON.stringify(a.body), { status: a.status, headers: { 'content-type': 'application/json', ...a.headers } });
+  };
+  return { fn: fn as typeof fetch, calls };
+}
+
+export const user = (over: Record<string, unknown> = {}) => ({
+  id: '11111111-1111-4111-8111-111111111111',
+  email: 'student@example.com',
+  fullName: 'Sara Student',
+  role: 'student',
+  active: true,
+  locale: 'en',
+  mustChangePassword: false,
+  studentNumber: 'S0001',
+  lastLoginAt: null,
+  digestOptIn: false,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  ...over,
+});
