@@ -11,7 +11,6 @@ describe('courses, enrollments and join codes', () => {
   let studentIn: Actor;
   let studentOut: Actor;
   let courseA: { id: string; code: string };
-  let courseB: { id: string; code: string };
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -20,8 +19,20 @@ describe('courses, enrollments and join codes', () => {
     teacherB = await actor(t, 'teacher', { fullName: 'Bruno Teacher' });
     studentIn = await actor(t, 'student');
     studentOut = await actor(t, 'student');
-    courseA = await createCourse(t, { code: 'AAA100', name: 'Algorithms', teacherIds: [teacherA.id], studentIds: [studentIn.id], joinCode: 'AAAJ2345' });
-    courseB = await createCourse(t, { code: 'BBB200', name: 'Biology', teacherIds: [teacherB.id], studentIds: [studentOut.id], joinCode: 'BBBJ2345' });
+    courseA = await createCourse(t, {
+      code: 'AAA100',
+      name: 'Algorithms',
+      teacherIds: [teacherA.id],
+      studentIds: [studentIn.id],
+      joinCode: 'AAAJ2345',
+    });
+    await createCourse(t, {
+      code: 'BBB200',
+      name: 'Biology',
+      teacherIds: [teacherB.id],
+      studentIds: [studentOut.id],
+      joinCode: 'BBBJ2345',
+    });
   });
   afterAll(async () => {
     await t.close();
@@ -32,7 +43,13 @@ describe('courses, enrollments and join codes', () => {
       const res = await t.http
         .post('/api/courses')
         .set(admin.auth)
-        .send({ code: ' new101 ', name: 'New course', timezone: 'America/New_York', teacherIds: [teacherA.id], policy: { lateAfterMinutes: 5 } })
+        .send({
+          code: ' new101 ',
+          name: 'New course',
+          timezone: 'America/New_York',
+          teacherIds: [teacherA.id],
+          policy: { lateAfterMinutes: 5 },
+        })
         .expect(201);
       expect(res.body).toMatchObject({
         code: 'NEW101',
@@ -49,13 +66,20 @@ describe('courses, enrollments and join codes', () => {
     });
 
     it('answers 409 courses/code-taken for a duplicate code, whatever its case', async () => {
-      const res = await t.http.post('/api/courses').set(admin.auth).send({ code: 'aaa100', name: 'Copy', timezone: 'UTC' }).expect(409);
+      const res = await t.http
+        .post('/api/courses')
+        .set(admin.auth)
+        .send({ code: 'aaa100', name: 'Copy', timezone: 'UTC' })
+        .expect(409);
       expect(res.body).toMatchObject({ statusCode: 409, code: 'courses/code-taken' });
     });
 
     it('lets exactly one of two concurrent creates with the same code win', async () => {
       const body = { code: 'RACE1', name: 'Race', timezone: 'Europe/Lisbon' };
-      const results = await Promise.all([t.http.post('/api/courses').set(admin.auth).send(body), t.http.post('/api/courses').set(admin.auth).send(body)]);
+      const results = await Promise.all([
+        t.http.post('/api/courses').set(admin.auth).send(body),
+        t.http.post('/api/courses').set(admin.auth).send(body),
+      ]);
       expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
       expect(results.find((r) => r.status === 409)!.body.code).toBe('courses/code-taken');
       const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM courses WHERE code = 'RACE1'`);
@@ -63,16 +87,38 @@ describe('courses, enrollments and join codes', () => {
     });
 
     it('rejects unknown time zones, non-teachers as teachers, unknown fields and bad policies', async () => {
-      let res = await t.http.post('/api/courses').set(admin.auth).send({ code: 'TZ1', name: 'x', timezone: 'Mars/Olympus' }).expect(400);
+      let res = await t.http
+        .post('/api/courses')
+        .set(admin.auth)
+        .send({ code: 'TZ1', name: 'x', timezone: 'Mars/Olympus' })
+        .expect(400);
       expect(res.body.code).toBe('courses/invalid-timezone');
-      res = await t.http.post('/api/courses').set(admin.auth).send({ code: 'T1', name: 'x', timezone: 'UTC', teacherIds: [studentIn.id] }).expect(400);
+      res = await t.http
+        .post('/api/courses')
+        .set(admin.auth)
+        .send({ code: 'T1', name: 'x', timezone: 'UTC', teacherIds: [studentIn.id] })
+        .expect(400);
       expect(res.body).toMatchObject({ code: 'courses/not-teachers', details: { ids: [studentIn.id] } });
-      res = await t.http.post('/api/courses').set(admin.auth).send({ code: 'T2', name: 'x', timezone: 'UTC', owner: 'me' }).expect(400);
+      res = await t.http
+        .post('/api/courses')
+        .set(admin.auth)
+        .send({ code: 'T2', name: 'x', timezone: 'UTC', owner: 'me' })
+        .expect(400);
       expect(res.body.code).toBe('validation/failed');
-      res = await t.http.post('/api/courses').set(admin.auth).send({ code: 'T3', name: 'x', timezone: 'UTC', policy: { lateAfterMinutes: -1 } }).expect(400);
+      res = await t.http
+        .post('/api/courses')
+        .set(admin.auth)
+        .send({ code: 'T3', name: 'x', timezone: 'UTC', policy: { lateAfterMinutes: -1 } })
+        .expect(400);
       expect(res.body.details[0].field).toBe('policy.lateAfterMinutes');
-      await t.http.post('/api/courses').set(admin.auth).send({ code: 'bad code!', name: 'x', timezone: 'UTC' }).expect(400);
-      const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM courses WHERE code IN ('TZ1', 'T1', 'T2', 'T3')`);
+      await t.http
+        .post('/api/courses')
+        .set(admin.auth)
+        .send({ code: 'bad code!', name: 'x', timezone: 'UTC' })
+        .expect(400);
+      const [{ n }] = await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM courses WHERE code IN ('TZ1', 'T1', 'T2', 'T3')`,
+      );
       expect(n).toBe(0);
     });
 
@@ -93,12 +139,21 @@ describe('courses, enrollments and join codes', () => {
       const all = await codes(admin, '?pageSize=100');
       expect(all.items.map((c: { code: string }) => c.code)).toEqual(expect.arrayContaining(['AAA100', 'BBB200']));
       const taught = await codes(teacherA, '?search=aaa');
-      expect(taught).toMatchObject({ total: 1, page: 1, pageSize: 20, items: [{ code: 'AAA100', relation: 'teacher', joinCode: 'AAAJ2345', enrolledCount: 1 }] });
+      expect(taught).toMatchObject({
+        total: 1,
+        page: 1,
+        pageSize: 20,
+        items: [{ code: 'AAA100', relation: 'teacher', joinCode: 'AAAJ2345', enrolledCount: 1 }],
+      });
       const other = await codes(teacherB);
       expect(other.items.map((c: { code: string }) => c.code)).toEqual(['BBB200']);
       const enrolled = await codes(studentIn);
       expect(enrolled.items).toHaveLength(1);
-      expect(enrolled.items[0]).toMatchObject({ code: 'AAA100', relation: 'student', teachers: [{ fullName: 'Ana Teacher' }] });
+      expect(enrolled.items[0]).toMatchObject({
+        code: 'AAA100',
+        relation: 'student',
+        teachers: [{ fullName: 'Ana Teacher' }],
+      });
       expect(enrolled.items[0]).not.toHaveProperty('joinCode');
       expect(enrolled.items[0]).not.toHaveProperty('joinCodeEnabled');
       const none = await codes(await actor(t, 'student'));
@@ -136,13 +191,32 @@ describe('courses, enrollments and join codes', () => {
       const res = await t.http
         .patch(`/api/courses/${courseA.id}`)
         .set(teacherA.auth)
-        .send({ name: 'Algorithms I', description: 'Sorting and searching', timezone: 'Europe/Madrid', policy: { requiresValidation: false } })
+        .send({
+          name: 'Algorithms I',
+          description: 'Sorting and searching',
+          timezone: 'Europe/Madrid',
+          policy: { requiresValidation: false },
+        })
         .expect(200);
-      expect(res.body).toMatchObject({ name: 'Algorithms I', description: 'Sorting and searching', timezone: 'Europe/Madrid', policy: { requiresValidation: false, lateAfterMinutes: 10 } });
+      expect(res.body).toMatchObject({
+        name: 'Algorithms I',
+        description: 'Sorting and searching',
+        timezone: 'Europe/Madrid',
+        policy: { requiresValidation: false, lateAfterMinutes: 10 },
+      });
       let r = await t.http.patch(`/api/courses/${courseA.id}`).set(teacherA.auth).send({ code: 'HIJACK' }).expect(403);
       expect(r.body.code).toBe('courses/admin-only-fields');
-      r = await t.http.patch(`/api/courses/${courseA.id}`).set(teacherA.auth).send({ teacherIds: [teacherA.id, teacherB.id] }).expect(403);
-      await t.http.patch(`/api/courses/${courseA.id}`).set(teacherA.auth).send({ timezone: 'Nowhere/Land' }).expect(400);
+      r = await t.http
+        .patch(`/api/courses/${courseA.id}`)
+        .set(teacherA.auth)
+        .send({ teacherIds: [teacherA.id, teacherB.id] })
+        .expect(403);
+      expect(r.body.code).toBe('courses/admin-only-fields');
+      await t.http
+        .patch(`/api/courses/${courseA.id}`)
+        .set(teacherA.auth)
+        .send({ timezone: 'Nowhere/Land' })
+        .expect(400);
       await t.http.patch(`/api/courses/${courseA.id}`).set(teacherB.auth).send({ name: 'x' }).expect(404);
       await t.http.patch(`/api/courses/${courseA.id}`).set(studentIn.auth).send({ name: 'x' }).expect(403);
       await t.http.patch(`/api/courses/${courseA.id}`).set(studentOut.auth).send({ name: 'x' }).expect(404);
@@ -152,13 +226,21 @@ describe('courses, enrollments and join codes', () => {
 
     it('lets an admin change the code and replace the teachers (assignment), with 409 on a taken code', async () => {
       const c = await createCourse(t, { code: 'ASSIGN1', teacherIds: [teacherA.id] });
-      const res = await t.http.patch(`/api/courses/${c.id}`).set(admin.auth).send({ code: 'assign2', teacherIds: [teacherB.id] }).expect(200);
+      const res = await t.http
+        .patch(`/api/courses/${c.id}`)
+        .set(admin.auth)
+        .send({ code: 'assign2', teacherIds: [teacherB.id] })
+        .expect(200);
       expect(res.body).toMatchObject({ code: 'ASSIGN2', teachers: [{ id: teacherB.id }] });
       await t.http.get(`/api/courses/${c.id}`).set(teacherA.auth).expect(404);
       await t.http.get(`/api/courses/${c.id}`).set(teacherB.auth).expect(200);
       const dup = await t.http.patch(`/api/courses/${c.id}`).set(admin.auth).send({ code: 'BBB200' }).expect(409);
       expect(dup.body.code).toBe('courses/code-taken');
-      const bad = await t.http.patch(`/api/courses/${c.id}`).set(admin.auth).send({ teacherIds: [studentOut.id] }).expect(400);
+      const bad = await t.http
+        .patch(`/api/courses/${c.id}`)
+        .set(admin.auth)
+        .send({ teacherIds: [studentOut.id] })
+        .expect(400);
       expect(bad.body.code).toBe('courses/not-teachers');
       const kept = await t.http.get(`/api/courses/${c.id}`).set(admin.auth).expect(200);
       expect(kept.body.teachers).toEqual([{ id: teacherB.id, fullName: 'Bruno Teacher' }]);
@@ -189,30 +271,60 @@ describe('courses, enrollments and join codes', () => {
         [studentIn, 403],
         [studentOut, 404],
       ];
-      for (const [who, status] of expectations) await t.http.get(`/api/courses/${courseA.id}/enrollments`).set(who.auth).expect(status);
+      for (const [who, status] of expectations)
+        await t.http.get(`/api/courses/${courseA.id}/enrollments`).set(who.auth).expect(status);
       const res = await t.http.get(`/api/courses/${courseA.id}/enrollments`).set(teacherA.auth).expect(200);
-      expect(res.body).toMatchObject({ total: 1, items: [{ studentId: studentIn.id, email: studentIn.email, courseId: courseA.id }] });
+      expect(res.body).toMatchObject({
+        total: 1,
+        items: [{ studentId: studentIn.id, email: studentIn.email, courseId: courseA.id }],
+      });
     });
 
     it('enrolls in bulk, treats already enrolled as fine, refuses non-students all or nothing', async () => {
       const c = await createCourse(t, { teacherIds: [teacherA.id], studentIds: [studentIn.id] });
       const fresh = await createUser(t, { role: 'student', fullName: 'Zed Fresh' });
-      let res = await t.http.post(`/api/courses/${c.id}/enrollments`).set(teacherA.auth).send({ studentIds: [studentIn.id, fresh.id] }).expect(200);
+      let res = await t.http
+        .post(`/api/courses/${c.id}/enrollments`)
+        .set(teacherA.auth)
+        .send({ studentIds: [studentIn.id, fresh.id] })
+        .expect(200);
       expect(res.body.added).toBe(1);
       expect(res.body.alreadyEnrolled).toEqual([studentIn.id]);
-      expect(res.body.items.map((e: { studentId: string }) => e.studentId).sort()).toEqual([studentIn.id, fresh.id].sort());
+      expect(res.body.items.map((e: { studentId: string }) => e.studentId).sort()).toEqual(
+        [studentIn.id, fresh.id].sort(),
+      );
       expect(res.body.items.find((e: { studentId: string }) => e.studentId === fresh.id).source).toBe('teacher');
       const another = await createUser(t, { role: 'student' });
-      res = await t.http.post(`/api/courses/${c.id}/enrollments`).set(teacherA.auth).send({ studentIds: [another.id, teacherB.id, '00000000-0000-4000-8000-000000000000'] }).expect(400);
+      res = await t.http
+        .post(`/api/courses/${c.id}/enrollments`)
+        .set(teacherA.auth)
+        .send({ studentIds: [another.id, teacherB.id, '00000000-0000-4000-8000-000000000000'] })
+        .expect(400);
       expect(res.body.code).toBe('courses/not-students');
       expect(res.body.details.ids).toEqual([teacherB.id, '00000000-0000-4000-8000-000000000000']);
       const list = await t.http.get(`/api/courses/${c.id}/enrollments`).set(admin.auth).expect(200);
       expect(list.body.total).toBe(2);
       await t.http.post(`/api/courses/${c.id}/enrollments`).set(teacherA.auth).send({ studentIds: [] }).expect(400);
-      await t.http.post(`/api/courses/${c.id}/enrollments`).set(teacherA.auth).send({ studentIds: ['x'] }).expect(400);
-      await t.http.post(`/api/courses/${c.id}/enrollments`).set(teacherB.auth).send({ studentIds: [another.id] }).expect(404);
-      await t.http.post(`/api/courses/${c.id}/enrollments`).set(studentIn.auth).send({ studentIds: [another.id] }).expect(403);
-      res = await t.http.post(`/api/courses/${c.id}/enrollments`).set(admin.auth).send({ studentIds: [another.id] }).expect(200);
+      await t.http
+        .post(`/api/courses/${c.id}/enrollments`)
+        .set(teacherA.auth)
+        .send({ studentIds: ['x'] })
+        .expect(400);
+      await t.http
+        .post(`/api/courses/${c.id}/enrollments`)
+        .set(teacherB.auth)
+        .send({ studentIds: [another.id] })
+        .expect(404);
+      await t.http
+        .post(`/api/courses/${c.id}/enrollments`)
+        .set(studentIn.auth)
+        .send({ studentIds: [another.id] })
+        .expect(403);
+      res = await t.http
+        .post(`/api/courses/${c.id}/enrollments`)
+        .set(admin.auth)
+        .send({ studentIds: [another.id] })
+        .expect(200);
       expect(res.body.items[0].source).toBe('admin');
     });
 
@@ -221,7 +333,10 @@ describe('courses, enrollments and join codes', () => {
       await t.http.delete(`/api/courses/${c.id}/enrollments/${studentIn.id}`).set(teacherB.auth).expect(404);
       await t.http.delete(`/api/courses/${c.id}/enrollments/${studentIn.id}`).set(studentOut.auth).expect(403);
       await t.http.delete(`/api/courses/${c.id}/enrollments/${studentIn.id}`).set(teacherA.auth).expect(204);
-      const res = await t.http.delete(`/api/courses/${c.id}/enrollments/${studentIn.id}`).set(teacherA.auth).expect(404);
+      const res = await t.http
+        .delete(`/api/courses/${c.id}/enrollments/${studentIn.id}`)
+        .set(teacherA.auth)
+        .expect(404);
       expect(res.body.code).toBe('courses/not-enrolled');
       await t.http.get(`/api/courses/${c.id}`).set(studentIn.auth).expect(404);
       await t.http.get(`/api/courses/${c.id}`).set(studentOut.auth).expect(200);
@@ -233,11 +348,17 @@ describe('courses, enrollments and join codes', () => {
       const c = await createCourse(t, { code: 'JOIN1', joinCode: 'JNCD2345', teacherIds: [teacherA.id] });
       const s = await actor(t, 'student');
       let res = await t.http.post('/api/courses/join').set(s.auth).send({ joinCode: 'jncd-2345' }).expect(200);
-      expect(res.body).toMatchObject({ alreadyEnrolled: false, course: { id: c.id, code: 'JOIN1', relation: 'student', enrolledCount: 1 } });
+      expect(res.body).toMatchObject({
+        alreadyEnrolled: false,
+        course: { id: c.id, code: 'JOIN1', relation: 'student', enrolledCount: 1 },
+      });
       expect(res.body.course).not.toHaveProperty('joinCode');
       res = await t.http.post('/api/courses/join').set(s.auth).send({ joinCode: 'JNCD2345' }).expect(200);
       expect(res.body).toMatchObject({ alreadyEnrolled: true, course: { enrolledCount: 1 } });
-      const [{ n, source }] = await t.dataSource.query(`SELECT count(*)::int AS n, min(source) AS source FROM enrollments WHERE course_id = $1`, [c.id]);
+      const [{ n, source }] = await t.dataSource.query(
+        `SELECT count(*)::int AS n, min(source) AS source FROM enrollments WHERE course_id = $1`,
+        [c.id],
+      );
       expect({ n, source }).toEqual({ n: 1, source: 'join-code' });
       await t.http.post('/api/courses/join').set(teacherA.auth).send({ joinCode: 'JNCD2345' }).expect(403);
       await t.http.post('/api/courses/join').set(admin.auth).send({ joinCode: 'JNCD2345' }).expect(403);
@@ -251,7 +372,11 @@ describe('courses, enrollments and join codes', () => {
 
       await t.http.patch(`/api/courses/${c.id}/join-code`).set(teacherB.auth).send({ enabled: false }).expect(404);
       await t.http.patch(`/api/courses/${c.id}/join-code`).set(studentIn.auth).send({ enabled: false }).expect(404);
-      const off = await t.http.patch(`/api/courses/${c.id}/join-code`).set(teacherA.auth).send({ enabled: false }).expect(200);
+      const off = await t.http
+        .patch(`/api/courses/${c.id}/join-code`)
+        .set(teacherA.auth)
+        .send({ enabled: false })
+        .expect(200);
       expect(off.body).toMatchObject({ joinCode: 'DSBL2345', joinCodeEnabled: false });
       const disabled = await t.http.post('/api/courses/join').set(s.auth).send({ joinCode: 'DSBL2345' }).expect(404);
       expect(disabled.body).toEqual(wrong.body);
@@ -270,7 +395,12 @@ describe('courses, enrollments and join codes', () => {
 
     it('limits wrong codes per student with 429 and Retry-After, without touching other students', async () => {
       const s = await actor(t, 'student');
-      for (let i = 0; i < 10; i++) await t.http.post('/api/courses/join').set(s.auth).send({ joinCode: `WRNG${i}` }).expect(404);
+      for (let i = 0; i < 10; i++)
+        await t.http
+          .post('/api/courses/join')
+          .set(s.auth)
+          .send({ joinCode: `WRNG${i}` })
+          .expect(404);
       const limited = await t.http.post('/api/courses/join').set(s.auth).send({ joinCode: 'WRNGX' }).expect(429);
       expect(limited.body.code).toBe('courses/join-rate-limited');
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
@@ -282,7 +412,11 @@ describe('courses, enrollments and join codes', () => {
 
     it('validates the body', async () => {
       await t.http.post('/api/courses/join').set(studentIn.auth).send({}).expect(400);
-      await t.http.post('/api/courses/join').set(studentIn.auth).send({ joinCode: 'x'.repeat(40) }).expect(400);
+      await t.http
+        .post('/api/courses/join')
+        .set(studentIn.auth)
+        .send({ joinCode: 'x'.repeat(40) })
+        .expect(400);
       await t.http.post('/api/courses/join').set(studentIn.auth).send({ joinCode: 12345 }).expect(400);
     });
   });

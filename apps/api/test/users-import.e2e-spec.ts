@@ -46,7 +46,15 @@ describe('POST /api/users/import (CSV)', () => {
   it('previews a mixed file: every bad row with line, field and reason; nothing written', async () => {
     const before = await userCount();
     const res = await postCsv(mixed).expect(200);
-    expect(res.body).toMatchObject({ dryRun: true, imported: false, totalRows: 11, validRows: 2, invalidRows: 9, created: 0, enrollments: 1 });
+    expect(res.body).toMatchObject({
+      dryRun: true,
+      imported: false,
+      totalRows: 11,
+      validRows: 2,
+      invalidRows: 9,
+      created: 0,
+      enrollments: 1,
+    });
     const errorsByLine = Object.fromEntries(
       res.body.rows.map((r: { line: number; errors: { field: string }[] }) => [r.line, r.errors.map((e) => e.field)]),
     );
@@ -63,10 +71,25 @@ describe('POST /api/users/import (CSV)', () => {
       11: ['row'],
       13: ['full name'],
     });
-    expect(res.body.errors).toContainEqual({ line: 5, field: 'email', reason: 'appears twice in the file (also on line 4)' });
-    expect(res.body.errors).toContainEqual({ line: 6, field: 'email', reason: 'a user with this email already exists' });
+    expect(res.body.errors).toContainEqual({
+      line: 5,
+      field: 'email',
+      reason: 'appears twice in the file (also on line 4)',
+    });
+    expect(res.body.errors).toContainEqual({
+      line: 6,
+      field: 'email',
+      reason: 'a user with this email already exists',
+    });
     expect(res.body.errors).toContainEqual({ line: 8, field: 'courses', reason: 'unknown course NOPE999' });
-    expect(res.body.rows[0]).toMatchObject({ line: 2, email: 'good@school.test', fullName: 'Good Student', role: 'student', studentNumber: 'N-100', courses: ['IMP101'] });
+    expect(res.body.rows[0]).toMatchObject({
+      line: 2,
+      email: 'good@school.test',
+      fullName: 'Good Student',
+      role: 'student',
+      studentNumber: 'N-100',
+      courses: ['IMP101'],
+    });
     expect(res.body.rows[0]).not.toHaveProperty('temporaryPassword');
     expect(await userCount()).toBe(before);
   });
@@ -74,20 +97,41 @@ describe('POST /api/users/import (CSV)', () => {
   it('refuses a real run with any bad row: 400 with the same report, nothing written', async () => {
     const before = await userCount();
     const res = await postCsv(mixed, false).expect(400);
-    expect(res.body).toMatchObject({ code: 'users-import/invalid-rows', details: { dryRun: false, imported: false, invalidRows: 9 } });
+    expect(res.body).toMatchObject({
+      code: 'users-import/invalid-rows',
+      details: { dryRun: false, imported: false, invalidRows: 9 },
+    });
     expect(await userCount()).toBe(before);
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM users WHERE email = 'good@school.test'`);
     expect(n).toBe(0);
   });
 
   it('imports a good file (multipart) in one go: users, enrollments, one-time passwords that must be changed', async () => {
-    const csv = '\uFEFFemail,full name,role,student number,courses\n' + 'ana@school.test,"Silva, Ana",student,N-200,IMP101; IMP102\n' + 'rui@school.test,Rui Costa,student,N-201,IMP101\n' + 'tea@school.test,Teresa Teacher,teacher,,\n';
-    const preview = await t.http.post('/api/users/import?dryRun=true').set(admin.auth).attach('file', Buffer.from(csv), { filename: 'users.csv', contentType: 'text/csv' }).expect(200);
+    const csv =
+      '\uFEFFemail,full name,role,student number,courses\n' +
+      'ana@school.test,"Silva, Ana",student,N-200,IMP101; IMP102\n' +
+      'rui@school.test,Rui Costa,student,N-201,IMP101\n' +
+      'tea@school.test,Teresa Teacher,teacher,,\n';
+    const preview = await t.http
+      .post('/api/users/import?dryRun=true')
+      .set(admin.auth)
+      .attach('file', Buffer.from(csv), { filename: 'users.csv', contentType: 'text/csv' })
+      .expect(200);
     expect(preview.body).toMatchObject({ totalRows: 3, validRows: 3, invalidRows: 0, enrollments: 3, created: 0 });
-    const res = await t.http.post('/api/users/import?dryRun=false').set(admin.auth).attach('file', Buffer.from(csv), { filename: 'users.csv', contentType: 'text/csv' }).expect(200);
+    const res = await t.http
+      .post('/api/users/import?dryRun=false')
+      .set(admin.auth)
+      .attach('file', Buffer.from(csv), { filename: 'users.csv', contentType: 'text/csv' })
+      .expect(200);
     expect(res.body).toMatchObject({ dryRun: false, imported: true, created: 3, enrollments: 3, errors: [] });
     const ana = res.body.rows[0];
-    expect(ana).toMatchObject({ email: 'ana@school.test', fullName: 'Silva, Ana', studentNumber: 'N-200', courses: ['IMP101', 'IMP102'], userId: expect.any(String) });
+    expect(ana).toMatchObject({
+      email: 'ana@school.test',
+      fullName: 'Silva, Ana',
+      studentNumber: 'N-200',
+      courses: ['IMP101', 'IMP102'],
+      userId: expect.any(String),
+    });
     expect(ana.temporaryPassword).toEqual(expect.any(String));
     const session = await login(t, 'ana@school.test', ana.temporaryPassword);
     expect(session.user).toMatchObject({ role: 'student', mustChangePassword: true });
@@ -100,7 +144,13 @@ describe('POST /api/users/import (CSV)', () => {
     expect(teacher).toEqual([{ role: 'teacher', student_number: null }]);
     // Importing the same file again: every row is now a duplicate of an existing user, not a crash.
     const again = await postCsv(csv, false).expect(400);
-    expect(again.body.details.errors.map((e: { field: string }) => e.field)).toEqual(['email', 'student number', 'email', 'student number', 'email']);
+    expect(again.body.details.errors.map((e: { field: string }) => e.field)).toEqual([
+      'email',
+      'student number',
+      'email',
+      'student number',
+      'email',
+    ]);
   });
 
   it('checks the header', async () => {
@@ -123,15 +173,28 @@ describe('POST /api/users/import (CSV)', () => {
     const big = header + `a@school.test,${'x'.repeat(1000)},student,\n`.repeat(2500);
     res = await postCsv(big).expect(413);
     expect(res.body.code).toBe('users-import/too-large');
-    res = await t.http.post('/api/users/import').set(admin.auth).attach('file', Buffer.from(big), { filename: 'big.csv', contentType: 'text/csv' }).expect(413);
+    res = await t.http
+      .post('/api/users/import')
+      .set(admin.auth)
+      .attach('file', Buffer.from(big), { filename: 'big.csv', contentType: 'text/csv' })
+      .expect(413);
     expect(res.body.code).toBe('users-import/too-large');
     const many = header + Array.from({ length: 5001 }, (_v, i) => `u${i}@school.test,U ${i},student,`).join('\n');
     res = await postCsv(many).expect(400);
     expect(res.body.code).toBe('users-import/too-many-rows');
     await t.http.post('/api/users/import').set(admin.auth).send({ csv: 'x' }).expect(415);
-    res = await t.http.post('/api/users/import').set(admin.auth).attach('other', Buffer.from(header), 'users.csv').expect(400);
+    res = await t.http
+      .post('/api/users/import')
+      .set(admin.auth)
+      .attach('other', Buffer.from(header), 'users.csv')
+      .expect(400);
     expect(res.body.code).toBe('users-import/no-file');
-    await t.http.post('/api/users/import?dryRun=maybe').set(admin.auth).set('Content-Type', 'text/csv').send(header).expect(400);
+    await t.http
+      .post('/api/users/import?dryRun=maybe')
+      .set(admin.auth)
+      .set('Content-Type', 'text/csv')
+      .send(header)
+      .expect(400);
   });
 
   it('is for admins only', async () => {

@@ -61,15 +61,23 @@ export async function seedCourses({ m, now, userIds, studentEmails }: SeedContex
       `INSERT INTO courses (code, name, description, timezone, join_code) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
       [c.code, c.name, c.description, c.timezone, c.joinCode],
     );
-    await m.query(`INSERT INTO course_teachers (course_id, teacher_id) SELECT $1, unnest($2::uuid[])`, [courseId, c.teachers.map(id)]);
-    await m.query(`INSERT INTO enrollments (course_id, student_id, source, enrolled_at) SELECT $1, unnest($2::uuid[]), 'admin', $3`, [
+    await m.query(`INSERT INTO course_teachers (course_id, teacher_id) SELECT $1, unnest($2::uuid[])`, [
       courseId,
-      c.students.map(id),
-      DateTime.fromJSDate(now).minus({ weeks: 7 }).toJSDate(),
+      c.teachers.map(id),
     ]);
+    await m.query(
+      `INSERT INTO enrollments (course_id, student_id, source, enrolled_at) SELECT $1, unnest($2::uuid[]), 'admin', $3`,
+      [courseId, c.students.map(id), DateTime.fromJSDate(now).minus({ weeks: 7 }).toJSDate()],
+    );
     const today = DateTime.fromJSDate(now, { zone: c.timezone }).startOf('day');
     const series = expandWeeklySeries(
-      { weekdays: c.weekdays, startTime: c.startTime, endTime: c.endTime, from: today.minus({ weeks: 6 }).toISODate()!, to: today.plus({ weeks: 6 }).toISODate()! },
+      {
+        weekdays: c.weekdays,
+        startTime: c.startTime,
+        endTime: c.endTime,
+        from: today.minus({ weeks: 6 }).toISODate()!,
+        to: today.plus({ weeks: 6 }).toISODate()!,
+      },
       c.timezone,
     );
     if (!('slots' in series)) throw new Error(`demo seed: ${series.problem.reason}`);
@@ -81,10 +89,24 @@ export async function seedCourses({ m, now, userIds, studentEmails }: SeedContex
   }
 }
 
-async function insertSessions(m: SeedContext['m'], courseId: string, seriesId: string | null, slots: PlannedSlot[], title: string, room: string) {
+async function insertSessions(
+  m: SeedContext['m'],
+  courseId: string,
+  seriesId: string | null,
+  slots: PlannedSlot[],
+  title: string,
+  room: string,
+) {
   await m.query(
     `INSERT INTO class_sessions (course_id, series_id, title, room, starts_at, ends_at)
      SELECT $1, $2, $3, $4, t.s, t.e FROM unnest($5::timestamptz[], $6::timestamptz[]) AS t(s, e)`,
-    [courseId, seriesId, title, room, slots.map((s) => s.startsAt.toISOString()), slots.map((s) => s.endsAt.toISOString())],
+    [
+      courseId,
+      seriesId,
+      title,
+      room,
+      slots.map((s) => s.startsAt.toISOString()),
+      slots.map((s) => s.endsAt.toISOString()),
+    ],
   );
 }

@@ -28,7 +28,10 @@ export class CoursesController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'List courses: admins all, teachers the ones they teach, students the ones they are enrolled in. Search by code or name; sorted by code; paged.' })
+  @ApiOperation({
+    summary:
+      'List courses: admins all, teachers the ones they teach, students the ones they are enrolled in. Search by code or name; sorted by code; paged.',
+  })
   @ApiOkResponse({ type: CoursePageDto })
   @ApiAuth(400)
   listCourses(@CurrentUser() user: AuthUser, @Query() query: ListCoursesQueryDto): Promise<CoursePageDto> {
@@ -39,7 +42,8 @@ export class CoursesController {
   @Roles(UserRole.Admin)
   @ApiOperation({
     summary: 'Create a course (admin).',
-    description: 'The code is upper-cased and unique (409 `courses/code-taken`); the time zone must be an IANA zone (400 `courses/invalid-timezone`); teacherIds must be teachers (400 `courses/not-teachers`). A random join code is generated and enabled.',
+    description:
+      'The code is upper-cased and unique (409 `courses/code-taken`); the time zone must be an IANA zone (400 `courses/invalid-timezone`); teacherIds must be teachers (400 `courses/not-teachers`). A random join code is generated and enabled.',
   })
   @ApiCreatedResponse({ type: CourseDto })
   @ApiAuth(400, 409)
@@ -61,7 +65,9 @@ export class CoursesController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Get a course (its teachers, enrolled students and admins). The join code is shown to staff only.' })
+  @ApiOperation({
+    summary: 'Get a course (its teachers, enrolled students and admins). The join code is shown to staff only.',
+  })
   @ApiOkResponse({ type: CourseDto })
   @ApiAuth(400, 404)
   getCourse(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string): Promise<CourseDto> {
@@ -71,11 +77,16 @@ export class CoursesController {
   @Patch(':id')
   @ApiOperation({
     summary: 'Edit a course.',
-    description: 'Teachers of the course: name, description, timezone, policy. Admins also: code and teacherIds (replaces the set of teachers; this is how teachers are assigned). Others: 403 `courses/admin-only-fields`.',
+    description:
+      'Teachers of the course: name, description, timezone, policy. Admins also: code and teacherIds (replaces the set of teachers; this is how teachers are assigned). Others: 403 `courses/admin-only-fields`.',
   })
   @ApiOkResponse({ type: CourseDto })
   @ApiAuth(400, 404, 409)
-  updateCourse(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string, @Body() body: UpdateCourseDto): Promise<CourseDto> {
+  updateCourse(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseId) id: string,
+    @Body() body: UpdateCourseDto,
+  ): Promise<CourseDto> {
     return this.courses.update(user, id, body);
   }
 
@@ -84,17 +95,25 @@ export class CoursesController {
   @Roles(UserRole.Admin)
   @ApiOperation({
     summary: 'Delete a course with its sessions and enrollments (admin).',
-    description: 'Refused with 409 `courses/has-attendance` while attendance records or justifications exist, unless force=true.',
+    description:
+      'Refused with 409 `courses/has-attendance` while attendance records or justifications exist, unless force=true.',
   })
   @ApiNoContentResponse()
   @ApiAuth(400, 404, 409)
-  deleteCourse(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string, @Query() query: DeleteCourseQueryDto): Promise<void> {
+  deleteCourse(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseId) id: string,
+    @Query() query: DeleteCourseQueryDto,
+  ): Promise<void> {
     return this.courses.remove(user, id, query.force ?? false);
   }
 
   @Post(':id/join-code')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Replace the join code with a new random one and enable it (teachers of the course, admins). The old code stops working.' })
+  @ApiOperation({
+    summary:
+      'Replace the join code with a new random one and enable it (teachers of the course, admins). The old code stops working.',
+  })
   @ApiOkResponse({ type: CourseDto })
   @ApiAuth(400, 404)
   regenerateJoinCode(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string): Promise<CourseDto> {
@@ -102,10 +121,16 @@ export class CoursesController {
   }
 
   @Patch(':id/join-code')
-  @ApiOperation({ summary: 'Enable or disable the join code (teachers of the course, admins). Disabling keeps the code.' })
+  @ApiOperation({
+    summary: 'Enable or disable the join code (teachers of the course, admins). Disabling keeps the code.',
+  })
   @ApiOkResponse({ type: CourseDto })
   @ApiAuth(400, 404)
-  setJoinCodeEnabled(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string, @Body() body: JoinCodeStateDto): Promise<CourseDto> {
+  setJoinCodeEnabled(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseId) id: string,
+    @Body() body: JoinCodeStateDto,
+  ): Promise<CourseDto> {
     return this.courses.setJoinCodeEnabled(user, id, body.enabled);
   }
 }

@@ -243,4 +243,3 @@ export class JoinResultDto {
   /** true when the student was already enrolled (joining is idempotent). */
   @ApiProperty() alreadyEnrolled: boolean;
 }
-

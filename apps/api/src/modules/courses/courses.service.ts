@@ -78,7 +78,9 @@ export class CoursesService {
     const params: unknown[] = [];
     if (user.role === UserRole.Teacher) {
       params.push(user.id);
-      where.push(`EXISTS (SELECT 1 FROM course_teachers ct WHERE ct.course_id = c.id AND ct.teacher_id = $${params.length})`);
+      where.push(
+        `EXISTS (SELECT 1 FROM course_teachers ct WHERE ct.course_id = c.id AND ct.teacher_id = $${params.length})`,
+      );
     } else if (user.role === UserRole.Student) {
       params.push(user.id);
       where.push(`EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = c.id AND e.student_id = $${params.length})`);
@@ -88,12 +90,16 @@ export class CoursesService {
       where.push(`(c.code ILIKE $${params.length} OR c.name ILIKE $${params.length})`);
     }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const [{ total }] = (await this.dataSource.query(`SELECT count(*)::int AS total FROM courses c ${filter}`, params)) as { total: number }[];
+    const [{ total }] = (await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM courses c ${filter}`,
+      params,
+    )) as { total: number }[];
     const rows: CourseRow[] = await this.dataSource.query(
       `${COURSE_SELECT} ${filter} ORDER BY c.code, c.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, pageSize, offset],
     );
-    const relation: CourseRelation = user.role === UserRole.Admin ? 'admin' : user.role === UserRole.Teacher ? 'teacher' : 'student';
+    const relation: CourseRelation =
+      user.role === UserRole.Admin ? 'admin' : user.role === UserRole.Teacher ? 'teacher' : 'student';
     return { items: rows.map((r) => toCourseDto(r, relation)), total, page, pageSize };
   }
 
@@ -109,7 +115,8 @@ export class CoursesService {
   }
 
   async create(dto: CreateCourseDto): Promise<CourseDto> {
-    if (!isValidTimeZone(dto.timezone)) throw CourseErrors.invalidTimezone({ details: [{ field: 'timezone', messages: ['unknown IANA time zone'] }] });
+    if (!isValidTimeZone(dto.timezone))
+      throw CourseErrors.invalidTimezone({ details: [{ field: 'timezone', messages: ['unknown IANA time zone'] }] });
     const teacherIds = dto.teacherIds ?? [];
     // A join code collision is astronomically rare; retry with a fresh code rather than fail.
     for (let attempt = 0; ; attempt++) {
@@ -120,10 +127,23 @@ export class CoursesService {
           const [row]: { id: string }[] = await m.query(
             `INSERT INTO courses (code, name, description, timezone, join_code, code_validity_minutes, late_after_minutes, checkin_opens_minutes, requires_validation)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-            [dto.code, dto.name, dto.description ?? null, dto.timezone, generateJoinCode(), p.codeValidityMinutes ?? 10, p.lateAfterMinutes ?? 10, p.checkinOpensMinutes ?? 15, p.requiresValidation ?? true],
+            [
+              dto.code,
+              dto.name,
+              dto.description ?? null,
+              dto.timezone,
+              generateJoinCode(),
+              p.codeValidityMinutes ?? 10,
+              p.lateAfterMinutes ?? 10,
+              p.checkinOpensMinutes ?? 15,
+              p.requiresValidation ?? true,
+            ],
           );
           if (teacherIds.length) {
-            await m.query(`INSERT INTO course_teachers (course_id, teacher_id) SELECT $1, unnest($2::uuid[])`, [row.id, teacherIds]);
+            await m.query(`INSERT INTO course_teachers (course_id, teacher_id) SELECT $1, unnest($2::uuid[])`, [
+              row.id,
+              teacherIds,
+            ]);
           }
           return row.id;
         });
@@ -143,7 +163,8 @@ export class CoursesService {
     try {
       return await this.dataSource.transaction(async (m) => {
         const relation = await this.access.assertCourseStaff(user, id, m);
-        if (relation !== 'admin' && (dto.code !== undefined || dto.teacherIds !== undefined)) throw CourseErrors.adminOnlyFields();
+        if (relation !== 'admin' && (dto.code !== undefined || dto.teacherIds !== undefined))
+          throw CourseErrors.adminOnlyFields();
         const sets: string[] = [];
         const params: unknown[] = [id];
         const set = (column: string, value: unknown) => {
@@ -159,11 +180,18 @@ export class CoursesService {
         if (p?.lateAfterMinutes !== undefined) set('late_after_minutes', p.lateAfterMinutes);
         if (p?.checkinOpensMinutes !== undefined) set('checkin_opens_minutes', p.checkinOpensMinutes);
         if (p?.requiresValidation !== undefined) set('requires_validation', p.requiresValidation);
-        if (sets.length) await m.query(`UPDATE courses SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, params);
+        if (sets.length)
+          await m.query(`UPDATE courses SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, params);
         if (dto.teacherIds !== undefined) {
           await this.assertTeachers(m, dto.teacherIds);
-          await m.query(`DELETE FROM course_teachers WHERE course_id = $1 AND NOT (teacher_id = ANY($2::uuid[]))`, [id, dto.teacherIds]);
-          await m.query(`INSERT INTO course_teachers (course_id, teacher_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`, [id, dto.teacherIds]);
+          await m.query(`DELETE FROM course_teachers WHERE course_id = $1 AND NOT (teacher_id = ANY($2::uuid[]))`, [
+            id,
+            dto.teacherIds,
+          ]);
+          await m.query(
+            `INSERT INTO course_teachers (course_id, teacher_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
+            [id, dto.teacherIds],
+          );
         }
         return this.load(id, relation, m);
       });
@@ -196,7 +224,10 @@ export class CoursesService {
     const relation = await this.access.assertCourseStaff(user, id);
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.dataSource.query(`UPDATE courses SET join_code = $2, join_code_enabled = true, updated_at = now() WHERE id = $1`, [id, generateJoinCode()]);
+        await this.dataSource.query(
+          `UPDATE courses SET join_code = $2, join_code_enabled = true, updated_at = now() WHERE id = $1`,
+          [id, generateJoinCode()],
+        );
         return this.load(id, relation);
       } catch (err) {
         if (isUniqueViolation(err, 'courses_join_code_key') && attempt < 3) continue;
@@ -224,7 +255,10 @@ export class CoursesService {
 
   private async assertTeachers(m: EntityManager, ids: string[]) {
     if (!ids.length) return;
-    const rows: { id: string }[] = await m.query(`SELECT id FROM users WHERE id = ANY($1::uuid[]) AND role = 'teacher'`, [ids]);
+    const rows: { id: string }[] = await m.query(
+      `SELECT id FROM users WHERE id = ANY($1::uuid[]) AND role = 'teacher'`,
+      [ids],
+    );
     const ok = new Set(rows.map((r) => r.id));
     const bad = ids.filter((i) => !ok.has(i));
     if (bad.length) throw CourseErrors.notTeachers({ details: { ids: bad } });

@@ -13,10 +13,17 @@ export class EnrollmentsController {
   constructor(private readonly enrollments: EnrollmentsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Students enrolled in a course (teachers of the course, admins). Search by name, email or student number; sorted by name; paged.' })
+  @ApiOperation({
+    summary:
+      'Students enrolled in a course (teachers of the course, admins). Search by name, email or student number; sorted by name; paged.',
+  })
   @ApiOkResponse({ type: EnrollmentPageDto })
   @ApiAuth(400, 404)
-  listEnrollments(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string, @Query() query: ListEnrollmentsQueryDto): Promise<EnrollmentPageDto> {
+  listEnrollments(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseId) id: string,
+    @Query() query: ListEnrollmentsQueryDto,
+  ): Promise<EnrollmentPageDto> {
     return this.enrollments.list(user, id, query);
   }
 
@@ -24,20 +31,31 @@ export class EnrollmentsController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Enroll students (teachers of the course, admins).',
-    description: 'All or nothing: if any id is not a student, nothing is enrolled and the answer is 400 `courses/not-students` with details.ids. Already enrolled students are not an error (listed in alreadyEnrolled).',
+    description:
+      'All or nothing: if any id is not a student, nothing is enrolled and the answer is 400 `courses/not-students` with details.ids. Already enrolled students are not an error (listed in alreadyEnrolled).',
   })
   @ApiOkResponse({ type: EnrollResultDto })
   @ApiAuth(400, 404)
-  enrollStudents(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string, @Body() body: EnrollStudentsDto): Promise<EnrollResultDto> {
+  enrollStudents(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseId) id: string,
+    @Body() body: EnrollStudentsDto,
+  ): Promise<EnrollResultDto> {
     return this.enrollments.enroll(user, id, body.studentIds);
   }
 
   @Delete(':studentId')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Remove a student from a course (teachers of the course, admins). Their past attendance records are kept.' })
+  @ApiOperation({
+    summary: 'Remove a student from a course (teachers of the course, admins). Their past attendance records are kept.',
+  })
   @ApiNoContentResponse()
   @ApiAuth(400, 404)
-  unenrollStudent(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string, @Param('studentId', ParseId) studentId: string): Promise<void> {
+  unenrollStudent(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseId) id: string,
+    @Param('studentId', ParseId) studentId: string,
+  ): Promise<void> {
     return this.enrollments.remove(user, id, studentId);
   }
 }

@@ -74,7 +74,10 @@ export class EnrollmentsService {
   async enroll(user: AuthUser, courseId: string, studentIds: string[]): Promise<EnrollResultDto> {
     return this.dataSource.transaction(async (m) => {
       const relation = await this.access.assertCourseStaff(user, courseId, m);
-      const found: { id: string }[] = await m.query(`SELECT id FROM users WHERE id = ANY($1::uuid[]) AND role = 'student'`, [studentIds]);
+      const found: { id: string }[] = await m.query(
+        `SELECT id FROM users WHERE id = ANY($1::uuid[]) AND role = 'student'`,
+        [studentIds],
+      );
       const ok = new Set(found.map((r) => r.id));
       const bad = studentIds.filter((id) => !ok.has(id));
       if (bad.length) throw CourseErrors.notStudents({ details: { ids: bad } });
@@ -84,11 +87,15 @@ export class EnrollmentsService {
         [courseId, studentIds, relation === 'admin' ? 'admin' : 'teacher'],
       );
       const addedIds = new Set(added.map((r) => r.student_id));
-      const rows: EnrollmentRow[] = await m.query(`${ENROLLMENT_SELECT} WHERE e.course_id = $1 AND e.student_id = ANY($2::uuid[]) ORDER BY u.full_name, u.id`, [
-        courseId,
-        studentIds,
-      ]);
-      return { items: rows.map(toEnrollmentDto), added: addedIds.size, alreadyEnrolled: studentIds.filter((id) => !addedIds.has(id)) };
+      const rows: EnrollmentRow[] = await m.query(
+        `${ENROLLMENT_SELECT} WHERE e.course_id = $1 AND e.student_id = ANY($2::uuid[]) ORDER BY u.full_name, u.id`,
+        [courseId, studentIds],
+      );
+      return {
+        items: rows.map(toEnrollmentDto),
+        added: addedIds.size,
+        alreadyEnrolled: studentIds.filter((id) => !addedIds.has(id)),
+      };
     });
   }
 
@@ -113,10 +120,14 @@ export class EnrollmentsService {
       throw CourseErrors.joinTooManyAttempts({ headers: { 'Retry-After': String(state.retryAfterSeconds) } });
     }
     const code = normalizeJoinCode(rawCode);
-    const courses: { id: string }[] = await this.dataSource.query(`SELECT id FROM courses WHERE join_code = $1 AND join_code_enabled`, [code]);
+    const courses: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM courses WHERE join_code = $1 AND join_code_enabled`,
+      [code],
+    );
     if (!courses[0]) {
       const hit = await this.limiter.hit(key, JOIN_WINDOW_SECONDS);
-      if (hit.count > JOIN_MAX_FAILURES) throw CourseErrors.joinTooManyAttempts({ headers: { 'Retry-After': String(hit.retryAfterSeconds) } });
+      if (hit.count > JOIN_MAX_FAILURES)
+        throw CourseErrors.joinTooManyAttempts({ headers: { 'Retry-After': String(hit.retryAfterSeconds) } });
       throw CourseErrors.joinCodeInvalid();
     }
     const courseId = courses[0].id;

@@ -27,24 +27,53 @@ describe('expandWeeklySeries', () => {
   });
 
   it('includes both ends of the range and only the listed weekdays', () => {
-    const r = expandWeeklySeries({ weekdays: [7], startTime: '08:00', endTime: '09:00', from: '2026-01-04', to: '2026-01-18' }, 'UTC');
+    const r = expandWeeklySeries(
+      { weekdays: [7], startTime: '08:00', endTime: '09:00', from: '2026-01-04', to: '2026-01-18' },
+      'UTC',
+    );
     if (!('slots' in r)) throw new Error('expected slots');
-    expect(r.slots.map((s) => s.startsAt.toISOString())).toEqual(['2026-01-04T08:00:00.000Z', '2026-01-11T08:00:00.000Z', '2026-01-18T08:00:00.000Z']);
+    expect(r.slots.map((s) => s.startsAt.toISOString())).toEqual([
+      '2026-01-04T08:00:00.000Z',
+      '2026-01-11T08:00:00.000Z',
+      '2026-01-18T08:00:00.000Z',
+    ]);
   });
 
   it('rejects end before start, more than 12 hours, reversed ranges, empty and oversized series', () => {
     const base = { weekdays: [1], startTime: '09:00', endTime: '10:00', from: '2026-01-05', to: '2026-01-05' };
-    expect(expandWeeklySeries({ ...base, endTime: '09:00' }, 'UTC')).toMatchObject({ problem: { field: 'series.endTime' } });
-    expect(expandWeeklySeries({ ...base, startTime: '06:00', endTime: '18:01' }, 'UTC')).toMatchObject({ problem: { field: 'series.endTime' } });
-    expect(expandWeeklySeries({ ...base, from: '2026-01-06', to: '2026-01-05' }, 'UTC')).toMatchObject({ problem: { field: 'series.to' } });
-    expect(expandWeeklySeries({ ...base, weekdays: [2] }, 'UTC')).toMatchObject({ problem: { field: 'series.weekdays' } });
-    expect(expandWeeklySeries({ ...base, weekdays: [1, 2, 3, 4, 5, 6, 7], to: '2027-12-31' }, 'UTC')).toMatchObject({ problem: { kind: 'too-many' } });
-    const max = expandWeeklySeries({ ...base, weekdays: [1, 2, 3, 4, 5, 6, 7], to: DateTime.fromISO('2026-01-05').plus({ days: MAX_SERIES_SESSIONS - 1 }).toISODate()! }, 'UTC');
+    expect(expandWeeklySeries({ ...base, endTime: '09:00' }, 'UTC')).toMatchObject({
+      problem: { field: 'series.endTime' },
+    });
+    expect(expandWeeklySeries({ ...base, startTime: '06:00', endTime: '18:01' }, 'UTC')).toMatchObject({
+      problem: { field: 'series.endTime' },
+    });
+    expect(expandWeeklySeries({ ...base, from: '2026-01-06', to: '2026-01-05' }, 'UTC')).toMatchObject({
+      problem: { field: 'series.to' },
+    });
+    expect(expandWeeklySeries({ ...base, weekdays: [2] }, 'UTC')).toMatchObject({
+      problem: { field: 'series.weekdays' },
+    });
+    expect(expandWeeklySeries({ ...base, weekdays: [1, 2, 3, 4, 5, 6, 7], to: '2027-12-31' }, 'UTC')).toMatchObject({
+      problem: { kind: 'too-many' },
+    });
+    const max = expandWeeklySeries(
+      {
+        ...base,
+        weekdays: [1, 2, 3, 4, 5, 6, 7],
+        to: DateTime.fromISO('2026-01-05')
+          .plus({ days: MAX_SERIES_SESSIONS - 1 })
+          .toISODate()!,
+      },
+      'UTC',
+    );
     expect('slots' in max && max.slots.length).toBe(MAX_SERIES_SESSIONS);
   });
 
   it('moves a time inside the spring-forward gap forward instead of failing', () => {
-    const r = expandWeeklySeries({ weekdays: [7], startTime: '02:30', endTime: '04:00', from: '2026-03-08', to: '2026-03-08' }, 'America/New_York');
+    const r = expandWeeklySeries(
+      { weekdays: [7], startTime: '02:30', endTime: '04:00', from: '2026-03-08', to: '2026-03-08' },
+      'America/New_York',
+    );
     if (!('slots' in r)) throw new Error('expected slots');
     expect(local(r.slots[0].startsAt, 'America/New_York').toFormat('HH:mm')).toBe('03:30');
   });

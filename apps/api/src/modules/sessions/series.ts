@@ -54,23 +54,45 @@ export function durationProblem(startsAt: Date, endsAt: Date): string | null {
  * endTime in the course's zone. Each session is computed from the local wall clock, so a 09:00 class stays 09:00 local
  * on both sides of a DST change (its UTC instant moves). Same-day only (endTime after startTime).
  */
-export function expandWeeklySeries(series: WeeklySeries, zone: string): { slots: PlannedSlot[] } | { problem: SeriesProblem } {
+export function expandWeeklySeries(
+  series: WeeklySeries,
+  zone: string,
+): { slots: PlannedSlot[] } | { problem: SeriesProblem } {
   const from = DateTime.fromISO(series.from, { zone });
   const to = DateTime.fromISO(series.to, { zone });
-  if (!from.isValid) return { problem: { field: 'series.from', reason: 'must be a valid date (YYYY-MM-DD)', kind: 'invalid' } };
-  if (!to.isValid) return { problem: { field: 'series.to', reason: 'must be a valid date (YYYY-MM-DD)', kind: 'invalid' } };
+  if (!from.isValid)
+    return { problem: { field: 'series.from', reason: 'must be a valid date (YYYY-MM-DD)', kind: 'invalid' } };
+  if (!to.isValid)
+    return { problem: { field: 'series.to', reason: 'must be a valid date (YYYY-MM-DD)', kind: 'invalid' } };
   if (to < from) return { problem: { field: 'series.to', reason: 'must be on or after series.from', kind: 'invalid' } };
   const start = hm(series.startTime);
   const end = hm(series.endTime);
   const minutes = end.hour * 60 + end.minute - (start.hour * 60 + start.minute);
-  if (minutes <= 0) return { problem: { field: 'series.endTime', reason: 'must be after series.startTime (same day)', kind: 'invalid' } };
-  if (minutes > MAX_SESSION_HOURS * 60) return { problem: { field: 'series.endTime', reason: `a session lasts at most ${MAX_SESSION_HOURS} hours`, kind: 'invalid' } };
+  if (minutes <= 0)
+    return {
+      problem: { field: 'series.endTime', reason: 'must be after series.startTime (same day)', kind: 'invalid' },
+    };
+  if (minutes > MAX_SESSION_HOURS * 60)
+    return {
+      problem: {
+        field: 'series.endTime',
+        reason: `a session lasts at most ${MAX_SESSION_HOURS} hours`,
+        kind: 'invalid',
+      },
+    };
   // Bound the loop before walking the calendar: 400 weekly sessions never need more than ~400 weeks.
   const days = Math.round(to.diff(from, 'days').days) + 1;
   const weekdays = new Set(series.weekdays);
   const estimate = Math.floor(days / 7) * weekdays.size;
   if (estimate > MAX_SERIES_SESSIONS) {
-    return { problem: { field: 'series', reason: `a series makes at most ${MAX_SERIES_SESSIONS} sessions (this one makes at least ${estimate})`, kind: 'too-many', count: estimate } };
+    return {
+      problem: {
+        field: 'series',
+        reason: `a series makes at most ${MAX_SERIES_SESSIONS} sessions (this one makes at least ${estimate})`,
+        kind: 'too-many',
+        count: estimate,
+      },
+    };
   }
   const slots: PlannedSlot[] = [];
   for (let day = from; day <= to; day = day.plus({ days: 1 })) {
@@ -82,9 +104,19 @@ export function expandWeeklySeries(series: WeeklySeries, zone: string): { slots:
     slots.push({ startsAt: s.toJSDate(), endsAt: e.toJSDate() });
   }
   if (slots.length > MAX_SERIES_SESSIONS) {
-    return { problem: { field: 'series', reason: `a series makes at most ${MAX_SERIES_SESSIONS} sessions (this one makes ${slots.length})`, kind: 'too-many', count: slots.length } };
+    return {
+      problem: {
+        field: 'series',
+        reason: `a series makes at most ${MAX_SERIES_SESSIONS} sessions (this one makes ${slots.length})`,
+        kind: 'too-many',
+        count: slots.length,
+      },
+    };
   }
-  if (slots.length === 0) return { problem: { field: 'series.weekdays', reason: 'no date in the range falls on these weekdays', kind: 'invalid' } };
+  if (slots.length === 0)
+    return {
+      problem: { field: 'series.weekdays', reason: 'no date in the range falls on these weekdays', kind: 'invalid' },
+    };
   return { slots };
 }
 

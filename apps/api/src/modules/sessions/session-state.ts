@@ -18,10 +18,16 @@ export function checkinOpensAt(startsAt: Date, checkinOpensMinutes: number): Dat
  * (end exclusive); otherwise `scheduled` (before the window, and after the end until the session is closed).
  * No "open" action exists: the window alone opens a session (SPEC §3).
  */
-export function deriveSessionState(s: SessionTiming, checkinOpensMinutes: number, now: Date = new Date()): SessionState {
+export function deriveSessionState(
+  s: SessionTiming,
+  checkinOpensMinutes: number,
+  now: Date = new Date(),
+): SessionState {
   if (s.state === SessionState.Closed) return SessionState.Closed;
   const t = now.getTime();
-  return t >= checkinOpensAt(s.startsAt, checkinOpensMinutes).getTime() && t < s.endsAt.getTime() ? SessionState.Open : SessionState.Scheduled;
+  return t >= checkinOpensAt(s.startsAt, checkinOpensMinutes).getTime() && t < s.endsAt.getTime()
+    ? SessionState.Open
+    : SessionState.Scheduled;
 }
 
 /** True while students may check in (the derived state is `open`). */

@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { ApiAuth } from '../../common/api-errors.decorator.js';
 import type { AuthUser } from '../../common/auth-user.js';
 import { CurrentUser } from '../../common/decorators.js';
@@ -25,10 +32,17 @@ export class CourseSessionsController {
   constructor(private readonly sessions: SessionsService) {}
 
   @Get()
-  @ApiOperation({ summary: "A course's sessions overlapping [from, to) (anyone who sees the course). Search by title or room; sorted by start; paged." })
+  @ApiOperation({
+    summary:
+      "A course's sessions overlapping [from, to) (anyone who sees the course). Search by title or room; sorted by start; paged.",
+  })
   @ApiOkResponse({ type: SessionPageDto })
   @ApiAuth(400, 404)
-  listCourseSessions(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string, @Query() query: ListCourseSessionsQueryDto): Promise<SessionPageDto> {
+  listCourseSessions(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseId) id: string,
+    @Query() query: ListCourseSessionsQueryDto,
+  ): Promise<SessionPageDto> {
     return this.sessions.listForCourse(user, id, query);
   }
 
@@ -41,9 +55,15 @@ export class CourseSessionsController {
       'A session ends after it starts and lasts at most 12 hours (400 `sessions/invalid-times` / `sessions/invalid-series`); a series makes at most 400 sessions ' +
       '(400 `sessions/series-too-long`) and is same-day only (endTime after startTime). Sessions may lie in the past and may overlap.',
   })
-  @ApiCreatedResponse({ schema: { oneOf: [{ $ref: getSchemaPath(SessionDto) }, { $ref: getSchemaPath(SessionListDto) }] } })
+  @ApiCreatedResponse({
+    schema: { oneOf: [{ $ref: getSchemaPath(SessionDto) }, { $ref: getSchemaPath(SessionListDto) }] },
+  })
   @ApiAuth(400, 404)
-  createCourseSessions(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string, @Body() body: CreateSessionsDto): Promise<SessionDto | SessionListDto> {
+  createCourseSessions(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseId) id: string,
+    @Body() body: CreateSessionsDto,
+  ): Promise<SessionDto | SessionListDto> {
     return this.sessions.create(user, id, body);
   }
 }
@@ -66,12 +86,17 @@ export class SessionsController {
     summary: 'Edit a session, or it and the rest of its series (teachers of the course, admins).',
     description:
       'scope=one (default): this session; startsAt/endsAt or startTime/endTime. scope=following: this session and the later sessions of its series that are not closed; ' +
-      'title, room and startTime/endTime (local times of day in the course zone, applied on each session\'s own date). Times of a closed session cannot change (409 `sessions/closed`). ' +
+      "title, room and startTime/endTime (local times of day in the course zone, applied on each session's own date). Times of a closed session cannot change (409 `sessions/closed`). " +
       'Answers the addressed session; re-read the list to see the others.',
   })
   @ApiOkResponse({ type: SessionDto })
   @ApiAuth(400, 404, 409)
-  updateSession(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string, @Query() query: SessionScopeQueryDto, @Body() body: UpdateSessionDto): Promise<SessionDto> {
+  updateSession(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseId) id: string,
+    @Query() query: SessionScopeQueryDto,
+    @Body() body: UpdateSessionDto,
+  ): Promise<SessionDto> {
     return this.sessions.update(user, id, query.scope ?? 'one', body);
   }
 
@@ -85,7 +110,11 @@ export class SessionsController {
   })
   @ApiOkResponse({ type: DeletedSessionsDto })
   @ApiAuth(400, 404, 409)
-  deleteSession(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string, @Query() query: SessionScopeQueryDto): Promise<DeletedSessionsDto> {
+  deleteSession(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseId) id: string,
+    @Query() query: SessionScopeQueryDto,
+  ): Promise<DeletedSessionsDto> {
     return this.sessions.remove(user, id, query.scope ?? 'one');
   }
 }
@@ -97,8 +126,10 @@ export class MySessionsController {
 
   @Get('sessions')
   @ApiOperation({
-    summary: 'My calendar: sessions overlapping [from, to) of the courses I am enrolled in (students), teach (teachers), or all (admins).',
-    description: 'At most 366 days per request (400 `sessions/range-too-long`) and 2000 sessions (then truncated=true); sorted by start.',
+    summary:
+      'My calendar: sessions overlapping [from, to) of the courses I am enrolled in (students), teach (teachers), or all (admins).',
+    description:
+      'At most 366 days per request (400 `sessions/range-too-long`) and 2000 sessions (then truncated=true); sorted by start.',
   })
   @ApiOkResponse({ type: MySessionsDto })
   @ApiAuth(400)

@@ -77,7 +77,13 @@ export class DeletedSessionsDto {
 
 export class WeeklySeriesDto {
   /** ISO weekdays: 1 = Monday … 7 = Sunday. */
-  @ApiProperty({ type: [Number], minItems: 1, maxItems: 7, example: [1, 3], items: { type: 'integer', minimum: 1, maximum: 7 } })
+  @ApiProperty({
+    type: [Number],
+    minItems: 1,
+    maxItems: 7,
+    example: [1, 3],
+    items: { type: 'integer', minimum: 1, maximum: 7 },
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(7)
@@ -125,14 +131,20 @@ export class CreateSessionsDto {
   @IsISO8601({ strict: true })
   startsAt?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'One session: its end (after startsAt, at most 12 hours later).' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'One session: its end (after startsAt, at most 12 hours later).',
+  })
   @IsOptional()
   @IsString()
   @Matches(INSTANT, { message: 'endsAt must be an ISO 8601 date-time with offset' })
   @IsISO8601({ strict: true })
   endsAt?: string;
 
-  @ApiPropertyOptional({ type: WeeklySeriesDto, description: 'A weekly series in the course time zone (DST-safe), at most 400 sessions.' })
+  @ApiPropertyOptional({
+    type: WeeklySeriesDto,
+    description: 'A weekly series in the course time zone (DST-safe), at most 400 sessions.',
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => WeeklySeriesDto)
@@ -217,7 +229,10 @@ export class ListCourseSessionsQueryDto extends PageQueryDto {
   @IsISO8601({ strict: true })
   from?: string;
 
-  @ApiPropertyOptional({ description: 'ISO 8601 date-time with offset, or a date (00:00 UTC); exclusive.', example: '2026-12-31' })
+  @ApiPropertyOptional({
+    description: 'ISO 8601 date-time with offset, or a date (00:00 UTC); exclusive.',
+    example: '2026-12-31',
+  })
   @IsOptional()
   @IsString()
   @Matches(INSTANT_OR_DATE, { message: 'to must be an ISO 8601 date or date-time with offset' })
@@ -233,7 +248,10 @@ export class MySessionsQueryDto {
   @IsISO8601({ strict: true })
   from: string;
 
-  @ApiProperty({ description: 'ISO 8601 date-time with offset, or a date (00:00 UTC); exclusive.', example: '2026-10-01' })
+  @ApiProperty({
+    description: 'ISO 8601 date-time with offset, or a date (00:00 UTC); exclusive.',
+    example: '2026-10-01',
+  })
   @IsString()
   @Matches(INSTANT_OR_DATE, { message: 'to must be an ISO 8601 date or date-time with offset' })
   @IsISO8601({ strict: true })

@@ -100,7 +100,10 @@ export class SessionsService {
       where.push(`(s.title ILIKE $${params.length} OR s.room ILIKE $${params.length})`);
     }
     const filter = `WHERE ${where.join(' AND ')}`;
-    const [{ total }]: { total: number }[] = await this.dataSource.query(`SELECT count(*)::int AS total FROM class_sessions s ${filter}`, params);
+    const [{ total }]: { total: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM class_sessions s ${filter}`,
+      params,
+    );
     const rows: SessionRow[] = await this.dataSource.query(
       `${SESSION_SELECT} ${filter} ORDER BY s.starts_at, s.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, pageSize, offset],
@@ -113,7 +116,11 @@ export class SessionsService {
   async listMine(user: AuthUser, q: MySessionsQueryDto): Promise<MySessionsDto> {
     const from = instant(q.from);
     const to = instant(q.to);
-    if (!(to > from)) throw SessionErrors.invalidTimes({ message: 'to must be after from.', details: [{ field: 'to', messages: ['must be after from'] }] });
+    if (!(to > from))
+      throw SessionErrors.invalidTimes({
+        message: 'to must be after from.',
+        details: [{ field: 'to', messages: ['must be after from'] }],
+      });
     if (to.getTime() - from.getTime() > MY_SESSIONS_MAX_DAYS * 86_400_000) throw SessionErrors.rangeTooLong();
     const params: unknown[] = [from, to];
     let mine = '';
@@ -129,7 +136,10 @@ export class SessionsService {
       params,
     );
     const now = new Date();
-    return { items: rows.slice(0, MY_SESSIONS_MAX_ITEMS).map((r) => toSessionDto(r, now)), truncated: rows.length > MY_SESSIONS_MAX_ITEMS };
+    return {
+      items: rows.slice(0, MY_SESSIONS_MAX_ITEMS).map((r) => toSessionDto(r, now)),
+      truncated: rows.length > MY_SESSIONS_MAX_ITEMS,
+    };
   }
 
   async get(user: AuthUser, id: string): Promise<SessionDto> {
@@ -147,7 +157,9 @@ export class SessionsService {
     await this.access.assertCourseStaff(user, courseId);
     const single = dto.startsAt !== undefined || dto.endsAt !== undefined;
     if (single === (dto.series !== undefined)) throw SessionErrors.oneOrSeries();
-    const [course]: { timezone: string }[] = await this.dataSource.query(`SELECT timezone FROM courses WHERE id = $1`, [courseId]);
+    const [course]: { timezone: string }[] = await this.dataSource.query(`SELECT timezone FROM courses WHERE id = $1`, [
+      courseId,
+    ]);
     let slots: PlannedSlot[];
     let seriesId: string | null = null;
     if (single) {
@@ -162,7 +174,10 @@ export class SessionsService {
       if ('problem' in r) {
         const details = [{ field: r.problem.field, messages: [r.problem.reason] }];
         throw r.problem.kind === 'too-many'
-          ? SessionErrors.seriesTooLong({ message: `A weekly series makes at most 400 sessions; ${r.problem.reason.replace(/^.*\(/, '(')}`, details })
+          ? SessionErrors.seriesTooLong({
+              message: `A weekly series makes at most 400 sessions; ${r.problem.reason.replace(/^.*\(/, '(')}`,
+              details,
+            })
           : SessionErrors.invalidSeries({ message: `${r.problem.field} ${r.problem.reason}.`, details });
       }
       slots = r.slots;
@@ -172,9 +187,19 @@ export class SessionsService {
       `INSERT INTO class_sessions (course_id, series_id, title, room, starts_at, ends_at)
        SELECT $1, $2, $3, $4, t.s, t.e FROM unnest($5::timestamptz[], $6::timestamptz[]) AS t(s, e)
        RETURNING id`,
-      [courseId, seriesId, dto.title ?? null, dto.room ?? null, slots.map((s) => s.startsAt.toISOString()), slots.map((s) => s.endsAt.toISOString())],
+      [
+        courseId,
+        seriesId,
+        dto.title ?? null,
+        dto.room ?? null,
+        slots.map((s) => s.startsAt.toISOString()),
+        slots.map((s) => s.endsAt.toISOString()),
+      ],
     );
-    const rows: SessionRow[] = await this.dataSource.query(`${SESSION_SELECT} WHERE s.id = ANY($1::uuid[]) ORDER BY s.starts_at, s.id`, [ids.map((r) => r.id)]);
+    const rows: SessionRow[] = await this.dataSource.query(
+      `${SESSION_SELECT} WHERE s.id = ANY($1::uuid[]) ORDER BY s.starts_at, s.id`,
+      [ids.map((r) => r.id)],
+    );
     const now = new Date();
     const items = rows.map((r) => toSessionDto(r, now));
     return single ? items[0] : { items };
@@ -188,7 +213,8 @@ export class SessionsService {
     const retimes = dto.startTime !== undefined || dto.endTime !== undefined;
     const moves = dto.startsAt !== undefined || dto.endsAt !== undefined;
     if (retimes && moves) throw invalidTimes('startsAt', 'cannot be combined with startTime/endTime');
-    if (moves && scope === 'following') throw invalidTimes('startsAt', 'applies to one session: use startTime/endTime with scope=following');
+    if (moves && scope === 'following')
+      throw invalidTimes('startsAt', 'applies to one session: use startTime/endTime with scope=following');
     await this.dataSource.transaction(async (m) => {
       const ctx = await this.access.assertSessionStaff(user, id, m);
       const targets = await this.lockTargets(m, id, scope);
@@ -196,7 +222,12 @@ export class SessionsService {
       if (changesTime && targets.some((t) => t.state === 'closed')) throw SessionErrors.closed();
       const planned = targets.map((t) => {
         const slot = { startsAt: new Date(t.starts_at), endsAt: new Date(t.ends_at) };
-        if (moves) return { id: t.id, startsAt: dto.startsAt ? new Date(dto.startsAt) : slot.startsAt, endsAt: dto.endsAt ? new Date(dto.endsAt) : slot.endsAt };
+        if (moves)
+          return {
+            id: t.id,
+            startsAt: dto.startsAt ? new Date(dto.startsAt) : slot.startsAt,
+            endsAt: dto.endsAt ? new Date(dto.endsAt) : slot.endsAt,
+          };
         if (retimes) return { id: t.id, ...retime(slot, ctx.timezone, dto.startTime, dto.endTime) };
         return { id: t.id, ...slot };
       });

@@ -22,7 +22,8 @@ export class UsersImportController implements OnModuleInit {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify || typeof fastify.addContentTypeParser !== 'function') return;
     for (const type of CSV_CONTENT_TYPES) {
-      if (!fastify.hasContentTypeParser(type)) fastify.addContentTypeParser(type, (_req, payload, done) => done(null, payload));
+      if (!fastify.hasContentTypeParser(type))
+        fastify.addContentTypeParser(type, (_req, payload, done) => done(null, payload));
     }
   }
 
@@ -41,7 +42,13 @@ export class UsersImportController implements OnModuleInit {
       description: 'The CSV file: the raw text/csv body, or the `file` field of a multipart/form-data form.',
       content: {
         'text/csv': { schema: { type: 'string', description: 'CSV, UTF-8 (a BOM is fine), ≤ 2 MB' } },
-        'multipart/form-data': { schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', description: 'CSV, UTF-8, ≤ 2 MB' } } } },
+        'multipart/form-data': {
+          schema: {
+            type: 'object',
+            required: ['file'],
+            properties: { file: { type: 'string', format: 'binary', description: 'CSV, UTF-8, ≤ 2 MB' } },
+          },
+        },
       },
     },
   })

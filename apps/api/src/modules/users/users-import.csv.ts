@@ -10,7 +10,13 @@ const STUDENT_NUMBER = /^[A-Za-z0-9._-]{1,32}$/;
 const COURSE_CODE = /^[A-Z0-9][A-Z0-9._-]{0,19}$/;
 
 /** Header names, compared without case, spaces, dashes or underscores ("Full name" = "full_name" = "fullName"). */
-export const IMPORT_COLUMNS = { email: 'email', fullname: 'fullName', role: 'role', studentnumber: 'studentNumber', courses: 'courses' } as const;
+export const IMPORT_COLUMNS = {
+  email: 'email',
+  fullname: 'fullName',
+  role: 'role',
+  studentnumber: 'studentNumber',
+  courses: 'courses',
+} as const;
 type Column = (typeof IMPORT_COLUMNS)[keyof typeof IMPORT_COLUMNS];
 const REQUIRED: Column[] = ['email', 'fullName', 'role', 'studentNumber'];
 
@@ -68,34 +74,53 @@ export function normalizeHeader(name: string): string {
 }
 
 /** Streams the CSV through csv-parse: checks the header, maps each record to named values with its line number. */
-export async function readUsersCsv(source: Readable, limits = { bytes: IMPORT_MAX_BYTES, rows: IMPORT_MAX_ROWS }): Promise<{ rows: RawRow[]; columnCount: number }> {
+export async function readUsersCsv(
+  source: Readable,
+  limits = { bytes: IMPORT_MAX_BYTES, rows: IMPORT_MAX_ROWS },
+): Promise<{ rows: RawRow[]; columnCount: number }> {
   const rows: RawRow[] = [];
   let columns: (Column | null)[] | null = null;
-  const parser = parse({ bom: true, skip_empty_lines: true, trim: true, relax_column_count: true, info: true, max_record_size: 64 * 1024 });
+  const parser = parse({
+    bom: true,
+    skip_empty_lines: true,
+    trim: true,
+    relax_column_count: true,
+    info: true,
+    max_record_size: 64 * 1024,
+  });
   // pipeline() reports an AbortError when the last stage throws: keep the first real cause to rethrow it.
   let cause: unknown;
   const limiter = byteLimit(limits.bytes, (err) => (cause ??= err));
   try {
-    await pipeline(source, limiter, parser, async (records: AsyncIterable<{ record: string[]; info: { lines: number } }>) => {
-      try {
-        for await (const { record, info } of records) {
-          if (!columns) {
-            columns = checkHeader(record);
-            continue;
+    await pipeline(
+      source,
+      limiter,
+      parser,
+      async (records: AsyncIterable<{ record: string[]; info: { lines: number } }>) => {
+        try {
+          for await (const { record, info } of records) {
+            if (!columns) {
+              columns = checkHeader(record);
+              continue;
+            }
+            if (record.every((v) => v === '')) continue;
+            if (rows.length >= limits.rows) throw new CsvLimitError('rows');
+            const values: RawRow['values'] = {};
+            columns.forEach((c, i) => {
+              if (c) values[c] = record[i] ?? '';
+            });
+            rows.push({
+              line: info.lines,
+              values,
+              ...(record.length !== columns.length ? { fieldCount: record.length } : {}),
+            });
           }
-          if (record.every((v) => v === '')) continue;
-          if (rows.length >= limits.rows) throw new CsvLimitError('rows');
-          const values: RawRow['values'] = {};
-          columns.forEach((c, i) => {
-            if (c) values[c] = record[i] ?? '';
-          });
-          rows.push({ line: info.lines, values, ...(record.length !== columns.length ? { fieldCount: record.length } : {}) });
+        } catch (err) {
+          cause ??= err;
+          throw err;
         }
-      } catch (err) {
-        cause ??= err;
-        throw err;
-      }
-    });
+      },
+    );
   } catch (err) {
     throw cause ?? err;
   }
@@ -136,20 +161,38 @@ export function checkRows(rows: RawRow[], existing: ExistingData, columnCount: n
     const fullName = r.values.fullName ?? '';
     const role = (r.values.role ?? '').toLowerCase();
     const studentNumber = r.values.studentNumber || null;
-    const courses = [...new Set((r.values.courses ?? '').split(';').map((c) => c.trim().toUpperCase()).filter(Boolean))];
-    if (r.fieldCount !== undefined) errors.push({ field: 'row', reason: `has ${r.fieldCount} fields, the header has ${columnCount}` });
+    const courses = [
+      ...new Set(
+        (r.values.courses ?? '')
+          .split(';')
+          .map((c) => c.trim().toUpperCase())
+          .filter(Boolean),
+      ),
+    ];
+    if (r.fieldCount !== undefined)
+      errors.push({ field: 'row', reason: `has ${r.fieldCount} fields, the header has ${columnCount}` });
     if (!email) errors.push({ field: 'email', reason: 'is required' });
-    else if (email.length > 254 || !isEmail(email)) errors.push({ field: 'email', reason: 'is not a valid email address' });
-    else if (emailLines.has(email)) errors.push({ field: 'email', reason: `appears twice in the file (also on line ${emailLines.get(email)})` });
-    else if (existing.emails.has(email)) errors.push({ field: 'email', reason: 'a user with this email already exists' });
+    else if (email.length > 254 || !isEmail(email))
+      errors.push({ field: 'email', reason: 'is not a valid email address' });
+    else if (emailLines.has(email))
+      errors.push({ field: 'email', reason: `appears twice in the file (also on line ${emailLines.get(email)})` });
+    else if (existing.emails.has(email))
+      errors.push({ field: 'email', reason: 'a user with this email already exists' });
     if (email && !emailLines.has(email)) emailLines.set(email, r.line);
     if (!fullName) errors.push({ field: 'full name', reason: 'is required' });
     else if (fullName.length > 120) errors.push({ field: 'full name', reason: 'is longer than 120 characters' });
-    if (!(USER_ROLES as string[]).includes(role)) errors.push({ field: 'role', reason: `must be one of ${USER_ROLES.join(', ')}` });
+    if (!(USER_ROLES as string[]).includes(role))
+      errors.push({ field: 'role', reason: `must be one of ${USER_ROLES.join(', ')}` });
     if (studentNumber) {
-      if (!STUDENT_NUMBER.test(studentNumber)) errors.push({ field: 'student number', reason: 'must be 1-32 letters, digits, dots, dashes or underscores' });
-      else if (numberLines.has(studentNumber)) errors.push({ field: 'student number', reason: `appears twice in the file (also on line ${numberLines.get(studentNumber)})` });
-      else if (existing.studentNumbers.has(studentNumber)) errors.push({ field: 'student number', reason: 'another user has this student number' });
+      if (!STUDENT_NUMBER.test(studentNumber))
+        errors.push({ field: 'student number', reason: 'must be 1-32 letters, digits, dots, dashes or underscores' });
+      else if (numberLines.has(studentNumber))
+        errors.push({
+          field: 'student number',
+          reason: `appears twice in the file (also on line ${numberLines.get(studentNumber)})`,
+        });
+      else if (existing.studentNumbers.has(studentNumber))
+        errors.push({ field: 'student number', reason: 'another user has this student number' });
       if (!numberLines.has(studentNumber)) numberLines.set(studentNumber, r.line);
     }
     if (courses.length) {

@@ -8,7 +8,15 @@ import { DataSource } from 'typeorm';
 import { CommonErrors } from '../../common/app-error.js';
 import { isUniqueViolation } from '../../common/db-errors.js';
 import { PasswordService } from '../auth/password.service.js';
-import { type CheckedRow, checkRows, CsvHeaderError, CsvLimitError, IMPORT_MAX_BYTES, type RawRow, readUsersCsv } from './users-import.csv.js';
+import {
+  type CheckedRow,
+  checkRows,
+  CsvHeaderError,
+  CsvLimitError,
+  IMPORT_MAX_BYTES,
+  type RawRow,
+  readUsersCsv,
+} from './users-import.csv.js';
 import type { UsersImportReportDto } from './users-import.dto.js';
 import { UsersImportErrors } from './users-import.errors.js';
 
@@ -57,8 +65,11 @@ export class UsersImportService {
       return part.file;
     }
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    if (CSV_CONTENT_TYPES.includes(type) && req.body && typeof (req.body as Readable).pipe === 'function') return req.body as Readable;
-    throw CommonErrors.unsupportedMedia({ message: 'Send the CSV as text/csv, or as multipart/form-data with the file in the "file" field.' });
+    if (CSV_CONTENT_TYPES.includes(type) && req.body && typeof (req.body as Readable).pipe === 'function')
+      return req.body as Readable;
+    throw CommonErrors.unsupportedMedia({
+      message: 'Send the CSV as text/csv, or as multipart/form-data with the file in the "file" field.',
+    });
   }
 
   async import(source: Readable, dryRun: boolean): Promise<UsersImportReportDto> {
@@ -85,7 +96,13 @@ export class UsersImportService {
           `INSERT INTO users (email, full_name, role, password_hash, student_number, must_change_password)
            SELECT e, n, r, h, s, true FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t(e, n, r, h, s)
            RETURNING id, email`,
-          [checked.map((r) => r.email), checked.map((r) => r.fullName), checked.map((r) => r.role), hashes, checked.map((r) => r.studentNumber)],
+          [
+            checked.map((r) => r.email),
+            checked.map((r) => r.fullName),
+            checked.map((r) => r.role),
+            hashes,
+            checked.map((r) => r.studentNumber),
+          ],
         );
         const ids = new Map(created.map((c) => [c.email, c.id]));
         const pairs = checked.flatMap((r) => r.courses.map((code) => [ids.get(r.email)!, code] as const));
@@ -119,13 +136,19 @@ export class UsersImportService {
   private async existing(rows: RawRow[]) {
     const emails = rows.map((r) => (r.values.email ?? '').toLowerCase()).filter(Boolean);
     const numbers = rows.map((r) => r.values.studentNumber ?? '').filter(Boolean);
-    const codes = rows.flatMap((r) => (r.values.courses ?? '').split(';').map((c) => c.trim().toUpperCase())).filter(Boolean);
+    const codes = rows
+      .flatMap((r) => (r.values.courses ?? '').split(';').map((c) => c.trim().toUpperCase()))
+      .filter(Boolean);
     const [e, s, c]: { v: string }[][] = await Promise.all([
       this.dataSource.query(`SELECT lower(email) AS v FROM users WHERE lower(email) = ANY($1::text[])`, [emails]),
       this.dataSource.query(`SELECT student_number AS v FROM users WHERE student_number = ANY($1::text[])`, [numbers]),
       this.dataSource.query(`SELECT code AS v FROM courses WHERE code = ANY($1::text[])`, [[...new Set(codes)]]),
     ]);
-    return { emails: new Set(e.map((r) => r.v)), studentNumbers: new Set(s.map((r) => r.v)), courseCodes: new Set(c.map((r) => r.v)) };
+    return {
+      emails: new Set(e.map((r) => r.v)),
+      studentNumbers: new Set(s.map((r) => r.v)),
+      courseCodes: new Set(c.map((r) => r.v)),
+    };
   }
 
   private report(rows: CheckedRow[], dryRun: boolean): UsersImportReportDto {
@@ -144,12 +167,15 @@ export class UsersImportService {
   }
 
   private mapReadError(err: unknown): unknown {
-    if (err instanceof CsvLimitError) return err.kind === 'bytes' ? UsersImportErrors.tooLarge() : UsersImportErrors.tooManyRows();
+    if (err instanceof CsvLimitError)
+      return err.kind === 'bytes' ? UsersImportErrors.tooLarge() : UsersImportErrors.tooManyRows();
     if (err instanceof CsvHeaderError) return UsersImportErrors.badHeader({ details: err.details });
     const e = err as { code?: string; message?: string; lines?: number };
     if (e?.code === 'FST_REQ_FILE_TOO_LARGE') return UsersImportErrors.tooLarge();
     if (typeof e?.code === 'string' && e.code.startsWith('CSV_')) {
-      return UsersImportErrors.notCsv({ message: `The file is not valid CSV${e.lines ? ` (line ${e.lines})` : ''}: ${e.message ?? ''}`.slice(0, 300) });
+      return UsersImportErrors.notCsv({
+        message: `The file is not valid CSV${e.lines ? ` (line ${e.lines})` : ''}: ${e.message ?? ''}`.slice(0, 300),
+      });
     }
     if (typeof e?.code === 'string' && e.code.startsWith('FST_')) return UsersImportErrors.noFile();
     return err;
