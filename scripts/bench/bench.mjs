@@ -92,7 +92,10 @@ function request(base, method, path, { token, body, timeoutMs = 15000 } = {}) {
     const req = http.request(`${base}${path}`, {
       method,
       agent,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+      },
       timeout: timeoutMs,
     });
     req.on('response', (res) => {
@@ -109,7 +112,9 @@ function request(base, method, path, { token, body, timeoutMs = 15000 } = {}) {
       });
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (err) => resolveReq({ status: 0, error: err.code ?? err.message, ms: performance.now() - started, started }));
+    req.on('error', (err) =>
+      resolveReq({ status: 0, error: err.code ?? err.message, ms: performance.now() - started, started }),
+    );
     if (payload) req.write(payload);
     req.end();
   });
@@ -178,10 +183,21 @@ async function seed(db, sessionCount) {
        FROM generate_series(1, $2::int) g`,
     [hash, STUDENTS],
   );
-  const [teacher] = (await db.query(`INSERT INTO users (email, full_name, role, password_hash) VALUES ('teacher@bench.test', 'Teacher', 'teacher', $1) RETURNING id`, [hash])).rows;
-  const [course] = (await db.query(`INSERT INTO courses (code, name, timezone) VALUES ('BENCH1', 'Benchmark', 'Europe/Lisbon') RETURNING id`)).rows;
+  const [teacher] = (
+    await db.query(
+      `INSERT INTO users (email, full_name, role, password_hash) VALUES ('teacher@bench.test', 'Teacher', 'teacher', $1) RETURNING id`,
+      [hash],
+    )
+  ).rows;
+  const [course] = (
+    await db.query(
+      `INSERT INTO courses (code, name, timezone) VALUES ('BENCH1', 'Benchmark', 'Europe/Lisbon') RETURNING id`,
+    )
+  ).rows;
   await db.query(`INSERT INTO course_teachers (course_id, teacher_id) VALUES ($1, $2)`, [course.id, teacher.id]);
-  await db.query(`INSERT INTO enrollments (course_id, student_id) SELECT $1, id FROM users WHERE role = 'student'`, [course.id]);
+  await db.query(`INSERT INTO enrollments (course_id, student_id) SELECT $1, id FROM users WHERE role = 'student'`, [
+    course.id,
+  ]);
   const sessions = (
     await db.query(
       `INSERT INTO class_sessions (course_id, title, starts_at, ends_at, state)
@@ -196,7 +212,9 @@ async function seed(db, sessionCount) {
     [sessions, codes, teacher.id],
   );
   await db.query(`CREATE TABLE bench_codes (k int PRIMARY KEY, code varchar(12) NOT NULL)`);
-  await db.query(`INSERT INTO bench_codes SELECT k - 1, c FROM unnest($1::varchar[]) WITH ORDINALITY AS t(c, k)`, [codes]);
+  await db.query(`INSERT INTO bench_codes SELECT k - 1, c FROM unnest($1::varchar[]) WITH ORDINALITY AS t(c, k)`, [
+    codes,
+  ]);
   await db.query('ANALYZE');
   return { teacherId: teacher.id, courseId: course.id, sessions, codes };
 }
@@ -218,7 +236,13 @@ class Pairs {
 
 // ---- teacher socket: submit → teacher latency -------------------------------------------------------------------
 async function teacherSocket(base, token, sessionIds) {
-  const socket = io(base, { path: '/socket.io', transports: ['websocket'], auth: { token }, forceNew: true, reconnection: false });
+  const socket = io(base, {
+    path: '/socket.io',
+    transports: ['websocket'],
+    auth: { token },
+    forceNew: true,
+    reconnection: false,
+  });
   await new Promise((r, j) => {
     socket.once('connect', r);
     socket.once('connect_error', j);
@@ -282,7 +306,17 @@ async function openLoop(base, pairs, tokens, rate, seconds, watcher) {
   const sendSeconds = (performance.now() - t0) / 1000;
   await Promise.all(inflight);
   const elapsed = (performance.now() - t0) / 1000;
-  return { sent: total, ok, errors, sendSeconds: +sendSeconds.toFixed(2), seconds: +elapsed.toFixed(2), throughput: +(ok / elapsed).toFixed(0), p50: pct(lat, 50), p99: pct(lat, 99), max: pct(lat, 100) };
+  return {
+    sent: total,
+    ok,
+    errors,
+    sendSeconds: +sendSeconds.toFixed(2),
+    seconds: +elapsed.toFixed(2),
+    throughput: +(ok / elapsed).toFixed(0),
+    p50: pct(lat, 50),
+    p99: pct(lat, 99),
+    max: pct(lat, 100),
+  };
 }
 
 /** Closed loop: `concurrency` students checking in back to back for `seconds`; the server's check-in capacity. */
@@ -306,12 +340,25 @@ async function closedLoop(base, pairs, tokens, concurrency, seconds) {
     }),
   );
   const elapsed = (performance.now() - t0) / 1000;
-  return { ok, errors, seconds: +elapsed.toFixed(2), throughput: +(ok / elapsed).toFixed(0), p50: pct(lat, 50), p99: pct(lat, 99) };
+  return {
+    ok,
+    errors,
+    seconds: +elapsed.toFixed(2),
+    throughput: +(ok / elapsed).toFixed(0),
+    p50: pct(lat, 50),
+    p99: pct(lat, 99),
+  };
 }
 
 async function autocannonRun(url, token, seconds = 10, connections = 100) {
   const r = await autocannon({ url, connections, duration: seconds, headers: { authorization: `Bearer ${token}` } });
-  return { reqPerSec: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts };
+  return {
+    reqPerSec: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+  };
 }
 
 // ---- P: pgbench on the app's own check-in statement ---------------------------------------------------------------
@@ -340,7 +387,26 @@ function pgbench(dbUrl, firstSession, sessionCount, mode, seconds = 15) {
   const u = new URL(dbUrl);
   const out = execFileSync(
     '/usr/lib/postgresql/15/bin/pgbench',
-    ['-n', '-c', '8', '-j', '2', '-T', String(seconds), '-M', mode, '-f', script, '-h', u.hostname, '-p', u.port, '-U', u.username, u.pathname.slice(1)],
+    [
+      '-n',
+      '-c',
+      '8',
+      '-j',
+      '2',
+      '-T',
+      String(seconds),
+      '-M',
+      mode,
+      '-f',
+      script,
+      '-h',
+      u.hostname,
+      '-p',
+      u.port,
+      '-U',
+      u.username,
+      u.pathname.slice(1),
+    ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const tps = Number(out.match(/tps = ([\d.]+) \(without initial connection time\)/)?.[1]);
@@ -356,10 +422,18 @@ async function idleSockets(base, pid, tokens, count) {
   let failed = 0;
   const connectOne = (token) =>
     new Promise((r) => {
-      const s = io(base, { path: '/socket.io', transports: ['websocket'], auth: { token }, forceNew: true, reconnection: false, timeout: 30000 });
+      const s = io(base, {
+        path: '/socket.io',
+        transports: ['websocket'],
+        auth: { token },
+        forceNew: true,
+        reconnection: false,
+        timeout: 30000,
+      });
       s.once('connect', () => r(s));
       s.once('connect_error', (err) => {
-        if (String(err?.message ?? err).includes('EMFILE') || String(err?.description ?? '').includes('EMFILE')) emfile++;
+        if (String(err?.message ?? err).includes('EMFILE') || String(err?.description ?? '').includes('EMFILE'))
+          emfile++;
         else failed++;
         s.close();
         r(null);
@@ -368,7 +442,9 @@ async function idleSockets(base, pid, tokens, count) {
   const t0 = performance.now();
   const BATCH = 250;
   for (let i = 0; i < count; i += BATCH) {
-    const batch = await Promise.all(Array.from({ length: Math.min(BATCH, count - i) }, (_, j) => connectOne(tokens[1 + ((i + j) % STUDENTS)])));
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(BATCH, count - i) }, (_, j) => connectOne(tokens[1 + ((i + j) % STUDENTS)])),
+    );
     for (const s of batch) if (s) sockets.push(s);
     if (emfile) break;
   }
@@ -421,7 +497,14 @@ async function loginStorm(base, pairs, tokens, count, checkInRate) {
   const background = openLoop(base, pairs, tokens, checkInRate, 12, null);
   await sleep(2000);
   const t0 = performance.now();
-  const res = await Promise.all(Array.from({ length: count }, (_, i) => request(base, 'POST', '/api/auth/login', { body: { email: `student${i + 1}@bench.test`, password: PASSWORD }, timeoutMs: 60000 })));
+  const res = await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      request(base, 'POST', '/api/auth/login', {
+        body: { email: `student${i + 1}@bench.test`, password: PASSWORD },
+        timeoutMs: 60000,
+      }),
+    ),
+  );
   const drain = (performance.now() - t0) / 1000;
   const checkIns = await background;
   const ok = res.filter((r) => r.status === 200).length;
@@ -431,7 +514,10 @@ async function loginStorm(base, pairs, tokens, count, checkInRate) {
     failed: count - ok,
     drainSeconds: +drain.toFixed(2),
     loginsPerSecond: +(ok / drain).toFixed(0),
-    loginP99: pct(res.map((r) => r.ms), 99),
+    loginP99: pct(
+      res.map((r) => r.ms),
+      99,
+    ),
     checkInRate,
     checkInP50: checkIns.p50,
     checkInP99: checkIns.p99,
@@ -443,7 +529,8 @@ async function loginStorm(base, pairs, tokens, count, checkInRate) {
 async function runPostgres() {
   const serverUrl = env.TEST_DATABASE_URL;
   const redisUrl = env.TEST_REDIS_URL;
-  if (!serverUrl || !redisUrl) throw new Error('TEST_DATABASE_URL and TEST_REDIS_URL are required (scripts/bench/run.sh sets them)');
+  if (!serverUrl || !redisUrl)
+    throw new Error('TEST_DATABASE_URL and TEST_REDIS_URL are required (scripts/bench/run.sh sets them)');
   const name = `sysponto_bench_${Date.now()}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -454,7 +541,13 @@ async function runPostgres() {
   const dbUrl = u.toString();
 
   log('starting the production API (PostgreSQL + Redis)');
-  const api = await startApi('api-postgres', { NODE_ENV: 'production', DATABASE_URL: dbUrl, REDIS_URL: redisUrl, DATABASE_POOL_SIZE: env.DATABASE_POOL_SIZE ?? '20', DATA_DIR: join(work, 'data') });
+  const api = await startApi('api-postgres', {
+    NODE_ENV: 'production',
+    DATABASE_URL: dbUrl,
+    REDIS_URL: redisUrl,
+    DATABASE_POOL_SIZE: env.DATABASE_POOL_SIZE ?? '20',
+    DATA_DIR: join(work, 'data'),
+  });
   const db = new pg.Client({ connectionString: dbUrl });
   await db.connect();
   // Sessions: 0..59 for HTTP check-ins (60 × STUDENTS fresh pairs), 60..159 for pgbench.
@@ -488,16 +581,33 @@ async function runPostgres() {
     watcher.reset();
     const steady = await openLoop(api.base, new Pairs(sessions, codes, 16, 45), tokens, rate, STEADY_SECONDS, watcher);
     await sleep(1000);
-    F.steady = { rate, ...steady, socketP50: pct(watcher.samples, 50), socketP99: pct(watcher.samples, 99), pushed: watcher.samples.length };
+    F.steady = {
+      rate,
+      ...steady,
+      socketP50: pct(watcher.samples, 50),
+      socketP99: pct(watcher.samples, 99),
+      pushed: watcher.samples.length,
+    };
   }
   if (!SKIP.has('burst')) {
     log(`burst: ${STUDENTS} check-ins in 2 s`);
     watcher.reset();
     const burst = await openLoop(api.base, new Pairs(sessions, codes, 46, 46), tokens, STUDENTS / 2, 2, watcher);
     await sleep(1500);
-    const stored = (await db.query(`SELECT count(*)::int AS n FROM attendance_records WHERE session_id = $1`, [sessions[46]])).rows[0].n;
-    const events = (await db.query(`SELECT count(*)::int AS n FROM attendance_events WHERE session_id = $1`, [sessions[46]])).rows[0].n;
-    F.burst = { ...burst, socketP50: pct(watcher.samples, 50), socketP99: pct(watcher.samples, 99), pushed: watcher.samples.length, stored, events };
+    const stored = (
+      await db.query(`SELECT count(*)::int AS n FROM attendance_records WHERE session_id = $1`, [sessions[46]])
+    ).rows[0].n;
+    const events = (
+      await db.query(`SELECT count(*)::int AS n FROM attendance_events WHERE session_id = $1`, [sessions[46]])
+    ).rows[0].n;
+    F.burst = {
+      ...burst,
+      socketP50: pct(watcher.samples, 50),
+      socketP99: pct(watcher.samples, 99),
+      pushed: watcher.samples.length,
+      stored,
+      events,
+    };
   }
   watcher.socket.close();
   if (!SKIP.has('logins')) {
@@ -519,9 +629,15 @@ async function runPostgres() {
 /** The embedded default: one process, PGlite over its in-process socket; data made through the API. */
 async function runPglite() {
   log('PGlite: starting the API on the embedded default (demo seed on, for an admin)');
-  const api = await startApi('api-pglite', { NODE_ENV: 'development', DATA_DIR: join(work, 'pglite'), SEED_DEMO: 'true' });
+  const api = await startApi('api-pglite', {
+    NODE_ENV: 'development',
+    DATA_DIR: join(work, 'pglite'),
+    SEED_DEMO: 'true',
+  });
   try {
-    const login = await request(api.base, 'POST', '/api/auth/login', { body: { email: 'admin@example.com', password: 'sysponto-demo' } });
+    const login = await request(api.base, 'POST', '/api/auth/login', {
+      body: { email: 'admin@example.com', password: 'sysponto-demo' },
+    });
     if (login.status !== 200) throw new Error(`demo admin login: ${login.status}`);
     const adminToken = login.body.accessToken;
     const call = async (method, path, body) => {
@@ -534,25 +650,54 @@ async function runPglite() {
     // One at a time: under load the embedded adapter once answered a concurrent create with users/not-found.
     for (let i = 0; i < STUD; i++) {
       const body = { email: `pg${i}@bench.test`, fullName: `PGlite ${i}`, role: 'student', password: PASSWORD };
-      const u = await call('POST', '/api/users', body).catch(() => call('GET', `/api/users?search=pg${i}@bench.test`).then((r) => r.items[0]));
+      const u = await call('POST', '/api/users', body).catch(() =>
+        call('GET', `/api/users?search=pg${i}@bench.test`).then((r) => r.items[0]),
+      );
       ids.push(u.id ?? u.user?.id);
     }
-    const teacher = await call('POST', '/api/users', { email: 'pgteacher@bench.test', fullName: 'PGlite teacher', role: 'teacher', password: PASSWORD });
+    const teacher = await call('POST', '/api/users', {
+      email: 'pgteacher@bench.test',
+      fullName: 'PGlite teacher',
+      role: 'teacher',
+      password: PASSWORD,
+    });
     const teacherId = teacher.id ?? teacher.user?.id;
-    const course = await call('POST', '/api/courses', { code: 'PGBENCH', name: 'PGlite bench', timezone: 'Europe/Lisbon', teacherIds: [teacherId] });
+    const course = await call('POST', '/api/courses', {
+      code: 'PGBENCH',
+      name: 'PGlite bench',
+      timezone: 'Europe/Lisbon',
+      teacherIds: [teacherId],
+    });
     await call('POST', `/api/courses/${course.id}/enrollments`, { studentIds: ids });
     const teacherToken = mint(teacherId, 'teacher');
     const sessions = [];
     const codes = [];
     for (let k = 0; k < 40; k++) {
-      const s = await call('POST', `/api/courses/${course.id}/sessions`, { startsAt: new Date(Date.now() - 5 * 60e3).toISOString(), endsAt: new Date(Date.now() + 3 * 3600e3).toISOString(), title: `PG ${k}` });
-      const r = await request(api.base, 'POST', `/api/sessions/${s.id}/codes`, { token: teacherToken, body: { mode: 'fixed', validityMinutes: 180 } });
+      const s = await call('POST', `/api/courses/${course.id}/sessions`, {
+        startsAt: new Date(Date.now() - 5 * 60e3).toISOString(),
+        endsAt: new Date(Date.now() + 3 * 3600e3).toISOString(),
+        title: `PG ${k}`,
+      });
+      const r = await request(api.base, 'POST', `/api/sessions/${s.id}/codes`, {
+        token: teacherToken,
+        body: { mode: 'fixed', validityMinutes: 180 },
+      });
       if (r.status !== 201) throw new Error(`code: ${r.status} ${JSON.stringify(r.body)}`);
       sessions.push(s.id);
       codes.push(r.body.code);
     }
     const tokens = [null, ...ids.map((id) => mint(id, 'student'))];
-    const pairs = { k: 0, n: 1, next() { if (this.n > STUD) { this.n = 1; this.k++; } return this.k < 40 ? { n: this.n++, sessionId: sessions[this.k], code: codes[this.k] } : null; } };
+    const pairs = {
+      k: 0,
+      n: 1,
+      next() {
+        if (this.n > STUD) {
+          this.n = 1;
+          this.k++;
+        }
+        return this.k < 40 ? { n: this.n++, sessionId: sessions[this.k], code: codes[this.k] } : null;
+      },
+    };
     const H = await autocannonRun(`${api.base}/api/me`, tokens[1]);
     await closedLoop(api.base, pairs, tokens, 16, 2);
     const capacity = await closedLoop(api.base, pairs, tokens, 64, 10);
@@ -568,9 +713,24 @@ function table() {
   const add = (name, value, detail = '') => rows.push([name, value, detail]);
   const ms = (v) => (v === null || v === undefined ? '–' : `${v} ms`);
   const errs = (e) => (e && Object.keys(e).length ? JSON.stringify(e) : '0');
-  if (F.H) add('H  GET /api/me (autocannon, 100 conns)', `${F.H.reqPerSec} req/s`, `p50 ${ms(F.H.p50)}, p99 ${ms(F.H.p99)}, non-2xx ${F.H.non2xx}, errors ${F.H.errors}`);
-  if (F.P) add('P  pgbench check-in SQL (8 clients, extended)', `${F.P.tps} tps`, `avg ${ms(F.P.latencyAvgMs)}; prepared: ${F.P_prepared?.tps ?? '–'} tps`);
-  if (F.capacity) add('Check-in capacity (closed loop, 64 students)', `${F.capacity.throughput} /s`, `p50 ${ms(F.capacity.p50)}, p99 ${ms(F.capacity.p99)}, errors ${errs(F.capacity.errors)}`);
+  if (F.H)
+    add(
+      'H  GET /api/me (autocannon, 100 conns)',
+      `${F.H.reqPerSec} req/s`,
+      `p50 ${ms(F.H.p50)}, p99 ${ms(F.H.p99)}, non-2xx ${F.H.non2xx}, errors ${F.H.errors}`,
+    );
+  if (F.P)
+    add(
+      'P  pgbench check-in SQL (8 clients, extended)',
+      `${F.P.tps} tps`,
+      `avg ${ms(F.P.latencyAvgMs)}; prepared: ${F.P_prepared?.tps ?? '–'} tps`,
+    );
+  if (F.capacity)
+    add(
+      'Check-in capacity (closed loop, 64 students)',
+      `${F.capacity.throughput} /s`,
+      `p50 ${ms(F.capacity.p50)}, p99 ${ms(F.capacity.p99)}, errors ${errs(F.capacity.errors)}`,
+    );
   if (F.steady)
     add(
       `Steady ${F.steady.rate}/s for ${STEADY_SECONDS} s (${STUDENTS} students)`,
@@ -596,8 +756,18 @@ function table() {
       `${F.logins.loginsPerSecond} logins/s, login p99 ${ms(F.logins.loginP99)}; check-ins at ${F.logins.checkInRate}/s meanwhile: p50 ${ms(F.logins.checkInP50)} p99 ${ms(F.logins.checkInP99)}, errors ${errs(F.logins.checkInErrors)}`,
     );
   const best = F.steady?.throughput ?? F.capacity?.throughput;
-  if (best && F.P) add('Ratio check-ins ÷ P', `${(best / F.P.tps).toFixed(2)}`, `steady ${F.steady?.throughput ?? '–'}/s; capacity ${F.capacity ? (F.capacity.throughput / F.P.tps).toFixed(2) : '–'} × P`);
-  if (best && F.H) add('Ratio check-ins ÷ H', `${(best / F.H.reqPerSec).toFixed(2)}`, `capacity ${F.capacity ? (F.capacity.throughput / F.H.reqPerSec).toFixed(2) : '–'} × H`);
+  if (best && F.P)
+    add(
+      'Ratio check-ins ÷ P',
+      `${(best / F.P.tps).toFixed(2)}`,
+      `steady ${F.steady?.throughput ?? '–'}/s; capacity ${F.capacity ? (F.capacity.throughput / F.P.tps).toFixed(2) : '–'} × P`,
+    );
+  if (best && F.H)
+    add(
+      'Ratio check-ins ÷ H',
+      `${(best / F.H.reqPerSec).toFixed(2)}`,
+      `capacity ${F.capacity ? (F.capacity.throughput / F.H.reqPerSec).toFixed(2) : '–'} × H`,
+    );
   if (F.pglite)
     add(
       'Embedded default (PGlite)',
@@ -606,7 +776,11 @@ function table() {
     );
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));
-  return ['| figure | value | detail |', '| --- | --- | --- |', ...rows.map((r) => `| ${r[0].padEnd(w0)} | ${r[1].padEnd(w1)} | ${r[2]} |`)].join('\n');
+  return [
+    '| figure | value | detail |',
+    '| --- | --- | --- |',
+    ...rows.map((r) => `| ${r[0].padEnd(w0)} | ${r[1].padEnd(w1)} | ${r[2]} |`),
+  ].join('\n');
 }
 
 async function main() {
@@ -632,7 +806,9 @@ async function main() {
   const file = join(ROOT, 'bench-results', `bench-${results.startedAt.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
   const m = results.machine;
-  console.log(`\nSysPonto benchmark — ${m.cpus} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.postgres}, ${m.redis?.split(' ').slice(0, 3).join(' ')}; load average ${m.loadAverage.join(' ')} → ${results.loadAverageAtEnd.join(' ')}\n`);
+  console.log(
+    `\nSysPonto benchmark — ${m.cpus} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.postgres}, ${m.redis?.split(' ').slice(0, 3).join(' ')}; load average ${m.loadAverage.join(' ')} → ${results.loadAverageAtEnd.join(' ')}\n`,
+  );
   console.log(results.table);
   for (const n of results.notes) console.log(`note: ${n}`);
   console.log(`\nJSON: ${file} (${results.seconds} s)`);
