@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { SessionState } from '@sysponto/contracts';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { AccessErrors } from '../../common/access.service.js';
@@ -30,7 +31,7 @@ interface SessionRow {
   room: string | null;
   starts_at: Date;
   ends_at: Date;
-  state: string;
+  state: SessionState;
   held: boolean;
 }
 
@@ -115,9 +116,11 @@ export class CourseReportService {
    * sessions of the range) and the per-student rows (held sessions, and the last few held ones for the trend).
    */
   async aggregates(course: ReportCourseDto, range: ReportRange, studentId: string | null): Promise<AggregateRow[]> {
-    const counts = (filter: string) =>
-      `json_build_object(${['present', 'late', 'absent', 'excused', 'pending'].map((st) => `'${st}', count(*) FILTER (WHERE r.status = '${st}'${filter})`).join(', ')})`;
-    return this.dataSource.query(
+    const statuses = ['present', 'late', 'absent', 'excused', 'pending'];
+    // Plain int columns (all_<status>, held_<status>): cheaper than building JSON per group.
+    const counts = (prefix: string, filter: string) =>
+      statuses.map((st) => `count(*) FILTER (WHERE r.status = '${st}'${filter})::int AS ${prefix}_${st}`).join(', ');
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
       `WITH s AS (
          SELECT s.id, s.starts_at, ${HELD} AS held FROM class_sessions s WHERE s.course_id = $1 AND ${inRange('$4::text', '$2', '$3')}
        ), recent AS (
@@ -130,7 +133,7 @@ export class CourseReportService {
            LEFT JOIN recent rc ON rc.id = r.session_id
           WHERE ($5::uuid IS NULL OR r.student_id = $5)
        )
-       SELECT r.session_id, r.student_id, ${counts('')} AS all, ${counts(' AND r.held')} AS held,
+       SELECT r.session_id, r.student_id, ${counts('all', '')}, ${counts('held', ' AND r.held')},
               count(*) FILTER (WHERE r.recent AND r.status IN ('present', 'late', 'pending'))::int AS recent_attended,
               count(*) FILTER (WHERE r.recent AND r.status = 'excused')::int AS recent_excused,
               ${BUCKET_ARRAY}
@@ -138,6 +141,17 @@ export class CourseReportService {
         GROUP BY GROUPING SETS ((r.session_id), (r.student_id))`,
       [course.id, range.from ?? null, range.to ?? null, course.timezone, studentId, RECENT_SESSIONS],
     );
+    const pick = (row: Record<string, unknown>, prefix: string): Counts =>
+      Object.fromEntries(statuses.map((st) => [st, row[`${prefix}_${st}`] as number])) as unknown as Counts;
+    return rows.map((row) => ({
+      session_id: row.session_id as string | null,
+      student_id: row.student_id as string | null,
+      all: pick(row, 'all'),
+      held: pick(row, 'held'),
+      recent_attended: row.recent_attended as number,
+      recent_excused: row.recent_excused as number,
+      buckets: row.buckets as number[],
+    }));
   }
 
   async report(courseId: string, range: ReportRange, studentId: string | null): Promise<CourseReportDto> {

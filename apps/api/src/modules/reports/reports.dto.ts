@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { SESSION_STATES, type SessionState } from '@sysponto/contracts';
 import { IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -78,7 +79,7 @@ export class CourseReportSessionDto {
   @ApiProperty({ format: 'date-time' }) endsAt: string;
   @ApiProperty({ type: String, nullable: true }) title: string | null;
   @ApiProperty({ type: String, nullable: true }) room: string | null;
-  @ApiProperty({ enum: ['scheduled', 'open', 'closed'], enumName: 'SessionState' }) state: string;
+  @ApiProperty({ enum: SESSION_STATES, enumName: 'SessionState' }) state: SessionState;
   /** Counted in rates: closed, or ended. */
   @ApiProperty() held: boolean;
   /** Students counted (enrolled now). */
