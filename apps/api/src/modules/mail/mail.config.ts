@@ -56,7 +56,7 @@ export function loadMailConfig(env: NodeJS.ProcessEnv, publicUrl: string): MailC
     retryBaseMs: int(env, 'MAIL_RETRY_BASE_MS', 30_000, 10, 86_400_000, errors),
     retryMaxMs: int(env, 'MAIL_RETRY_MAX_MS', 3_600_000, 10, 86_400_000, errors),
     maxAttempts: int(env, 'MAIL_MAX_ATTEMPTS', 12, 1, 100, errors),
-    warningPercent: int(env, 'ATTENDANCE_WARNING_PERCENT', 75, 1, 100, errors),
+    warningPercent: int(env, 'ATTENDANCE_WARNING_PERCENT', 75, 0, 100, errors), // 0: never warn (shared with the reports' at-risk threshold)
     alertsIntervalMs: int(env, 'MAIL_ALERTS_INTERVAL_MS', 900_000, 1000, 86_400_000, errors),
     digestHourUtc: int(env, 'MAIL_DIGEST_HOUR_UTC', 7, 0, 23, errors),
     publicUrl,
