@@ -1,11 +1,9 @@
-import createClient from 'openapi-fetch';
-import { authFetch } from './http';
-import type { components, paths } from './preview-schema';
+import type { Schemas } from '@sysponto/api-client';
+import { api } from './client';
 
 /**
- * Routes that exist in the API but are not yet in the generated libs/api-client go through this client: same fetch
- * (token, refresh, retry), typed from a preview of the OpenAPI document. Replace `previewApi` with `api` (and
- * `Preview['X']` with `Schemas['X']`) once libs/api-client is regenerated.
+ * Pages written before their routes reached libs/api-client used a preview client. Every route is in the generated
+ * client now: these aliases keep such pages compiling against it. New code imports `api` and `Schemas` directly.
  */
-export const previewApi = createClient<paths>({ baseUrl: '', credentials: 'include', fetch: (req: Request) => authFetch(req) });
-export type Preview = components['schemas'];
+export const previewApi = api;
+export type Preview = Schemas;

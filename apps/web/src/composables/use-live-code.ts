@@ -1,12 +1,13 @@
 import QRCode from 'qrcode';
 import { onBeforeUnmount, onMounted, ref, shallowRef, watch } from 'vue';
 import { ApiError, unwrap } from '@/api/errors';
-import { previewApi, type Preview } from '@/api/preview';
+import { api } from '@/api/client';
+import type { Schemas } from '@sysponto/api-client';
 import { getSocket } from '@/realtime/socket';
 import { useResync } from '@/realtime/use-socket-event';
 import { useCountdown } from './use-countdown';
 
-export type LiveCode = Preview['AttendanceCodeDto'];
+export type LiveCode = Schemas['AttendanceCodeDto'];
 
 /**
  * The session's current attendance code, kept live: `code.rotated` brings each new rotating code, a revoke or close
@@ -23,7 +24,7 @@ export function useLiveCode(sessionId: () => string) {
 
   async function refresh() {
     try {
-      code.value = await unwrap(previewApi.GET('/api/sessions/{id}/codes/current', { params: { path: { id: sessionId() } } }));
+      code.value = await unwrap(api.GET('/api/sessions/{id}/codes/current', { params: { path: { id: sessionId() } } }));
     } catch (e) {
       if (e instanceof ApiError && (e.status === 404 || e.status === 409 || e.status === 410)) code.value = null;
       else throw e;
@@ -34,12 +35,12 @@ export function useLiveCode(sessionId: () => string) {
 
   async function generate(mode: 'fixed' | 'rotating', validityMinutes?: number) {
     code.value = await unwrap(
-      previewApi.POST('/api/sessions/{id}/codes', { params: { path: { id: sessionId() } }, body: { mode, ...(validityMinutes ? { validityMinutes } : {}) } }),
+      api.POST('/api/sessions/{id}/codes', { params: { path: { id: sessionId() } }, body: { mode, ...(validityMinutes ? { validityMinutes } : {}) } }),
     );
   }
 
   async function revoke() {
-    await unwrap(previewApi.DELETE('/api/sessions/{id}/codes/current', { params: { path: { id: sessionId() } } }));
+    await unwrap(api.DELETE('/api/sessions/{id}/codes/current', { params: { path: { id: sessionId() } } }));
     code.value = null;
   }
 
