@@ -250,6 +250,20 @@ describe('class sessions', () => {
         .expect(200);
       expect(p1.body.total).toBeGreaterThan(6);
       expect(new Date(p1.body.items[2].startsAt) <= new Date(p2.body.items[0].startsAt)).toBe(true);
+      // Overlap: a session running across `from` is listed; one ending exactly at `from` is not.
+      const across = await createSession(t, courseA.id, {
+        startsAt: new Date('2029-05-09T23:30:00Z'),
+        endsAt: new Date('2029-05-10T00:30:00Z'),
+      });
+      await createSession(t, courseA.id, {
+        startsAt: new Date('2029-05-09T22:00:00Z'),
+        endsAt: new Date('2029-05-10T00:00:00Z'),
+      });
+      const overlap = await t.http
+        .get(`/api/courses/${courseA.id}/sessions?from=2029-05-10&to=2029-05-11`)
+        .set(admin.auth)
+        .expect(200);
+      expect(overlap.body.items.map((x: Session) => x.id)).toEqual([across.id]);
       const search = await t.http
         .get(`/api/courses/${courseA.id}/sessions?search=readable`)
         .set(admin.auth)

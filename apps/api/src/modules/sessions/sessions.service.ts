@@ -6,7 +6,14 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AccessService } from '../../common/access.service.js';
 import type { AuthUser } from '../../common/auth-user.js';
 import { likePattern, pageOf } from '../../common/pagination.js';
-import { durationProblem, expandWeeklySeries, isoInZone, type PlannedSlot, retime } from './series.js';
+import {
+  durationProblem,
+  expandWeeklySeries,
+  isoInZone,
+  MAX_SESSION_HOURS,
+  type PlannedSlot,
+  retime,
+} from './series.js';
 import { checkinOpensAt, deriveSessionState } from './session-state.js';
 import { SessionErrors } from './sessions.errors.js';
 import type {
@@ -89,7 +96,10 @@ export class SessionsService {
     const where = ['s.course_id = $1'];
     if (q.from) {
       params.push(instant(q.from));
-      where.push(`s.ends_at > $${params.length}`);
+      // Sessions last at most 12 hours: the lower bound on starts_at lets the (course_id, starts_at) index do the work.
+      where.push(
+        `s.ends_at > $${params.length} AND s.starts_at > $${params.length}::timestamptz - interval '${MAX_SESSION_HOURS} hours'`,
+      );
     }
     if (q.to) {
       params.push(instant(q.to));
@@ -132,7 +142,7 @@ export class SessionsService {
       mine = `AND EXISTS (SELECT 1 FROM course_teachers ct WHERE ct.course_id = s.course_id AND ct.teacher_id = $3)`;
     }
     const rows: SessionRow[] = await this.dataSource.query(
-      `${SESSION_SELECT} WHERE s.ends_at > $1 AND s.starts_at < $2 ${mine} ORDER BY s.starts_at, s.id LIMIT ${MY_SESSIONS_MAX_ITEMS + 1}`,
+      `${SESSION_SELECT} WHERE s.ends_at > $1 AND s.starts_at > $1::timestamptz - interval '${MAX_SESSION_HOURS} hours' AND s.starts_at < $2 ${mine} ORDER BY s.starts_at, s.id LIMIT ${MY_SESSIONS_MAX_ITEMS + 1}`,
       params,
     );
     const now = new Date();
