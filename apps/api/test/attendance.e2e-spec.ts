@@ -212,6 +212,14 @@ describe('attendance: roster, validation, closing, history', () => {
     });
     const running = await createSession(t, course.id);
     await createRecord(t, ended.id, group[0].id, 'pending', { checkedInAt: new Date(Date.now() - 100 * 60_000) });
+    // It existed while it ran; another one was created after its end (recorded afterwards) and is left alone.
+    await t.dataSource.query(`UPDATE class_sessions SET created_at = now() - interval '1 day' WHERE id = $1`, [
+      ended.id,
+    ]);
+    const recordedAfterwards = await createSession(t, course.id, {
+      startsAt: new Date(Date.now() - 180 * 60_000),
+      endsAt: new Date(Date.now() - 120 * 60_000),
+    });
     const closer = t.app.get(SessionCloseService);
     const [a, b] = await Promise.all([closer.closeEndedSessions(), closer.closeEndedSessions()]);
     expect(a + b).toBeGreaterThanOrEqual(1);
@@ -235,6 +243,10 @@ describe('attendance: roster, validation, closing, history', () => {
     expect({ events, closed }).toEqual({ events: 3, closed: 1 });
     const [{ state }] = await t.dataSource.query(`SELECT state FROM class_sessions WHERE id = $1`, [running.id]);
     expect(state).not.toBe('closed');
+    const [{ state: left }] = await t.dataSource.query(`SELECT state FROM class_sessions WHERE id = $1`, [
+      recordedAfterwards.id,
+    ]);
+    expect(left).not.toBe('closed');
     await expect(closer.closeEndedSessions()).resolves.toBe(0);
   });
 

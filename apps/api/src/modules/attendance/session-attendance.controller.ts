@@ -92,7 +92,7 @@ export class SessionAttendanceController {
     description:
       'One transaction; an event and a notification per change; codes revoked. Allowed once check-in has opened ' +
       '(409 `attendance/session-not-started` before) and only once (409 `attendance/session-closed`). Sessions also close ' +
-      'automatically when they end (source `auto-close`).',
+      'automatically when they end (source `auto-close`), except sessions created after their end (recorded afterwards): their teacher closes those.',
   })
   @ApiOkResponse({ type: CloseSessionResultDto })
   @ApiAuth(400, 404, 409)

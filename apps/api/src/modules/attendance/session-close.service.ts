@@ -53,7 +53,8 @@ export class SessionCloseService {
   }
 
   /**
-   * Closes every session that has ended, a batch at a time. Safe to run on every replica at once: rows are claimed
+   * Closes every session that has ended, a batch at a time. Sessions created after their end (a class recorded
+   * afterwards) are left for their teacher to fill in and close: closing them at once would mark everyone absent. Safe to run on every replica at once: rows are claimed
    * with FOR UPDATE SKIP LOCKED and the closing UPDATE only matches sessions that are not closed yet.
    */
   async closeEndedSessions(batchSize = 50): Promise<number> {
@@ -61,7 +62,9 @@ export class SessionCloseService {
     for (;;) {
       const batch = await this.dataSource.transaction(async (m) => {
         const due: { id: string }[] = await m.query(
-          `SELECT id FROM class_sessions WHERE state <> 'closed' AND ends_at <= now() ORDER BY ends_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          `SELECT id FROM class_sessions
+            WHERE state <> 'closed' AND ends_at <= now() AND ends_at > created_at
+            ORDER BY ends_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
           [batchSize],
         );
         const out: Closed[] = [];
