@@ -14,6 +14,7 @@ let refreshing: Promise<RefreshedSession | null> | null = null;
 let baseFetch: Fetch = (...args) => globalThis.fetch(...args);
 const refreshedListeners = new Set<(s: RefreshedSession) => void>();
 const expiredListeners = new Set<() => void>();
+const passwordChangeListeners = new Set<() => void>();
 
 export const getAccessToken = () => accessToken;
 export function setAccessToken(token: string | null): void {
@@ -34,6 +35,12 @@ export function onTokenRefreshed(fn: (s: RefreshedSession) => void): () => void 
 export function onSessionExpired(fn: () => void): () => void {
   expiredListeners.add(fn);
   return () => expiredListeners.delete(fn);
+}
+
+/** Called when the API answers 403 `auth/password-change-required` (a temporary password must be changed first). */
+export function onPasswordChangeRequired(fn: () => void): () => void {
+  passwordChangeListeners.add(fn);
+  return () => passwordChangeListeners.delete(fn);
 }
 
 /** Exchanges the refresh cookie for a new access token. Concurrent callers share one request. */
@@ -71,6 +78,7 @@ export async function authFetch(input: Request | string | URL, init?: RequestIni
   const retry = request.clone();
   if (accessToken && !request.headers.has('authorization')) request.headers.set('authorization', `Bearer ${accessToken}`);
   const response = await baseFetch(request);
+  if (response.status === 403) void notePasswordChange(response);
   if (response.status !== 401 || isAuthRoute(request.url)) return response;
   const session = await refreshSession();
   if (!session) {
@@ -79,4 +87,13 @@ export async function authFetch(input: Request | string | URL, init?: RequestIni
   }
   retry.headers.set('authorization', `Bearer ${session.accessToken}`);
   return baseFetch(retry);
+}
+
+async function notePasswordChange(response: Response): Promise<void> {
+  try {
+    const body = (await response.clone().json()) as { code?: string };
+    if (body?.code === 'auth/password-change-required') passwordChangeListeners.forEach((fn) => fn());
+  } catch {
+    // not JSON: nothing to note
+  }
 }

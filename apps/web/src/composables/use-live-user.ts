@@ -1,5 +1,6 @@
 import { watch } from 'vue';
 import { useI18n } from 'vue-i18n';
+import { useRoute, useRouter } from 'vue-router';
 import { connectSocket, disconnectSocket, getSocket, onReconnect } from '@/realtime/socket';
 import { useAuthStore } from '@/stores/auth';
 import { useNotificationStore } from '@/stores/notifications';
@@ -16,6 +17,23 @@ export function useLiveUser(): void {
   const toasts = useToastStore();
   const { t } = useI18n();
   const socket = getSocket();
+  const router = useRouter();
+  const route = useRoute();
+
+  // The session ended (refresh refused) → sign-in page, back here afterwards.
+  watch(
+    () => auth.expired,
+    (expired) => {
+      if (expired && !route.meta.public) void router.push({ name: 'login', query: { redirect: route.fullPath } });
+    },
+  );
+  // The API asked for a password change (e.g. an admin reset it) → the profile's password form.
+  watch(
+    () => auth.mustChangePassword,
+    (must) => {
+      if (must && route.name !== 'profile') void router.push({ name: 'profile', query: { mustChange: '1', redirect: route.fullPath } });
+    },
+  );
 
   // A validation sends both attendance.updated and a notification: toast once.
   let lastAttendanceToast = 0;

@@ -85,3 +85,22 @@ describe('auth store', () => {
     expect(getAccessToken()).toBe('tok-ok');
   });
 });
+
+describe('password change required', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+  afterEach(() => setAccessToken(null));
+
+  it('flags the user when the API answers 403 auth/password-change-required', async () => {
+    setBaseFetch(
+      fakeFetch({
+        'POST /api/auth/login': { status: 200, body: { accessToken: 't', refreshToken: 'r', expiresIn: 900, user: user() } },
+        'GET /api/notifications': { status: 403, body: { statusCode: 403, code: 'auth/password-change-required', message: 'Change your temporary password first.' } },
+      }).fn,
+    );
+    const auth = useAuthStore();
+    await auth.login('student@example.com', 'pw');
+    await expect(unwrap(api.GET('/api/notifications'))).rejects.toMatchObject({ status: 403 });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(auth.mustChangePassword).toBe(true);
+  });
+});

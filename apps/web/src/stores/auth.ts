@@ -3,7 +3,7 @@ import type { UserRole } from '@sysponto/contracts';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { api, unwrap } from '@/api/client';
-import { onSessionExpired, onTokenRefreshed, refreshSession, setAccessToken } from '@/api/http';
+import { onPasswordChangeRequired, onSessionExpired, onTokenRefreshed, refreshSession, setAccessToken } from '@/api/http';
 
 export type User = Schemas['UserDto'];
 
@@ -35,6 +35,9 @@ export const useAuthStore = defineStore('auth', () => {
   onTokenRefreshed((s) => {
     accessToken.value = s.accessToken;
     if (s.user) user.value = s.user as User;
+  });
+  onPasswordChangeRequired(() => {
+    if (user.value) user.value = { ...user.value, mustChangePassword: true };
   });
   onSessionExpired(() => {
     if (user.value) expired.value = true;
