@@ -1,5 +1,5 @@
 import { createCourse, createRecord, createSession } from './support/factories.js';
-import { actor, createTestApp, createUser, type TestApp } from './support/test-app.js';
+import { actor, createTestApp, createUser, login, type TestApp } from './support/test-app.js';
 
 type Actor = Awaited<ReturnType<typeof actor>>;
 
@@ -294,6 +294,12 @@ describe('courses, enrollments and join codes', () => {
         [studentIn.id, fresh.id].sort(),
       );
       expect(res.body.items.find((e: { studentId: string }) => e.studentId === fresh.id).source).toBe('teacher');
+      // The new student is told; the one already enrolled is not told again.
+      const freshLogin = await login(t, fresh.email);
+      const notes = await t.http.get('/api/notifications').set(freshLogin.auth).expect(200);
+      expect(notes.body.items).toMatchObject([{ type: 'course.enrolled', title: `Enrolled in ${c.code}` }]);
+      const old = await t.http.get('/api/notifications').set(studentIn.auth).expect(200);
+      expect(old.body.items.filter((n: { type: string }) => n.type === 'course.enrolled')).toHaveLength(0);
       const another = await createUser(t, { role: 'student' });
       res = await t.http
         .post(`/api/courses/${c.id}/enrollments`)

@@ -5,6 +5,7 @@ import { AccessService } from '../../common/access.service.js';
 import type { AuthUser } from '../../common/auth-user.js';
 import { likePattern, pageOf } from '../../common/pagination.js';
 import { RateLimiter } from '../../common/rate-limit/rate-limiter.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
 import { CourseErrors } from './courses.errors.js';
 import type { JoinResultDto } from './courses.dto.js';
 import { CoursesService } from './courses.service.js';
@@ -48,6 +49,7 @@ export class EnrollmentsService {
     private readonly access: AccessService,
     private readonly courses: CoursesService,
     private readonly limiter: RateLimiter,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async list(user: AuthUser, courseId: string, q: ListEnrollmentsQueryDto): Promise<EnrollmentPageDto> {
@@ -70,9 +72,9 @@ export class EnrollmentsService {
     return { items: rows.map(toEnrollmentDto), total, page, pageSize };
   }
 
-  /** Enrolls students in one statement; ids already enrolled are kept as they are. */
+  /** Enrolls students in one statement; ids already enrolled are kept as they are. Newly enrolled students are notified. */
   async enroll(user: AuthUser, courseId: string, studentIds: string[]): Promise<EnrollResultDto> {
-    return this.dataSource.transaction(async (m) => {
+    const { result, notices } = await this.dataSource.transaction(async (m) => {
       const relation = await this.access.assertCourseStaff(user, courseId, m);
       const found: { id: string }[] = await m.query(
         `SELECT id FROM users WHERE id = ANY($1::uuid[]) AND role = 'student'`,
@@ -91,12 +93,29 @@ export class EnrollmentsService {
         `${ENROLLMENT_SELECT} WHERE e.course_id = $1 AND e.student_id = ANY($2::uuid[]) ORDER BY u.full_name, u.id`,
         [courseId, studentIds],
       );
-      return {
+      const [course]: { code: string; name: string }[] = await m.query(`SELECT code, name FROM courses WHERE id = $1`, [
+        courseId,
+      ]);
+      const notices = await this.notifications.create(
+        [...addedIds].map((userId) => ({
+          userId,
+          type: 'course.enrolled',
+          title: `Enrolled in ${course.code}`,
+          body: `You were enrolled in ${course.code} — ${course.name}. Its sessions are now in your calendar.`,
+          link: '/student',
+        })),
+        m,
+      );
+      const result: EnrollResultDto = {
         items: rows.map(toEnrollmentDto),
         added: addedIds.size,
         alreadyEnrolled: studentIds.filter((id) => !addedIds.has(id)),
       };
+      return { result, notices };
     });
+    // Pushed only after the commit.
+    this.notifications.publish(notices);
+    return result;
   }
 
   async remove(user: AuthUser, courseId: string, studentId: string): Promise<void> {
