@@ -36,7 +36,11 @@ export function chunkedUpload(
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${url}/api/justifications`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Transfer-Encoding': 'chunked' },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': `multipart/form-data; boundary=${boundary}`,
+        'Transfer-Encoding': 'chunked',
+      },
     });
     let bytesSent = 0;
     let answered = false;
@@ -44,16 +48,24 @@ export function chunkedUpload(
       answered = true;
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'), bytesSent }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'),
+          bytesSent,
+        }),
+      );
     });
     req.on('error', (err: NodeJS.ErrnoException) => {
       if (answered) return;
       // The server may close the connection right after its 413 and before this client reads it.
-      if (err.code === 'EPIPE' || err.code === 'ECONNRESET') resolve({ status: 0, body: {}, bytesSent, cutOff: err.code });
+      if (err.code === 'EPIPE' || err.code === 'ECONNRESET')
+        resolve({ status: 0, body: {}, bytesSent, cutOff: err.code });
       else reject(err);
     });
     let pre = '';
-    for (const [k, v] of Object.entries(fields)) pre += `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`;
+    for (const [k, v] of Object.entries(fields))
+      pre += `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`;
     pre += `--${boundary}\r\nContent-Disposition: form-data; name="document"; filename="${file.name}"\r\nContent-Type: application/pdf\r\n\r\n`;
     req.write(pre);
     req.write(file.head);

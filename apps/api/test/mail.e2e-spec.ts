@@ -19,7 +19,12 @@ function decodeHeader(value: string): string {
     .replace(/=\?utf-8\?([qb])\?([^?]*)\?=/gi, (_m, enc: string, text: string) =>
       enc.toLowerCase() === 'b'
         ? Buffer.from(text, 'base64').toString('utf8')
-        : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
+        : Buffer.from(
+            text
+              .replace(/_/g, ' ')
+              .replace(/=([0-9a-f]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
+            'latin1',
+          ).toString('utf8'),
     );
 }
 
@@ -63,7 +68,10 @@ class Inbox {
     for (;;) {
       const hit = this.messages.find(pred);
       if (hit) return hit;
-      if (Date.now() > until) throw new Error(`no matching mail within ${timeoutMs} ms (got: ${this.messages.map((m) => m.subject).join(' | ')})`);
+      if (Date.now() > until)
+        throw new Error(
+          `no matching mail within ${timeoutMs} ms (got: ${this.messages.map((m) => m.subject).join(' | ')})`,
+        );
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -114,28 +122,58 @@ describe('email through the outbox (real SMTP server)', () => {
   });
 
   const pastSession = (courseId: string, hoursAgo = 3) =>
-    createSession(t, courseId, { startsAt: new Date(Date.now() - hoursAgo * HOUR), endsAt: new Date(Date.now() - (hoursAgo - 1) * HOUR), state: 'closed' });
+    createSession(t, courseId, {
+      startsAt: new Date(Date.now() - hoursAgo * HOUR),
+      endsAt: new Date(Date.now() - (hoursAgo - 1) * HOUR),
+      state: 'closed',
+    });
 
   const outboxRow = async (recipient: string) =>
-    ((await t.dataSource.query(`SELECT status, attempts, last_error, sent_at FROM mail_outbox WHERE recipient = $1 ORDER BY created_at DESC LIMIT 1`, [recipient])) as {
-      status: string;
-      attempts: number;
-      last_error: string | null;
-      sent_at: Date | null;
-    }[])[0];
+    (
+      (await t.dataSource.query(
+        `SELECT status, attempts, last_error, sent_at FROM mail_outbox WHERE recipient = $1 ORDER BY created_at DESC LIMIT 1`,
+        [recipient],
+      )) as {
+        status: string;
+        attempts: number;
+        last_error: string | null;
+        sent_at: Date | null;
+      }[]
+    )[0];
 
   it('emails the student in their language when a justification is reviewed', async () => {
     const teacher = await actor(t, 'teacher');
     const en = await actor(t, 'student');
     const pt = await actor(t, 'student');
     await t.http.patch('/api/me').set(pt.auth).send({ locale: 'pt' }).expect(200);
-    const course = await createCourse(t, { code: 'MAIL101', name: 'Mail', teacherIds: [teacher.id], studentIds: [en.id, pt.id] });
+    const course = await createCourse(t, {
+      code: 'MAIL101',
+      name: 'Mail',
+      teacherIds: [teacher.id],
+      studentIds: [en.id, pt.id],
+    });
     const session = await pastSession(course.id);
-    const a = await t.http.post('/api/justifications').set(en.auth).send({ sessionId: session.id, type: 'absence', reason: 'Sick' }).expect(201);
-    const b = await t.http.post('/api/justifications').set(pt.auth).send({ sessionId: session.id, type: 'late', reason: 'Comboio' }).expect(201);
+    const a = await t.http
+      .post('/api/justifications')
+      .set(en.auth)
+      .send({ sessionId: session.id, type: 'absence', reason: 'Sick' })
+      .expect(201);
+    const b = await t.http
+      .post('/api/justifications')
+      .set(pt.auth)
+      .send({ sessionId: session.id, type: 'late', reason: 'Comboio' })
+      .expect(201);
 
-    await t.http.post(`/api/justifications/${a.body.id}/review`).set(teacher.auth).send({ decision: 'approved', comment: 'Get well soon.' }).expect(200);
-    await t.http.post(`/api/justifications/${b.body.id}/review`).set(teacher.auth).send({ decision: 'rejected' }).expect(200);
+    await t.http
+      .post(`/api/justifications/${a.body.id}/review`)
+      .set(teacher.auth)
+      .send({ decision: 'approved', comment: 'Get well soon.' })
+      .expect(200);
+    await t.http
+      .post(`/api/justifications/${b.body.id}/review`)
+      .set(teacher.auth)
+      .send({ decision: 'rejected' })
+      .expect(200);
 
     const toEn = await inbox.waitFor((m) => m.rcpt.includes(en.email));
     expect(toEn.subject).toBe('Your justification for MAIL101 was approved');
@@ -143,7 +181,12 @@ describe('email through the outbox (real SMTP server)', () => {
     expect(toEn.raw).toContain('Get well soon.');
     const toPt = await inbox.waitFor((m) => m.rcpt.includes(pt.email));
     expect(toPt.subject).toBe('A sua justificação para MAIL101 foi rejeitada');
-    await expect(until(() => outboxRow(en.email), (r) => r.status === 'sent')).resolves.toMatchObject({ attempts: 1, last_error: null });
+    await expect(
+      until(
+        () => outboxRow(en.email),
+        (r) => r.status === 'sent',
+      ),
+    ).resolves.toMatchObject({ attempts: 1, last_error: null });
   });
 
   it('keeps the mail while the SMTP server is down and sends it when the server returns', async () => {
@@ -151,14 +194,25 @@ describe('email through the outbox (real SMTP server)', () => {
     const student = await actor(t, 'student');
     const course = await createCourse(t, { code: 'DOWN101', teacherIds: [teacher.id], studentIds: [student.id] });
     const session = await pastSession(course.id);
-    const j = await t.http.post('/api/justifications').set(student.auth).send({ sessionId: session.id, type: 'absence', reason: 'Sick' }).expect(201);
+    const j = await t.http
+      .post('/api/justifications')
+      .set(student.auth)
+      .send({ sessionId: session.id, type: 'absence', reason: 'Sick' })
+      .expect(201);
 
     await inbox.stop();
     const started = Date.now();
-    await t.http.post(`/api/justifications/${j.body.id}/review`).set(teacher.auth).send({ decision: 'approved' }).expect(200);
+    await t.http
+      .post(`/api/justifications/${j.body.id}/review`)
+      .set(teacher.auth)
+      .send({ decision: 'approved' })
+      .expect(200);
     expect(Date.now() - started).toBeLessThan(2000); // the request never waits for SMTP
 
-    const failing = await until(() => outboxRow(student.email), (r) => r.attempts >= 2);
+    const failing = await until(
+      () => outboxRow(student.email),
+      (r) => r.attempts >= 2,
+    );
     expect(failing.status).toMatch(/pending|sending/);
     expect(failing.sent_at).toBeNull();
     expect(inbox.messages.some((m) => m.rcpt.includes(student.email))).toBe(false);
@@ -166,14 +220,23 @@ describe('email through the outbox (real SMTP server)', () => {
     await inbox.start();
     const mail = await inbox.waitFor((m) => m.rcpt.includes(student.email));
     expect(mail.subject).toBe('Your justification for DOWN101 was approved');
-    const sent = await until(() => outboxRow(student.email), (r) => r.status === 'sent');
+    const sent = await until(
+      () => outboxRow(student.email),
+      (r) => r.status === 'sent',
+    );
     expect(sent.attempts).toBeGreaterThanOrEqual(2);
     expect(inbox.messages.filter((m) => m.rcpt.includes(student.email))).toHaveLength(1);
   });
 
   it('never sends a mail twice when several workers drain at once', async () => {
     const outbox = t.app.get(MailOutboxService);
-    const mails = Array.from({ length: 12 }, (_, i) => ({ kind: 'test', to: `race-${i}@school.test`, subject: `Race ${i}`, text: 'x', html: '<p>x</p>' }));
+    const mails = Array.from({ length: 12 }, (_, i) => ({
+      kind: 'test',
+      to: `race-${i}@school.test`,
+      subject: `Race ${i}`,
+      text: 'x',
+      html: '<p>x</p>',
+    }));
     await expect(outbox.enqueue(mails)).resolves.toBe(12);
     await Promise.all([outbox.drain(), outbox.drain(), outbox.drain()]);
     for (let i = 0; i < 12; i++) await inbox.waitFor((m) => m.rcpt.includes(`race-${i}@school.test`));
@@ -186,8 +249,17 @@ describe('email through the outbox (real SMTP server)', () => {
     const weak = await actor(t, 'student');
     const good = await actor(t, 'student');
     const excused = await actor(t, 'student');
-    const course = await createCourse(t, { code: 'WARN101', teacherIds: [teacher.id], studentIds: [weak.id, good.id, excused.id] });
-    const sessions = [await pastSession(course.id, 30), await pastSession(course.id, 20), await pastSession(course.id, 10), await pastSession(course.id, 5)];
+    const course = await createCourse(t, {
+      code: 'WARN101',
+      teacherIds: [teacher.id],
+      studentIds: [weak.id, good.id, excused.id],
+    });
+    const sessions = [
+      await pastSession(course.id, 30),
+      await pastSession(course.id, 20),
+      await pastSession(course.id, 10),
+      await pastSession(course.id, 5),
+    ];
     await createRecord(t, sessions[0].id, weak.id, 'present');
     await createRecord(t, sessions[1].id, weak.id, 'absent'); // sessions[2]: no record counts as absent
     await createRecord(t, sessions[3].id, weak.id, 'absent');
@@ -210,14 +282,19 @@ describe('email through the outbox (real SMTP server)', () => {
     const quiet = await actor(t, 'teacher');
     const student = await actor(t, 'student');
     const course = await createCourse(t, { code: 'DIG101', teacherIds: [keen.id, quiet.id], studentIds: [student.id] });
-    await t.http.post('/api/justifications').set(student.auth).send({ sessionId: (await pastSession(course.id)).id, type: 'absence', reason: 'Sick' }).expect(201);
+    await t.http
+      .post('/api/justifications')
+      .set(student.auth)
+      .send({ sessionId: (await pastSession(course.id)).id, type: 'absence', reason: 'Sick' })
+      .expect(201);
     const me = await t.http.patch('/api/me').set(keen.auth).send({ digestOptIn: true }).expect(200);
     expect(me.body.digestOptIn).toBe(true);
     await t.http.patch('/api/me').set(keen.auth).send({ digestOptIn: 'yes' }).expect(400);
 
     const alerts = t.app.get(MailAlertsService);
     const today = new Date();
-    const at = (hour: number) => new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate(), hour));
+    const at = (hour: number) =>
+      new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate(), hour));
     await expect(alerts.queueDailyDigests(at(3))).resolves.toBe(0); // before MAIL_DIGEST_HOUR_UTC (7)
     await expect(alerts.queueDailyDigests(at(12))).resolves.toBe(1);
     await expect(alerts.queueDailyDigests(at(18))).resolves.toBe(0); // once a day
@@ -243,11 +320,24 @@ describe('without SMTP_URL', () => {
     const teacher = await actor(t, 'teacher');
     const student = await actor(t, 'student');
     const course = await createCourse(t, { teacherIds: [teacher.id], studentIds: [student.id] });
-    const session = await createSession(t, course.id, { startsAt: new Date(Date.now() - 3 * HOUR), endsAt: new Date(Date.now() - 2 * HOUR) });
-    const j = await t.http.post('/api/justifications').set(student.auth).send({ sessionId: session.id, type: 'absence', reason: 'Sick' }).expect(201);
-    await t.http.post(`/api/justifications/${j.body.id}/review`).set(teacher.auth).send({ decision: 'approved' }).expect(200);
+    const session = await createSession(t, course.id, {
+      startsAt: new Date(Date.now() - 3 * HOUR),
+      endsAt: new Date(Date.now() - 2 * HOUR),
+    });
+    const j = await t.http
+      .post('/api/justifications')
+      .set(student.auth)
+      .send({ sessionId: session.id, type: 'absence', reason: 'Sick' })
+      .expect(201);
+    await t.http
+      .post(`/api/justifications/${j.body.id}/review`)
+      .set(teacher.auth)
+      .send({ decision: 'approved' })
+      .expect(200);
     expect(t.app.get(MailOutboxService).enabled).toBe(false);
-    await expect(t.app.get(MailOutboxService).enqueue([{ kind: 'x', to: 'a@b.c', subject: 's', text: 't', html: 'h' }])).resolves.toBe(0);
+    await expect(
+      t.app.get(MailOutboxService).enqueue([{ kind: 'x', to: 'a@b.c', subject: 's', text: 't', html: 'h' }]),
+    ).resolves.toBe(0);
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM mail_outbox`);
     expect(n).toBe(0);
   });

@@ -27,7 +27,9 @@ export class JustificationsMail1764300000000 implements MigrationInterface {
       )`);
     // At most one mail per dedupe key (e.g. one attendance warning per student, course and week); NULLs never clash.
     await q.query(`CREATE UNIQUE INDEX "mail_outbox_dedupe_key_key" ON "mail_outbox" ("dedupe_key")`);
-    await q.query(`CREATE INDEX "mail_outbox_status_next_attempt_at_idx" ON "mail_outbox" ("status", "next_attempt_at")`);
+    await q.query(
+      `CREATE INDEX "mail_outbox_status_next_attempt_at_idx" ON "mail_outbox" ("status", "next_attempt_at")`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

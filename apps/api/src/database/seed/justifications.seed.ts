@@ -36,11 +36,25 @@ export async function seedJustifications({ m, now, userIds }: SeedContext): Prom
     const i = candidates.findIndex(pred);
     return i >= 0 ? candidates.splice(i, 1)[0] : undefined;
   };
-  const insert = async (c: Candidate, type: 'absence' | 'late', reason: string, review?: { status: 'approved' | 'rejected'; comment: string }) => {
+  const insert = async (
+    c: Candidate,
+    type: 'absence' | 'late',
+    reason: string,
+    review?: { status: 'approved' | 'rejected'; comment: string },
+  ) => {
     const [row] = (await m.query(
       `INSERT INTO justifications (session_id, student_id, type, reason, status, reviewer_id, review_comment, reviewed_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [c.id, studentId, type, reason, review?.status ?? 'pending', review ? reviewer(c) : null, review?.comment ?? null, review ? now : null],
+      [
+        c.id,
+        studentId,
+        type,
+        reason,
+        review?.status ?? 'pending',
+        review ? reviewer(c) : null,
+        review?.comment ?? null,
+        review ? now : null,
+      ],
     )) as { id: string }[];
     return row.id;
   };
@@ -51,7 +65,10 @@ export async function seedJustifications({ m, now, userIds }: SeedContext): Prom
 
   if (absentA) await insert(absentA, 'absence', 'I had a fever and stayed home; my doctor’s note is on its way.');
   if (absentB) {
-    const id = await insert(absentB, 'absence', 'Hospital appointment that could not be moved.', { status: 'approved', comment: 'Thanks for letting us know. Get well soon.' });
+    const id = await insert(absentB, 'absence', 'Hospital appointment that could not be moved.', {
+      status: 'approved',
+      comment: 'Thanks for letting us know. Get well soon.',
+    });
     await applyStatusChange(m, {
       sessionId: absentB.id,
       studentId,

@@ -25,7 +25,9 @@ describe('safeDocumentName', () => {
 
 describe('contentDisposition', () => {
   it('is an attachment with an ASCII fallback and the UTF-8 name', () => {
-    expect(contentDisposition('atestado médico.pdf')).toBe(`attachment; filename="atestado medico.pdf"; filename*=UTF-8''atestado%20m%C3%A9dico.pdf`);
+    expect(contentDisposition('atestado médico.pdf')).toBe(
+      `attachment; filename="atestado medico.pdf"; filename*=UTF-8''atestado%20m%C3%A9dico.pdf`,
+    );
     expect(contentDisposition('só.pdf')).toContain('filename="so.pdf"');
   });
 });

@@ -17,8 +17,11 @@ export const SNIFF_BYTES = 16;
  * outside jest's transform allowlist), and the three signatures are exact, so they are checked here.
  */
 export function detectDocumentType(head: Buffer): DocumentType | null {
-  if (head.length >= 5 && head.subarray(0, 5).toString('latin1') === '%PDF-') return { mime: 'application/pdf', ext: 'pdf' };
-  if (head.length >= 16 && head.subarray(0, 8).equals(PNG) && head.subarray(12, 16).toString('latin1') === 'IHDR') return { mime: 'image/png', ext: 'png' };
-  if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return { mime: 'image/jpeg', ext: 'jpg' };
+  if (head.length >= 5 && head.subarray(0, 5).toString('latin1') === '%PDF-')
+    return { mime: 'application/pdf', ext: 'pdf' };
+  if (head.length >= 16 && head.subarray(0, 8).equals(PNG) && head.subarray(12, 16).toString('latin1') === 'IHDR')
+    return { mime: 'image/png', ext: 'png' };
+  if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff)
+    return { mime: 'image/jpeg', ext: 'jpg' };
   return null;
 }

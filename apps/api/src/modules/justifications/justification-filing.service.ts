@@ -42,7 +42,10 @@ export class JustificationFilingService {
   async file(user: AuthUser, req: FastifyRequest): Promise<JustificationDto> {
     const form = await readJustificationForm(req, this.storage, this.config.maxDocumentBytes);
     try {
-      const dto = (await validation.transform(form.fields, { type: 'body', metatype: CreateJustificationDto })) as CreateJustificationDto;
+      const dto = (await validation.transform(form.fields, {
+        type: 'body',
+        metatype: CreateJustificationDto,
+      })) as CreateJustificationDto;
       return await this.create(user, dto, form.document);
     } catch (err) {
       // Nothing half-written: a refused or failed filing leaves no file behind.
@@ -51,24 +54,43 @@ export class JustificationFilingService {
     }
   }
 
-  private async create(user: AuthUser, dto: CreateJustificationDto, doc: StoredDocument | null): Promise<JustificationDto> {
+  private async create(
+    user: AuthUser,
+    dto: CreateJustificationDto,
+    doc: StoredDocument | null,
+  ): Promise<JustificationDto> {
     const session = await this.access.sessionContext(user, dto.sessionId);
     if (session.relation !== 'student') throw CommonErrors.forbidden();
     const now = Date.now();
     if (now < session.startsAt.getTime()) throw JustificationErrors.tooEarly();
     if (now > session.endsAt.getTime() + this.config.windowDays * DAY_MS) {
-      throw JustificationErrors.windowClosed({ message: `Sessions can be justified up to ${this.config.windowDays} days after they end.` });
+      throw JustificationErrors.windowClosed({
+        message: `Sessions can be justified up to ${this.config.windowDays} days after they end.`,
+      });
     }
 
     const { id, teacherIds, notifications, payload } = await this.dataSource.transaction(async (m) => {
-      const [record] = (await m.query(`SELECT status FROM attendance_records WHERE session_id = $1 AND student_id = $2`, [dto.sessionId, user.id])) as { status: string }[];
-      if (record && (record.status === 'present' || record.status === 'excused')) throw JustificationErrors.nothingToJustify();
+      const [record] = (await m.query(
+        `SELECT status FROM attendance_records WHERE session_id = $1 AND student_id = $2`,
+        [dto.sessionId, user.id],
+      )) as { status: string }[];
+      if (record && (record.status === 'present' || record.status === 'excused'))
+        throw JustificationErrors.nothingToJustify();
       let inserted: { id: string }[];
       try {
         inserted = await m.query(
           `INSERT INTO justifications (session_id, student_id, type, reason, document_key, document_name, document_type, document_size)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-          [dto.sessionId, user.id, dto.type, dto.reason, doc?.key ?? null, doc?.name ?? null, doc?.type ?? null, doc?.size ?? null],
+          [
+            dto.sessionId,
+            user.id,
+            dto.type,
+            dto.reason,
+            doc?.key ?? null,
+            doc?.name ?? null,
+            doc?.type ?? null,
+            doc?.size ?? null,
+          ],
         );
       } catch (err) {
         if (isUniqueViolation(err, 'justifications_session_student_key')) throw JustificationErrors.alreadyExists();
@@ -92,7 +114,14 @@ export class JustificationFilingService {
         })),
         m,
       );
-      const payload = { justificationId: id, sessionId: dto.sessionId, courseId: session.courseId, studentId: user.id, fullName: info.full_name, type: dto.type };
+      const payload = {
+        justificationId: id,
+        sessionId: dto.sessionId,
+        courseId: session.courseId,
+        studentId: user.id,
+        fullName: info.full_name,
+        type: dto.type,
+      };
       return { id, teacherIds: info.teacher_ids, notifications, payload };
     });
 

@@ -64,7 +64,11 @@ export class JustificationReviewService {
             title: approved ? 'Justification approved' : 'Justification rejected',
             body:
               `${row.course_code}, ${when}: your ${row.type === JustificationType.Absence ? 'absence' : 'late arrival'} justification was ${dto.decision}.` +
-              (approved ? (row.type === JustificationType.Absence ? ' The absence is now excused.' : ' You are now marked present.') : '') +
+              (approved
+                ? row.type === JustificationType.Absence
+                  ? ' The absence is now excused.'
+                  : ' You are now marked present.'
+                : '') +
               (comment ? ` Comment: ${comment}` : ''),
             link: `/student/justifications?id=${id}`,
           },
@@ -74,7 +78,9 @@ export class JustificationReviewService {
 
       let queuedMail = 0;
       if (this.outbox.enabled) {
-        const [student] = (await m.query(`SELECT email, full_name, locale FROM users WHERE id = $1`, [row.student_id])) as { email: string; full_name: string; locale: string }[];
+        const [student] = (await m.query(`SELECT email, full_name, locale FROM users WHERE id = $1`, [
+          row.student_id,
+        ])) as { email: string; full_name: string; locale: string }[];
         const mail = justificationReviewedMail(mailLocale(student.locale), {
           fullName: student.full_name,
           courseCode: row.course_code,
@@ -98,7 +104,12 @@ export class JustificationReviewService {
       this.realtime.toSession(row.session_id, ServerEvent.AttendanceUpdated, payload);
       this.realtime.toUser(row.student_id, ServerEvent.AttendanceUpdated, payload);
     }
-    this.realtime.toUser(row.student_id, ServerEvent.JustificationReviewed, { justificationId: id, sessionId: row.session_id, status: dto.decision, comment });
+    this.realtime.toUser(row.student_id, ServerEvent.JustificationReviewed, {
+      justificationId: id,
+      sessionId: row.session_id,
+      status: dto.decision,
+      comment,
+    });
     this.notifications.publish(result.notifications);
     if (result.queuedMail > 0) this.outbox.kick();
     return this.justifications.get(user, id);

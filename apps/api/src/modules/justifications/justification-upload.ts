@@ -34,10 +34,15 @@ const DISCARD_MAX_BYTES = 64 * 1024 * 1024;
  * or at once when Content-Length already says so), its type detected from the first bytes before anything is
  * written. Whatever fails, nothing stays in storage.
  */
-export async function readJustificationForm(req: FastifyRequest, storage: FileStorage, maxBytes: number): Promise<JustificationForm> {
+export async function readJustificationForm(
+  req: FastifyRequest,
+  storage: FileStorage,
+  maxBytes: number,
+): Promise<JustificationForm> {
   if (!req.isMultipart()) {
     const body = req.body;
-    if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) throw JustificationErrors.badUpload();
+    if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body))
+      throw JustificationErrors.badUpload();
     return { fields: body as Record<string, unknown>, document: null };
   }
   const declared = Number(req.headers['content-length']);
@@ -48,7 +53,10 @@ export async function readJustificationForm(req: FastifyRequest, storage: FileSt
   const fields: Record<string, unknown> = {};
   let document: StoredDocument | null = null;
   try {
-    const parts = req.parts({ limits: { fileSize: maxBytes, files: 1, fields: 10, parts: 11, fieldSize: FIELD_BYTES }, throwFileSizeLimit: true } as Parameters<FastifyRequest['parts']>[0]);
+    const parts = req.parts({
+      limits: { fileSize: maxBytes, files: 1, fields: 10, parts: 11, fieldSize: FIELD_BYTES },
+      throwFileSizeLimit: true,
+    } as Parameters<FastifyRequest['parts']>[0]);
     for await (const part of parts) {
       if (part.type === 'file') {
         if (part.fieldname !== 'document' || document) {
@@ -57,7 +65,8 @@ export async function readJustificationForm(req: FastifyRequest, storage: FileSt
         }
         document = await storeDocument(part, storage, maxBytes);
       } else {
-        if (part.fieldname in fields || part.fieldname === 'document') throw JustificationErrors.badUpload({ message: `The field "${part.fieldname}" was sent more than once.` });
+        if (part.fieldname in fields || part.fieldname === 'document')
+          throw JustificationErrors.badUpload({ message: `The field "${part.fieldname}" was sent more than once.` });
         // An over-long value fails validation (reason ≤ 1000 characters) rather than being cut silently.
         fields[part.fieldname] = part.valueTruncated ? 'x'.repeat(FIELD_BYTES + 1) : part.value;
       }
@@ -151,6 +160,7 @@ function mapMultipartError(err: unknown): unknown {
   if (code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge();
   if (typeof code === 'string' && BAD_UPLOAD_CODES.has(code)) return JustificationErrors.badUpload();
   // busboy's own parse errors ("Malformed part header", "Unexpected end of form") are the client's fault too
-  if (err instanceof Error && !('statusCode' in err) && /multipart|part|form|boundary/i.test(err.message)) return JustificationErrors.badUpload();
+  if (err instanceof Error && !('statusCode' in err) && /multipart|part|form|boundary/i.test(err.message))
+    return JustificationErrors.badUpload();
   return err;
 }

@@ -15,7 +15,10 @@ export function loadJustificationsConfig(env: NodeJS.ProcessEnv): Justifications
   let windowDays = 30;
   if (raw) {
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1 || n > 365) throw new ConfigError('Invalid configuration:\n  - JUSTIFICATION_WINDOW_DAYS must be an integer between 1 and 365');
+    if (!Number.isInteger(n) || n < 1 || n > 365)
+      throw new ConfigError(
+        'Invalid configuration:\n  - JUSTIFICATION_WINDOW_DAYS must be an integer between 1 and 365',
+      );
     windowDays = n;
   }
   return { windowDays, maxDocumentBytes: MAX_DOCUMENT_BYTES };

@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { UserRole } from '@sysponto/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiAuth } from '../../common/api-errors.decorator.js';
@@ -9,7 +17,13 @@ import { ParseId } from '../../common/uuid.pipe.js';
 import { contentDisposition } from './document-name.js';
 import { JustificationFilingService } from './justification-filing.service.js';
 import { JustificationReviewService } from './justification-review.service.js';
-import { CreateJustificationFormDto, JustificationDto, JustificationPageDto, ListJustificationsQueryDto, ReviewJustificationDto } from './justifications.dto.js';
+import {
+  CreateJustificationFormDto,
+  JustificationDto,
+  JustificationPageDto,
+  ListJustificationsQueryDto,
+  ReviewJustificationDto,
+} from './justifications.dto.js';
 import { JustificationsService } from './justifications.service.js';
 
 @ApiTags('justifications')
@@ -41,10 +55,16 @@ export class JustificationsController {
   }
 
   @Get()
-  @ApiOperation({ summary: "Justifications, newest first: a student's own, a teacher's courses', all for an admin. Filter by status, course, student, session; search by student or course." })
+  @ApiOperation({
+    summary:
+      "Justifications, newest first: a student's own, a teacher's courses', all for an admin. Filter by status, course, student, session; search by student or course.",
+  })
   @ApiOkResponse({ type: JustificationPageDto })
   @ApiAuth(400)
-  listJustifications(@CurrentUser() user: AuthUser, @Query() query: ListJustificationsQueryDto): Promise<JustificationPageDto> {
+  listJustifications(
+    @CurrentUser() user: AuthUser,
+    @Query() query: ListJustificationsQueryDto,
+  ): Promise<JustificationPageDto> {
     return this.justifications.list(user, query);
   }
 
@@ -70,7 +90,11 @@ export class JustificationsController {
     void reply.header('X-Content-Type-Options', 'nosniff');
     void reply.header('Cache-Control', 'private, no-store');
     void reply.header('Content-Security-Policy', "default-src 'none'; sandbox");
-    return new StreamableFile(doc.stream, { type: doc.type, disposition: contentDisposition(doc.name), length: doc.size || undefined });
+    return new StreamableFile(doc.stream, {
+      type: doc.type,
+      disposition: contentDisposition(doc.name),
+      length: doc.size || undefined,
+    });
   }
 
   @Post(':id/review')
@@ -78,11 +102,16 @@ export class JustificationsController {
   @Roles(UserRole.Teacher, UserRole.Admin)
   @ApiOperation({
     summary: 'Approve or reject a pending justification (course teachers, admins).',
-    description: 'Approval makes an absence `excused` and a late arrival `present` in the same transaction; the student is notified (and emailed when mail is on).',
+    description:
+      'Approval makes an absence `excused` and a late arrival `present` in the same transaction; the student is notified (and emailed when mail is on).',
   })
   @ApiOkResponse({ type: JustificationDto })
   @ApiAuth(400, 404, 409)
-  reviewJustification(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string, @Body() body: ReviewJustificationDto): Promise<JustificationDto> {
+  reviewJustification(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseId) id: string,
+    @Body() body: ReviewJustificationDto,
+  ): Promise<JustificationDto> {
     return this.reviews.review(user, id, body);
   }
 

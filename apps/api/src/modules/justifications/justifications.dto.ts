@@ -72,7 +72,8 @@ export class JustificationDto {
   /** The uploaded document (download it from /api/justifications/{id}/document), or null. */
   @ApiProperty({ type: JustificationDocumentDto, nullable: true }) document: JustificationDocumentDto | null;
   /** The student's current attendance status for the session (null: no record yet). */
-  @ApiProperty({ enum: ATTENDANCE_STATUSES, enumName: 'AttendanceStatus', nullable: true }) attendanceStatus: AttendanceStatus | null;
+  @ApiProperty({ enum: ATTENDANCE_STATUSES, enumName: 'AttendanceStatus', nullable: true })
+  attendanceStatus: AttendanceStatus | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) reviewerId: string | null;
   @ApiProperty({ type: String, nullable: true }) reviewerName: string | null;
   @ApiProperty({ type: String, nullable: true }) reviewComment: string | null;
@@ -174,7 +175,13 @@ export function toJustificationDto(r: JustificationRow): JustificationDto {
     type: r.type,
     reason: r.reason,
     status: r.status,
-    document: r.document_key ? { name: r.document_name ?? 'document', type: r.document_type ?? 'application/octet-stream', size: r.document_size ?? 0 } : null,
+    document: r.document_key
+      ? {
+          name: r.document_name ?? 'document',
+          type: r.document_type ?? 'application/octet-stream',
+          size: r.document_size ?? 0,
+        }
+      : null,
     attendanceStatus: r.attendance_status,
     reviewerId: r.reviewer_id,
     reviewerName: r.reviewer_name,

@@ -6,7 +6,13 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../../common/auth-user.js';
 import { likePattern, pageOf } from '../../common/pagination.js';
 import { FileStorage } from '../storage/file-storage.js';
-import { type JustificationDto, type JustificationPageDto, type JustificationRow, type ListJustificationsQueryDto, toJustificationDto } from './justifications.dto.js';
+import {
+  type JustificationDto,
+  type JustificationPageDto,
+  type JustificationRow,
+  type ListJustificationsQueryDto,
+  toJustificationDto,
+} from './justifications.dto.js';
 import { JustificationErrors } from './justifications.errors.js';
 
 const SELECT = `
@@ -63,7 +69,12 @@ export class JustificationsService {
     if (q.courseId) add((p) => `s.course_id = ${p}`, q.courseId);
     if (q.studentId) add((p) => `j.student_id = ${p}`, q.studentId);
     if (q.sessionId) add((p) => `j.session_id = ${p}`, q.sessionId);
-    if (q.search) add((p) => `(st.full_name ILIKE ${p} OR st.email ILIKE ${p} OR st.student_number ILIKE ${p} OR c.code ILIKE ${p} OR c.name ILIKE ${p})`, likePattern(q.search));
+    if (q.search)
+      add(
+        (p) =>
+          `(st.full_name ILIKE ${p} OR st.email ILIKE ${p} OR st.student_number ILIKE ${p} OR c.code ILIKE ${p} OR c.name ILIKE ${p})`,
+        likePattern(q.search),
+      );
     const filter = where.join(' AND ');
     params.push(pageSize, offset);
     const rows: (JustificationRow & { total: number })[] = await this.dataSource.query(
@@ -73,7 +84,10 @@ export class JustificationsService {
     );
     let total = rows[0]?.total ?? 0;
     if (rows.length === 0 && offset > 0) {
-      const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM (${SELECT} WHERE ${filter}) x`, params.slice(0, -2))) as { n: number }[];
+      const [{ n }] = (await this.dataSource.query(
+        `SELECT count(*)::int AS n FROM (${SELECT} WHERE ${filter}) x`,
+        params.slice(0, -2),
+      )) as { n: number }[];
       total = n;
     }
     return { items: rows.map(toJustificationDto), total, page, pageSize };
@@ -81,7 +95,10 @@ export class JustificationsService {
 
   /** One visible justification as a raw row (404 otherwise). */
   async findVisible(user: AuthUser, id: string, m: EntityManager = this.dataSource.manager): Promise<JustificationRow> {
-    const rows: JustificationRow[] = await m.query(`${SELECT} WHERE j.id = $2 AND ${this.visibility(user)}`, [user.id, id]);
+    const rows: JustificationRow[] = await m.query(`${SELECT} WHERE j.id = $2 AND ${this.visibility(user)}`, [
+      user.id,
+      id,
+    ]);
     if (!rows[0]) throw JustificationErrors.notFound();
     return rows[0];
   }
@@ -96,7 +113,12 @@ export class JustificationsService {
     if (!row.document_key) throw JustificationErrors.documentNotFound();
     const stream = await this.storage.get(row.document_key);
     if (!stream) throw JustificationErrors.documentNotFound();
-    return { stream, name: row.document_name ?? 'document', type: row.document_type ?? 'application/octet-stream', size: row.document_size ?? 0 };
+    return {
+      stream,
+      name: row.document_name ?? 'document',
+      type: row.document_type ?? 'application/octet-stream',
+      size: row.document_size ?? 0,
+    };
   }
 
   /** The owner withdraws a pending justification (a new one may then be filed for the session). */

@@ -4,7 +4,13 @@ import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { MAIL_CONFIG, type MailConfig } from './mail.config.js';
 import { MailOutboxService, type OutgoingMail } from './mail-outbox.service.js';
-import { attendanceWarningMail, DIGEST_MAX_ITEMS, type DigestItem, justificationDigestMail, mailLocale } from './mail.templates.js';
+import {
+  attendanceWarningMail,
+  DIGEST_MAX_ITEMS,
+  type DigestItem,
+  justificationDigestMail,
+  mailLocale,
+} from './mail.templates.js';
 
 /** No warning before this many sessions count (held − excused): one missed first class is not a pattern. */
 export const WARNING_MIN_SESSIONS = 3;
@@ -51,12 +57,25 @@ export class MailAlertsService implements OnApplicationBootstrap, OnApplicationS
    * Queues a warning for every (student, course) under the threshold that has not had one this ISO week.
    * Optional filters let a caller check just the students a status change touched. Returns how many were queued.
    */
-  async scanAttendanceWarnings(filter: { courseId?: string; studentIds?: string[] } = {}, now = new Date()): Promise<number> {
+  async scanAttendanceWarnings(
+    filter: { courseId?: string; studentIds?: string[] } = {},
+    now = new Date(),
+  ): Promise<number> {
     if (!this.outbox.enabled) return 0;
     const week = DateTime.fromJSDate(now, { zone: 'utc' }).toFormat("kkkk-'W'WW");
-    const rows: { student_id: string; course_id: string; held: number; attended: number; excused: number; email: string; full_name: string; locale: string; code: string; name: string }[] =
-      await this.dataSource.query(
-        `WITH agg AS (
+    const rows: {
+      student_id: string;
+      course_id: string;
+      held: number;
+      attended: number;
+      excused: number;
+      email: string;
+      full_name: string;
+      locale: string;
+      code: string;
+      name: string;
+    }[] = await this.dataSource.query(
+      `WITH agg AS (
            SELECT e.course_id, e.student_id,
                   count(*)::int AS held,
                   (count(*) FILTER (WHERE r.status IN ('present', 'late')))::int AS attended,
@@ -74,8 +93,8 @@ export class MailAlertsService implements OnApplicationBootstrap, OnApplicationS
           WHERE a.held - a.excused >= $3
             AND a.attended * 100.0 / (a.held - a.excused) < $4
             AND NOT EXISTS (SELECT 1 FROM mail_outbox o WHERE o.dedupe_key = 'attendance.warning:' || a.student_id || ':' || a.course_id || ':' || $6)`,
-        [filter.courseId ?? null, filter.studentIds ?? null, WARNING_MIN_SESSIONS, this.config.warningPercent, now, week],
-      );
+      [filter.courseId ?? null, filter.studentIds ?? null, WARNING_MIN_SESSIONS, this.config.warningPercent, now, week],
+    );
     const mails: OutgoingMail[] = rows.map((r) => ({
       kind: 'attendance.warning',
       to: r.email,
@@ -98,9 +117,18 @@ export class MailAlertsService implements OnApplicationBootstrap, OnApplicationS
     const at = DateTime.fromJSDate(now, { zone: 'utc' });
     if (at.hour < this.config.digestHourUtc) return 0;
     const day = at.toISODate()!;
-    const rows: { user_id: string; email: string; full_name: string; locale: string; code: string; student_name: string; type: 'absence' | 'late'; starts_at: Date; timezone: string }[] =
-      await this.dataSource.query(
-        `SELECT u.id AS user_id, u.email, u.full_name, u.locale, c.code, st.full_name AS student_name, j.type, s.starts_at, c.timezone
+    const rows: {
+      user_id: string;
+      email: string;
+      full_name: string;
+      locale: string;
+      code: string;
+      student_name: string;
+      type: 'absence' | 'late';
+      starts_at: Date;
+      timezone: string;
+    }[] = await this.dataSource.query(
+      `SELECT u.id AS user_id, u.email, u.full_name, u.locale, c.code, st.full_name AS student_name, j.type, s.starts_at, c.timezone
            FROM users u
            JOIN justifications j ON j.status = 'pending'
            JOIN class_sessions s ON s.id = j.session_id
@@ -110,13 +138,20 @@ export class MailAlertsService implements OnApplicationBootstrap, OnApplicationS
             AND (u.role = 'admin' OR (u.role = 'teacher' AND EXISTS (SELECT 1 FROM course_teachers ct WHERE ct.course_id = c.id AND ct.teacher_id = u.id)))
             AND NOT EXISTS (SELECT 1 FROM mail_outbox o WHERE o.dedupe_key = 'justification.digest:' || u.id || ':' || $1)
           ORDER BY u.id, j.created_at, j.id`,
-        [day],
-      );
+      [day],
+    );
     const byUser = new Map<string, { email: string; fullName: string; locale: string; items: DigestItem[] }>();
     for (const r of rows) {
       let entry = byUser.get(r.user_id);
-      if (!entry) byUser.set(r.user_id, (entry = { email: r.email, fullName: r.full_name, locale: r.locale, items: [] }));
-      entry.items.push({ courseCode: r.code, studentName: r.student_name, type: r.type, sessionStartsAt: new Date(r.starts_at), timezone: r.timezone });
+      if (!entry)
+        byUser.set(r.user_id, (entry = { email: r.email, fullName: r.full_name, locale: r.locale, items: [] }));
+      entry.items.push({
+        courseCode: r.code,
+        studentName: r.student_name,
+        type: r.type,
+        sessionStartsAt: new Date(r.starts_at),
+        timezone: r.timezone,
+      });
     }
     const mails: OutgoingMail[] = [...byUser].map(([userId, u]) => ({
       kind: 'justification.digest',

@@ -139,7 +139,13 @@ export class MailOutboxService implements OnApplicationBootstrap, OnApplicationS
 
   private async send(row: ClaimedRow): Promise<boolean> {
     try {
-      await this.transport!.sendMail({ from: this.config.from, to: row.recipient, subject: row.subject, text: row.text_body, html: row.html_body ?? undefined });
+      await this.transport!.sendMail({
+        from: this.config.from,
+        to: row.recipient,
+        subject: row.subject,
+        text: row.text_body,
+        html: row.html_body ?? undefined,
+      });
     } catch (err) {
       const message = (err instanceof Error ? err.message : String(err)).slice(0, 1000);
       const delay = this.backoff(row.attempts);
@@ -152,7 +158,10 @@ export class MailOutboxService implements OnApplicationBootstrap, OnApplicationS
       else if (row.attempts === 1) this.logger.warn(`Mail ${row.id} not sent (will retry): ${message}`);
       return false;
     }
-    await this.dataSource.query(`UPDATE mail_outbox SET status = 'sent', sent_at = now(), locked_until = NULL, last_error = NULL WHERE id = $1`, [row.id]);
+    await this.dataSource.query(
+      `UPDATE mail_outbox SET status = 'sent', sent_at = now(), locked_until = NULL, last_error = NULL WHERE id = $1`,
+      [row.id],
+    );
     return true;
   }
 

@@ -47,7 +47,8 @@ export function loadMailConfig(env: NodeJS.ProcessEnv, publicUrl: string): MailC
     // keep localhost
   }
   const from = env.MAIL_FROM?.trim() || `SysPonto <no-reply@${host}>`;
-  if (!/@/.test(from) || from.length > 254 || /[\r\n]/.test(from)) errors.push('MAIL_FROM must be an email address, optionally with a display name');
+  if (!/@/.test(from) || from.length > 254 || /[\r\n]/.test(from))
+    errors.push('MAIL_FROM must be an email address, optionally with a display name');
   const config: MailConfig = {
     enabled: !!smtpUrl,
     smtpUrl,

@@ -8,7 +8,11 @@ import { MailOutboxService } from './mail-outbox.service.js';
 @Global()
 @Module({
   providers: [
-    { provide: MAIL_CONFIG, inject: [APP_CONFIG], useFactory: (config: AppConfig) => loadMailConfig(process.env, config.publicUrl) },
+    {
+      provide: MAIL_CONFIG,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => loadMailConfig(process.env, config.publicUrl),
+    },
     MailOutboxService,
     MailAlertsService,
   ],

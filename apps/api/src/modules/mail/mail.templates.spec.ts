@@ -1,4 +1,10 @@
-import { attendanceWarningMail, escapeHtml, justificationDigestMail, justificationReviewedMail, mailLocale } from './mail.templates.js';
+import {
+  attendanceWarningMail,
+  escapeHtml,
+  justificationDigestMail,
+  justificationReviewedMail,
+  mailLocale,
+} from './mail.templates.js';
 
 const base = {
   fullName: 'Ana <b>Silva</b>',
@@ -32,13 +38,25 @@ describe('mail templates', () => {
   });
 
   it('renders the warning and the digest with plurals', () => {
-    expect(attendanceWarningMail('pt', { ...base, ratePercent: 60, thresholdPercent: 75 }).subject).toBe('Aviso de assiduidade: CS101 está em 60%');
-    const item = { courseCode: 'CS101', studentName: 'Rui', type: 'late' as const, sessionStartsAt: base.sessionStartsAt, timezone: 'UTC' };
-    expect(justificationDigestMail('en', { fullName: 'T', items: [item, item], total: 25, link: base.link })).toMatchObject({
+    expect(attendanceWarningMail('pt', { ...base, ratePercent: 60, thresholdPercent: 75 }).subject).toBe(
+      'Aviso de assiduidade: CS101 está em 60%',
+    );
+    const item = {
+      courseCode: 'CS101',
+      studentName: 'Rui',
+      type: 'late' as const,
+      sessionStartsAt: base.sessionStartsAt,
+      timezone: 'UTC',
+    };
+    expect(
+      justificationDigestMail('en', { fullName: 'T', items: [item, item], total: 25, link: base.link }),
+    ).toMatchObject({
       subject: '25 justifications are waiting for your review',
       text: expect.stringContaining('… and 23 more.'),
     });
-    expect(justificationDigestMail('pt', { fullName: 'T', items: [item], total: 1, link: base.link }).subject).toBe('1 justificação aguarda a sua revisão');
+    expect(justificationDigestMail('pt', { fullName: 'T', items: [item], total: 1, link: base.link }).subject).toBe(
+      '1 justificação aguarda a sua revisão',
+    );
   });
 
   it('escapes every HTML special character', () => {

@@ -22,12 +22,32 @@ export function formatWhen(at: Date, timezone: string, locale: MailLocale): stri
   return DateTime.fromJSDate(at)
     .setZone(timezone)
     .setLocale(locale === 'pt' ? 'pt-PT' : 'en-GB')
-    .toLocaleString({ weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+    .toLocaleString({
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
 }
 
 /** Paragraphs (plain text) → the text body and a minimal, escaped HTML body with an optional button. */
-function compose(subject: string, greeting: string, paragraphs: string[], action: { label: string; url: string } | null, footer: string): RenderedMail {
-  const text = [greeting, '', ...paragraphs.flatMap((p) => [p, '']), ...(action ? [`${action.label}: ${action.url}`, ''] : []), '—', footer].join('\n');
+function compose(
+  subject: string,
+  greeting: string,
+  paragraphs: string[],
+  action: { label: string; url: string } | null,
+  footer: string,
+): RenderedMail {
+  const text = [
+    greeting,
+    '',
+    ...paragraphs.flatMap((p) => [p, '']),
+    ...(action ? [`${action.label}: ${action.url}`, ''] : []),
+    '—',
+    footer,
+  ].join('\n');
   const html = [
     '<!doctype html><html><body style="font-family:Arial,Helvetica,sans-serif;font-size:15px;color:#212529;line-height:1.5">',
     `<p>${escapeHtml(greeting)}</p>`,
@@ -90,7 +110,10 @@ export function justificationReviewedMail(locale: MailLocale, d: JustificationRe
   return compose(
     `Your justification for ${d.courseCode} was ${d.decision}`,
     `Hello ${d.fullName},`,
-    [`Your justification of ${what} for the ${d.courseCode} — ${d.courseName} class on ${when} was ${d.decision}. ${effect}`, ...(d.comment ? [`Comment: ${d.comment}`] : [])],
+    [
+      `Your justification of ${what} for the ${d.courseCode} — ${d.courseName} class on ${when} was ${d.decision}. ${effect}`,
+      ...(d.comment ? [`Comment: ${d.comment}`] : []),
+    ],
     { label: 'See my justifications', url: d.link },
     FOOTER.en,
   );
@@ -152,7 +175,8 @@ export const DIGEST_MAX_ITEMS = 20;
 export function justificationDigestMail(locale: MailLocale, d: JustificationDigestMailData): RenderedMail {
   const lines = d.items.map((i) => {
     const when = formatWhen(i.sessionStartsAt, i.timezone, locale);
-    const what = locale === 'pt' ? (i.type === 'absence' ? 'falta' : 'atraso') : i.type === 'absence' ? 'absence' : 'late';
+    const what =
+      locale === 'pt' ? (i.type === 'absence' ? 'falta' : 'atraso') : i.type === 'absence' ? 'absence' : 'late';
     return `• ${i.courseCode} — ${i.studentName} (${what}, ${when})`;
   });
   const more = d.total - d.items.length;
@@ -161,7 +185,9 @@ export function justificationDigestMail(locale: MailLocale, d: JustificationDige
       d.total === 1 ? '1 justificação aguarda a sua revisão' : `${d.total} justificações aguardam a sua revisão`,
       `Olá ${d.fullName},`,
       [
-        d.total === 1 ? 'Há 1 justificação pendente nas suas disciplinas:' : `Há ${d.total} justificações pendentes nas suas disciplinas:`,
+        d.total === 1
+          ? 'Há 1 justificação pendente nas suas disciplinas:'
+          : `Há ${d.total} justificações pendentes nas suas disciplinas:`,
         lines.join('\n') + (more > 0 ? `\n… e mais ${more}.` : ''),
         'Pode desativar este resumo diário no seu perfil.',
       ],
@@ -170,10 +196,14 @@ export function justificationDigestMail(locale: MailLocale, d: JustificationDige
     );
   }
   return compose(
-    d.total === 1 ? '1 justification is waiting for your review' : `${d.total} justifications are waiting for your review`,
+    d.total === 1
+      ? '1 justification is waiting for your review'
+      : `${d.total} justifications are waiting for your review`,
     `Hello ${d.fullName},`,
     [
-      d.total === 1 ? 'There is 1 pending justification in your courses:' : `There are ${d.total} pending justifications in your courses:`,
+      d.total === 1
+        ? 'There is 1 pending justification in your courses:'
+        : `There are ${d.total} pending justifications in your courses:`,
       lines.join('\n') + (more > 0 ? `\n… and ${more} more.` : ''),
       'You can turn this daily digest off in your profile.',
     ],

@@ -23,7 +23,9 @@ describe('LocalDiskStorage', () => {
   it('stores, reads back and deletes by random key', async () => {
     const key = newStorageKey();
     expect(key).toMatch(/^[a-f0-9]{32}$/);
-    await expect(storage.put(key, Readable.from([Buffer.from('hello '), Buffer.from('world')]))).resolves.toEqual({ size: 11 });
+    await expect(storage.put(key, Readable.from([Buffer.from('hello '), Buffer.from('world')]))).resolves.toEqual({
+      size: 11,
+    });
     expect(readdirSync(join(root, key.slice(0, 2)))).toEqual([key]);
     await expect(read((await storage.get(key))!)).resolves.toBe('hello world');
     await storage.delete(key);

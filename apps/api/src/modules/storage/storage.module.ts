@@ -14,7 +14,10 @@ import { LocalDiskStorage } from './local-disk.storage.js';
       provide: FileStorage,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => {
-        const root = config.dataDir === ':memory:' ? mkdtempSync(join(tmpdir(), 'sysponto-uploads-')) : join(config.dataDir, 'uploads');
+        const root =
+          config.dataDir === ':memory:'
+            ? mkdtempSync(join(tmpdir(), 'sysponto-uploads-'))
+            : join(config.dataDir, 'uploads');
         mkdirSync(root, { recursive: true, mode: 0o700 });
         return new LocalDiskStorage(root);
       },
@@ -29,6 +32,7 @@ export class StorageModule implements OnApplicationShutdown {
   ) {}
 
   onApplicationShutdown() {
-    if (this.config.dataDir === ':memory:' && this.storage instanceof LocalDiskStorage) rmSync(this.storage.root, { recursive: true, force: true });
+    if (this.config.dataDir === ':memory:' && this.storage instanceof LocalDiskStorage)
+      rmSync(this.storage.root, { recursive: true, force: true });
   }
 }
