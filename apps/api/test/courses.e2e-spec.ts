@@ -326,6 +326,11 @@ describe('courses, enrollments and join codes', () => {
         .set(studentIn.auth)
         .send({ studentIds: [another.id] })
         .expect(403);
+      await t.http
+        .post(`/api/courses/${c.id}/enrollments`)
+        .set(studentOut.auth)
+        .send({ studentIds: [studentOut.id] })
+        .expect(404);
       res = await t.http
         .post(`/api/courses/${c.id}/enrollments`)
         .set(admin.auth)

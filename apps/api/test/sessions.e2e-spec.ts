@@ -416,6 +416,7 @@ describe('class sessions', () => {
       });
       await t.http.delete(`/api/sessions/${s.id}`).set(teacherB.auth).expect(404);
       await t.http.delete(`/api/sessions/${s.id}`).set(studentIn.auth).expect(403);
+      await t.http.delete(`/api/sessions/${s.id}`).set(studentOut.auth).expect(404);
       await t.http
         .delete(`/api/sessions/${s.id}`)
         .set(teacherA.auth)
