@@ -4,7 +4,8 @@ import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
-import type { CourseReportDto } from './reports.dto.js';
+import type { ReportCourseDto } from './reports.dto.js';
+import { withRate } from './report-math.js';
 import { assertRange, CourseReportService, type ReportRange } from './course-report.service.js';
 import { inRange } from './report-sql.js';
 
@@ -50,9 +51,9 @@ export function toCsv(rows: Cell[][]): Buffer {
 }
 
 /** A file name that is safe in any header and file system: course code, what, local date. */
-function fileName(report: CourseReportDto, what: string, ext: string): string {
-  const code = report.course.code.replace(/[^A-Za-z0-9_-]/g, '_') || 'course';
-  const day = DateTime.now().setZone(report.course.timezone).toFormat('yyyyMMdd');
+function fileName(course: ReportCourseDto, what: string, ext: string): string {
+  const code = course.code.replace(/[^A-Za-z0-9_-]/g, '_') || 'course';
+  const day = DateTime.now().setZone(course.timezone).toFormat('yyyyMMdd');
   return `${code}-${what}-${day}.${ext}`;
 }
 
@@ -70,29 +71,34 @@ export class ExportsService {
   private async matrix(
     courseId: string,
     range: ReportRange,
-  ): Promise<{ report: CourseReportDto; header: string[]; rows: Cell[][] }> {
+  ): Promise<{ course: ReportCourseDto; header: string[]; rows: Cell[][] }> {
     assertRange(range);
-    const report = await this.reports.report(courseId, range, null);
-    const zone = report.course.timezone;
-    const letters: { student_id: string; statuses: (string | null)[] | null }[] = await this.dataSource.query(
-      `WITH s AS (
-         SELECT s.id, s.starts_at FROM class_sessions s WHERE s.course_id = $1 AND ${inRange('$4::text', '$2', '$3')}
-       )
-       SELECT e.student_id, array_agg(r.status ORDER BY s.starts_at, s.id) FILTER (WHERE s.id IS NOT NULL) AS statuses
-         FROM enrollments e
-         LEFT JOIN s ON true
-         LEFT JOIN attendance_records r ON r.session_id = s.id AND r.student_id = e.student_id
-        WHERE e.course_id = $1
-        GROUP BY e.student_id`,
-      [courseId, range.from ?? null, range.to ?? null, zone],
-    );
-    const byStudent = new Map(letters.map((l) => [l.student_id, l.statuses ?? []]));
+    const course = await this.reports.course(courseId);
+    const zone = course.timezone;
+    const [sessions, students, statuses] = await Promise.all([
+      this.reports.sessionRows(course, range),
+      this.reports.studentRows(courseId, null),
+      // Each enrolled student's statuses keyed by the session's position: one pass over the records, no sort.
+      this.dataSource.query(
+        `WITH s AS (
+           SELECT s.id, (row_number() OVER (ORDER BY s.starts_at, s.id) - 1)::int AS idx
+             FROM class_sessions s WHERE s.course_id = $1 AND ${inRange('$4::text', '$2', '$3')}
+         )
+         SELECT r.student_id, json_object_agg(s.idx, r.status) AS statuses
+           FROM attendance_records r
+           JOIN s ON s.id = r.session_id
+           JOIN enrollments e ON e.course_id = $1 AND e.student_id = r.student_id
+          GROUP BY r.student_id`,
+        [courseId, range.from ?? null, range.to ?? null, zone],
+      ) as Promise<{ student_id: string; statuses: Record<string, string> }[]>,
+    ]);
+    const byStudent = new Map(statuses.map((l) => [l.student_id, l.statuses]));
     const header = [
       'Student number',
       'Full name',
       'Email',
-      ...report.sessions.map((s) => {
-        const when = DateTime.fromISO(s.startsAt).setZone(zone).toFormat('yyyy-MM-dd HH:mm');
+      ...sessions.map((s) => {
+        const when = DateTime.fromJSDate(new Date(s.starts_at)).setZone(zone).toFormat('yyyy-MM-dd HH:mm');
         return s.title ? `${when} ${s.title}` : when;
       }),
       'Held',
@@ -103,41 +109,46 @@ export class ExportsService {
       'Pending',
       'Rate (%)',
     ];
-    const rows = report.students.map((st) => {
-      const statuses = byStudent.get(st.studentId) ?? [];
-      const cells = report.sessions.map((s, i) => {
-        const status = statuses[i];
+    const held = sessions.filter((s) => s.held).length;
+    const rows = students.map((st) => {
+      const own = byStudent.get(st.id) ?? {};
+      const counts = { held, present: 0, late: 0, excused: 0, pending: 0 };
+      const cells = sessions.map((s, i) => {
+        const status = own[i];
+        if (s.held && (status === 'present' || status === 'late' || status === 'excused' || status === 'pending'))
+          counts[status] += 1;
         if (status) return STATUS_LETTERS[status] ?? status;
         return s.held ? 'A' : '';
       });
+      const totals = withRate(counts);
       return [
-        st.studentNumber,
-        st.fullName,
+        st.student_number,
+        st.full_name,
         st.email,
         ...cells,
-        st.held,
-        st.present,
-        st.late,
-        st.absent,
-        st.excused,
-        st.pending,
-        percent(st.rate),
+        totals.held,
+        totals.present,
+        totals.late,
+        totals.absent,
+        totals.excused,
+        totals.pending,
+        percent(totals.rate),
       ];
     });
-    return { report, header, rows };
+    return { course, header, rows };
   }
 
   async attendanceCsv(courseId: string, range: ReportRange): Promise<ExportFile> {
-    const { report, header, rows } = await this.matrix(courseId, range);
+    const { course, header, rows } = await this.matrix(courseId, range);
     return {
-      fileName: fileName(report, 'attendance', 'csv'),
+      fileName: fileName(course, 'attendance', 'csv'),
       contentType: 'text/csv; charset=utf-8',
       body: toCsv([header, ...rows]),
     };
   }
 
   async attendanceXlsx(courseId: string, range: ReportRange): Promise<ExportFile> {
-    const { report, header, rows } = await this.matrix(courseId, range);
+    const { course, header, rows } = await this.matrix(courseId, range);
     const wb = new ExcelJS.Workbook();
     wb.creator = 'SysPonto';
     wb.created = new Date();
@@ -154,11 +165,11 @@ export class ExportsService {
     for (const l of LEGEND) legend.addRow(l);
     legend.addRow([]);
     legend.addRow(['Rate', '(present + late + pending) ÷ (held − excused)']);
-    legend.addRow(['Course', `${report.course.code} — ${report.course.name} (${report.course.timezone})`]);
+    legend.addRow(['Course', `${course.code} — ${course.name} (${course.timezone})`]);
     legend.getColumn(2).width = 60;
     const body = Buffer.from(await wb.xlsx.writeBuffer());
     return {
-      fileName: fileName(report, 'attendance', 'xlsx'),
+      fileName: fileName(course, 'attendance', 'xlsx'),
       contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       body,
     };
@@ -220,7 +231,7 @@ export class ExportsService {
       r.enrolled ? 'yes' : 'no',
     ]);
     return {
-      fileName: fileName({ course } as CourseReportDto, 'records', 'csv'),
+      fileName: fileName(course, 'records', 'csv'),
       contentType: 'text/csv; charset=utf-8',
       body: toCsv([header, ...lines]),
     };
