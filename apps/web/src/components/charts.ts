@@ -4,6 +4,8 @@ import { Chart, registerables } from 'chart.js';
 Chart.register(...registerables);
 Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 Chart.defaults.maintainAspectRatio = false;
+// Honour the system setting: no growing bars or sliding lines for people who asked for less motion.
+if (typeof window !== 'undefined' && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches) Chart.defaults.animation = false;
 
 export const STATUS_COLORS = {
   present: '#198754',
