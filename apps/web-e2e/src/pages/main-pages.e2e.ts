@@ -28,6 +28,9 @@ async function check(page: Page, path: string, name: string, ready?: (page: Page
     await settle(page);
     if (ready) await ready(page);
     await screenshot(page, `${name}-${size}`);
+    // Nothing may stick out sideways on a phone (a horizontal scrollbar is the most common layout bug).
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (overflow > 1) problems.push(`${size}: the page is ${overflow}px wider than the viewport`);
     problems.push(...describeViolations(await seriousViolations(page)).map((p) => `${size}: ${p}`));
   }
   expect(problems).toEqual([]);

@@ -30,7 +30,7 @@ export const DESKTOP = { width: 1366, height: 900 };
 
 /** A separate browser profile (cookies, storage) for one person, in English. */
 export async function newActor(browser: Browser, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL: baseUrl(), viewport, locale: 'en-GB', timezoneId: 'Europe/Lisbon' });
+  const context = await browser.newContext({ baseURL: baseUrl(), viewport, locale: 'en-GB', timezoneId: 'Europe/Lisbon', reducedMotion: 'reduce' });
   // Generous: the machine is shared; a step that never happens still fails, just later.
   context.setDefaultTimeout(30_000);
   const page = await context.newPage();
