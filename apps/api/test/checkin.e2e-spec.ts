@@ -1,5 +1,6 @@
 import { CODE_ALPHABET, ServerEvent } from '@sysponto/contracts';
 import { AttendanceClock } from '../src/modules/attendance/attendance-clock.js';
+import { AttendanceTimers } from '../src/modules/attendance/attendance-timers.js';
 import { rotatingCode, slotOf } from '../src/modules/attendance/attendance-codes.js';
 import { createCourse, createSession } from './support/factories.js';
 import { connectSocket, nextEvent, watch } from './support/sockets.js';
@@ -327,6 +328,19 @@ describe('check-in', () => {
         .expect(201);
       const current = await t.http.get(`/api/sessions/${session.id}/codes/current`).set(teacher.auth).expect(200);
       expect(current.body.code).toBe(rotatingCode(key, slot));
+
+      // The next slot: the rotation ticker pushes the new code to the session room.
+      spy.mockReturnValue(base + slotSeconds * 1000 + 100);
+      const projector = await connectSocket(t.url, teacher.token);
+      await watch(projector, session.id);
+      const next = nextEvent(projector, ServerEvent.CodeRotated);
+      await expect(t.app.get(AttendanceTimers).pushRotations()).resolves.toBeGreaterThanOrEqual(1);
+      await expect(next).resolves.toMatchObject({
+        sessionId: session.id,
+        code: rotatingCode(key, slot + 1),
+        rotatesAt: new Date(base + 2 * slotSeconds * 1000).toISOString(),
+      });
+      projector.close();
     } finally {
       spy.mockRestore();
     }
