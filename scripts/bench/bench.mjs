@@ -7,7 +7,16 @@
 // BENCH_SKIP (comma list of: h,p,capacity,steady,burst,sockets,logins,pglite).
 import { spawn, execFileSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
@@ -430,14 +439,20 @@ async function idleSockets(base, pid, tokens, count) {
         reconnection: false,
         timeout: 30000,
       });
-      s.once('connect', () => r(s));
-      s.once('connect_error', (err) => {
+      const onConnect = () => {
+        s.off('connect_error', onError);
+        r(s);
+      };
+      const onError = (err) => {
+        s.off('connect', onConnect);
         if (String(err?.message ?? err).includes('EMFILE') || String(err?.description ?? '').includes('EMFILE'))
           emfile++;
         else failed++;
         s.close();
         r(null);
-      });
+      };
+      s.once('connect', onConnect);
+      s.once('connect_error', onError);
     });
   const t0 = performance.now();
   const BATCH = 250;
@@ -463,14 +478,20 @@ async function idleSockets(base, pid, tokens, count) {
     sockets.map(
       (s) =>
         new Promise((r) => {
-          s.once('connect', () => {
+          const onConnect = () => {
+            s.off('connect_error', onError);
             back++;
             r();
-          });
-          s.once('connect_error', () => {
+          };
+          const onError = () => {
+            s.off('connect', onConnect);
             reconnectFailed++;
             r();
-          });
+          };
+          s.once('connect', onConnect);
+          s.once('connect_error', onError);
+          // Everyone at once: give the last in the queue time to be served rather than time out.
+          s.io.timeout(180000);
           s.connect();
         }),
     ),
@@ -735,7 +756,7 @@ function table() {
     add(
       `Steady ${F.steady.rate}/s for ${STEADY_SECONDS} s (${STUDENTS} students)`,
       `${F.steady.throughput} /s`,
-      `HTTP p50 ${ms(F.steady.p50)} p99 ${ms(F.steady.p99)}; errors ${errs(F.steady.errors)}; →teacher p50 ${ms(F.steady.socketP50)} p99 ${ms(F.steady.socketP99)} (${F.steady.pushed}/${F.steady.ok} pushed)`,
+      `HTTP p50 ${ms(F.steady.p50)} p99 ${ms(F.steady.p99)}; errors ${errs(F.steady.errors)}; →teacher p50 ${ms(F.steady.socketP50)} p99 ${ms(F.steady.socketP99)} (${F.steady.pushed} pushed)`,
     );
   if (F.burst)
     add(
@@ -812,6 +833,11 @@ async function main() {
   console.log(results.table);
   for (const n of results.notes) console.log(`note: ${n}`);
   console.log(`\nJSON: ${file} (${results.seconds} s)`);
+  // Keep the servers' logs beside the JSON (errors under load are explained there).
+  const logs = file.replace(/\.json$/, '-logs');
+  mkdirSync(logs, { recursive: true });
+  for (const f of ['api-postgres.log', 'api-pglite.log'])
+    if (existsSync(join(work, f))) copyFileSync(join(work, f), join(logs, f));
   rmSync(work, { recursive: true, force: true });
   process.exitCode = results.notes.length ? 1 : 0;
 }

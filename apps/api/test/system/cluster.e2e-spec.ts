@@ -3,7 +3,17 @@ import { ServerEvent, userRoom } from '@sysponto/contracts';
 import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { MIGRATIONS } from '../../src/database/migrations/index.js';
-import { api, connect, insertOpenSession, insertUsers, loginAs, mintToken, nextEvent, routeKeys, type ClusterSocket } from './support/api.js';
+import {
+  api,
+  connect,
+  insertOpenSession,
+  insertUsers,
+  loginAs,
+  mintToken,
+  nextEvent,
+  routeKeys,
+  type ClusterSocket,
+} from './support/api.js';
 import {
   createDatabase,
   freePort,
@@ -50,7 +60,18 @@ describeSystem('cluster: two replicas behind nginx', () => {
     redis = new TestRedis(await freePort(), dir);
     await redis.start();
     // Both replicas start at the same moment on an empty database: the advisory lock makes one of them migrate.
-    [r1, r2] = await Promise.all(['r1', 'r2'].map((name) => startReplica({ name, databaseUrl: db.url, redisUrl: redis.url, dir })));
+    // Both run the auto-close scheduler every second (one test checks each ended session is closed exactly once).
+    [r1, r2] = await Promise.all(
+      ['r1', 'r2'].map((name) =>
+        startReplica({
+          name,
+          databaseUrl: db.url,
+          redisUrl: redis.url,
+          dir,
+          env: { AUTO_CLOSE_INTERVAL_SECONDS: '1' },
+        }),
+      ),
+    );
     nginx = await startNginx(dir, [r1.port, r2.port]);
     const keys = await routeKeys(nginx.url, [r1.port, r2.port]);
     to1 = keys.get(r1.port)!;
@@ -58,11 +79,22 @@ describeSystem('cluster: two replicas behind nginx', () => {
 
     const [a] = await insertUsers(db, 'admin', 1);
     const [t] = await insertUsers(db, 'teacher', 1);
-    students = (await insertUsers(db, 'student', 300)).map((s) => ({ ...s, token: mintToken(JWT_SECRET, s.id, 'student') }));
-    ({ sessionId } = await insertOpenSession(db, t.id, students.map((s) => s.id)));
+    students = (await insertUsers(db, 'student', 300)).map((s) => ({
+      ...s,
+      token: mintToken(JWT_SECRET, s.id, 'student'),
+    }));
+    ({ sessionId } = await insertOpenSession(
+      db,
+      t.id,
+      students.map((s) => s.id),
+    ));
     admin = { ...a, token: await loginAs(nginx.url, a.email, to1) };
     teacher = { ...t, token: await loginAs(nginx.url, t.email, to2) };
-    const created = await api<{ code: string }>(nginx.url, 'POST', `/api/sessions/${sessionId}/codes`, { token: teacher.token, route: to2, body: { mode: 'fixed', validityMinutes: 120 } });
+    const created = await api<{ code: string }>(nginx.url, 'POST', `/api/sessions/${sessionId}/codes`, {
+      token: teacher.token,
+      route: to2,
+      body: { mode: 'fixed', validityMinutes: 120 },
+    });
     expect(created.status).toBe(201);
     code = created.body.code;
   }, 180_000);
@@ -73,14 +105,24 @@ describeSystem('cluster: two replicas behind nginx', () => {
     await Promise.all([r1?.kill('SIGTERM'), r2?.kill('SIGTERM')]);
     await redis?.stop();
     await db?.drop();
-    if (dir) removeDir(dir);
+    // KEEP_CLUSTER_DIR=1 keeps the replicas' and nginx's logs for a post-mortem.
+    if (dir && !process.env.KEEP_CLUSTER_DIR) removeDir(dir);
+    else if (dir) console.log(`cluster logs kept in ${dir}`);
   }, 60_000);
 
   it('ran the migrations once although both replicas started together', async () => {
-    const rows = await db.query<{ name: string; n: string }>('SELECT name, count(*) AS n FROM migrations GROUP BY name');
+    const rows = await db.query<{ name: string; n: string }>(
+      'SELECT name, count(*) AS n FROM migrations GROUP BY name',
+    );
     expect(rows).toHaveLength(MIGRATIONS.length);
     expect(rows.every((r) => r.n === '1')).toBe(true);
-    for (const r of [r1, r2]) expect((await api(r.url, 'GET', '/api/health')).body).toMatchObject({ status: 'ok', database: 'up', redis: 'up', databaseMode: 'postgres' });
+    for (const r of [r1, r2])
+      expect((await api(r.url, 'GET', '/api/health')).body).toMatchObject({
+        status: 'ok',
+        database: 'up',
+        redis: 'up',
+        databaseMode: 'postgres',
+      });
   });
 
   it('routes through nginx: both replicas answer, a route cookie pins a client to one', async () => {
@@ -104,7 +146,8 @@ describeSystem('cluster: two replicas behind nginx', () => {
     const hs = await fetch(base);
     const cookie = hs.headers.get('set-cookie')!.split(';')[0];
     const sid = JSON.parse((await hs.text()).slice(1)).sid as string;
-    const post = (body: string) => fetch(`${base}&sid=${sid}`, { method: 'POST', body, headers: { Cookie: cookie, 'Content-Type': 'text/plain' } });
+    const post = (body: string) =>
+      fetch(`${base}&sid=${sid}`, { method: 'POST', body, headers: { Cookie: cookie, 'Content-Type': 'text/plain' } });
     const poll = async () => {
       const res = await fetch(`${base}&sid=${sid}`, { headers: { Cookie: cookie } });
       expect(res.status).toBe(200);
@@ -120,15 +163,29 @@ describeSystem('cluster: two replicas behind nginx', () => {
   });
 
   it('delivers an event published on one node to clients connected to either replica', async () => {
-    const [s1, s2] = await Promise.all([connect(nginx.url, teacher.token, { route: to1 }), connect(nginx.url, teacher.token, { route: to2 })]);
+    const [s1, s2] = await Promise.all([
+      connect(nginx.url, teacher.token, { route: to1 }),
+      connect(nginx.url, teacher.token, { route: to2 }),
+    ]);
     sockets.push(s1, s2);
     // A third node on the same Redis stream, as a replica's NotificationsService would publish.
     const pub = new Redis(redis.url);
     const node = new Server();
     node.adapter(createAdapter(pub));
     try {
-      const payload = { id: '00000000-0000-4000-8000-000000000001', type: 'system', title: 'Hello', body: null, link: null, createdAt: new Date().toISOString(), readAt: null };
-      const got = Promise.all([nextEvent(s1, ServerEvent.NotificationCreated), nextEvent(s2, ServerEvent.NotificationCreated)]);
+      const payload = {
+        id: '00000000-0000-4000-8000-000000000001',
+        type: 'system',
+        title: 'Hello',
+        body: null,
+        link: null,
+        createdAt: new Date().toISOString(),
+        readAt: null,
+      };
+      const got = Promise.all([
+        nextEvent(s1, ServerEvent.NotificationCreated),
+        nextEvent(s2, ServerEvent.NotificationCreated),
+      ]);
       await sleep(200);
       node.to(userRoom(teacher.id)).emit(ServerEvent.NotificationCreated, payload);
       const [e1, e2] = await got;
@@ -145,14 +202,29 @@ describeSystem('cluster: two replicas behind nginx', () => {
     sockets.push(watcher);
     expect((await watcher.timeout(5000).emitWithAck('session.watch', { sessionId })).ok).toBe(true);
     const student = students[0];
-    const submitted = nextEvent<{ studentId: string; sessionId: string; status: string; fullName: string }>(watcher, ServerEvent.AttendanceSubmitted, 5000, (p) => p.studentId === student.id);
+    const submitted = nextEvent<{ studentId: string; sessionId: string; status: string; fullName: string }>(
+      watcher,
+      ServerEvent.AttendanceSubmitted,
+      5000,
+      (p) => p.studentId === student.id,
+    );
     const res = await api(nginx.url, 'POST', '/api/check-ins', { token: student.token, route: to1, body: { code } });
     expect(res.status).toBe(201);
     expect(res.upstream).toBe(`127.0.0.1:${r1.port}`);
     expect(res.body).toMatchObject({ sessionId, studentId: student.id, status: 'pending', alreadyCheckedIn: false });
-    expect(await submitted).toMatchObject({ sessionId, studentId: student.id, status: 'pending', fullName: student.fullName });
+    expect(await submitted).toMatchObject({
+      sessionId,
+      studentId: student.id,
+      status: 'pending',
+      fullName: student.fullName,
+    });
     // The roster read on the other replica shows it (one database).
-    const roster = await api<{ items: { studentId: string; status: string | null }[] }>(nginx.url, 'GET', `/api/sessions/${sessionId}/attendance`, { token: teacher.token, route: to2 });
+    const roster = await api<{ items: { studentId: string; status: string | null }[] }>(
+      nginx.url,
+      'GET',
+      `/api/sessions/${sessionId}/attendance`,
+      { token: teacher.token, route: to2 },
+    );
     expect(roster.body.items.find((i) => i.studentId === student.id)?.status).toBe('pending');
   });
 
@@ -177,10 +249,18 @@ describeSystem('cluster: two replicas behind nginx', () => {
       await redis.start();
     }
     for (const r of [r1, r2]) {
-      await waitFor(`${r.name} to see Redis again`, async () => (await api(r.url, 'GET', '/api/health')).body?.status === 'ok', 20_000, 250);
+      await waitFor(
+        `${r.name} to see Redis again`,
+        async () => (await api(r.url, 'GET', '/api/health')).body?.status === 'ok',
+        20_000,
+        250,
+      );
     }
     // The adapter is back too: a fresh pair of sockets on both replicas gets a cross-node event.
-    const [s1, s2] = await Promise.all([connect(nginx.url, teacher.token, { route: to1 }), connect(nginx.url, teacher.token, { route: to2 })]);
+    const [s1, s2] = await Promise.all([
+      connect(nginx.url, teacher.token, { route: to1 }),
+      connect(nginx.url, teacher.token, { route: to2 }),
+    ]);
     sockets.push(s1, s2);
     const pub = new Redis(redis.url);
     const node = new Server();
@@ -189,8 +269,19 @@ describeSystem('cluster: two replicas behind nginx', () => {
       await waitFor(
         'cross-replica events after the Redis restart',
         async () => {
-          const got = Promise.all([nextEvent(s1, ServerEvent.NotificationCreated, 1500), nextEvent(s2, ServerEvent.NotificationCreated, 1500)]);
-          node.to(userRoom(teacher.id)).emit(ServerEvent.NotificationCreated, { id: '00000000-0000-4000-8000-000000000002', type: 'system', title: 'Back', body: null, link: null, createdAt: new Date().toISOString(), readAt: null });
+          const got = Promise.all([
+            nextEvent(s1, ServerEvent.NotificationCreated, 1500),
+            nextEvent(s2, ServerEvent.NotificationCreated, 1500),
+          ]);
+          node.to(userRoom(teacher.id)).emit(ServerEvent.NotificationCreated, {
+            id: '00000000-0000-4000-8000-000000000002',
+            type: 'system',
+            title: 'Back',
+            body: null,
+            link: null,
+            createdAt: new Date().toISOString(),
+            readAt: null,
+          });
           return got.then(() => true).catch(() => false);
         },
         20_000,
@@ -201,6 +292,47 @@ describeSystem('cluster: two replicas behind nginx', () => {
       pub.disconnect();
     }
   }, 90_000);
+
+  it('closes each ended session exactly once although both replicas run the auto-close scheduler', async () => {
+    const [course] = await db.query<{ course_id: string }>('SELECT course_id FROM class_sessions WHERE id = $1', [
+      sessionId,
+    ]);
+    const ended = await db.query<{ id: string }>(
+      // Created before they ended (sessions recorded afterwards are left for the teacher to close).
+      `INSERT INTO class_sessions (course_id, title, starts_at, ends_at, state, created_at)
+       SELECT $1, 'Ended ' || g, now() - interval '2 hours', now() - interval '1 minute', 'open', now() - interval '3 hours'
+         FROM generate_series(1, 6) g RETURNING id`,
+      [course.course_id],
+    );
+    const ids = ended.map((e) => e.id);
+    await waitFor(
+      'the ended sessions to be closed',
+      async () => {
+        const [r] = await db.query<{ n: string }>(
+          `SELECT count(*) AS n FROM class_sessions WHERE id = ANY($1::uuid[]) AND state = 'closed'`,
+          [ids],
+        );
+        return r.n === String(ids.length);
+      },
+      20_000,
+      250,
+    );
+    await sleep(2500); // a few more scheduler ticks on both replicas
+    const perSession = await db.query<{ session_id: string; records: string; absent: string; events: string }>(
+      `SELECT s.id AS session_id,
+              (SELECT count(*) FROM attendance_records r WHERE r.session_id = s.id) AS records,
+              (SELECT count(*) FROM attendance_records r WHERE r.session_id = s.id AND r.status = 'absent') AS absent,
+              (SELECT count(*) FROM attendance_events e WHERE e.session_id = s.id) AS events
+         FROM class_sessions s WHERE s.id = ANY($1::uuid[])`,
+      [ids],
+    );
+    expect(perSession).toHaveLength(ids.length);
+    for (const row of perSession) {
+      expect(Number(row.records)).toBe(students.length);
+      expect(Number(row.absent)).toBe(students.length);
+      expect(Number(row.events)).toBe(students.length);
+    }
+  }, 60_000);
 
   it('survives a replica being killed: sockets reconnect to the other, REST keeps working, no acknowledged write is lost', async () => {
     const client = await connect(nginx.url, teacher.token, { route: to1, reconnection: true });
@@ -221,7 +353,11 @@ describeSystem('cluster: two replicas behind nginx', () => {
     const writer = (async () => {
       while (writing && queue.length) {
         const student = queue.shift()!;
-        const res = await api(nginx.url, 'POST', '/api/check-ins', { token: student.token, route: to1, body: { code } }).catch(() => null);
+        const res = await api(nginx.url, 'POST', '/api/check-ins', {
+          token: student.token,
+          route: to1,
+          body: { code },
+        }).catch(() => null);
         if (res && (res.status === 201 || res.status === 200)) acknowledged.push(student.id);
         else failures++;
         await sleep(10);
@@ -238,17 +374,28 @@ describeSystem('cluster: two replicas behind nginx', () => {
     expect(client.connected).toBe(true);
     // It is now on r2 (the only one left) and can rejoin the session room; REST answers through nginx for everyone.
     expect((await client.timeout(5000).emitWithAck('session.watch', { sessionId })).ok).toBe(true);
-    for (const route of [to1, to2]) expect((await api(nginx.url, 'GET', '/api/me', { token: admin.token, route })).status).toBe(200);
+    for (const route of [to1, to2])
+      expect((await api(nginx.url, 'GET', '/api/me', { token: admin.token, route })).status).toBe(200);
     const after = await api(nginx.url, 'GET', '/api/health', { route: to1 });
     expect(after.upstream).toBe(`127.0.0.1:${r2.port}`);
 
     expect(acknowledged.length).toBeGreaterThan(20);
-    const stored = await db.query<{ student_id: string }>(`SELECT student_id FROM attendance_records WHERE session_id = $1 AND student_id = ANY($2::uuid[])`, [sessionId, acknowledged]);
+    const stored = await db.query<{ student_id: string }>(
+      `SELECT student_id FROM attendance_records WHERE session_id = $1 AND student_id = ANY($2::uuid[])`,
+      [sessionId, acknowledged],
+    );
     expect(stored).toHaveLength(acknowledged.length);
-    const events = await db.query<{ n: string }>(`SELECT count(*) AS n FROM attendance_events WHERE session_id = $1 AND student_id = ANY($2::uuid[])`, [sessionId, acknowledged]);
+    const events = await db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM attendance_events WHERE session_id = $1 AND student_id = ANY($2::uuid[])`,
+      [sessionId, acknowledged],
+    );
     expect(Number(events[0].n)).toBe(acknowledged.length);
     // The teacher on the surviving replica was told of every check-in acknowledged by either replica.
-    await waitFor('every acknowledged check-in pushed to the teacher', async () => acknowledged.every((id) => pushed.has(id)), 5000);
+    await waitFor(
+      'every acknowledged check-in pushed to the teacher',
+      async () => acknowledged.every((id) => pushed.has(id)),
+      5000,
+    );
     // At most the request in flight at the moment of the kill fails (nginx retries only what never reached r1).
     expect(failures).toBeLessThanOrEqual(1);
   }, 60_000);

@@ -29,7 +29,12 @@ export interface ApiResponse<T = any> {
 
 /** fetch through nginx (or straight to a replica), pinned to a replica by its route key when given. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see ApiResponse
-export async function api<T = any>(baseUrl: string, method: string, path: string, opts: { token?: string; body?: unknown; route?: string; timeoutMs?: number } = {}): Promise<ApiResponse<T>> {
+export async function api<T = any>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; route?: string; timeoutMs?: number } = {},
+): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = {};
   if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
@@ -53,7 +58,12 @@ export async function api<T = any>(baseUrl: string, method: string, path: string
 let hash: Promise<string> | null = null;
 
 /** Inserts users straight into the database (production refuses demo seeding; this is the admin bootstrap). */
-export async function insertUsers(db: TestDatabase, role: 'student' | 'teacher' | 'admin', count: number, prefix = role): Promise<{ id: string; email: string; fullName: string }[]> {
+export async function insertUsers(
+  db: TestDatabase,
+  role: 'student' | 'teacher' | 'admin',
+  count: number,
+  prefix = role,
+): Promise<{ id: string; email: string; fullName: string }[]> {
   hash ??= new PasswordService().hash(PASSWORD);
   const h = await hash;
   const rows = await db.query<{ id: string; email: string; full_name: string }>(
@@ -66,10 +76,21 @@ export async function insertUsers(db: TestDatabase, role: 'student' | 'teacher' 
 }
 
 /** A course taught by `teacherId` with `studentIds` enrolled and one session open now; returns their ids. */
-export async function insertOpenSession(db: TestDatabase, teacherId: string, studentIds: string[], code = 'CL' + Math.floor(Math.random() * 1e6)) {
-  const [course] = await db.query<{ id: string }>(`INSERT INTO courses (code, name, timezone, requires_validation) VALUES ($1, 'Cluster course', 'Europe/Lisbon', true) RETURNING id`, [code]);
+export async function insertOpenSession(
+  db: TestDatabase,
+  teacherId: string,
+  studentIds: string[],
+  code = 'CL' + Math.floor(Math.random() * 1e6),
+) {
+  const [course] = await db.query<{ id: string }>(
+    `INSERT INTO courses (code, name, timezone, requires_validation) VALUES ($1, 'Cluster course', 'Europe/Lisbon', true) RETURNING id`,
+    [code],
+  );
   await db.query(`INSERT INTO course_teachers (course_id, teacher_id) VALUES ($1, $2)`, [course.id, teacherId]);
-  await db.query(`INSERT INTO enrollments (course_id, student_id) SELECT $1, unnest($2::uuid[])`, [course.id, studentIds]);
+  await db.query(`INSERT INTO enrollments (course_id, student_id) SELECT $1, unnest($2::uuid[])`, [
+    course.id,
+    studentIds,
+  ]);
   const [session] = await db.query<{ id: string }>(
     `INSERT INTO class_sessions (course_id, title, starts_at, ends_at, state) VALUES ($1, 'Cluster session', now() - interval '5 minutes', now() + interval '2 hours', 'open') RETURNING id`,
     [course.id],
@@ -78,13 +99,20 @@ export async function insertOpenSession(db: TestDatabase, teacherId: string, stu
 }
 
 export async function loginAs(baseUrl: string, email: string, route?: string): Promise<string> {
-  const res = await api<{ accessToken: string }>(baseUrl, 'POST', '/api/auth/login', { body: { email, password: PASSWORD }, route });
+  const res = await api<{ accessToken: string }>(baseUrl, 'POST', '/api/auth/login', {
+    body: { email, password: PASSWORD },
+    route,
+  });
   if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.accessToken;
 }
 
 /** A websocket client through nginx pinned to one replica; reconnects by itself unless told not to. */
-export function connect(baseUrl: string, token: string, opts: { route?: string; reconnection?: boolean } = {}): Promise<ClusterSocket> {
+export function connect(
+  baseUrl: string,
+  token: string,
+  opts: { route?: string; reconnection?: boolean } = {},
+): Promise<ClusterSocket> {
   const socket: ClusterSocket = io(baseUrl, {
     path: '/socket.io',
     transports: ['websocket'],
@@ -104,9 +132,17 @@ export function connect(baseUrl: string, token: string, opts: { route?: string; 
   });
 }
 
-export function nextEvent<T = unknown>(socket: ClusterSocket, event: keyof ServerToClientEvents, timeoutMs = 5000, filter: (p: T) => boolean = () => true): Promise<T> {
+export function nextEvent<T = unknown>(
+  socket: ClusterSocket,
+  event: keyof ServerToClientEvents,
+  timeoutMs = 5000,
+  filter: (p: T) => boolean = () => true,
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    const s = socket as unknown as { on(e: string, cb: (p: T) => void): void; off(e: string, cb: (p: T) => void): void };
+    const s = socket as unknown as {
+      on(e: string, cb: (p: T) => void): void;
+      off(e: string, cb: (p: T) => void): void;
+    };
     const handler = (p: T) => {
       if (!filter(p)) return;
       clearTimeout(timer);
@@ -125,7 +161,12 @@ export function nextEvent<T = unknown>(socket: ClusterSocket, event: keyof Serve
  * An access token signed with the replicas' secret, as the login route would issue it (HS256, issuer `sysponto`):
  * lets a test act as hundreds of students without hundreds of argon2 logins. Logins themselves are tested apart.
  */
-export function mintToken(secret: string, sub: string, role: 'student' | 'teacher' | 'admin', ttlSeconds = 3600): string {
+export function mintToken(
+  secret: string,
+  sub: string,
+  role: 'student' | 'teacher' | 'admin',
+  ttlSeconds = 3600,
+): string {
   const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
   const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub, role, iat: now, exp: now + ttlSeconds, iss: 'sysponto' })}`;

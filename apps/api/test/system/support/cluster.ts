@@ -1,6 +1,15 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  createWriteStream,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -32,7 +41,12 @@ export function freePort(): Promise<number> {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+  everyMs = 100,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -100,12 +114,34 @@ export class TestRedis {
   }
 
   async start() {
-    this.proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir, '--maxclients', '10000'], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    this.proc = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        this.dir,
+        '--maxclients',
+        '10000',
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     await waitFor('redis', async () => {
       try {
-        return execFileSync('redis-cli', ['-p', String(this.port), 'ping'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() === 'PONG';
+        return (
+          execFileSync('redis-cli', ['-p', String(this.port), 'ping'], {
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'ignore'],
+          }).trim() === 'PONG'
+        );
       } catch {
         return false;
       }
@@ -133,7 +169,14 @@ export interface Replica {
 }
 
 /** Starts `node dist/main.js` in production mode; resolves once /api/health answers 200. */
-export async function startReplica(opts: { name: string; databaseUrl: string; redisUrl: string; dir: string; port?: number; env?: Record<string, string> }): Promise<Replica> {
+export async function startReplica(opts: {
+  name: string;
+  databaseUrl: string;
+  redisUrl: string;
+  dir: string;
+  port?: number;
+  env?: Record<string, string>;
+}): Promise<Replica> {
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run \`pnpm --filter api build\` first`);
   const port = opts.port ?? (await freePort());
   const logFile = join(opts.dir, `${opts.name}.log`);
@@ -164,7 +207,12 @@ export async function startReplica(opts: { name: string; databaseUrl: string; re
   const exitedEarly = exited.then(() => {
     throw new Error(`${opts.name} exited:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
   });
-  const healthy = waitFor(`${opts.name} to be healthy`, async () => (await fetch(`${url}/api/health`).catch(() => null))?.status === 200, 90_000, 200);
+  const healthy = waitFor(
+    `${opts.name} to be healthy`,
+    async () => (await fetch(`${url}/api/health`).catch(() => null))?.status === 200,
+    90_000,
+    200,
+  );
   try {
     await Promise.race([healthy, exitedEarly]);
   } catch (err) {
