@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { UserRole } from '@sysponto/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AccessService, type CourseRelation } from '../../common/access.service.js';
-import { CommonErrors } from '../../common/app-error.js';
+import { AccessErrors, AccessService, type CourseRelation } from '../../common/access.service.js';
 import type { AuthUser } from '../../common/auth-user.js';
 import { isUniqueViolation } from '../../common/db-errors.js';
 import { likePattern, pageOf } from '../../common/pagination.js';
@@ -110,7 +109,7 @@ export class CoursesService {
 
   async load(id: string, relation: CourseRelation, m: EntityManager = this.dataSource.manager): Promise<CourseDto> {
     const rows: CourseRow[] = await m.query(`${COURSE_SELECT} WHERE c.id = $1`, [id]);
-    if (!rows[0]) throw CommonErrors.notFound();
+    if (!rows[0]) throw AccessErrors.courseNotFound();
     return toCourseDto(rows[0], relation);
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AccessService } from '../../common/access.service.js';
+import { AccessErrors, AccessService } from '../../common/access.service.js';
 import type { AuthUser } from '../../common/auth-user.js';
 import { likePattern, pageOf } from '../../common/pagination.js';
 import { RateLimiter } from '../../common/rate-limit/rate-limiter.js';
@@ -96,6 +96,7 @@ export class EnrollmentsService {
       const [course]: { code: string; name: string }[] = await m.query(`SELECT code, name FROM courses WHERE id = $1`, [
         courseId,
       ]);
+      if (!course) throw AccessErrors.courseNotFound();
       const notices = await this.notifications.create(
         [...addedIds].map((userId) => ({
           userId,

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { UserRole, type SessionState } from '@sysponto/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AccessService } from '../../common/access.service.js';
+import { AccessErrors, AccessService } from '../../common/access.service.js';
 import type { AuthUser } from '../../common/auth-user.js';
 import { likePattern, pageOf } from '../../common/pagination.js';
 import {
@@ -159,6 +159,7 @@ export class SessionsService {
 
   private async load(id: string, m: EntityManager = this.dataSource.manager): Promise<SessionDto> {
     const rows: SessionRow[] = await m.query(`${SESSION_SELECT} WHERE s.id = $1`, [id]);
+    if (!rows[0]) throw AccessErrors.sessionNotFound();
     return toSessionDto(rows[0]);
   }
 
@@ -170,6 +171,7 @@ export class SessionsService {
     const [course]: { timezone: string }[] = await this.dataSource.query(`SELECT timezone FROM courses WHERE id = $1`, [
       courseId,
     ]);
+    if (!course) throw AccessErrors.courseNotFound();
     let slots: PlannedSlot[];
     let seriesId: string | null = null;
     if (single) {
@@ -295,6 +297,8 @@ export class SessionsService {
       `SELECT id, series_id, starts_at, ends_at, state FROM class_sessions WHERE id = $1 FOR UPDATE`,
       [id],
     );
+    // Deleted by someone else since the access check.
+    if (!self) throw AccessErrors.sessionNotFound();
     if (scope === 'one' || !self.series_id) return [self];
     const rest: Target[] = await m.query(
       `SELECT id, starts_at, ends_at, state FROM class_sessions
