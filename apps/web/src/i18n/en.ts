@@ -328,6 +328,16 @@ export const en = {
   users: {
     searchPlaceholder: 'Search by name, email or number',
   },
+  sessionEdit: {
+    title: 'Edit session',
+    scope: 'Change',
+    one: 'This session only',
+    following: 'This and the following sessions of the series (times only)',
+    saved: 'Session saved',
+    deleted: 'No sessions deleted | Session deleted | {count} sessions deleted',
+    deleteOneConfirm: 'Delete this session?',
+    deleteFollowingConfirm: 'Delete this session and the following ones of the series?',
+  },
   notFound: { title: 'Page not found', body: 'The address may be wrong or the page has moved.', home: 'Go to my dashboard' },
   errors: {
     generic: 'Something went wrong. Please try again.',

@@ -330,6 +330,16 @@ export const pt: Messages = {
   users: {
     searchPlaceholder: 'Pesquisar por nome, email ou número',
   },
+  sessionEdit: {
+    title: 'Editar aula',
+    scope: 'Alterar',
+    one: 'Só esta aula',
+    following: 'Esta e as aulas seguintes da série (só as horas)',
+    saved: 'Aula guardada',
+    deleted: 'Nenhuma aula eliminada | Aula eliminada | {count} aulas eliminadas',
+    deleteOneConfirm: 'Eliminar esta aula?',
+    deleteFollowingConfirm: 'Eliminar esta aula e as seguintes da série?',
+  },
   notFound: { title: 'Página não encontrada', body: 'O endereço pode estar errado ou a página mudou de sítio.', home: 'Ir para o início' },
   errors: {
     generic: 'Algo correu mal. Tente de novo.',
