@@ -301,9 +301,9 @@ export class AttendanceRateDto {
   /** Includes held sessions without a record. */
   @ApiProperty() absent: number;
   @ApiProperty() excused: number;
-  /** Checked in, not validated yet (only until the session is closed). */
+  /** Checked in, not validated yet (only until the session is closed); counts as attended. */
   @ApiProperty() pending: number;
-  /** (present + late) ÷ (held − excused), 0..1; null when nothing counts yet. */
+  /** (present + late + pending) ÷ (held − excused), 0..1 (4 decimals); null when nothing counts yet. */
   @ApiProperty({ type: Number, nullable: true }) rate: number | null;
 }
 

@@ -19,8 +19,9 @@ export class MyAttendanceController {
     description:
       'Items: held sessions of my courses (closed, or already ended) and any session where I have a record, newest first; ' +
       'filters courseId, from/to (session start), status (a held session without a record counts as `absent`). ' +
-      'Rates ignore filters and paging: rate = (present + late) ÷ (held − excused), where held = sessions of my courses ' +
-      'that are closed or have ended, and a held session without a record counts as absent; null when nothing counts yet.',
+      'Rates ignore filters and paging: rate = (present + late + pending) ÷ (held − excused), where held = sessions of my ' +
+      'courses that are closed or have ended, a held session without a record counts as absent, and a pending check-in ' +
+      '(not validated yet) counts as attended; null when nothing counts yet. The same formula as the course reports.',
   })
   @ApiOkResponse({ type: MyAttendanceDto })
   @ApiAuth(400)

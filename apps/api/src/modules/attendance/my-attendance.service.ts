@@ -126,9 +126,14 @@ export class MyAttendanceService {
   }
 }
 
-/** rate = (present + late) ÷ (held − excused); null when nothing counts yet. */
+/**
+ * rate = (present + late + pending) ÷ (held − excused), rounded to 4 decimals; null when nothing counts yet. A pending
+ * check-in in a held session counts as attended (closing validates it as present/late) — the same formula as the
+ * course reports (docs/reports.md), so a student sees one rate everywhere.
+ */
 export function rate(c: Omit<AttendanceRateDto, 'rate'>): AttendanceRateDto {
   const denominator = c.held - c.excused;
+  const value = denominator > 0 ? Math.round(((c.present + c.late + c.pending) / denominator) * 10000) / 10000 : null;
   return {
     held: c.held,
     present: c.present,
@@ -136,6 +141,6 @@ export function rate(c: Omit<AttendanceRateDto, 'rate'>): AttendanceRateDto {
     absent: c.absent,
     excused: c.excused,
     pending: c.pending,
-    rate: denominator > 0 ? (c.present + c.late) / denominator : null,
+    rate: value,
   };
 }
