@@ -376,7 +376,7 @@ export interface paths {
         };
         /**
          * My attendance history (students) with rates per course and overall.
-         * @description Items: held sessions of my courses (closed, or already ended) and any session where I have a record, newest first; filters courseId, from/to (session start), status (a held session without a record counts as `absent`). Rates ignore filters and paging: rate = (present + late) ÷ (held − excused), where held = sessions of my courses that are closed or have ended, and a held session without a record counts as absent; null when nothing counts yet.
+         * @description Items: held sessions of my courses (closed, or already ended) and any session where I have a record, newest first; filters courseId, from/to (session start), status (a held session without a record counts as `absent`). Rates ignore filters and paging: rate = (present + late + pending) ÷ (held − excused), where held = sessions of my courses that are closed or have ended, a held session without a record counts as absent, and a pending check-in (not validated yet) counts as attended; null when nothing counts yet. The same formula as the course reports.
          */
         get: operations["getMyAttendance"];
         put?: never;
@@ -739,7 +739,7 @@ export interface paths {
         put?: never;
         /**
          * Close the session: pending check-ins are validated (present/late), enrolled students without a record become absent.
-         * @description One transaction; an event and a notification per change; codes revoked. Allowed once check-in has opened (409 `attendance/session-not-started` before) and only once (409 `attendance/session-closed`). Sessions also close automatically when they end (source `auto-close`).
+         * @description One transaction; an event and a notification per change; codes revoked. Allowed once check-in has opened (409 `attendance/session-not-started` before) and only once (409 `attendance/session-closed`). Sessions also close automatically when they end (source `auto-close`), except sessions created after their end (recorded afterwards): their teacher closes those.
          */
         post: operations["closeSession"];
         delete?: never;
@@ -815,7 +815,7 @@ export interface paths {
         put?: never;
         /**
          * Import users from CSV (admin), with a dry-run preview.
-         * @description The CSV goes as a text/csv body or as multipart/form-data with the file in the field `file` (≤ 2 MB, ≤ 5000 rows). Header (case, spaces and underscores ignored): `email,full name,role,student number` and optionally `courses` (course codes separated by `;`, to enroll students). dryRun=true (the default) reports every row with its errors (line, field, reason) and writes nothing. dryRun=false imports all rows in one transaction, or — if any row is invalid — nothing (400 `users-import/invalid-rows` with the same report in details). A duplicate email (in the file or already existing) is an error on that row. New users get a temporary password, returned once in this report, that they must change at first login. Each new password is hashed with argon2id (~15 ms per user).
+         * @description The CSV goes as a text/csv body or as multipart/form-data with the file in the field `file` (≤ 2 MB, ≤ 5000 rows). Header (case, spaces and underscores ignored): `email,full name,role,student number` and optionally `courses` (course codes separated by `;`, to enroll students). dryRun=true (the default) reports every row with its errors (line, field, reason) and writes nothing. dryRun=false imports all rows in one transaction, or — if any row is invalid — nothing (400 `users-import/invalid-rows` with the same report in details). A duplicate email (in the file or already existing) is an error on that row. New users get a temporary password, returned once in this report, that they must change at first login. Temporary passwords are random (~80 bits) and hashed with a light argon2id cost (they must be replaced at first login).
          */
         post: operations["importUsers"];
         delete?: never;
