@@ -52,6 +52,8 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(OUTPUT_DIR, { recursive: true });
   const file = join(OUTPUT_DIR, `${name}.png`);
+  // From the top, so the sticky navbar is drawn where it belongs in a full-page image.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
