@@ -153,6 +153,21 @@ describe('POST /api/users/import (CSV)', () => {
     ]);
   });
 
+  it('lets one of two concurrent imports of the same users win, the other fails cleanly with nothing written', async () => {
+    const csv =
+      'email,full name,role,student number\nrace1@school.test,Race One,student,R-1\nrace2@school.test,Race Two,student,R-2\n';
+    const [a, b] = await Promise.all([postCsv(csv, false), postCsv(csv, false)]);
+    const statuses = [a.status, b.status].sort();
+    expect(statuses[0]).toBe(200);
+    expect([400, 409]).toContain(statuses[1]);
+    const loser = a.status === 200 ? b : a;
+    expect(['users-import/conflict', 'users-import/invalid-rows']).toContain(loser.body.code);
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM users WHERE email LIKE 'race_@school.test'`,
+    );
+    expect(n).toBe(2);
+  });
+
   it('checks the header', async () => {
     let res = await postCsv('email,full name,role\nx@school.test,X,student\n').expect(400);
     expect(res.body).toMatchObject({ code: 'users-import/bad-header', details: { missing: ['student number'] } });
