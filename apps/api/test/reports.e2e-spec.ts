@@ -296,6 +296,23 @@ describe('reports', () => {
     expect(anaRow.getCell(ws.getRow(1).cellCount).value).toBeCloseTo(0.667, 3);
   });
 
+  it('answers an empty course with empty figures, not errors', async () => {
+    const empty = await createCourse(t, { code: 'EMPTY1', teacherIds: [teacher.id] });
+    const res = await t.http.get(`/api/reports/courses/${empty.id}`).set(teacher.auth).expect(200);
+    expect(res.body).toMatchObject({
+      rate: null,
+      students: [],
+      sessions: [],
+      totals: { heldSessions: 0, expected: 0 },
+    });
+    expect(res.body.series.weekdays).toHaveLength(7);
+    expect(res.body.series.checkInDistribution).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    const csv = await t.http.get(`/api/reports/courses/${empty.id}/attendance.csv`).set(teacher.auth).expect(200);
+    expect(parse(csv.text.slice(1))).toHaveLength(1);
+    await t.http.get(`/api/reports/courses/${empty.id}/attendance.xlsx`).set(teacher.auth).expect(200);
+    await t.dataSource.query('DELETE FROM courses WHERE id = $1', [empty.id]);
+  });
+
   it('gives admins an overview: course rates, students at risk, unclosed sessions, pending justifications', async () => {
     await t.dataSource.query(
       `INSERT INTO justifications (session_id, student_id, type, reason) VALUES ($1, $2, 'absence', 'ill')`,
