@@ -38,6 +38,8 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: opts.logger === false || config.logLevel === 'silent' ? false : ['log', 'warn', 'error'],
     bufferLogs: false,
+    // Throw boot errors to the caller (main prints them and exits; tests report them) instead of process.exit(1).
+    abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (req, reply) => {

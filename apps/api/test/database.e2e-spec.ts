@@ -88,5 +88,5 @@ describe('embedded database on disk', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 240_000);
 });
