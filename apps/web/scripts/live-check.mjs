@@ -69,6 +69,26 @@ try {
   await proj.waitForSelector('[data-testid=projector-code]');
   await proj.waitForTimeout(500);
   await proj.screenshot({ path: `${OUT}live-projector-1080p.png` });
+  // Rotating code: the shown code changes without a reload; its QR link checks a signed-out student in after sign-in.
+  await teacher.bringToFront();
+  await teacher.click('button:has-text("Stop code")');
+  await teacher.click('#m-rot');
+  await teacher.click('[data-testid=generate-code]');
+  const first = (await teacher.textContent('[data-testid=live-code]')).trim();
+  await teacher.waitForFunction((c) => document.querySelector('[data-testid=live-code]')?.textContent?.trim() !== c, first, { timeout: 45000 });
+  const second = (await teacher.textContent('[data-testid=live-code]')).trim();
+  console.log('rotating code', first, '→', second);
+  await teacher.screenshot({ path: `${OUT}live-teacher-rotating.png` });
+  const s2 = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true })).newPage();
+  await s2.goto(`${BASE}/check-in?code=${second}`);
+  await s2.waitForURL((u) => u.pathname === '/login');
+  await s2.screenshot({ path: `${OUT}live-qr-login-phone.png` });
+  await s2.fill('#email', 'student2@example.com');
+  await s2.fill('#password', 'sysponto-demo');
+  await s2.click('button[type=submit]');
+  await s2.waitForSelector('[data-testid=checkin-result], [data-testid=checkin-error]');
+  console.log('QR check-in after sign-in:', (await s2.textContent('[data-testid=checkin-result], [data-testid=checkin-error]')).trim().slice(0, 80));
+  await s2.screenshot({ path: `${OUT}live-qr-result-phone.png` });
   console.log('ok');
 } finally {
   await browser.close();
