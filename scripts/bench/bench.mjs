@@ -380,12 +380,15 @@ function checkInSql() {
 
 function pgbench(dbUrl, firstSession, sessionCount, mode, seconds = 15) {
   const sid = `('00000000-0000-4000-8000-' || lpad(:n::text, 12, '0'))::uuid`;
-  const sql = checkInSql()
-    .replaceAll('$1', sid)
-    .replaceAll('$2::varchar', '(SELECT code FROM bench_codes WHERE k = :k)')
-    .replaceAll('$3::varchar', `'code'::varchar`)
-    .replaceAll('$4::float8', 'extract(epoch from now())::float8')
-    .replaceAll('$5::float8', '5::float8');
+  // The app's statement with its parameters as pgbench expressions: $1 student, $2 code, $3 source, $4 clock, $5 grace.
+  const params = {
+    1: `(${sid})::uuid`,
+    2: '(SELECT code FROM bench_codes WHERE k = :k)::varchar',
+    3: `'code'::varchar`,
+    4: 'extract(epoch from now())::float8',
+    5: '5::float8',
+  };
+  const sql = checkInSql().replace(/\$(\d+)/g, (m, n) => params[n] ?? m);
   if (/\$\d/.test(sql)) throw new Error('pgbench: unreplaced parameter in the check-in SQL');
   const script = join(work, `checkin-${mode}.sql`);
   // Random fresh pairs over many sessions: nearly every transaction inserts (a few repeat: idempotent no-ops).
