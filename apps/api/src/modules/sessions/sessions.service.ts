@@ -10,6 +10,7 @@ import {
   durationProblem,
   expandWeeklySeries,
   isoInZone,
+  MAX_SERIES_SESSIONS,
   MAX_SESSION_HOURS,
   type PlannedSlot,
   retime,
@@ -187,7 +188,7 @@ export class SessionsService {
         const details = [{ field: r.problem.field, messages: [r.problem.reason] }];
         throw r.problem.kind === 'too-many'
           ? SessionErrors.seriesTooLong({
-              message: `A weekly series makes at most 400 sessions; ${r.problem.reason.replace(/^.*\(/, '(')}`,
+              message: `A weekly series makes at most ${MAX_SERIES_SESSIONS} sessions; this one would make at least ${r.problem.count}. Shorten the date range or pick fewer weekdays.`,
               details,
             })
           : SessionErrors.invalidSeries({ message: `${r.problem.field} ${r.problem.reason}.`, details });
