@@ -17,6 +17,8 @@ import { RealtimeIoAdapter } from './realtime/realtime.adapter.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+export const redactUrl = (url: string) => url.replace(/(\/api\/calendar\/)[^/?#]+/, '$1[redacted]');
+
 export interface CreateAppOptions {
   /** Log level override (tests pass 'silent'). */
   logger?: boolean;
@@ -25,7 +27,17 @@ export interface CreateAppOptions {
 /** Builds the whole app (REST, docs, static SPA) without listening: used by main, tests and the OpenAPI writer. */
 export async function createApp(config: AppConfig, opts: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : {
+            level: config.logLevel,
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            serializers: {
+              // Calendar feed URLs carry a secret token: never write it to the log.
+              req: (req: { method: string; url: string; ip?: string; id?: string }) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip, reqId: req.id }),
+            },
+          },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     // A correlation id per request: the caller's X-Request-Id if sane, else a new one; echoed back and logged.

@@ -50,7 +50,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (typeof (reply as { status?: unknown } | undefined)?.status !== 'function') return;
     if (headers) for (const [k, v] of Object.entries(headers)) void reply.header(k, v);
-    void reply.status(body.statusCode).send(body);
+    // A route may have set another type (a CSV, an .ics): errors are always JSON.
+    void reply.status(body.statusCode).type('application/json; charset=utf-8').send(body);
   }
 
   toBody(exception: unknown, request?: FastifyRequest): { body: ErrorBody; headers?: Record<string, string> } {
