@@ -115,6 +115,9 @@ export const en = {
     checkedIn: 'Checked in',
   },
   checkIn: {
+    scan: 'Scan the QR code',
+    cameraLabel: 'Camera view for scanning the QR code',
+    cameraDenied: 'The camera is not available. Type the code instead, or open the QR code with your camera app.',
     title: 'Check in',
     codeLabel: 'Attendance code',
     placeholder: 'CODE',

@@ -117,6 +117,9 @@ export const pt: Messages = {
     checkedIn: 'Presença registada',
   },
   checkIn: {
+    scan: 'Ler o código QR',
+    cameraLabel: 'Imagem da câmara para ler o código QR',
+    cameraDenied: 'A câmara não está disponível. Escreva o código ou abra o código QR com a aplicação da câmara.',
     title: 'Registar presença',
     codeLabel: 'Código de presença',
     placeholder: 'CÓDIGO',
