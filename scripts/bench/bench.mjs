@@ -477,6 +477,7 @@ async function idleSockets(base, pid, tokens, count) {
   const t1 = performance.now();
   let back = 0;
   let reconnectFailed = 0;
+  const reconnectErrors = {};
   await Promise.all(
     sockets.map(
       (s) =>
@@ -486,9 +487,11 @@ async function idleSockets(base, pid, tokens, count) {
             back++;
             r();
           };
-          const onError = () => {
+          const onError = (err) => {
             s.off('connect', onConnect);
             reconnectFailed++;
+            const why = String(err?.message ?? err).slice(0, 60);
+            reconnectErrors[why] = (reconnectErrors[why] ?? 0) + 1;
             r();
           };
           s.once('connect', onConnect);
@@ -512,6 +515,7 @@ async function idleSockets(base, pid, tokens, count) {
     rssPerSocketKiB: +perSocketKiB.toFixed(1),
     reconnected: back,
     reconnectFailed,
+    reconnectErrors,
     reconnectSeconds: +reconnectSeconds.toFixed(2),
   };
 }
