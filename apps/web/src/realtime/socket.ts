@@ -7,6 +7,8 @@ export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** Live connection state for the UI ("live" badge, "reconnecting…" banner). */
 export const connected = ref(false);
+/** Whether this page ever had a live connection (so "reconnecting…" is not shown while first connecting). */
+export const wasConnected = ref(false);
 
 let socket: AppSocket | null = null;
 const reconnectListeners = new Set<() => void>();
@@ -25,6 +27,7 @@ export function getSocket(): AppSocket {
     let everConnected = false;
     socket.on('connect', () => {
       connected.value = true;
+      wasConnected.value = true;
       // Session rooms are per connection: watch them again, then let pages re-read what they missed over REST.
       for (const id of watched) socket!.emit('session.watch', { sessionId: id }, () => undefined);
       if (everConnected) reconnectListeners.forEach((fn) => fn());
@@ -52,6 +55,7 @@ export function connectSocket(): void {
 
 export function disconnectSocket(): void {
   watched.clear();
+  wasConnected.value = false;
   socket?.disconnect();
   connected.value = false;
 }
