@@ -372,10 +372,18 @@ export const en = {
       'session-not-started': 'A session can be closed only once check-in has opened.',
     },
     courses: {
+      'has-attendance': 'This course already has attendance or justifications, so it cannot simply be deleted.',
       'join-code-invalid': 'This join code is not valid. Check it with your teacher.',
       'join-rate-limited': 'Too many wrong join codes. Try again later.',
       'code-taken': 'Another course already has this code.',
       'invalid-timezone': 'Unknown time zone. Use a name like Europe/Lisbon.',
+    },
+    sessions: {
+      'invalid-times': 'A session must end after it starts and last at most 12 hours.',
+      'invalid-series': 'The weekly series is not valid: pick at least one day and a date range.',
+      'series-too-long': 'A weekly series makes at most 400 sessions: shorten the date range.',
+      closed: 'This session is closed: its times can no longer change.',
+      'has-attendance': 'This session already has attendance or justifications: close it instead of deleting it.',
     },
     justifications: {
       'already-exists': 'You already justified this session. Withdraw it first to send a new one.',

@@ -374,10 +374,18 @@ export const pt: Messages = {
       'session-not-started': 'Uma aula só pode ser fechada depois de o registo abrir.',
     },
     courses: {
+      'has-attendance': 'Esta unidade curricular já tem presenças ou justificações; não pode ser simplesmente eliminada.',
       'join-code-invalid': 'Este código de inscrição não é válido. Confirme-o com o docente.',
       'join-rate-limited': 'Demasiados códigos de inscrição errados. Tente mais tarde.',
       'code-taken': 'Já existe uma unidade curricular com este código.',
       'invalid-timezone': 'Fuso horário desconhecido. Use um nome como Europe/Lisbon.',
+    },
+    sessions: {
+      'invalid-times': 'Uma aula tem de terminar depois de começar e durar no máximo 12 horas.',
+      'invalid-series': 'A série semanal não é válida: escolha pelo menos um dia e um intervalo de datas.',
+      'series-too-long': 'Uma série semanal cria no máximo 400 aulas: encurte o intervalo de datas.',
+      closed: 'Esta aula está fechada: as horas já não podem mudar.',
+      'has-attendance': 'Esta aula já tem presenças ou justificações: feche-a em vez de a eliminar.',
     },
     justifications: {
       'already-exists': 'Já justificou esta aula. Retire a justificação para enviar outra.',
