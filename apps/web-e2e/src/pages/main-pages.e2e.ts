@@ -75,6 +75,7 @@ asRole('student@example.com', /\/student/, [
 asRole('teacher@example.com', /\/teacher/, [
   ['teacher-dashboard', '/teacher'],
   ['live-session', () => `/teacher/sessions/${ids.sessionId}`, (p) => p.getByTestId('roster').waitFor()],
+  ['projector', () => `/teacher/sessions/${ids.sessionId}/projector`],
   ['course', () => `/teacher/courses/${ids.courseId}`],
   ['course-report', () => `/teacher/courses/${ids.courseId}/report`],
   ['teacher-justifications', '/teacher/justifications'],

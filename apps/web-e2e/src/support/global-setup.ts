@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,7 +13,37 @@ declare module 'vitest' {
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
 const API_MAIN = join(ROOT, 'apps/api/dist/main.js');
-const WEB_INDEX = join(ROOT, 'apps/web/dist/index.html');
+const WEB_DIST = join(ROOT, 'apps/web/dist');
+const WEB_INDEX = join(WEB_DIST, 'index.html');
+
+/** Names, sizes and times of every file under dir: equal before and after a copy = nobody rebuilt it meanwhile. */
+function fingerprint(dir: string): string {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => {
+      const f = join(e.parentPath, e.name);
+      const st = statSync(f);
+      return `${f}:${st.size}:${st.mtimeMs}`;
+    })
+    .sort()
+    .join('\n');
+}
+
+/**
+ * Serves a private copy of the built SPA: a `vite build` running meanwhile (another terminal, the dev loop) empties
+ * apps/web/dist and renames every chunk, which breaks lazy routes mid-run.
+ */
+async function snapshotWebDist(into: string): Promise<string> {
+  const target = join(into, 'web');
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const before = fingerprint(WEB_DIST);
+    rmSync(target, { recursive: true, force: true });
+    cpSync(WEB_DIST, target, { recursive: true });
+    if (existsSync(join(target, 'index.html')) && fingerprint(WEB_DIST) === before) return target;
+    await new Promise((r) => setTimeout(r, 3000));
+  }
+  throw new Error('apps/web/dist kept changing while it was copied (a build is running?)');
+}
 
 function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -57,6 +87,7 @@ export async function setup(project: TestProject): Promise<void> {
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
   dataDir = mkdtempSync(join(tmpdir(), 'sysponto-e2e-'));
+  const webDist = await snapshotWebDist(dataDir);
   let log = '';
   child = spawn(process.execPath, [API_MAIN], {
     cwd: ROOT,
@@ -66,7 +97,8 @@ export async function setup(project: TestProject): Promise<void> {
       PORT: String(port),
       HOST: '127.0.0.1',
       PUBLIC_URL: baseUrl,
-      DATA_DIR: dataDir,
+      DATA_DIR: join(dataDir, 'data'),
+      WEB_DIST_DIR: webDist,
       DATABASE_URL: '',
       REDIS_URL: '',
       SEED_DEMO: 'true',
