@@ -29,7 +29,9 @@ async function main() {
     if (command === 'run') {
       const before = await pending(dataSource);
       await runMigrationsLocked(dataSource);
-      console.log(before.length ? `Applied ${before.length} migration(s): ${before.join(', ')}` : 'No pending migrations.');
+      console.log(
+        before.length ? `Applied ${before.length} migration(s): ${before.join(', ')}` : 'No pending migrations.',
+      );
     } else if (command === 'revert') {
       const runner = dataSource.createQueryRunner();
       await runner.connect();
@@ -56,7 +58,9 @@ async function main() {
 async function pending(dataSource: DataSource): Promise<string[]> {
   const table = dataSource.options.migrationsTableName ?? 'migrations';
   const exists: { t: string | null }[] = await dataSource.query(`SELECT to_regclass($1) AS t`, [table]);
-  const done = new Set<string>(exists[0]?.t ? (await dataSource.query(`SELECT name FROM "${table}"`)).map((r: { name: string }) => r.name) : []);
+  const done = new Set<string>(
+    exists[0]?.t ? (await dataSource.query(`SELECT name FROM "${table}"`)).map((r: { name: string }) => r.name) : [],
+  );
   return dataSource.migrations.map((m) => m.name ?? m.constructor.name).filter((n) => !done.has(n));
 }
 
