@@ -27,6 +27,7 @@ describe('auth store', () => {
   });
 
   it('restores the session on load through the refresh cookie', async () => {
+    localStorage.setItem('sysponto.session', '1');
     setBaseFetch(fakeFetch({ 'POST /api/auth/refresh': { status: 200, body: { accessToken: 'tok-2', user: user({ fullName: 'Back Again' }) } } }).fn);
     const auth = useAuthStore();
     await auth.restore();
@@ -36,11 +37,23 @@ describe('auth store', () => {
   });
 
   it('stays signed out when there is no valid cookie', async () => {
+    localStorage.setItem('sysponto.session', '1');
     setBaseFetch(fakeFetch({ 'POST /api/auth/refresh': { status: 401, body: { code: 'auth/invalid-refresh-token' } } }).fn);
     const auth = useAuthStore();
     await auth.restore();
     expect(auth.restored).toBe(true);
     expect(auth.isSignedIn).toBe(false);
+    expect(localStorage.getItem('sysponto.session')).toBeNull();
+  });
+
+  it('does not try a refresh on an anonymous first visit', async () => {
+    localStorage.removeItem('sysponto.session');
+    const f = fakeFetch({});
+    setBaseFetch(f.fn);
+    const auth = useAuthStore();
+    await auth.restore();
+    expect(auth.restored).toBe(true);
+    expect(f.calls).toHaveLength(0);
   });
 
   it('refreshes mid-session: a 401 is refreshed, the request retried, and the store sees the new token', async () => {

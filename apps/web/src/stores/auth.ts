@@ -7,6 +7,13 @@ import { onPasswordChangeRequired, onSessionExpired, onTokenRefreshed, refreshSe
 
 export type User = Schemas['UserDto'];
 
+/** Set while a refresh cookie may exist, so an anonymous visit does not start with a refresh that can only fail. */
+const HINT = 'sysponto.session';
+const hint = {
+  get: () => typeof localStorage !== 'undefined' && localStorage.getItem(HINT) === '1',
+  set: (on: boolean) => (on ? localStorage.setItem(HINT, '1') : localStorage.removeItem(HINT)),
+};
+
 /** Who is signed in. The access token stays in memory; a reload restores the session through the refresh cookie. */
 export const useAuthStore = defineStore('auth', () => {
   const user = ref<User | null>(null);
@@ -24,9 +31,11 @@ export const useAuthStore = defineStore('auth', () => {
     setAccessToken(session.accessToken);
     user.value = session.user as User;
     expired.value = false;
+    hint.set(true);
   }
 
   function clear() {
+    hint.set(false);
     accessToken.value = null;
     setAccessToken(null);
     user.value = null;
@@ -62,8 +71,9 @@ export const useAuthStore = defineStore('auth', () => {
   let restoring: Promise<void> | null = null;
   function restore(): Promise<void> {
     restoring ??= (async () => {
-      const session = await refreshSession();
+      const session = hint.get() ? await refreshSession() : null;
       if (session) adopt(session);
+      else hint.set(false);
       restored.value = true;
     })();
     return restoring;
