@@ -203,6 +203,59 @@ describe('attendance: roster, validation, closing, history', () => {
     expect(early.body.code).toBe('attendance/session-not-started');
   });
 
+  it('leaves no pending record behind when check-ins race a close', async () => {
+    const teacher = await actor(t, 'teacher');
+    const group = await students(40, 'Race');
+    const course = await createCourse(t, { teacherIds: [teacher.id], studentIds: group.map((s) => s.id) });
+    const session = await createSession(t, course.id);
+    const c = await code(teacher.auth, session.id);
+    const checkIns = group.map((s) => t.http.post('/api/check-ins').set(s.auth).send({ code: c }));
+    const close = t.http.post(`/api/sessions/${session.id}/close`).set(teacher.auth);
+    const [closed, ...answers] = await Promise.all([close, ...checkIns]);
+    expect(closed.status).toBe(200);
+    const accepted = answers.filter((a) => a.status === 201).length;
+    expect(
+      [...new Set(answers.map((a) => `${a.status} ${a.body.code ?? ''}`))].filter(
+        (x) => !/^(201|200|409|410) /.test(x),
+      ),
+    ).toEqual([]);
+    const rows: { status: string; n: number }[] = await t.dataSource.query(
+      `SELECT status, count(*)::int AS n FROM attendance_records WHERE session_id = $1 GROUP BY status`,
+      [session.id],
+    );
+    const by = Object.fromEntries(rows.map((r) => [r.status, r.n]));
+    expect(by.pending).toBeUndefined();
+    expect((by.present ?? 0) + (by.late ?? 0) + (by.absent ?? 0)).toBe(40);
+    // Check-ins that committed before the close were validated by it; the rest were refused.
+    expect((by.present ?? 0) + (by.late ?? 0)).toBe(accepted);
+    const [{ events }] = await t.dataSource.query(
+      `SELECT count(*)::int AS events FROM attendance_events WHERE session_id = $1`,
+      [session.id],
+    );
+    expect(events).toBe(2 * accepted + (by.absent ?? 0));
+  });
+
+  it('answers every check-in correctly while the teacher validates at the same time', async () => {
+    const teacher = await actor(t, 'teacher');
+    const group = await students(30, 'Busy');
+    const course = await createCourse(t, { teacherIds: [teacher.id], studentIds: group.map((s) => s.id) });
+    const session = await createSession(t, course.id);
+    const c = await code(teacher.auth, session.id);
+    const answers = await Promise.all([
+      ...group.slice(0, 20).map((s) => t.http.post('/api/check-ins').set(s.auth).send({ code: c })),
+      ...group
+        .slice(20)
+        .map((s) =>
+          t.http.patch(`/api/sessions/${session.id}/attendance/${s.id}`).set(teacher.auth).send({ status: 'excused' }),
+        ),
+      t.http.post(`/api/sessions/${session.id}/attendance/validate-all`).set(teacher.auth),
+    ]);
+    expect(answers.map((a) => a.status).filter((s) => s !== 201 && s !== 200)).toEqual([]);
+    const roster = await t.http.get(`/api/sessions/${session.id}/attendance`).set(teacher.auth).expect(200);
+    expect(roster.body.missing).toBe(0);
+    expect(roster.body.counts.excused).toBe(10);
+  });
+
   it('auto-closes an ended session exactly once even when two runs race', async () => {
     const group = await students(3, 'Auto');
     const course = await createCourse(t, { studentIds: group.map((s) => s.id), lateAfterMinutes: 10 });
