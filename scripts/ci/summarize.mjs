@@ -12,8 +12,9 @@ for (const file of process.argv.slice(2)) {
     continue;
   }
   for (const line of text.split('\n')) {
-    const jest = line.match(/^\s*Tests:\s+(.*)\s+(\d+) total/);
-    const vitest = line.match(/^\s*Tests\s+(.*)\(\d+\)\s*$/);
+    // Nx may prefix lines with the project name ("api: Tests: …").
+    const jest = line.match(/^(?:[\w@/.-]+:)?\s*Tests:\s+(.*)\s+(\d+) total/);
+    const vitest = line.match(/^(?:[\w@/.-]+:)?\s*Tests\s+(.*)\(\d+\)\s*$/);
     const body = jest?.[1] ?? vitest?.[1];
     if (!body) continue;
     for (const [, n, kind] of body.matchAll(/(\d+) (passed|failed|skipped|todo)/g)) {
