@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { absentSessionFor } from '../support/api.js';
 import { launchBrowser, newActor, PHONE, screenshot, signIn } from '../support/browser.js';
 import { tinyPdf } from '../support/pdf.js';
@@ -33,11 +33,16 @@ describe('justified absence', () => {
     expect(await mine.textContent()).toContain('doctor-note.pdf');
 
     const teacher = await newActor(browser);
+    onTestFailed(async () => {
+      await screenshot(teacher.page, 'failed-justification-teacher').catch(() => undefined);
+      await screenshot(student.page, 'failed-justification-student').catch(() => undefined);
+    });
     await signIn(teacher.page, 'teacher@example.com', undefined, /\/teacher/);
     await teacher.page.getByRole('link', { name: 'Review', exact: true }).click();
     await teacher.page.getByRole('button').filter({ hasText: reason }).click();
     await teacher.page.getByTestId('approve').click();
-    await teacher.page.getByRole('status').filter({ hasText: 'Approved for Sara Student' }).waitFor();
+    // Reviewed: it leaves the pending queue (the page moves on to the next one) and is listed under "Approved".
+    await expect.poll(() => teacher.page.getByRole('button').filter({ hasText: reason }).count(), { timeout: 30_000 }).toBe(0);
     await teacher.page.getByLabel('Status').selectOption('approved');
     await teacher.page.getByRole('button').filter({ hasText: reason }).getByText('Approved').waitFor();
     await screenshot(teacher.page, 'journey-justification-teacher-desktop');
