@@ -38,7 +38,8 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
               req: (req: { method: string; url: string; ip?: string; id?: string }) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip, reqId: req.id }),
             },
           },
-    trustProxy: config.trustProxy,
+    // Fastify accepts a hop count at run time; its types omit the number form.
+    trustProxy: config.trustProxy as boolean | string,
     bodyLimit: 1024 * 1024,
     // A correlation id per request: the caller's X-Request-Id if sane, else a new one; echoed back and logged.
     requestIdHeader: 'x-request-id',

@@ -18,7 +18,7 @@ export interface AppConfig {
   refreshTokenTtlDays: number;
   corsOrigins: string[];
   seedDemo: boolean;
-  trustProxy: boolean | string;
+  trustProxy: boolean | number | string;
   logLevel: string;
   webDistDir: string;
   loginMaxFailuresPerAccount: number;
@@ -90,7 +90,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (corsOrigins.length === 0) corsOrigins.push(publicUrl, `http://localhost:${port}`, `http://127.0.0.1:${port}`, 'http://localhost:5173');
 
   const trustProxyRaw = env.TRUST_PROXY?.trim();
-  const trustProxy: boolean | string = !trustProxyRaw || /^(0|false)$/i.test(trustProxyRaw) ? false : /^(1|true)$/i.test(trustProxyRaw) ? true : trustProxyRaw;
+  // false | true (trust every hop) | a hop count (e.g. 1 behind one nginx) | a list of proxy addresses/CIDRs.
+  const trustProxy: boolean | number | string =
+    !trustProxyRaw || /^(0|false)$/i.test(trustProxyRaw) ? false : /^true$/i.test(trustProxyRaw) ? true : /^\d{1,2}$/.test(trustProxyRaw) ? Number(trustProxyRaw) : trustProxyRaw;
 
   const seedDemo = bool(env, 'SEED_DEMO', !isProduction, errors) && !isProduction;
 
