@@ -55,6 +55,31 @@ describe('database', () => {
     await expect(t.dataSource.query('SELECT 1 AS ok')).resolves.toEqual([{ ok: 1 }]);
   });
 
+  it('keeps concurrent extended-protocol queries apart while transactions run (embedded socket fix)', async () => {
+    const wrong: string[] = [];
+    const jobs: Promise<unknown>[] = [];
+    for (let i = 0; i < 15; i++) {
+      jobs.push(
+        t.dataSource.transaction(async (m) => {
+          for (let k = 0; k < 4; k++) {
+            const [r] = await m.query('SELECT $1::int AS i, $2::text AS k', [i, `t${k}`]);
+            if (r.i !== i || r.k !== `t${k}`) wrong.push(`tx ${i}/${k}`);
+          }
+        }),
+      );
+    }
+    for (let i = 0; i < 300; i++) {
+      jobs.push(
+        i % 2
+          ? t.dataSource.query('SELECT $1::int AS a', [i]).then(([r]) => r.a !== i && wrong.push(`a ${i}`))
+          : t.dataSource.query('SELECT $1::text AS b, $2::int AS c', [`x${i}`, i]).then(([r]) => (r.b !== `x${i}` || r.c !== i) && wrong.push(`bc ${i}`)),
+      );
+    }
+    const results = await Promise.allSettled(jobs);
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(wrong).toEqual([]);
+  });
+
   it('generates uuids without the uuid-ossp extension', async () => {
     const ext = await t.dataSource.query(`SELECT count(*)::int AS n FROM pg_extension WHERE extname = 'uuid-ossp'`);
     expect(ext[0].n).toBe(0);

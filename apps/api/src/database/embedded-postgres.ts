@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { fixPgliteSocketServer } from './pglite-socket-sequence.js';
 
 /**
  * The embedded default: PGlite (PostgreSQL in WebAssembly) served over the PostgreSQL wire protocol on a private
@@ -28,6 +29,7 @@ export class EmbeddedPostgres {
     // A short path: unix socket paths are limited to ~107 bytes, DATA_DIR may be long.
     const socketDir = mkdtempSync(join(tmpdir(), 'sysponto-pg-'));
     const server = new PGLiteSocketServer({ db, path: join(socketDir, '.s.PGSQL.5432'), maxConnections: connections });
+    fixPgliteSocketServer(server);
     server.addEventListener('error', () => undefined);
     await server.start();
     return new EmbeddedPostgres(db, server, socketDir, connections);

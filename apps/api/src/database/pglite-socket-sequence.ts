@@ -9,8 +9,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
  * ran together (test/attendance.e2e-spec.ts "race a close"; fine on PostgreSQL).
  *
  * With this patch a connection that has started a message sequence keeps the session until its Sync (or a simple
- * Query), exactly as the queue already does for an open transaction. Applied once, on import, to every server.
- * TODO(lead): call it from EmbeddedPostgres.start instead of patching the prototype.
+ * Query), exactly as the queue already does for an open transaction. EmbeddedPostgres.start applies it to its server.
  */
 interface QueueItem {
   handlerId: number;
@@ -87,13 +86,11 @@ export function keepProtocolSequencesTogether(q: QueryQueue): void {
   };
 }
 
-const PATCHED = Symbol.for('sysponto.pgliteSocketSequences');
-const proto = PGLiteSocketServer.prototype as unknown as { start(): Promise<void>; [PATCHED]?: boolean };
-if (!proto[PATCHED]) {
-  proto[PATCHED] = true;
-  const start = proto.start;
-  proto.start = function (this: { queryQueue: QueryQueue }) {
-    keepProtocolSequencesTogether(this.queryQueue);
-    return start.call(this);
-  };
+/** Applies the fix to one server (before `start()`). */
+export function fixPgliteSocketServer(server: PGLiteSocketServer): void {
+  const queue = (server as unknown as { queryQueue?: QueryQueue }).queryQueue;
+  if (!queue || typeof queue.processQueue !== 'function') {
+    throw new Error('pglite-socket internals changed: re-check database/pglite-socket-sequence.ts before upgrading');
+  }
+  keepProtocolSequencesTogether(queue);
 }

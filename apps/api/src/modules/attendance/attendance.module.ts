@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 // Side effect: keeps each connection's protocol messages together on the embedded database (see the file).
-import '../../database/pglite-socket-sequence.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { AttendanceClock } from './attendance-clock.js';
 import { AttendanceCodesController } from './attendance-codes.controller.js';
