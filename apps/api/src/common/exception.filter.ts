@@ -72,6 +72,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
       if (pgCode === '23503') return { body: { statusCode: 409, code: 'common/referenced', message: 'This refers to data that does not exist or is still in use.' } };
       if (pgCode === '22P02' || pgCode === '22007' || pgCode === '22008') return { body: { statusCode: 400, code: 'common/bad-request', message: 'A value has the wrong format.' } };
     }
+    // The database is unreachable or the pool is exhausted: a temporary condition, not a bug.
+    const msg = exception instanceof Error ? exception.message : '';
+    if (/timeout exceeded when trying to connect|Connection terminated|ECONNREFUSED|the database system is (starting|shutting) up/i.test(msg)) {
+      return { body: { statusCode: 503, code: 'common/unavailable', message: 'The service is temporarily unavailable. Try again in a moment.' }, headers: { 'Retry-After': '2' } };
+    }
     // Fastify's own errors (body too large, bad JSON, bad content type) carry a statusCode.
     const fe = exception as { statusCode?: number; code?: string; message?: string };
     if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {

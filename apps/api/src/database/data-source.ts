@@ -7,8 +7,9 @@ import type { EmbeddedPostgres } from './embedded-postgres.js';
 /** One set of options for both modes: PostgreSQL from DATABASE_URL, or the embedded PGlite socket. */
 export function dataSourceOptions(config: AppConfig, embedded: EmbeddedPostgres | null): DataSourceOptions {
   const pool = {
-    // Never wait forever for a connection while the database is down.
-    connectionTimeoutMillis: 5000,
+    // Never wait forever for a connection (database down, pool exhausted): fail with a 503 instead. PGlite runs one
+    // query at a time anyway, so on the embedded default a burst may queue longer.
+    connectionTimeoutMillis: embedded ? 30000 : 10000,
     idleTimeoutMillis: 30000,
     max: embedded ? embedded.connections : config.databasePoolSize,
   };
