@@ -2,7 +2,7 @@ import { ConfigError, type AppConfig } from '../../config/app-config.js';
 
 /**
  * Attendance tunables, read once at boot from the environment (names in errors, never values).
- * TODO(lead): move into config/app-config.ts and .env.example.
+ * Feature settings live beside the feature (like mail.config.ts); each is documented in .env.example.
  */
 export interface AttendanceConfig {
   publicUrl: string;
