@@ -1,4 +1,4 @@
-import { ConfigError, type AppConfig } from '../../config/app-config.js';
+import { ConfigError, type AppConfig, envInt } from '../../config/app-config.js';
 
 /**
  * Attendance tunables, read once at boot from the environment (names in errors, never values).
@@ -21,22 +21,11 @@ export interface AttendanceConfig {
 
 export const ATTENDANCE_CONFIG = Symbol('ATTENDANCE_CONFIG');
 
-function int(env: NodeJS.ProcessEnv, name: string, def: number, min: number, max: number, errors: string[]): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return def;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    errors.push(`${name} must be an integer between ${min} and ${max}`);
-    return def;
-  }
-  return n;
-}
-
 export function loadAttendanceConfig(app: AppConfig, env: NodeJS.ProcessEnv = process.env): AttendanceConfig {
   const errors: string[] = [];
   const config: AttendanceConfig = {
     publicUrl: app.publicUrl,
-    autoCloseIntervalSeconds: int(
+    autoCloseIntervalSeconds: envInt(
       env,
       'AUTO_CLOSE_INTERVAL_SECONDS',
       app.nodeEnv === 'test' ? 0 : 60,
@@ -44,11 +33,11 @@ export function loadAttendanceConfig(app: AppConfig, env: NodeJS.ProcessEnv = pr
       86400,
       errors,
     ),
-    rotatingSlotSeconds: int(env, 'ROTATING_CODE_SECONDS', 20, 15, 30, errors),
-    rotatingGraceSeconds: int(env, 'ROTATING_CODE_GRACE_SECONDS', 5, 0, 15, errors),
-    maxWrongAttempts: int(env, 'CHECKIN_MAX_WRONG_ATTEMPTS', 5, 1, 1000, errors),
-    wrongAttemptWindowSeconds: int(env, 'CHECKIN_WRONG_ATTEMPT_WINDOW_SECONDS', 600, 10, 86400, errors),
-    sessionFailureBudget: int(env, 'CHECKIN_SESSION_FAILURE_BUDGET', 30, 1, 100000, errors),
+    rotatingSlotSeconds: envInt(env, 'ROTATING_CODE_SECONDS', 20, 15, 30, errors),
+    rotatingGraceSeconds: envInt(env, 'ROTATING_CODE_GRACE_SECONDS', 5, 0, 15, errors),
+    maxWrongAttempts: envInt(env, 'CHECKIN_MAX_WRONG_ATTEMPTS', 5, 1, 1000, errors),
+    wrongAttemptWindowSeconds: envInt(env, 'CHECKIN_WRONG_ATTEMPT_WINDOW_SECONDS', 600, 10, 86400, errors),
+    sessionFailureBudget: envInt(env, 'CHECKIN_SESSION_FAILURE_BUDGET', 30, 1, 100000, errors),
   };
   if (errors.length) throw new ConfigError(`Invalid configuration:\n  - ${errors.join('\n  - ')}`);
   return config;

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../config/app-config.js';
+import { ConfigError, envInt } from '../../config/app-config.js';
 
 /** Mail settings, read once from the environment at boot (names in errors, never values). */
 export interface MailConfig {
@@ -25,17 +25,6 @@ export interface MailConfig {
 
 export const MAIL_CONFIG = Symbol('MAIL_CONFIG');
 
-function int(env: NodeJS.ProcessEnv, name: string, def: number, min: number, max: number, errors: string[]): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return def;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    errors.push(`${name} must be an integer between ${min} and ${max}`);
-    return def;
-  }
-  return n;
-}
-
 export function loadMailConfig(env: NodeJS.ProcessEnv, publicUrl: string): MailConfig {
   const errors: string[] = [];
   const smtpUrl = env.SMTP_URL?.trim() || null;
@@ -53,13 +42,13 @@ export function loadMailConfig(env: NodeJS.ProcessEnv, publicUrl: string): MailC
     enabled: !!smtpUrl,
     smtpUrl,
     from,
-    pollIntervalMs: int(env, 'MAIL_POLL_INTERVAL_MS', 10_000, 50, 3_600_000, errors),
-    retryBaseMs: int(env, 'MAIL_RETRY_BASE_MS', 30_000, 10, 86_400_000, errors),
-    retryMaxMs: int(env, 'MAIL_RETRY_MAX_MS', 3_600_000, 10, 86_400_000, errors),
-    maxAttempts: int(env, 'MAIL_MAX_ATTEMPTS', 12, 1, 100, errors),
-    warningPercent: int(env, 'ATTENDANCE_WARNING_PERCENT', 75, 0, 100, errors), // 0: never warn (shared with the reports' at-risk threshold)
-    alertsIntervalMs: int(env, 'MAIL_ALERTS_INTERVAL_MS', 900_000, 1000, 86_400_000, errors),
-    digestHourUtc: int(env, 'MAIL_DIGEST_HOUR_UTC', 7, 0, 23, errors),
+    pollIntervalMs: envInt(env, 'MAIL_POLL_INTERVAL_MS', 10_000, 50, 3_600_000, errors),
+    retryBaseMs: envInt(env, 'MAIL_RETRY_BASE_MS', 30_000, 10, 86_400_000, errors),
+    retryMaxMs: envInt(env, 'MAIL_RETRY_MAX_MS', 3_600_000, 10, 86_400_000, errors),
+    maxAttempts: envInt(env, 'MAIL_MAX_ATTEMPTS', 12, 1, 100, errors),
+    warningPercent: envInt(env, 'ATTENDANCE_WARNING_PERCENT', 75, 0, 100, errors), // 0: never warn (shared with the reports' at-risk threshold)
+    alertsIntervalMs: envInt(env, 'MAIL_ALERTS_INTERVAL_MS', 900_000, 1000, 86_400_000, errors),
+    digestHourUtc: envInt(env, 'MAIL_DIGEST_HOUR_UTC', 7, 0, 23, errors),
     publicUrl,
   };
   if (errors.length) throw new ConfigError(`Invalid configuration:\n  - ${errors.join('\n  - ')}`);
