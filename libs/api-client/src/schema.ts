@@ -3236,12 +3236,12 @@ export interface operations {
     getMyAttendance: {
         parameters: {
             query?: {
+                page?: number;
+                pageSize?: number;
                 courseId?: string;
                 from?: string;
                 to?: string;
                 status?: components["schemas"]["AttendanceStatus"];
-                page?: number;
-                pageSize?: number;
             };
             header?: never;
             path?: never;

@@ -2,7 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
-export class PageQueryDto {
+/** `page` and `pageSize` (≤ 100): every paged list takes them. */
+export class PageParamsDto {
   /** 1-based page number. */
   @ApiPropertyOptional({ minimum: 1, maximum: 100000, default: 1 })
   @IsOptional()
@@ -19,7 +20,10 @@ export class PageQueryDto {
   @Min(1)
   @Max(100)
   pageSize?: number;
+}
 
+/** Paging plus a case-insensitive `search`. */
+export class PageQueryDto extends PageParamsDto {
   /** Case-insensitive text search. */
   @ApiPropertyOptional({ maxLength: 100 })
   @IsOptional()

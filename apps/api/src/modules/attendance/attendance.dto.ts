@@ -23,7 +23,7 @@ import {
   SESSION_STATES,
   type SessionState,
 } from '@sysponto/contracts';
-import { PageMetaDto } from '../../common/pagination.js';
+import { PageMetaDto, PageParamsDto } from '../../common/pagination.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -233,7 +233,7 @@ export class AttendanceEventPageDto extends PageMetaDto {
 
 // ---- my attendance -----------------------------------------------------------------------------------------------
 
-export class MyAttendanceQueryDto {
+export class MyAttendanceQueryDto extends PageParamsDto {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
@@ -255,22 +255,6 @@ export class MyAttendanceQueryDto {
   @IsOptional()
   @IsIn(ATTENDANCE_STATUSES)
   status?: AttendanceStatus;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100000, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
-  page?: number;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  pageSize?: number;
 }
 
 export class MyAttendanceItemDto {
