@@ -3,7 +3,20 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'libs/api-client/src/schema.ts', '**/*.cjs', '**/*.mjs', 'apps/web/**', 'apps/web-e2e/**', 'data/**', 'docker/**', 'scripts/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'libs/api-client/src/schema.ts',
+      '**/*.cjs',
+      '**/*.mjs',
+      'apps/web/**',
+      'apps/web-e2e/**',
+      'data/**',
+      'docker/**',
+      'scripts/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -18,8 +18,18 @@ const stop = () => {
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 
-run('pnpm', ['nx', 'run-many', '-t', 'build', '--projects=@sysponto/contracts,@sysponto/api-client', '--output-style=static']).on('exit', () => {
+run('pnpm', [
+  'nx',
+  'run-many',
+  '-t',
+  'build',
+  '--projects=@sysponto/contracts,@sysponto/api-client',
+  '--output-style=static',
+]).on('exit', () => {
   run('pnpm', ['--filter', 'api', 'exec', 'tsc', '-p', 'tsconfig.build.json', '--watch', '--preserveWatchOutput']);
-  setTimeout(() => run('node', ['--watch', 'apps/api/dist/main.js'], { env: { ...process.env, WEB_DIST_DIR: '/nonexistent' } }), 8000);
+  setTimeout(
+    () => run('node', ['--watch', 'apps/api/dist/main.js'], { env: { ...process.env, WEB_DIST_DIR: '/nonexistent' } }),
+    8000,
+  );
   run('pnpm', ['--filter', 'web', 'dev']);
 });

@@ -14,7 +14,9 @@ module.exports = {
   // The cluster tests need built replicas, PostgreSQL, Redis and nginx: `pnpm test:system` runs them (jest.system.config.cjs).
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/system/'],
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', swc] },
-  transformIgnorePatterns: ['/node_modules/\\.pnpm/(?!(@nestjs|@electric-sql|content-disposition|file-type|strtok3|token-types|peek-readable|uint8array-extras|@tokenizer|@sec-ant)[+@])'],
+  transformIgnorePatterns: [
+    '/node_modules/\\.pnpm/(?!(@nestjs|@electric-sql|content-disposition|file-type|strtok3|token-types|peek-readable|uint8array-extras|@tokenizer|@sec-ant)[+@])',
+  ],
   moduleNameMapper: {
     '^@sysponto/contracts$': '<rootDir>/../../libs/contracts/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

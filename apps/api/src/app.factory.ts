@@ -35,7 +35,12 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
             redact: ['req.headers.authorization', 'req.headers.cookie'],
             serializers: {
               // Calendar feed URLs carry a secret token: never write it to the log.
-              req: (req: { method: string; url: string; ip?: string; id?: string }) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip, reqId: req.id }),
+              req: (req: { method: string; url: string; ip?: string; id?: string }) => ({
+                method: req.method,
+                url: redactUrl(req.url),
+                remoteAddress: req.ip,
+                reqId: req.id,
+              }),
             },
           },
     // Fastify accepts a hop count at run time; its types omit the number form.
@@ -77,7 +82,11 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   });
   await app.register(fastifyCookie);
   await app.register(fastifyMultipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 10 } });
-  app.enableCors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['Retry-After', 'X-Request-Id', 'Content-Disposition'] });
+  app.enableCors({
+    origin: config.corsOrigins,
+    credentials: true,
+    exposedHeaders: ['Retry-After', 'X-Request-Id', 'Content-Disposition'],
+  });
   app.useWebSocketAdapter(new RealtimeIoAdapter(app, config));
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());

@@ -11,7 +11,10 @@ describe('auth', () => {
 
   it('logs in with the right password and returns tokens, a cookie and the user', async () => {
     const u = await createUser(t, { role: 'teacher' });
-    const res = await t.http.post('/api/auth/login').send({ email: u.email.toUpperCase(), password: PASSWORD }).expect(200);
+    const res = await t.http
+      .post('/api/auth/login')
+      .send({ email: u.email.toUpperCase(), password: PASSWORD })
+      .expect(200);
     expect(res.body).toMatchObject({ expiresIn: 900, user: { id: u.id, email: u.email, role: 'teacher' } });
     expect(res.body.accessToken.split('.')).toHaveLength(3);
     expect(res.body.user.passwordHash).toBeUndefined();
@@ -27,9 +30,16 @@ describe('auth', () => {
   it('answers a wrong password and an unknown email with the same generic error', async () => {
     const u = await createUser(t);
     const wrong = await t.http.post('/api/auth/login').send({ email: u.email, password: 'nope-nope-nope' }).expect(401);
-    const unknown = await t.http.post('/api/auth/login').send({ email: 'nobody@test.local', password: 'nope-nope-nope' }).expect(401);
+    const unknown = await t.http
+      .post('/api/auth/login')
+      .send({ email: 'nobody@test.local', password: 'nope-nope-nope' })
+      .expect(401);
     expect(wrong.body).toEqual(unknown.body);
-    expect(wrong.body).toEqual({ statusCode: 401, code: 'auth/invalid-credentials', message: 'Wrong email or password.' });
+    expect(wrong.body).toEqual({
+      statusCode: 401,
+      code: 'auth/invalid-credentials',
+      message: 'Wrong email or password.',
+    });
   });
 
   it('refuses a deactivated account with the same generic error', async () => {
@@ -40,7 +50,8 @@ describe('auth', () => {
 
   it('limits failed logins per account with 429 and Retry-After, even for the right password', async () => {
     const u = await createUser(t);
-    for (let i = 0; i < 3; i++) await t.http.post('/api/auth/login').send({ email: u.email, password: 'wrong-password!' }).expect(401);
+    for (let i = 0; i < 3; i++)
+      await t.http.post('/api/auth/login').send({ email: u.email, password: 'wrong-password!' }).expect(401);
     const res = await t.http.post('/api/auth/login').send({ email: u.email, password: PASSWORD }).expect(429);
     expect(res.body.code).toBe('auth/too-many-attempts');
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
@@ -90,7 +101,12 @@ describe('auth', () => {
     const u = await createUser(t);
     const s = await login(t, u.email);
     const [h, p] = s.token.split('.');
-    const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), role: 'admin' })).toString('base64url');
-    await t.http.get('/api/users').set('Authorization', `Bearer ${h}.${forgedPayload}.${s.token.split('.')[2]}`).expect(401);
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), role: 'admin' }),
+    ).toString('base64url');
+    await t.http
+      .get('/api/users')
+      .set('Authorization', `Bearer ${h}.${forgedPayload}.${s.token.split('.')[2]}`)
+      .expect(401);
   });
 });

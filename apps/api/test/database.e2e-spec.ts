@@ -24,14 +24,18 @@ describe('database', () => {
     let releaseA!: () => void;
     const aMayFinish = new Promise<void>((r) => (releaseA = r));
     const a = t.dataSource.transaction(async (m) => {
-      await m.query(`INSERT INTO users (email, full_name, role, password_hash) VALUES ('tx-a@test.local', 'A', 'student', 'x')`);
+      await m.query(
+        `INSERT INTO users (email, full_name, role, password_hash) VALUES ('tx-a@test.local', 'A', 'student', 'x')`,
+      );
       await aMayFinish;
       throw new Error('roll back A');
     });
     const b = t.dataSource.transaction(async (m) => {
       const seen = await m.query(`SELECT count(*)::int AS n FROM users WHERE email = 'tx-a@test.local'`);
       expect(seen[0].n).toBe(0); // never sees A's uncommitted row
-      await m.query(`INSERT INTO users (email, full_name, role, password_hash) VALUES ('tx-b@test.local', 'B', 'student', 'x')`);
+      await m.query(
+        `INSERT INTO users (email, full_name, role, password_hash) VALUES ('tx-b@test.local', 'B', 'student', 'x')`,
+      );
     });
     setTimeout(() => releaseA(), 50);
     await expect(a).rejects.toThrow('roll back A');
@@ -41,16 +45,26 @@ describe('database', () => {
   });
 
   it('stays usable after a unique violation, inside and outside a transaction', async () => {
-    await t.dataSource.query(`INSERT INTO users (email, full_name, role, password_hash) VALUES ('dup@test.local', 'D', 'student', 'x')`);
-    await expect(t.dataSource.query(`INSERT INTO users (email, full_name, role, password_hash) VALUES ('DUP@test.local', 'D', 'student', 'x')`)).rejects.toMatchObject({
+    await t.dataSource.query(
+      `INSERT INTO users (email, full_name, role, password_hash) VALUES ('dup@test.local', 'D', 'student', 'x')`,
+    );
+    await expect(
+      t.dataSource.query(
+        `INSERT INTO users (email, full_name, role, password_hash) VALUES ('DUP@test.local', 'D', 'student', 'x')`,
+      ),
+    ).rejects.toMatchObject({
       driverError: expect.objectContaining({ code: '23505' }),
     });
     await expect(
       t.dataSource.transaction(async (m) => {
-        await m.query(`INSERT INTO users (email, full_name, role, password_hash) VALUES ('dup@test.local', 'D', 'student', 'x')`);
+        await m.query(
+          `INSERT INTO users (email, full_name, role, password_hash) VALUES ('dup@test.local', 'D', 'student', 'x')`,
+        );
       }),
     ).rejects.toBeDefined();
-    const after = await t.dataSource.query(`SELECT count(*)::int AS n FROM users WHERE lower(email) = 'dup@test.local'`);
+    const after = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM users WHERE lower(email) = 'dup@test.local'`,
+    );
     expect(after[0].n).toBe(1);
     await expect(t.dataSource.query('SELECT 1 AS ok')).resolves.toEqual([{ ok: 1 }]);
   });
@@ -72,7 +86,9 @@ describe('database', () => {
       jobs.push(
         i % 2
           ? t.dataSource.query('SELECT $1::int AS a', [i]).then(([r]) => r.a !== i && wrong.push(`a ${i}`))
-          : t.dataSource.query('SELECT $1::text AS b, $2::int AS c', [`x${i}`, i]).then(([r]) => (r.b !== `x${i}` || r.c !== i) && wrong.push(`bc ${i}`)),
+          : t.dataSource
+              .query('SELECT $1::text AS b, $2::int AS c', [`x${i}`, i])
+              .then(([r]) => (r.b !== `x${i}` || r.c !== i) && wrong.push(`bc ${i}`)),
       );
     }
     const results = await Promise.allSettled(jobs);
@@ -83,7 +99,9 @@ describe('database', () => {
   it('generates uuids without the uuid-ossp extension', async () => {
     const ext = await t.dataSource.query(`SELECT count(*)::int AS n FROM pg_extension WHERE extname = 'uuid-ossp'`);
     expect(ext[0].n).toBe(0);
-    const [row] = await t.dataSource.query(`INSERT INTO users (email, full_name, role, password_hash) VALUES ('uuid@test.local', 'U', 'student', 'x') RETURNING id`);
+    const [row] = await t.dataSource.query(
+      `INSERT INTO users (email, full_name, role, password_hash) VALUES ('uuid@test.local', 'U', 'student', 'x') RETURNING id`,
+    );
     expect(row.id).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
@@ -99,7 +117,9 @@ describe('embedded database on disk', () => {
       let ds = app.get(DataSource);
       const [{ n: first }] = await ds.query('SELECT count(*)::int AS n FROM users');
       expect(first).toBeGreaterThan(3);
-      await ds.query(`INSERT INTO users (email, full_name, role, password_hash) VALUES ('kept@test.local', 'Kept', 'student', 'x')`);
+      await ds.query(
+        `INSERT INTO users (email, full_name, role, password_hash) VALUES ('kept@test.local', 'Kept', 'student', 'x')`,
+      );
       await app.close();
 
       app = await createApp(loadConfig(env), { logger: false });

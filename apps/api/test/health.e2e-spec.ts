@@ -32,14 +32,24 @@ describe('health and platform', () => {
   });
 
   it('rejects malformed JSON with a 400, not a 500', async () => {
-    const res = await t.http.post('/api/auth/login').set('content-type', 'application/json').send('{"email":').expect(400);
+    const res = await t.http
+      .post('/api/auth/login')
+      .set('content-type', 'application/json')
+      .send('{"email":')
+      .expect(400);
     expect(res.body.code).toBe('common/bad-request');
   });
 
   it('refuses CORS for a foreign origin and allows the configured one', async () => {
-    const bad = await t.http.options('/api/health').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'GET');
+    const bad = await t.http
+      .options('/api/health')
+      .set('Origin', 'https://evil.example')
+      .set('Access-Control-Request-Method', 'GET');
     expect(bad.headers['access-control-allow-origin']).toBeUndefined();
-    const good = await t.http.options('/api/health').set('Origin', 'http://localhost:5173').set('Access-Control-Request-Method', 'GET');
+    const good = await t.http
+      .options('/api/health')
+      .set('Origin', 'http://localhost:5173')
+      .set('Access-Control-Request-Method', 'GET');
     expect(good.headers['access-control-allow-origin']).toBe('http://localhost:5173');
   });
 });

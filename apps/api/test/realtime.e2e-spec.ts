@@ -49,7 +49,9 @@ describe('realtime gateway and notifications', () => {
     const student = await actor(t, 'student');
     const s = await connectSocket(t.url, student.token);
     const received = nextEvent(s, ServerEvent.NotificationCreated);
-    await t.app.get(NotificationsService).notify([{ userId: student.id, type: 'test.hello', title: 'Hello', body: 'World', link: '/x' }]);
+    await t.app
+      .get(NotificationsService)
+      .notify([{ userId: student.id, type: 'test.hello', title: 'Hello', body: 'World', link: '/x' }]);
     await expect(received).resolves.toMatchObject({ title: 'Hello', body: 'World', link: '/x' });
     s.close();
 

@@ -16,7 +16,11 @@ describe('users and profile', () => {
     for (const role of ['teacher', 'student'] as const) {
       const a = await actor(t, role);
       await t.http.get('/api/users').set(a.auth).expect(403);
-      await t.http.post('/api/users').set(a.auth).send({ email: 'x@test.local', fullName: 'X', role: 'student' }).expect(403);
+      await t.http
+        .post('/api/users')
+        .set(a.auth)
+        .send({ email: 'x@test.local', fullName: 'X', role: 'student' })
+        .expect(403);
       await t.http.get(`/api/users/${target.id}`).set(a.auth).expect(403);
       await t.http.patch(`/api/users/${target.id}`).set(a.auth).send({ fullName: 'Y' }).expect(403);
       await t.http.delete(`/api/users/${target.id}`).set(a.auth).expect(403);
@@ -25,8 +29,18 @@ describe('users and profile', () => {
   });
 
   it('creates a user with a temporary password that must be changed at first login', async () => {
-    const res = await t.http.post('/api/users').set(admin.auth).send({ email: ' New.Person@Test.local ', fullName: 'New Person', role: 'student', studentNumber: 'S-1' }).expect(201);
-    expect(res.body.user).toMatchObject({ email: 'new.person@test.local', role: 'student', mustChangePassword: true, studentNumber: 'S-1', active: true });
+    const res = await t.http
+      .post('/api/users')
+      .set(admin.auth)
+      .send({ email: ' New.Person@Test.local ', fullName: 'New Person', role: 'student', studentNumber: 'S-1' })
+      .expect(201);
+    expect(res.body.user).toMatchObject({
+      email: 'new.person@test.local',
+      role: 'student',
+      mustChangePassword: true,
+      studentNumber: 'S-1',
+      active: true,
+    });
     expect(res.body.temporaryPassword).toMatch(/^\S{15}$/);
     expect(JSON.stringify(res.body)).not.toMatch(/hash|argon/i);
 
@@ -34,31 +48,55 @@ describe('users and profile', () => {
     const blocked = await t.http.get('/api/notifications').set(s.auth).expect(403);
     expect(blocked.body.code).toBe('auth/password-change-required');
     await t.http.get('/api/me').set(s.auth).expect(200);
-    const changed = await t.http.post('/api/me/password').set(s.auth).send({ currentPassword: res.body.temporaryPassword, newPassword: 'a-brand-new-password' }).expect(200);
+    const changed = await t.http
+      .post('/api/me/password')
+      .set(s.auth)
+      .send({ currentPassword: res.body.temporaryPassword, newPassword: 'a-brand-new-password' })
+      .expect(200);
     expect(changed.body.user.mustChangePassword).toBe(false);
-    await t.http.get('/api/notifications').set({ Authorization: `Bearer ${changed.body.accessToken}` }).expect(200);
+    await t.http
+      .get('/api/notifications')
+      .set({ Authorization: `Bearer ${changed.body.accessToken}` })
+      .expect(200);
     // The old refresh token was revoked by the password change.
     await t.http.post('/api/auth/refresh').send({ refreshToken: s.refreshToken }).expect(401);
   });
 
   it('answers a duplicate email with 409, also under a concurrent race', async () => {
     const body = { email: 'race@test.local', fullName: 'Race', role: 'teacher', password: 'long-enough-password' };
-    const results = await Promise.all([t.http.post('/api/users').set(admin.auth).send(body), t.http.post('/api/users').set(admin.auth).send({ ...body, email: 'RACE@test.local' })]);
+    const results = await Promise.all([
+      t.http.post('/api/users').set(admin.auth).send(body),
+      t.http
+        .post('/api/users')
+        .set(admin.auth)
+        .send({ ...body, email: 'RACE@test.local' }),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
     expect(results.find((r) => r.status === 409)!.body.code).toBe('users/email-taken');
   });
 
   it('validates input with field details and rejects unknown fields', async () => {
-    const res = await t.http.post('/api/users').set(admin.auth).send({ email: 'not-an-email', fullName: '', role: 'pope', password: 'short', isAdmin: true }).expect(400);
+    const res = await t.http
+      .post('/api/users')
+      .set(admin.auth)
+      .send({ email: 'not-an-email', fullName: '', role: 'pope', password: 'short', isAdmin: true })
+      .expect(400);
     expect(res.body.code).toBe('validation/failed');
-    expect(res.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['email', 'fullName', 'isAdmin', 'password', 'role']);
+    expect(res.body.details.map((d: { field: string }) => d.field).sort()).toEqual([
+      'email',
+      'fullName',
+      'isAdmin',
+      'password',
+      'role',
+    ]);
     await t.http.get('/api/users/not-a-uuid').set(admin.auth).expect(400);
     await t.http.get('/api/users/00000000-0000-4000-8000-000000000000').set(admin.auth).expect(404);
     await t.http.get('/api/users?pageSize=1000').set(admin.auth).expect(400);
   });
 
   it('searches, filters and pages with a stable order and a total', async () => {
-    for (let i = 0; i < 5; i++) await createUser(t, { role: 'teacher', fullName: `Zeta Teacher ${i}`, email: `zeta${i}@test.local` });
+    for (let i = 0; i < 5; i++)
+      await createUser(t, { role: 'teacher', fullName: `Zeta Teacher ${i}`, email: `zeta${i}@test.local` });
     const page1 = await t.http.get('/api/users?search=zeta&role=teacher&pageSize=2&page=1').set(admin.auth).expect(200);
     const page3 = await t.http.get('/api/users?search=zeta&role=teacher&pageSize=2&page=3').set(admin.auth).expect(200);
     expect(page1.body).toMatchObject({ total: 5, page: 1, pageSize: 2 });
@@ -71,7 +109,11 @@ describe('users and profile', () => {
   it('edits, deactivates (revoking sessions) and deletes a user', async () => {
     const u = await createUser(t);
     const s = await login(t, u.email);
-    const edited = await t.http.patch(`/api/users/${u.id}`).set(admin.auth).send({ fullName: 'Renamed', active: false }).expect(200);
+    const edited = await t.http
+      .patch(`/api/users/${u.id}`)
+      .set(admin.auth)
+      .send({ fullName: 'Renamed', active: false })
+      .expect(200);
     expect(edited.body).toMatchObject({ fullName: 'Renamed', active: false });
     await t.http.post('/api/auth/refresh').send({ refreshToken: s.refreshToken }).expect(401);
     await t.http.post('/api/auth/login').send({ email: u.email, password: PASSWORD }).expect(401);
@@ -86,7 +128,11 @@ describe('users and profile', () => {
       const other = await createUser(fresh, { role: 'admin' });
       await fresh.http.delete(`/api/users/${only.id}`).set(only.auth).expect(409);
       await fresh.http.patch(`/api/users/${other.id}`).set(only.auth).send({ active: false }).expect(200);
-      const demote = await fresh.http.patch(`/api/users/${only.id}`).set(only.auth).send({ role: 'teacher' }).expect(409);
+      const demote = await fresh.http
+        .patch(`/api/users/${only.id}`)
+        .set(only.auth)
+        .send({ role: 'teacher' })
+        .expect(409);
       expect(demote.body.code).toBe('users/last-admin');
       await fresh.http.patch(`/api/users/${only.id}`).set(only.auth).send({ active: false }).expect(409);
       await fresh.http.delete(`/api/users/${other.id}`).set(only.auth).expect(204);
@@ -100,9 +146,17 @@ describe('users and profile', () => {
     const me = await t.http.patch('/api/me').set(s.auth).send({ fullName: 'Me Myself', locale: 'pt' }).expect(200);
     expect(me.body).toMatchObject({ fullName: 'Me Myself', locale: 'pt', role: 'student' });
     await t.http.patch('/api/me').set(s.auth).send({ role: 'admin' }).expect(400);
-    const wrong = await t.http.post('/api/me/password').set(s.auth).send({ currentPassword: 'not-it-at-all', newPassword: 'another-password' }).expect(400);
+    const wrong = await t.http
+      .post('/api/me/password')
+      .set(s.auth)
+      .send({ currentPassword: 'not-it-at-all', newPassword: 'another-password' })
+      .expect(400);
     expect(wrong.body.code).toBe('users/wrong-password');
-    await t.http.post('/api/me/password').set(s.auth).send({ currentPassword: PASSWORD, newPassword: 'another-password' }).expect(200);
+    await t.http
+      .post('/api/me/password')
+      .set(s.auth)
+      .send({ currentPassword: PASSWORD, newPassword: 'another-password' })
+      .expect(200);
     await login(t, s.email, 'another-password');
   });
 });

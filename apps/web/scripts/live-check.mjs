@@ -7,7 +7,17 @@ const BASE = process.argv[2] ?? 'http://localhost:3210';
 const OUT = new URL('../../web-e2e/output/', import.meta.url).pathname;
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
+  ],
 });
 async function signIn(ctx, email) {
   const page = await ctx.newPage();
@@ -75,7 +85,11 @@ try {
   await teacher.click('#m-rot');
   await teacher.click('[data-testid=generate-code]');
   const first = (await teacher.textContent('[data-testid=live-code]')).trim();
-  await teacher.waitForFunction((c) => document.querySelector('[data-testid=live-code]')?.textContent?.trim() !== c, first, { timeout: 45000 });
+  await teacher.waitForFunction(
+    (c) => document.querySelector('[data-testid=live-code]')?.textContent?.trim() !== c,
+    first,
+    { timeout: 45000 },
+  );
   const second = (await teacher.textContent('[data-testid=live-code]')).trim();
   console.log('rotating code', first, '→', second);
   await teacher.screenshot({ path: `${OUT}live-teacher-rotating.png` });
@@ -87,7 +101,10 @@ try {
   await s2.fill('#password', 'sysponto-demo');
   await s2.click('button[type=submit]');
   await s2.waitForSelector('[data-testid=checkin-result], [data-testid=checkin-error]');
-  console.log('QR check-in after sign-in:', (await s2.textContent('[data-testid=checkin-result], [data-testid=checkin-error]')).trim().slice(0, 80));
+  console.log(
+    'QR check-in after sign-in:',
+    (await s2.textContent('[data-testid=checkin-result], [data-testid=checkin-error]')).trim().slice(0, 80),
+  );
   await s2.screenshot({ path: `${OUT}live-qr-result-phone.png` });
   console.log('ok');
 } finally {

@@ -10,12 +10,28 @@ const OUT = new URL('../../web-e2e/output/', import.meta.url).pathname;
 mkdirSync(OUT, { recursive: true });
 export const LAUNCH = {
   executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
+  ],
 };
 const SIZES = { phone: { width: 390, height: 844 }, desktop: { width: 1366, height: 900 } };
 const PAGES = {
-  student: ['/student', '/student/calendar', '/student/history', '/student/justifications', '/notifications', '/profile'],
+  student: [
+    '/student',
+    '/student/calendar',
+    '/student/history',
+    '/student/justifications',
+    '/notifications',
+    '/profile',
+  ],
   teacher: ['/teacher', '/teacher/justifications', '/teacher/calendar'],
   admin: ['/admin', '/admin/users', '/admin/courses', '/admin/users/import'],
 };
@@ -29,7 +45,8 @@ try {
       page.on('pageerror', (e) => console.log(`[${role}/${size}] pageerror`, e.message));
       page.on('console', (m) => m.type() === 'error' && console.log(`[${role}/${size}] console`, m.text()));
       await page.goto(`${BASE}/login`);
-      if (role === 'student' && size === 'phone' && (!FILTER || 'login'.includes(FILTER))) await page.screenshot({ path: `${OUT}login-${size}.png`, fullPage: true });
+      if (role === 'student' && size === 'phone' && (!FILTER || 'login'.includes(FILTER)))
+        await page.screenshot({ path: `${OUT}login-${size}.png`, fullPage: true });
       await page.fill('#email', `${role}@example.com`);
       await page.fill('#password', 'sysponto-demo');
       await page.click('button[type=submit]');

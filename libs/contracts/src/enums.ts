@@ -36,7 +36,12 @@ export const JustificationType = { Absence: 'absence', Late: 'late' } as const;
 export type JustificationType = (typeof JustificationType)[keyof typeof JustificationType];
 export const JUSTIFICATION_TYPES = Object.values(JustificationType);
 
-export const JustificationStatus = { Pending: 'pending', Approved: 'approved', Rejected: 'rejected', Withdrawn: 'withdrawn' } as const;
+export const JustificationStatus = {
+  Pending: 'pending',
+  Approved: 'approved',
+  Rejected: 'rejected',
+  Withdrawn: 'withdrawn',
+} as const;
 export type JustificationStatus = (typeof JustificationStatus)[keyof typeof JustificationStatus];
 export const JUSTIFICATION_STATUSES = Object.values(JustificationStatus);
 

@@ -20,7 +20,10 @@ function sortKeys(value: unknown): unknown {
 /** Boots the app without listening (in-memory database) and writes libs/api-client/openapi.json. */
 async function main() {
   const out = resolve(process.argv[2] ?? '../../libs/api-client/openapi.json');
-  const app = await createApp(loadConfig({ NODE_ENV: 'test', DATA_DIR: ':memory:', SEED_DEMO: 'false', LOG_LEVEL: 'silent' }), { logger: false });
+  const app = await createApp(
+    loadConfig({ NODE_ENV: 'test', DATA_DIR: ':memory:', SEED_DEMO: 'false', LOG_LEVEL: 'silent' }),
+    { logger: false },
+  );
   await app.init();
   const doc = buildOpenApi(app);
   writeFileSync(out, JSON.stringify(sortKeys(doc), null, 2) + '\n');

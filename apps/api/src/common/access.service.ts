@@ -35,7 +35,11 @@ export interface SessionContext {
 export class AccessService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async courseRelation(user: AuthUser, courseId: string, m: EntityManager = this.dataSource.manager): Promise<CourseRelation | null> {
+  async courseRelation(
+    user: AuthUser,
+    courseId: string,
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<CourseRelation | null> {
     const rows: { exists: boolean; teacher: boolean; student: boolean }[] = await m.query(
       `SELECT true AS exists,
               EXISTS (SELECT 1 FROM course_teachers WHERE course_id = c.id AND teacher_id = $2) AS teacher,
@@ -66,7 +70,11 @@ export class AccessService {
   }
 
   /** The session with its course's policy and the caller's relation; 404 when not visible to the caller. */
-  async sessionContext(user: AuthUser, sessionId: string, m: EntityManager = this.dataSource.manager): Promise<SessionContext> {
+  async sessionContext(
+    user: AuthUser,
+    sessionId: string,
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<SessionContext> {
     const rows: Record<string, unknown>[] = await m.query(
       `SELECT s.id, s.course_id, s.starts_at, s.ends_at, s.state, c.timezone, c.code_validity_minutes, c.late_after_minutes,
               c.checkin_opens_minutes, c.requires_validation,
@@ -78,7 +86,13 @@ export class AccessService {
     const r = rows[0];
     if (!r) throw AccessErrors.sessionNotFound();
     const relation: CourseRelation | null =
-      user.role === UserRole.Admin ? 'admin' : user.role === UserRole.Teacher && r.teacher ? 'teacher' : user.role === UserRole.Student && r.student ? 'student' : null;
+      user.role === UserRole.Admin
+        ? 'admin'
+        : user.role === UserRole.Teacher && r.teacher
+          ? 'teacher'
+          : user.role === UserRole.Student && r.student
+            ? 'student'
+            : null;
     if (!relation) throw AccessErrors.sessionNotFound();
     return {
       id: r.id as string,

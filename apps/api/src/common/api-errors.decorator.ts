@@ -24,7 +24,11 @@ const DESCRIPTIONS: Record<number, string> = {
 
 /** Documents the error responses of an endpoint with the common error shape. */
 export function ApiErrors(...statuses: number[]) {
-  return applyDecorators(...statuses.map((status) => ApiResponse({ status, description: DESCRIPTIONS[status] ?? 'Error', type: ErrorResponseDto })));
+  return applyDecorators(
+    ...statuses.map((status) =>
+      ApiResponse({ status, description: DESCRIPTIONS[status] ?? 'Error', type: ErrorResponseDto }),
+    ),
+  );
 }
 
 /** Authenticated endpoint: bearer token, 401 and 403 documented. */

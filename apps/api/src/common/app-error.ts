@@ -17,20 +17,29 @@ export class AppError extends HttpException {
     super({ statusCode: status, code, message, details }, status);
   }
 
-  static of(code: string, def: ErrorDefinition, overrides?: { message?: string; details?: unknown; headers?: Record<string, string> }) {
+  static of(
+    code: string,
+    def: ErrorDefinition,
+    overrides?: { message?: string; details?: unknown; headers?: Record<string, string> },
+  ) {
     return new AppError(code, def.status, overrides?.message ?? def.message, overrides?.details, overrides?.headers);
   }
 }
 
 /** Builds typed error factories from a catalogue: `UserErrors.notFound()`. */
 export function defineErrors<T extends Record<string, { code: string } & ErrorDefinition>>(defs: T) {
-  const out = {} as { [K in keyof T]: (overrides?: { message?: string; details?: unknown; headers?: Record<string, string> }) => AppError } & {
+  const out = {} as {
+    [K in keyof T]: (overrides?: { message?: string; details?: unknown; headers?: Record<string, string> }) => AppError;
+  } & {
     catalogue: T;
   };
   for (const key of Object.keys(defs) as (keyof T)[]) {
     const def = defs[key];
-    (out as Record<keyof T, unknown>)[key] = (overrides?: { message?: string; details?: unknown; headers?: Record<string, string> }) =>
-      AppError.of(def.code, def, overrides);
+    (out as Record<keyof T, unknown>)[key] = (overrides?: {
+      message?: string;
+      details?: unknown;
+      headers?: Record<string, string>;
+    }) => AppError.of(def.code, def, overrides);
   }
   out.catalogue = defs;
   return out;

@@ -7,7 +7,11 @@ import type { AuthUser } from './auth-user.js';
 import { ALLOW_PASSWORD_CHANGE_PENDING, IS_PUBLIC, ROLES } from './decorators.js';
 
 export const GuardErrors = defineErrors({
-  passwordChangeRequired: { code: 'auth/password-change-required', status: 403, message: 'Change your temporary password first.' },
+  passwordChangeRequired: {
+    code: 'auth/password-change-required',
+    status: 403,
+    message: 'Change your temporary password first.',
+  },
 });
 
 /** Global guard: every route needs a valid access token unless @Public(); then @Roles() are enforced. */
@@ -33,7 +37,8 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<T>(err: unknown, user: T): T {
-    if (err || !user) throw CommonErrors.unauthenticated({ message: 'Your session is missing or has expired. Sign in again.' });
+    if (err || !user)
+      throw CommonErrors.unauthenticated({ message: 'Your session is missing or has expired. Sign in again.' });
     return user;
   }
 }

@@ -23,7 +23,12 @@ export class CoreModule implements OnApplicationShutdown {
             if (!config.redisUrl) return null;
             const logger = new Logger('Redis');
             // Fail fast while Redis is down (callers fall back); reconnect forever in the background.
-            const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, retryStrategy: (n) => Math.min(n * 200, 2000) });
+            const redis = new Redis(config.redisUrl, {
+              maxRetriesPerRequest: 1,
+              enableOfflineQueue: false,
+              lazyConnect: false,
+              retryStrategy: (n) => Math.min(n * 200, 2000),
+            });
             let down = false;
             redis.on('error', (err) => {
               if (!down) logger.warn(`Redis error: ${err.message}`);

@@ -1,4 +1,11 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger, NotFoundException } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import { AppError } from './app-error.js';
@@ -35,7 +42,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const reply = ctx.getResponse<FastifyReply>();
     const request = ctx.getRequest<FastifyRequest>();
-    if (this.spaFallback && exception instanceof NotFoundException && request && (request.method === 'GET' || request.method === 'HEAD')) {
+    if (
+      this.spaFallback &&
+      exception instanceof NotFoundException &&
+      request &&
+      (request.method === 'GET' || request.method === 'HEAD')
+    ) {
       const path = request.url.split('?')[0];
       if (!path.startsWith('/api') && !path.startsWith('/socket.io') && !/\.[a-z0-9]+$/i.test(path)) {
         void (reply as FastifyReply & { sendFile(f: string): FastifyReply }).type('text/html').sendFile('index.html');
@@ -46,7 +58,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (body.statusCode >= 500) {
       // Under jest the app's logger is off: a 500 is always a bug, so show it.
       if (process.env.JEST_WORKER_ID) console.error(`500 on ${request?.method} ${request?.url}:`, exception);
-      this.logger.error(`${request?.method} ${request?.url} failed [reqId=${request?.id}]`, exception instanceof Error ? exception.stack : String(exception));
+      this.logger.error(
+        `${request?.method} ${request?.url} failed [reqId=${request?.id}]`,
+        exception instanceof Error ? exception.stack : String(exception),
+      );
     }
     if (typeof (reply as { status?: unknown } | undefined)?.status !== 'function') return;
     if (headers) for (const [k, v] of Object.entries(headers)) void reply.header(k, v);
@@ -63,25 +78,63 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const res = exception.getResponse();
-      const message = typeof res === 'string' ? res : typeof (res as { message?: unknown }).message === 'string' ? (res as { message: string }).message : exception.message;
-      return { body: { statusCode: status, code: STATUS_CODES[status] ?? (status >= 500 ? 'internal/error' : 'common/error'), message: status >= 500 ? 'Something went wrong on our side.' : message } };
+      const message =
+        typeof res === 'string'
+          ? res
+          : typeof (res as { message?: unknown }).message === 'string'
+            ? (res as { message: string }).message
+            : exception.message;
+      return {
+        body: {
+          statusCode: status,
+          code: STATUS_CODES[status] ?? (status >= 500 ? 'internal/error' : 'common/error'),
+          message: status >= 500 ? 'Something went wrong on our side.' : message,
+        },
+      };
     }
     if (exception instanceof QueryFailedError) {
       const pgCode = (exception as QueryFailedError & { driverError?: { code?: string } }).driverError?.code;
-      if (pgCode === '23505') return { body: { statusCode: 409, code: 'common/conflict', message: 'This conflicts with existing data.' } };
-      if (pgCode === '23503') return { body: { statusCode: 409, code: 'common/referenced', message: 'This refers to data that does not exist or is still in use.' } };
-      if (pgCode === '22P02' || pgCode === '22007' || pgCode === '22008') return { body: { statusCode: 400, code: 'common/bad-request', message: 'A value has the wrong format.' } };
+      if (pgCode === '23505')
+        return { body: { statusCode: 409, code: 'common/conflict', message: 'This conflicts with existing data.' } };
+      if (pgCode === '23503')
+        return {
+          body: {
+            statusCode: 409,
+            code: 'common/referenced',
+            message: 'This refers to data that does not exist or is still in use.',
+          },
+        };
+      if (pgCode === '22P02' || pgCode === '22007' || pgCode === '22008')
+        return { body: { statusCode: 400, code: 'common/bad-request', message: 'A value has the wrong format.' } };
     }
     // The database is unreachable or the pool is exhausted: a temporary condition, not a bug.
     const msg = exception instanceof Error ? exception.message : '';
-    if (/timeout exceeded when trying to connect|Connection terminated|ECONNREFUSED|the database system is (starting|shutting) up/i.test(msg)) {
-      return { body: { statusCode: 503, code: 'common/unavailable', message: 'The service is temporarily unavailable. Try again in a moment.' }, headers: { 'Retry-After': '2' } };
+    if (
+      /timeout exceeded when trying to connect|Connection terminated|ECONNREFUSED|the database system is (starting|shutting) up/i.test(
+        msg,
+      )
+    ) {
+      return {
+        body: {
+          statusCode: 503,
+          code: 'common/unavailable',
+          message: 'The service is temporarily unavailable. Try again in a moment.',
+        },
+        headers: { 'Retry-After': '2' },
+      };
     }
     // Fastify's own errors (body too large, bad JSON, bad content type) carry a statusCode.
     const fe = exception as { statusCode?: number; code?: string; message?: string };
     if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
       const status = fe.statusCode;
-      const message = status === 413 ? 'The request is too large.' : status === 415 ? 'Unsupported content type.' : fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || /JSON/.test(fe.message ?? '') ? 'The body is not valid JSON.' : 'Bad request.';
+      const message =
+        status === 413
+          ? 'The request is too large.'
+          : status === 415
+            ? 'Unsupported content type.'
+            : fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || /JSON/.test(fe.message ?? '')
+              ? 'The body is not valid JSON.'
+              : 'Bad request.';
       return { body: { statusCode: status, code: STATUS_CODES[status] ?? 'common/bad-request', message } };
     }
     void request;

@@ -11,7 +11,9 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   for (const e of errors) {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
     if (e.constraints) {
-      const messages = Object.entries(e.constraints).map(([k, m]) => (k === 'whitelistValidation' ? `${field} is not an accepted field` : m));
+      const messages = Object.entries(e.constraints).map(([k, m]) =>
+        k === 'whitelistValidation' ? `${field} is not an accepted field` : m,
+      );
       out.push({ field, messages });
     }
     if (e.children?.length) out.push(...flatten(e.children, field));
@@ -30,7 +32,10 @@ export function createValidationPipe() {
     exceptionFactory: (errors) => {
       const details = flatten(errors);
       const message = details.length ? details.map((d) => d.messages[0]).join('; ') : 'Some fields are invalid.';
-      return CommonErrors.validation({ message: message.length > 300 ? `${message.slice(0, 297)}...` : message, details });
+      return CommonErrors.validation({
+        message: message.length > 300 ? `${message.slice(0, 297)}...` : message,
+        details,
+      });
     },
   });
 }

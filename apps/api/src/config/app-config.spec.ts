@@ -16,7 +16,12 @@ describe('loadConfig', () => {
       expect((err as Error).message).toContain('JWT_SECRET');
       expect((err as Error).message).not.toContain('short-secret-value');
     }
-    const ok = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db/x', JWT_SECRET: 'x'.repeat(40), SEED_DEMO: 'true' });
+    const ok = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://u:p@db/x',
+      JWT_SECRET: 'x'.repeat(40),
+      SEED_DEMO: 'true',
+    });
     expect(ok.seedDemo).toBe(false); // never seeds in production
   });
 

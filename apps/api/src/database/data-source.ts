@@ -27,7 +27,14 @@ export function dataSourceOptions(config: AppConfig, embedded: EmbeddedPostgres 
     uuidExtension: 'pgcrypto' as const,
   };
   if (embedded) {
-    return { ...common, host: embedded.socketDir, port: 5432, username: 'postgres', password: 'postgres', database: 'postgres' };
+    return {
+      ...common,
+      host: embedded.socketDir,
+      port: 5432,
+      username: 'postgres',
+      password: 'postgres',
+      database: 'postgres',
+    };
   }
   return { ...common, url: config.databaseUrl ?? undefined };
 }

@@ -39,7 +39,10 @@ export class RealtimeIoAdapter extends IoAdapter {
       },
     } as ServerOptions) as Server;
     if (this.config.redisUrl) {
-      this.redis = new Redis(this.config.redisUrl, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 200, 2000) });
+      this.redis = new Redis(this.config.redisUrl, {
+        maxRetriesPerRequest: null,
+        retryStrategy: (n) => Math.min(n * 200, 2000),
+      });
       this.redis.on('error', (err) => this.log.warn(`Redis (socket adapter): ${err.message}`));
       server.adapter(createAdapter(this.redis));
       this.log.log('Socket.IO uses the Redis streams adapter');

@@ -1,8 +1,24 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type OnGatewayConnection, type OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer, ConnectedSocket, MessageBody } from '@nestjs/websockets';
-import { ClientEvent, sessionRoom, userRoom, type ClientToServerEvents, type ServerToClientEvents, type WatchAck, UserRole } from '@sysponto/contracts';
+import {
+  type OnGatewayConnection,
+  type OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+  ConnectedSocket,
+  MessageBody,
+} from '@nestjs/websockets';
+import {
+  ClientEvent,
+  sessionRoom,
+  userRoom,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type WatchAck,
+  UserRole,
+} from '@sysponto/contracts';
 import type { Server, Socket } from 'socket.io';
 import { DataSource } from 'typeorm';
 import type { AccessTokenPayload, AuthUser } from '../common/auth-user.js';

@@ -21,6 +21,9 @@ export class RealtimeService {
 
   toSession<E extends EventName>(sessionId: string, event: E, payload: PayloadOf<E>) {
     if (!this.gateway.server) return;
-    (this.gateway.server.to(sessionRoom(sessionId)) as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
+    (this.gateway.server.to(sessionRoom(sessionId)) as unknown as { emit(e: string, p: unknown): void }).emit(
+      event,
+      payload,
+    );
   }
 }

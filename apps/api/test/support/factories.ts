@@ -36,21 +36,31 @@ export async function createCourse(
     ],
   );
   const id = row.id as string;
-  for (const teacherId of over.teacherIds ?? []) await t.dataSource.query(`INSERT INTO course_teachers (course_id, teacher_id) VALUES ($1, $2)`, [id, teacherId]);
+  for (const teacherId of over.teacherIds ?? [])
+    await t.dataSource.query(`INSERT INTO course_teachers (course_id, teacher_id) VALUES ($1, $2)`, [id, teacherId]);
   await enroll(t, id, over.studentIds ?? []);
   return { id, code };
 }
 
 export async function enroll(t: TestApp, courseId: string, studentIds: string[]) {
   if (studentIds.length === 0) return;
-  await t.dataSource.query(`INSERT INTO enrollments (course_id, student_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`, [courseId, studentIds]);
+  await t.dataSource.query(
+    `INSERT INTO enrollments (course_id, student_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
+    [courseId, studentIds],
+  );
 }
 
 /** A session; by default open now (started 5 minutes ago, ends in 85). */
 export async function createSession(
   t: TestApp,
   courseId: string,
-  over: { startsAt?: Date; endsAt?: Date; state?: 'scheduled' | 'open' | 'closed'; title?: string; seriesId?: string } = {},
+  over: {
+    startsAt?: Date;
+    endsAt?: Date;
+    state?: 'scheduled' | 'open' | 'closed';
+    title?: string;
+    seriesId?: string;
+  } = {},
 ) {
   const startsAt = over.startsAt ?? new Date(Date.now() - 5 * 60_000);
   const endsAt = over.endsAt ?? new Date(startsAt.getTime() + 90 * 60_000);
@@ -71,6 +81,12 @@ export async function createRecord(
 ) {
   await t.dataSource.query(
     `INSERT INTO attendance_records (session_id, student_id, status, source, checked_in_at) VALUES ($1, $2, $3, $4, $5)`,
-    [sessionId, studentId, status, over.source ?? 'code', over.checkedInAt === undefined ? new Date() : over.checkedInAt],
+    [
+      sessionId,
+      studentId,
+      status,
+      over.source ?? 'code',
+      over.checkedInAt === undefined ? new Date() : over.checkedInAt,
+    ],
   );
 }

@@ -4,7 +4,11 @@ import type { ClientToServerEvents, ServerToClientEvents } from '@sysponto/contr
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** Connects an authenticated websocket client and waits for the connection (rejects on connect_error). */
-export function connectSocket(url: string, token: string | undefined, extra: { origin?: string } = {}): Promise<TestSocket> {
+export function connectSocket(
+  url: string,
+  token: string | undefined,
+  extra: { origin?: string } = {},
+): Promise<TestSocket> {
   const socket: TestSocket = io(url, {
     path: '/socket.io',
     transports: ['websocket'],
@@ -23,7 +27,11 @@ export function connectSocket(url: string, token: string | undefined, extra: { o
 }
 
 /** Resolves with the next payload of an event, or rejects after a timeout. */
-export function nextEvent<E extends keyof ServerToClientEvents>(socket: TestSocket, event: E, timeoutMs = 5000): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+export function nextEvent<E extends keyof ServerToClientEvents>(
+  socket: TestSocket,
+  event: E,
+  timeoutMs = 5000,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${String(event)} within ${timeoutMs} ms`)), timeoutMs);
     (socket as unknown as { once(e: string, cb: (p: unknown) => void): void }).once(event as string, (payload) => {

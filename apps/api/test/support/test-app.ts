@@ -23,7 +23,10 @@ export interface TestApp {
  * Boots the real app on a fresh database: an in-memory PGlite by default, or — with TEST_DATABASE_URL set
  * (`pnpm test:system`) — a new database on that PostgreSQL server, dropped afterwards.
  */
-export async function createTestApp(env: Record<string, string> = {}, opts: { listen?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  opts: { listen?: boolean } = {},
+): Promise<TestApp> {
   let databaseUrl: string | undefined;
   let dropDatabase: (() => Promise<void>) | undefined;
   const serverUrl = process.env.TEST_DATABASE_URL;
@@ -84,7 +87,13 @@ let cachedHash: Promise<string> | null = null;
 /** Inserts a user directly (one argon2 hash per test run) and returns it with its id. */
 export async function createUser(
   t: TestApp,
-  over: { email?: string; fullName?: string; role?: 'student' | 'teacher' | 'admin'; active?: boolean; studentNumber?: string | null } = {},
+  over: {
+    email?: string;
+    fullName?: string;
+    role?: 'student' | 'teacher' | 'admin';
+    active?: boolean;
+    studentNumber?: string | null;
+  } = {},
 ) {
   cachedHash ??= new PasswordService().hash(PASSWORD);
   const hash = await cachedHash;
@@ -101,11 +110,20 @@ export async function createUser(
 /** Logs in through the API and returns the access token and a ready Authorization header. */
 export async function login(t: TestApp, email: string, password = PASSWORD) {
   const res = await t.http.post('/api/auth/login').send({ email, password }).expect(200);
-  return { token: res.body.accessToken as string, refreshToken: res.body.refreshToken as string, auth: { Authorization: `Bearer ${res.body.accessToken}` }, user: res.body.user };
+  return {
+    token: res.body.accessToken as string,
+    refreshToken: res.body.refreshToken as string,
+    auth: { Authorization: `Bearer ${res.body.accessToken}` },
+    user: res.body.user,
+  };
 }
 
 /** A user of the given role, logged in. */
-export async function actor(t: TestApp, role: 'student' | 'teacher' | 'admin', over: Parameters<typeof createUser>[1] = {}) {
+export async function actor(
+  t: TestApp,
+  role: 'student' | 'teacher' | 'admin',
+  over: Parameters<typeof createUser>[1] = {},
+) {
   const user = await createUser(t, { ...over, role });
   const session = await login(t, user.email);
   return { ...user, ...session };

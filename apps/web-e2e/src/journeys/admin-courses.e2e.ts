@@ -19,7 +19,12 @@ describe('admin courses', () => {
   it('create course → weekly series → enroll a student', async () => {
     const code = `AC${Date.now().toString(36).toUpperCase().slice(-6)}`;
     const { page, context } = await newActor(browser);
-    onTestFailed(() => screenshot(page, 'failed-admin-courses').then(() => undefined, () => undefined));
+    onTestFailed(() =>
+      screenshot(page, 'failed-admin-courses').then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
     await signIn(page, 'admin@example.com', undefined, /\/admin/);
     await page.goto('/admin/courses');
     await page.getByRole('button', { name: 'New course' }).click();
@@ -38,7 +43,10 @@ describe('admin courses', () => {
     const planned = Number(/\d+/.exec((await create.textContent()) ?? '')![0]);
     expect(planned).toBeGreaterThanOrEqual(12);
     await create.click();
-    await page.getByRole('status').filter({ hasText: `${planned} sessions created` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `${planned} sessions created` })
+      .waitFor();
 
     await page.getByRole('tab', { name: 'Students' }).click();
     await page.getByLabel('Add students').fill('student5@');
@@ -53,7 +61,11 @@ describe('admin courses', () => {
     const mine = await apiCall<{ items: { id: string; code: string }[] }>(student, 'GET', '/api/courses?pageSize=100');
     expect(mine.items.map((c) => c.code)).toContain(code);
     const teacher = await apiLogin('teacher2@example.com');
-    const sessions = await apiCall<{ items: unknown[]; total: number }>(teacher, 'GET', `/api/courses/${courseId}/sessions?pageSize=100`);
+    const sessions = await apiCall<{ items: unknown[]; total: number }>(
+      teacher,
+      'GET',
+      `/api/courses/${courseId}/sessions?pageSize=100`,
+    );
     expect(sessions.total ?? sessions.items.length).toBe(planned);
   });
 });

@@ -26,7 +26,11 @@ describe('justified absence', () => {
     await student.page.goto(`/student/justifications?sessionId=${session.id}&type=absence`);
     const form = student.page.getByTestId('justify-form');
     await form.getByLabel('Reason').fill(reason);
-    await form.getByLabel(/Document/).setInputFiles({ name: 'doctor-note.pdf', mimeType: 'application/pdf', buffer: tinyPdf('Doctor note: please excuse Sara.') });
+    await form.getByLabel(/Document/).setInputFiles({
+      name: 'doctor-note.pdf',
+      mimeType: 'application/pdf',
+      buffer: tinyPdf('Doctor note: please excuse Sara.'),
+    });
     await form.getByRole('button', { name: 'Send justification' }).click();
     const mine = student.page.locator('li.list-group-item').filter({ hasText: reason });
     await mine.getByText('Pending').waitFor();
@@ -42,7 +46,9 @@ describe('justified absence', () => {
     await teacher.page.getByRole('button').filter({ hasText: reason }).click();
     await teacher.page.getByTestId('approve').click();
     // Reviewed: it leaves the pending queue (the page moves on to the next one) and is listed under "Approved".
-    await expect.poll(() => teacher.page.getByRole('button').filter({ hasText: reason }).count(), { timeout: 30_000 }).toBe(0);
+    await expect
+      .poll(() => teacher.page.getByRole('button').filter({ hasText: reason }).count(), { timeout: 30_000 })
+      .toBe(0);
     await teacher.page.getByLabel('Status').selectOption('approved');
     await teacher.page.getByRole('button').filter({ hasText: reason }).getByText('Approved').waitFor();
     await screenshot(teacher.page, 'journey-justification-teacher-desktop');
@@ -52,7 +58,11 @@ describe('justified absence', () => {
     await mine.getByText('Approved').waitFor();
     await mine.getByText('Excused').waitFor();
     await student.page.goto('/student/history');
-    await student.page.locator('li').filter({ hasText: `${session.courseCode} · Missed lecture` }).getByText('Excused').waitFor();
+    await student.page
+      .locator('li')
+      .filter({ hasText: `${session.courseCode} · Missed lecture` })
+      .getByText('Excused')
+      .waitFor();
     await screenshot(student.page, 'journey-justification-student-phone');
     await student.context.close();
     await teacher.context.close();

@@ -52,11 +52,16 @@ describe('live check-in', () => {
 
     await row.getByRole('button', { name: 'Validate Sara Student' }).click();
     // Validation confirms the check-in: present, or late when it came after the course's late threshold.
-    await row.locator('.badge').filter({ hasText: /^(Present|Late)$/ }).waitFor();
+    await row
+      .locator('.badge')
+      .filter({ hasText: /^(Present|Late)$/ })
+      .waitFor();
 
     const toast = student.page.getByRole('status').filter({ hasText: 'Your attendance was confirmed' });
     await toast.waitFor();
-    await expect.poll(async () => Number(await student.page.getByTestId('unread-badge').textContent())).toBe(unreadBefore + 1);
+    await expect
+      .poll(async () => Number(await student.page.getByTestId('unread-badge').textContent()))
+      .toBe(unreadBefore + 1);
 
     await screenshot(teacher.page, 'journey-live-teacher-desktop');
     await screenshot(student.page, 'journey-live-student-phone');

@@ -27,7 +27,9 @@ describe('CSV user import', () => {
     await page.getByRole('link', { name: 'Import CSV' }).click();
     await page.waitForURL(/\/admin\/users\/import/);
 
-    await page.getByTestId('import-file').setInputFiles({ name: 'users.csv', mimeType: 'text/csv', buffer: csv([good[0], bad, good[1]]) });
+    await page
+      .getByTestId('import-file')
+      .setInputFiles({ name: 'users.csv', mimeType: 'text/csv', buffer: csv([good[0], bad, good[1]]) });
     await page.getByTestId('import-check').click();
     const preview = page.getByTestId('import-preview');
     await preview.waitFor();

@@ -22,7 +22,10 @@ afterAll(async () => {
 
 async function check(page: Page, path: string, name: string, ready?: (page: Page) => Promise<unknown>) {
   const problems: string[] = [];
-  for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+  for (const [size, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
     await page.setViewportSize(viewport);
     await page.goto(path);
     await settle(page);
@@ -36,7 +39,11 @@ async function check(page: Page, path: string, name: string, ready?: (page: Page
   expect(problems).toEqual([]);
 }
 
-function asRole(email: string, home: RegExp, pages: [string, string | (() => string), ((page: Page) => Promise<unknown>)?][]) {
+function asRole(
+  email: string,
+  home: RegExp,
+  pages: [string, string | (() => string), ((page: Page) => Promise<unknown>)?][],
+) {
   describe(email, () => {
     let actor: { context: BrowserContext; page: Page };
     beforeAll(async () => {

@@ -17,7 +17,10 @@ export async function apiLogin(email: string, password = DEMO_PASSWORD): Promise
 export async function apiCall<T>(token: string, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${baseUrl()}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -34,7 +37,12 @@ export interface SessionLite {
   state: 'scheduled' | 'open' | 'closed';
 }
 
-async function newCourse(admin: string, teacherId: string, studentId: string, name: string): Promise<{ id: string; code: string }> {
+async function newCourse(
+  admin: string,
+  teacherId: string,
+  studentId: string,
+  name: string,
+): Promise<{ id: string; code: string }> {
   const course = await apiCall<{ id: string; code: string }>(admin, 'POST', '/api/courses', {
     code: `E2E${Date.now().toString(36).toUpperCase().slice(-5)}`,
     name,

@@ -22,7 +22,11 @@ const CHROMIUM_ARGS = [
 export const baseUrl = () => inject('baseUrl');
 
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
 }
 
 export const PHONE = { width: 390, height: 844 };
@@ -30,7 +34,13 @@ export const DESKTOP = { width: 1366, height: 900 };
 
 /** A separate browser profile (cookies, storage) for one person, in English. */
 export async function newActor(browser: Browser, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL: baseUrl(), viewport, locale: 'en-GB', timezoneId: 'Europe/Lisbon', reducedMotion: 'reduce' });
+  const context = await browser.newContext({
+    baseURL: baseUrl(),
+    viewport,
+    locale: 'en-GB',
+    timezoneId: 'Europe/Lisbon',
+    reducedMotion: 'reduce',
+  });
   // Generous: the machine is shared; a step that never happens still fails, just later.
   context.setDefaultTimeout(30_000);
   const page = await context.newPage();

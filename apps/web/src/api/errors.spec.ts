@@ -8,9 +8,13 @@ const te = (k: string) => i18n.global.te(k);
 describe('error mapping', () => {
   it('uses the translated text for a known code', () => {
     setLocale('en');
-    expect(errorMessage(new ApiError(400, 'attendance/code-invalid', 'server text'), t, te)).toBe('This code is not valid. Check it and try again.');
+    expect(errorMessage(new ApiError(400, 'attendance/code-invalid', 'server text'), t, te)).toBe(
+      'This code is not valid. Check it and try again.',
+    );
     setLocale('pt');
-    expect(errorMessage(new ApiError(400, 'attendance/code-invalid', 'server text'), t, te)).toBe('Este código não é válido. Verifique-o e tente de novo.');
+    expect(errorMessage(new ApiError(400, 'attendance/code-invalid', 'server text'), t, te)).toBe(
+      'Este código não é válido. Verifique-o e tente de novo.',
+    );
     setLocale('en');
   });
 
@@ -22,7 +26,9 @@ describe('error mapping', () => {
   });
 
   it("falls back to the server's message for an unknown code, then to a generic text", () => {
-    expect(errorMessage(new ApiError(409, 'courses/some-new-rule', 'The server explains it.'), t, te)).toBe('The server explains it.');
+    expect(errorMessage(new ApiError(409, 'courses/some-new-rule', 'The server explains it.'), t, te)).toBe(
+      'The server explains it.',
+    );
     expect(errorMessage(new ApiError(500, 'http/500', ''), t, te)).toBe('Something went wrong. Please try again.');
     expect(errorMessage(new ApiError(0, 'network/unreachable', ''), t, te)).toMatch(/could not reach the server/);
     expect(errorMessage(new TypeError('boom'), t, te)).toBe('Something went wrong. Please try again.');

@@ -10,7 +10,10 @@ describe('authFetch: 401 → refresh → retry once', () => {
 
   it('refreshes with the cookie and retries the request with the new token', async () => {
     const f = fakeFetch({
-      'GET /api/me': [{ status: 401, body: { statusCode: 401, code: 'auth/unauthenticated', message: 'Sign in to continue.' } }, { status: 200, body: user() }],
+      'GET /api/me': [
+        { status: 401, body: { statusCode: 401, code: 'auth/unauthenticated', message: 'Sign in to continue.' } },
+        { status: 200, body: user() },
+      ],
       'POST /api/auth/refresh': { status: 200, body: { accessToken: 'new-token', user: user() } },
     });
     setBaseFetch(f.fn);
@@ -26,7 +29,11 @@ describe('authFetch: 401 → refresh → retry once', () => {
   it('shares one refresh between concurrent 401s', async () => {
     let refreshes = 0;
     const f = fakeFetch({
-      'GET /api/me': [{ status: 401, body: {} }, { status: 401, body: {} }, { status: 200, body: user() }],
+      'GET /api/me': [
+        { status: 401, body: {} },
+        { status: 401, body: {} },
+        { status: 200, body: user() },
+      ],
       'GET /api/notifications': [{ status: 200, body: { items: [], total: 0, page: 1, pageSize: 20, unreadCount: 0 } }],
       'POST /api/auth/refresh': async () => {
         refreshes++;
@@ -37,15 +44,26 @@ describe('authFetch: 401 → refresh → retry once', () => {
     setBaseFetch(f.fn);
     await Promise.all([unwrap(api.GET('/api/me')), unwrap(api.GET('/api/me'))]);
     expect(refreshes).toBe(1);
-    expect(f.calls.filter((c) => c.path === '/api/me').map((c) => c.authorization)).toEqual(['Bearer old-token', 'Bearer old-token', 'Bearer new-token', 'Bearer new-token']);
+    expect(f.calls.filter((c) => c.path === '/api/me').map((c) => c.authorization)).toEqual([
+      'Bearer old-token',
+      'Bearer old-token',
+      'Bearer new-token',
+      'Bearer new-token',
+    ]);
   });
 
   it('retries only once and reports the end of the session when the refresh fails', async () => {
     const expired = vi.fn();
     const off = onSessionExpired(expired);
     const f = fakeFetch({
-      'GET /api/me': { status: 401, body: { statusCode: 401, code: 'auth/unauthenticated', message: 'Sign in to continue.' } },
-      'POST /api/auth/refresh': { status: 401, body: { statusCode: 401, code: 'auth/invalid-refresh-token', message: 'Your session has ended.' } },
+      'GET /api/me': {
+        status: 401,
+        body: { statusCode: 401, code: 'auth/unauthenticated', message: 'Sign in to continue.' },
+      },
+      'POST /api/auth/refresh': {
+        status: 401,
+        body: { statusCode: 401, code: 'auth/invalid-refresh-token', message: 'Your session has ended.' },
+      },
     });
     setBaseFetch(f.fn);
     await expect(unwrap(api.GET('/api/me'))).rejects.toMatchObject({ status: 401, code: 'auth/unauthenticated' });
@@ -55,9 +73,16 @@ describe('authFetch: 401 → refresh → retry once', () => {
   });
 
   it('never refreshes for the auth routes themselves', async () => {
-    const f = fakeFetch({ 'POST /api/auth/login': { status: 401, body: { statusCode: 401, code: 'auth/invalid-credentials', message: 'Wrong email or password.' } } });
+    const f = fakeFetch({
+      'POST /api/auth/login': {
+        status: 401,
+        body: { statusCode: 401, code: 'auth/invalid-credentials', message: 'Wrong email or password.' },
+      },
+    });
     setBaseFetch(f.fn);
-    await expect(unwrap(api.POST('/api/auth/login', { body: { email: 'a@b.c', password: 'x' } }))).rejects.toMatchObject({ code: 'auth/invalid-credentials' });
+    await expect(
+      unwrap(api.POST('/api/auth/login', { body: { email: 'a@b.c', password: 'x' } })),
+    ).rejects.toMatchObject({ code: 'auth/invalid-credentials' });
     expect(f.calls).toHaveLength(1);
   });
 });

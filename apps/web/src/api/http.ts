@@ -76,7 +76,8 @@ const isAuthRoute = (url: string) => /\/api\/auth\/(login|refresh|logout)\b/.tes
 export async function authFetch(input: Request | string | URL, init?: RequestInit): Promise<Response> {
   const request = new Request(input, init);
   const retry = request.clone();
-  if (accessToken && !request.headers.has('authorization')) request.headers.set('authorization', `Bearer ${accessToken}`);
+  if (accessToken && !request.headers.has('authorization'))
+    request.headers.set('authorization', `Bearer ${accessToken}`);
   const response = await baseFetch(request);
   if (response.status === 403) void notePasswordChange(response);
   if (response.status !== 401 || isAuthRoute(request.url)) return response;

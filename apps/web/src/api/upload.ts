@@ -7,7 +7,11 @@ export interface UploadOptions {
   signal?: AbortSignal;
 }
 
-function send(url: string, body: FormData, opts: UploadOptions): Promise<{ status: number; json: unknown; headers: Headers }> {
+function send(
+  url: string,
+  body: FormData,
+  opts: UploadOptions,
+): Promise<{ status: number; json: unknown; headers: Headers }> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open(opts.method ?? 'POST', url);
@@ -47,6 +51,7 @@ export async function uploadForm<T>(url: string, body: FormData, opts: UploadOpt
     opts.onProgress?.(0);
     res = await send(url, body, opts);
   }
-  if (res.status < 200 || res.status >= 300) throw toApiError(new Response(null, { status: res.status, headers: res.headers }), res.json);
+  if (res.status < 200 || res.status >= 300)
+    throw toApiError(new Response(null, { status: res.status, headers: res.headers }), res.json);
   return res.json as T;
 }

@@ -42,13 +42,22 @@ describe('CheckInBox', () => {
     expect(box.text()).toContain('CS101');
     expect(box.text()).toContain('Pending');
     expect(box.text()).toContain('Your teacher will confirm it');
-    window.dispatchEvent(new CustomEvent('sysponto:attendance-updated', { detail: { sessionId: 's1', status: 'present' } }));
+    window.dispatchEvent(
+      new CustomEvent('sysponto:attendance-updated', { detail: { sessionId: 's1', status: 'present' } }),
+    );
     await flushPromises();
     expect(w.get('[data-testid=checkin-result]').text()).toContain('Present');
   });
 
   it('shows a wrong code in plain words, from the error code', async () => {
-    setBaseFetch(fakeFetch({ 'POST /api/check-ins': { status: 400, body: { statusCode: 400, code: 'attendance/code-invalid', message: 'x' } } }).fn);
+    setBaseFetch(
+      fakeFetch({
+        'POST /api/check-ins': {
+          status: 400,
+          body: { statusCode: 400, code: 'attendance/code-invalid', message: 'x' },
+        },
+      }).fn,
+    );
     const w = mountBox();
     await w.get('input').setValue('ABCDEF');
     await w.get('form').trigger('submit');
@@ -58,7 +67,9 @@ describe('CheckInBox', () => {
   });
 
   it('checks in by itself when opened from the QR link', async () => {
-    const f = fakeFetch({ 'POST /api/check-ins': { status: 201, body: { ...result, status: 'present', source: 'qr' } } });
+    const f = fakeFetch({
+      'POST /api/check-ins': { status: 201, body: { ...result, status: 'present', source: 'qr' } },
+    });
     setBaseFetch(f.fn);
     const w = mountBox({ initialCode: 'K7M2QX', via: 'qr', autoSubmit: true });
     await flushPromises();

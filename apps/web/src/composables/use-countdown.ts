@@ -5,7 +5,9 @@ export function useCountdown(target: Ref<string | null | undefined>) {
   const now = ref(Date.now());
   const timer = setInterval(() => (now.value = Date.now()), 250);
   onBeforeUnmount(() => clearInterval(timer));
-  const seconds = computed(() => (target.value ? Math.max(0, Math.ceil((Date.parse(target.value) - now.value) / 1000)) : null));
+  const seconds = computed(() =>
+    target.value ? Math.max(0, Math.ceil((Date.parse(target.value) - now.value) / 1000)) : null,
+  );
   const label = computed(() => {
     const s = seconds.value;
     if (s == null) return '';

@@ -35,7 +35,10 @@ export function useLiveCode(sessionId: () => string) {
 
   async function generate(mode: 'fixed' | 'rotating', validityMinutes?: number) {
     code.value = await unwrap(
-      api.POST('/api/sessions/{id}/codes', { params: { path: { id: sessionId() } }, body: { mode, ...(validityMinutes ? { validityMinutes } : {}) } }),
+      api.POST('/api/sessions/{id}/codes', {
+        params: { path: { id: sessionId() } },
+        body: { mode, ...(validityMinutes ? { validityMinutes } : {}) },
+      }),
     );
   }
 
@@ -58,7 +61,13 @@ export function useLiveCode(sessionId: () => string) {
     if (s === 0 && code.value) code.value = null;
   });
 
-  const onRotated = (p: { sessionId: string; code: string; expiresAt: string; rotatesAt?: string | null; checkInUrl?: string }) => {
+  const onRotated = (p: {
+    sessionId: string;
+    code: string;
+    expiresAt: string;
+    rotatesAt?: string | null;
+    checkInUrl?: string;
+  }) => {
     if (p.sessionId !== sessionId() || !code.value) {
       if (p.sessionId === sessionId()) void refresh();
       return;
@@ -75,7 +84,10 @@ export function useLiveCode(sessionId: () => string) {
     if (p.sessionId === sessionId()) code.value = null;
   };
   // `code.revoked` is newer than some servers: subscribe untyped so an older contract still compiles.
-  const socket = getSocket() as unknown as { on(e: string, fn: (p: never) => void): void; off(e: string, fn: (p: never) => void): void };
+  const socket = getSocket() as unknown as {
+    on(e: string, fn: (p: never) => void): void;
+    off(e: string, fn: (p: never) => void): void;
+  };
   onMounted(() => {
     socket.on('code.rotated', onRotated);
     socket.on('code.revoked', onRevoked);

@@ -31,7 +31,8 @@ export function useLiveUser(): void {
   watch(
     () => auth.mustChangePassword,
     (must) => {
-      if (must && route.name !== 'profile') void router.push({ name: 'profile', query: { mustChange: '1', redirect: route.fullPath } });
+      if (must && route.name !== 'profile')
+        void router.push({ name: 'profile', query: { mustChange: '1', redirect: route.fullPath } });
     },
   );
 
@@ -40,7 +41,12 @@ export function useLiveUser(): void {
   socket.on('notification.created', (n) => {
     notifications.received(n);
     if (n.type.startsWith('attendance') && Date.now() - lastAttendanceToast < 3000) return;
-    toasts.push({ title: n.title, body: n.body, link: n.link, variant: n.type.includes('reject') ? 'warning' : 'info' });
+    toasts.push({
+      title: n.title,
+      body: n.body,
+      link: n.link,
+      variant: n.type.includes('reject') ? 'warning' : 'info',
+    });
   });
   socket.on('attendance.updated', (p) => {
     // Students get this in their user room; pages listening for the DOM event re-read their data.

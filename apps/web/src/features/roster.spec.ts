@@ -38,7 +38,13 @@ describe('roster', () => {
     const roster = [entry('Ana', null, 'a'), entry('Bruno', null, 'b')];
     const afterCheckIn = applyRosterEvent(roster, {
       kind: 'submitted',
-      payload: { sessionId: 's', studentId: 'b', fullName: 'Bruno', checkedInAt: '2026-11-24T09:01:00Z', status: 'pending' },
+      payload: {
+        sessionId: 's',
+        studentId: 'b',
+        fullName: 'Bruno',
+        checkedInAt: '2026-11-24T09:01:00Z',
+        status: 'pending',
+      },
     })!;
     expect(afterCheckIn[1]).toMatchObject({ status: 'pending', checkedInAt: '2026-11-24T09:01:00Z' });
     expect(sortRoster(afterCheckIn).map((e) => e.studentId)).toEqual(['a', 'b']);
@@ -48,7 +54,14 @@ describe('roster', () => {
     })!;
     expect(afterValidation[1]).toMatchObject({ status: 'present', source: 'teacher' });
     expect(afterValidation[1]!.validatedAt).not.toBeNull();
-    expect(countRoster(afterValidation)).toEqual({ missing: 1, pending: 0, present: 1, late: 0, absent: 0, excused: 0 });
+    expect(countRoster(afterValidation)).toEqual({
+      missing: 1,
+      pending: 0,
+      present: 1,
+      late: 0,
+      absent: 0,
+      excused: 0,
+    });
     // The input is never mutated (the page swaps the list to re-render).
     expect(roster[1]!.status).toBeNull();
   });
@@ -57,7 +70,13 @@ describe('roster', () => {
     expect(
       applyRosterEvent([entry('Ana', null, 'a')], {
         kind: 'submitted',
-        payload: { sessionId: 's', studentId: 'new', fullName: 'New', checkedInAt: '2026-11-24T09:01:00Z', status: 'pending' },
+        payload: {
+          sessionId: 's',
+          studentId: 'new',
+          fullName: 'New',
+          checkedInAt: '2026-11-24T09:01:00Z',
+          status: 'pending',
+        },
       }),
     ).toBeNull();
   });

@@ -20,7 +20,9 @@ export function rosterRank(status: AttendanceStatus | null): number {
 }
 
 export function sortRoster<T extends Pick<RosterEntry, 'status' | 'fullName'>>(entries: readonly T[]): T[] {
-  return [...entries].sort((a, b) => rosterRank(a.status) - rosterRank(b.status) || a.fullName.localeCompare(b.fullName));
+  return [...entries].sort(
+    (a, b) => rosterRank(a.status) - rosterRank(b.status) || a.fullName.localeCompare(b.fullName),
+  );
 }
 
 export interface RosterCounts {
@@ -44,7 +46,8 @@ export function countRoster(entries: readonly Pick<RosterEntry, 'status'>[]): Ro
  */
 export function applyRosterEvent(
   entries: readonly RosterEntry[],
-  event: { kind: 'submitted'; payload: AttendanceSubmittedPayload } | { kind: 'updated'; payload: AttendanceUpdatedPayload },
+  event:
+    { kind: 'submitted'; payload: AttendanceSubmittedPayload } | { kind: 'updated'; payload: AttendanceUpdatedPayload },
 ): RosterEntry[] | null {
   const i = entries.findIndex((e) => e.studentId === event.payload.studentId);
   if (i < 0) return null;
@@ -57,7 +60,8 @@ export function applyRosterEvent(
           ...cur,
           status: event.payload.status,
           source: event.payload.source,
-          validatedAt: event.payload.status === 'pending' ? cur.validatedAt : (cur.validatedAt ?? new Date().toISOString()),
+          validatedAt:
+            event.payload.status === 'pending' ? cur.validatedAt : (cur.validatedAt ?? new Date().toISOString()),
         };
   return next;
 }

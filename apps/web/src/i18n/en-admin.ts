@@ -40,7 +40,8 @@ export const enAdmin = {
       reactivated: '{name} can sign in again',
       deleteName: 'Delete {name}',
       deleteTitle: 'Delete {name}?',
-      deleteBody: 'This removes the account and cannot be undone. To keep their attendance history, deactivate instead.',
+      deleteBody:
+        'This removes the account and cannot be undone. To keep their attendance history, deactivate instead.',
       deleted: '{name} was deleted',
       editName: 'Edit {name}',
     },
@@ -48,7 +49,8 @@ export const enAdmin = {
   import: {
     title: 'Import users',
     subtitle: 'Add many users at once from a CSV file',
-    format: 'One user per line, with a header: {header}. The optional column "courses" lists course codes separated by ";" to enroll students.',
+    format:
+      'One user per line, with a header: {header}. The optional column "courses" lists course codes separated by ";" to enroll students.',
     file: 'CSV file',
     fileHint: 'UTF-8, up to 2 MB and 5000 rows.',
     paste: 'Or paste the CSV here',

@@ -71,7 +71,13 @@ export const en = {
   sessionState: { scheduled: 'Scheduled', open: 'Open', closed: 'Closed' },
   justificationStatus: { pending: 'Pending', approved: 'Approved', rejected: 'Rejected', withdrawn: 'Withdrawn' },
   justificationType: { absence: 'Absence', late: 'Late arrival' },
-  source: { code: 'Code', qr: 'QR code', teacher: 'Teacher', justification: 'Justification', 'auto-close': 'Session closed' },
+  source: {
+    code: 'Code',
+    qr: 'QR code',
+    teacher: 'Teacher',
+    justification: 'Justification',
+    'auto-close': 'Session closed',
+  },
   login: {
     title: 'Sign in',
     email: 'Email',
@@ -153,7 +159,8 @@ export const en = {
     showIn: 'Show times in',
     myZone: 'my device',
     icalTitle: 'Subscribe in your calendar app',
-    icalHint: 'This private link lists your sessions in any calendar app (Google, Outlook, Apple). Keep it to yourself.',
+    icalHint:
+      'This private link lists your sessions in any calendar app (Google, Outlook, Apple). Keep it to yourself.',
     copy: 'Copy',
     copied: 'Link copied',
     regenerate: 'New link',
@@ -341,7 +348,11 @@ export const en = {
     deleteOneConfirm: 'Delete this session?',
     deleteFollowingConfirm: 'Delete this session and the following ones of the series?',
   },
-  notFound: { title: 'Page not found', body: 'The address may be wrong or the page has moved.', home: 'Go to my dashboard' },
+  notFound: {
+    title: 'Page not found',
+    body: 'The address may be wrong or the page has moved.',
+    home: 'Go to my dashboard',
+  },
   errors: {
     generic: 'Something went wrong. Please try again.',
     network: { unreachable: 'We could not reach the server. Check your connection and try again.' },

@@ -3,7 +3,9 @@ import { i18n } from './index';
 
 type Tree = { [k: string]: string | Tree };
 function keys(tree: Tree, prefix = ''): string[] {
-  return Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [`${prefix}${k}`] : keys(v, `${prefix}${k}.`)));
+  return Object.entries(tree).flatMap(([k, v]) =>
+    typeof v === 'string' ? [`${prefix}${k}`] : keys(v, `${prefix}${k}.`),
+  );
 }
 
 describe('i18n', () => {
@@ -30,7 +32,8 @@ describe('i18n', () => {
   });
 
   it('has no empty Portuguese text and translates most texts', () => {
-    const get = (tree: Tree, k: string) => k.split('.').reduce<string | Tree>((t, p) => (t as Tree)[p]!, tree) as string;
+    const get = (tree: Tree, k: string) =>
+      k.split('.').reduce<string | Tree>((t, p) => (t as Tree)[p]!, tree) as string;
     const same = en.filter((k) => get(messages.en, k) === get(messages.pt, k));
     expect(pt.every((k) => get(messages.pt, k).trim().length > 0)).toBe(true);
     expect(same.length / en.length).toBeLessThan(0.1);

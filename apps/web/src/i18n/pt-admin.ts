@@ -24,7 +24,8 @@ export const ptAdmin: AdminMessages = {
       createTitle: 'Novo utilizador',
       editTitle: 'Editar {name}',
       password: 'Palavra-passe',
-      passwordHint: 'Deixe vazio para gerar uma palavra-passe temporária, mostrada uma vez, que o utilizador muda na primeira entrada.',
+      passwordHint:
+        'Deixe vazio para gerar uma palavra-passe temporária, mostrada uma vez, que o utilizador muda na primeira entrada.',
       created: '{name} foi criado',
       tempPassword: 'Palavra-passe temporária de {email}',
       tempPasswordHint: 'Mostrada só desta vez. Entregue-a ao utilizador; ele escolhe a sua na primeira entrada.',
@@ -47,7 +48,8 @@ export const ptAdmin: AdminMessages = {
   import: {
     title: 'Importar utilizadores',
     subtitle: 'Adicione muitos utilizadores de uma vez a partir de um ficheiro CSV',
-    format: 'Um utilizador por linha, com cabeçalho: {header}. A coluna opcional "courses" lista códigos de disciplinas separados por ";" para inscrever alunos.',
+    format:
+      'Um utilizador por linha, com cabeçalho: {header}. A coluna opcional "courses" lista códigos de disciplinas separados por ";" para inscrever alunos.',
     file: 'Ficheiro CSV',
     fileHint: 'UTF-8, até 2 MB e 5000 linhas.',
     paste: 'Ou cole o CSV aqui',

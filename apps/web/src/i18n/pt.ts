@@ -73,7 +73,13 @@ export const pt: Messages = {
   sessionState: { scheduled: 'Agendada', open: 'Aberta', closed: 'Fechada' },
   justificationStatus: { pending: 'Pendente', approved: 'Aprovada', rejected: 'Rejeitada', withdrawn: 'Retirada' },
   justificationType: { absence: 'Falta', late: 'Atraso' },
-  source: { code: 'Código', qr: 'Código QR', teacher: 'Docente', justification: 'Justificação', 'auto-close': 'Aula fechada' },
+  source: {
+    code: 'Código',
+    qr: 'Código QR',
+    teacher: 'Docente',
+    justification: 'Justificação',
+    'auto-close': 'Aula fechada',
+  },
   login: {
     title: 'Entrar',
     email: 'Email',
@@ -155,7 +161,8 @@ export const pt: Messages = {
     showIn: 'Mostrar horas em',
     myZone: 'o meu dispositivo',
     icalTitle: 'Subscrever na sua aplicação de calendário',
-    icalHint: 'Esta ligação privada mostra as suas aulas em qualquer calendário (Google, Outlook, Apple). Não a partilhe.',
+    icalHint:
+      'Esta ligação privada mostra as suas aulas em qualquer calendário (Google, Outlook, Apple). Não a partilhe.',
     copy: 'Copiar',
     copied: 'Ligação copiada',
     regenerate: 'Nova ligação',
@@ -277,7 +284,12 @@ export const pt: Messages = {
     timezone: 'Fuso horário',
     teachers: 'Docentes',
     saved: 'Unidade curricular guardada',
-    source: { admin: 'por um administrador', teacher: 'por um docente', 'join-code': 'com o código de inscrição', import: 'importado' },
+    source: {
+      admin: 'por um administrador',
+      teacher: 'por um docente',
+      'join-code': 'com o código de inscrição',
+      import: 'importado',
+    },
     policy: {
       codeValidity: 'Código válido (min)',
       lateAfter: 'Atraso após (min)',
@@ -343,7 +355,11 @@ export const pt: Messages = {
     deleteOneConfirm: 'Eliminar esta aula?',
     deleteFollowingConfirm: 'Eliminar esta aula e as seguintes da série?',
   },
-  notFound: { title: 'Página não encontrada', body: 'O endereço pode estar errado ou a página mudou de sítio.', home: 'Ir para o início' },
+  notFound: {
+    title: 'Página não encontrada',
+    body: 'O endereço pode estar errado ou a página mudou de sítio.',
+    home: 'Ir para o início',
+  },
   errors: {
     generic: 'Algo correu mal. Tente de novo.',
     network: { unreachable: 'Não foi possível contactar o servidor. Verifique a ligação e tente de novo.' },
@@ -374,7 +390,8 @@ export const pt: Messages = {
       'session-not-started': 'Uma aula só pode ser fechada depois de o registo abrir.',
     },
     courses: {
-      'has-attendance': 'Esta unidade curricular já tem presenças ou justificações; não pode ser simplesmente eliminada.',
+      'has-attendance':
+        'Esta unidade curricular já tem presenças ou justificações; não pode ser simplesmente eliminada.',
       'join-code-invalid': 'Este código de inscrição não é válido. Confirme-o com o docente.',
       'join-rate-limited': 'Demasiados códigos de inscrição errados. Tente mais tarde.',
       'code-taken': 'Já existe uma unidade curricular com este código.',

@@ -21,7 +21,12 @@ const fake = vi.hoisted(() => {
       return socket;
     },
     timeout() {
-      return { emit: (event: string, payload: unknown, ack: (err: unknown, r: unknown) => void) => (emitted.push({ event, payload }), ack(null, { ok: true })) };
+      return {
+        emit: (event: string, payload: unknown, ack: (err: unknown, r: unknown) => void) => (
+          emitted.push({ event, payload }),
+          ack(null, { ok: true })
+        ),
+      };
     },
     connect() {
       socket.connected = true;

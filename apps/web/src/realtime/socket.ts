@@ -72,7 +72,9 @@ export function watchSession(sessionId: string): Promise<WatchAck> {
   const s = getSocket();
   if (!s.connected) return Promise.resolve({ ok: true });
   return new Promise((resolve) => {
-    s.timeout(5000).emit('session.watch', { sessionId }, (err, ack) => resolve(err ? { ok: false, code: 'timeout' } : ack));
+    s.timeout(5000).emit('session.watch', { sessionId }, (err, ack) =>
+      resolve(err ? { ok: false, code: 'timeout' } : ack),
+    );
   });
 }
 

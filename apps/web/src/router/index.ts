@@ -22,35 +22,145 @@ const admin: UserRole[] = ['admin'];
 /** The one route table. Views live in views/{student,teacher,admin,shared}. */
 export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: { render: () => null }, meta: {} },
-  { path: '/login', name: 'login', component: () => import('@/views/shared/LoginView.vue'), meta: { public: true, layout: 'bare', title: 'login.title' } },
-  { path: '/profile', name: 'profile', component: () => import('@/views/shared/ProfileView.vue'), meta: { title: 'profile.title' } },
-  { path: '/notifications', name: 'notifications', component: () => import('@/views/shared/NotificationsView.vue'), meta: { title: 'notifications.title' } },
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('@/views/shared/LoginView.vue'),
+    meta: { public: true, layout: 'bare', title: 'login.title' },
+  },
+  {
+    path: '/profile',
+    name: 'profile',
+    component: () => import('@/views/shared/ProfileView.vue'),
+    meta: { title: 'profile.title' },
+  },
+  {
+    path: '/notifications',
+    name: 'notifications',
+    component: () => import('@/views/shared/NotificationsView.vue'),
+    meta: { title: 'notifications.title' },
+  },
 
   // Student
-  { path: '/student', name: 'student-dashboard', component: () => import('@/views/student/StudentDashboardView.vue'), meta: { roles: student, title: 'nav.dashboard' } },
-  { path: '/check-in', name: 'check-in', component: () => import('@/views/student/CheckInView.vue'), meta: { roles: student, title: 'checkIn.title' } },
-  { path: '/student/calendar', name: 'student-calendar', component: () => import('@/views/shared/CalendarView.vue'), meta: { roles: student, title: 'nav.calendar' } },
-  { path: '/student/history', name: 'student-history', component: () => import('@/views/student/HistoryView.vue'), meta: { roles: student, title: 'nav.history' } },
-  { path: '/student/justifications', name: 'student-justifications', component: () => import('@/views/student/JustificationsView.vue'), meta: { roles: student, title: 'nav.justifications' } },
-  { path: '/student/rates', name: 'student-rates', component: () => import('@/views/reports/MyRatesView.vue'), meta: { roles: student, title: 'reports.myTitle' } },
+  {
+    path: '/student',
+    name: 'student-dashboard',
+    component: () => import('@/views/student/StudentDashboardView.vue'),
+    meta: { roles: student, title: 'nav.dashboard' },
+  },
+  {
+    path: '/check-in',
+    name: 'check-in',
+    component: () => import('@/views/student/CheckInView.vue'),
+    meta: { roles: student, title: 'checkIn.title' },
+  },
+  {
+    path: '/student/calendar',
+    name: 'student-calendar',
+    component: () => import('@/views/shared/CalendarView.vue'),
+    meta: { roles: student, title: 'nav.calendar' },
+  },
+  {
+    path: '/student/history',
+    name: 'student-history',
+    component: () => import('@/views/student/HistoryView.vue'),
+    meta: { roles: student, title: 'nav.history' },
+  },
+  {
+    path: '/student/justifications',
+    name: 'student-justifications',
+    component: () => import('@/views/student/JustificationsView.vue'),
+    meta: { roles: student, title: 'nav.justifications' },
+  },
+  {
+    path: '/student/rates',
+    name: 'student-rates',
+    component: () => import('@/views/reports/MyRatesView.vue'),
+    meta: { roles: student, title: 'reports.myTitle' },
+  },
 
   // Teacher (admins may open the same course and session pages)
-  { path: '/teacher', name: 'teacher-dashboard', component: () => import('@/views/teacher/TeacherDashboardView.vue'), meta: { roles: ['teacher'], title: 'nav.dashboard' } },
-  { path: '/teacher/calendar', name: 'teacher-calendar', component: () => import('@/views/shared/CalendarView.vue'), meta: { roles: ['teacher'], title: 'nav.calendar' } },
-  { path: '/teacher/sessions/:id', name: 'live-session', component: () => import('@/views/teacher/LiveSessionView.vue'), meta: { roles: staff, title: 'live.title' } },
-  { path: '/teacher/sessions/:id/projector', name: 'projector', component: () => import('@/views/teacher/ProjectorView.vue'), meta: { roles: staff, layout: 'bare', title: 'projector.title' } },
-  { path: '/teacher/courses/:id', name: 'course', component: () => import('@/views/teacher/CourseView.vue'), meta: { roles: staff, title: 'course.title' } },
-  { path: '/teacher/courses/:id/report', name: 'course-report', component: () => import('@/views/teacher/CourseReportView.vue'), meta: { roles: staff, title: 'report.title' } },
-  { path: '/teacher/justifications', name: 'teacher-justifications', component: () => import('@/views/teacher/ReviewJustificationsView.vue'), meta: { roles: staff, title: 'review.title' } },
+  {
+    path: '/teacher',
+    name: 'teacher-dashboard',
+    component: () => import('@/views/teacher/TeacherDashboardView.vue'),
+    meta: { roles: ['teacher'], title: 'nav.dashboard' },
+  },
+  {
+    path: '/teacher/calendar',
+    name: 'teacher-calendar',
+    component: () => import('@/views/shared/CalendarView.vue'),
+    meta: { roles: ['teacher'], title: 'nav.calendar' },
+  },
+  {
+    path: '/teacher/sessions/:id',
+    name: 'live-session',
+    component: () => import('@/views/teacher/LiveSessionView.vue'),
+    meta: { roles: staff, title: 'live.title' },
+  },
+  {
+    path: '/teacher/sessions/:id/projector',
+    name: 'projector',
+    component: () => import('@/views/teacher/ProjectorView.vue'),
+    meta: { roles: staff, layout: 'bare', title: 'projector.title' },
+  },
+  {
+    path: '/teacher/courses/:id',
+    name: 'course',
+    component: () => import('@/views/teacher/CourseView.vue'),
+    meta: { roles: staff, title: 'course.title' },
+  },
+  {
+    path: '/teacher/courses/:id/report',
+    name: 'course-report',
+    component: () => import('@/views/teacher/CourseReportView.vue'),
+    meta: { roles: staff, title: 'report.title' },
+  },
+  {
+    path: '/teacher/justifications',
+    name: 'teacher-justifications',
+    component: () => import('@/views/teacher/ReviewJustificationsView.vue'),
+    meta: { roles: staff, title: 'review.title' },
+  },
 
   // Admin
-  { path: '/admin', name: 'admin-overview', component: () => import('@/views/admin/OverviewView.vue'), meta: { roles: admin, title: 'nav.overview' } },
-  { path: '/admin/users', name: 'admin-users', component: () => import('@/views/admin/UsersView.vue'), meta: { roles: admin, title: 'nav.users' } },
-  { path: '/admin/users/import', name: 'admin-import', component: () => import('@/views/admin/UserImportView.vue'), meta: { roles: admin, title: 'import.title' } },
-  { path: '/admin/courses', name: 'admin-courses', component: () => import('@/views/admin/CoursesView.vue'), meta: { roles: admin, title: 'nav.courses' } },
-  { path: '/admin/justifications', name: 'admin-justifications', component: () => import('@/views/teacher/ReviewJustificationsView.vue'), meta: { roles: admin, title: 'review.title' } },
+  {
+    path: '/admin',
+    name: 'admin-overview',
+    component: () => import('@/views/admin/OverviewView.vue'),
+    meta: { roles: admin, title: 'nav.overview' },
+  },
+  {
+    path: '/admin/users',
+    name: 'admin-users',
+    component: () => import('@/views/admin/UsersView.vue'),
+    meta: { roles: admin, title: 'nav.users' },
+  },
+  {
+    path: '/admin/users/import',
+    name: 'admin-import',
+    component: () => import('@/views/admin/UserImportView.vue'),
+    meta: { roles: admin, title: 'import.title' },
+  },
+  {
+    path: '/admin/courses',
+    name: 'admin-courses',
+    component: () => import('@/views/admin/CoursesView.vue'),
+    meta: { roles: admin, title: 'nav.courses' },
+  },
+  {
+    path: '/admin/justifications',
+    name: 'admin-justifications',
+    component: () => import('@/views/teacher/ReviewJustificationsView.vue'),
+    meta: { roles: admin, title: 'review.title' },
+  },
 
-  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/shared/NotFoundView.vue'), meta: { public: true, title: 'notFound.title' } },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('@/views/shared/NotFoundView.vue'),
+    meta: { public: true, title: 'notFound.title' },
+  },
 ];
 
 export function homeFor(role: UserRole | null | undefined): string {
@@ -70,7 +180,8 @@ router.beforeEach(async (to) => {
   if (to.meta.public) return true;
   if (!auth.isSignedIn) return { name: 'login', query: { redirect: to.fullPath } };
   // A temporary password must be changed before anything else (the API answers 403 password-change-required).
-  if (auth.mustChangePassword && to.name !== 'profile') return { name: 'profile', query: { mustChange: '1', redirect: to.fullPath } };
+  if (auth.mustChangePassword && to.name !== 'profile')
+    return { name: 'profile', query: { mustChange: '1', redirect: to.fullPath } };
   if (to.name === 'home') return homeFor(auth.role);
   if (to.meta.roles && !to.meta.roles.includes(auth.role!)) return homeFor(auth.role);
   return true;

@@ -12,7 +12,10 @@ describe('auth store', () => {
 
   it('signs in, keeps the token in memory and sends it', async () => {
     const f = fakeFetch({
-      'POST /api/auth/login': { status: 200, body: { accessToken: 'tok-1', refreshToken: 'r', expiresIn: 900, user: user() } },
+      'POST /api/auth/login': {
+        status: 200,
+        body: { accessToken: 'tok-1', refreshToken: 'r', expiresIn: 900, user: user() },
+      },
       'GET /api/me': { status: 200, body: user() },
     });
     setBaseFetch(f.fn);
@@ -28,7 +31,14 @@ describe('auth store', () => {
 
   it('restores the session on load through the refresh cookie', async () => {
     localStorage.setItem('sysponto.session', '1');
-    setBaseFetch(fakeFetch({ 'POST /api/auth/refresh': { status: 200, body: { accessToken: 'tok-2', user: user({ fullName: 'Back Again' }) } } }).fn);
+    setBaseFetch(
+      fakeFetch({
+        'POST /api/auth/refresh': {
+          status: 200,
+          body: { accessToken: 'tok-2', user: user({ fullName: 'Back Again' }) },
+        },
+      }).fn,
+    );
     const auth = useAuthStore();
     await auth.restore();
     expect(auth.restored).toBe(true);
@@ -38,7 +48,9 @@ describe('auth store', () => {
 
   it('stays signed out when there is no valid cookie', async () => {
     localStorage.setItem('sysponto.session', '1');
-    setBaseFetch(fakeFetch({ 'POST /api/auth/refresh': { status: 401, body: { code: 'auth/invalid-refresh-token' } } }).fn);
+    setBaseFetch(
+      fakeFetch({ 'POST /api/auth/refresh': { status: 401, body: { code: 'auth/invalid-refresh-token' } } }).fn,
+    );
     const auth = useAuthStore();
     await auth.restore();
     expect(auth.restored).toBe(true);
@@ -58,8 +70,14 @@ describe('auth store', () => {
 
   it('refreshes mid-session: a 401 is refreshed, the request retried, and the store sees the new token', async () => {
     const f = fakeFetch({
-      'POST /api/auth/login': { status: 200, body: { accessToken: 'tok-1', refreshToken: 'r', expiresIn: 900, user: user() } },
-      'GET /api/me': [{ status: 401, body: { code: 'auth/unauthenticated' } }, { status: 200, body: user() }],
+      'POST /api/auth/login': {
+        status: 200,
+        body: { accessToken: 'tok-1', refreshToken: 'r', expiresIn: 900, user: user() },
+      },
+      'GET /api/me': [
+        { status: 401, body: { code: 'auth/unauthenticated' } },
+        { status: 200, body: user() },
+      ],
       'POST /api/auth/refresh': { status: 200, body: { accessToken: 'tok-3', user: user() } },
     });
     setBaseFetch(f.fn);
@@ -72,7 +90,10 @@ describe('auth store', () => {
 
   it('signs out locally when the refresh is refused mid-session, and says so on the login page', async () => {
     const f = fakeFetch({
-      'POST /api/auth/login': { status: 200, body: { accessToken: 'tok-1', refreshToken: 'r', expiresIn: 900, user: user() } },
+      'POST /api/auth/login': {
+        status: 200,
+        body: { accessToken: 'tok-1', refreshToken: 'r', expiresIn: 900, user: user() },
+      },
       'GET /api/me': { status: 401, body: { code: 'auth/unauthenticated' } },
       'POST /api/auth/refresh': { status: 401, body: { code: 'auth/invalid-refresh-token' } },
     });
@@ -86,8 +107,14 @@ describe('auth store', () => {
 
   it('adopts the fresh tokens after a password change (must-change flow)', async () => {
     const f = fakeFetch({
-      'POST /api/auth/login': { status: 200, body: { accessToken: 'tmp', refreshToken: 'r', expiresIn: 900, user: user({ mustChangePassword: true }) } },
-      'POST /api/me/password': { status: 200, body: { accessToken: 'tok-ok', refreshToken: 'r2', expiresIn: 900, user: user({ mustChangePassword: false }) } },
+      'POST /api/auth/login': {
+        status: 200,
+        body: { accessToken: 'tmp', refreshToken: 'r', expiresIn: 900, user: user({ mustChangePassword: true }) },
+      },
+      'POST /api/me/password': {
+        status: 200,
+        body: { accessToken: 'tok-ok', refreshToken: 'r2', expiresIn: 900, user: user({ mustChangePassword: false }) },
+      },
     });
     setBaseFetch(f.fn);
     const auth = useAuthStore();
@@ -106,8 +133,18 @@ describe('password change required', () => {
   it('flags the user when the API answers 403 auth/password-change-required', async () => {
     setBaseFetch(
       fakeFetch({
-        'POST /api/auth/login': { status: 200, body: { accessToken: 't', refreshToken: 'r', expiresIn: 900, user: user() } },
-        'GET /api/notifications': { status: 403, body: { statusCode: 403, code: 'auth/password-change-required', message: 'Change your temporary password first.' } },
+        'POST /api/auth/login': {
+          status: 200,
+          body: { accessToken: 't', refreshToken: 'r', expiresIn: 900, user: user() },
+        },
+        'GET /api/notifications': {
+          status: 403,
+          body: {
+            statusCode: 403,
+            code: 'auth/password-change-required',
+            message: 'Change your temporary password first.',
+          },
+        },
       }).fn,
     );
     const auth = useAuthStore();

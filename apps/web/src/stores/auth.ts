@@ -3,7 +3,13 @@ import type { UserRole } from '@sysponto/contracts';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { api, unwrap } from '@/api/client';
-import { onPasswordChangeRequired, onSessionExpired, onTokenRefreshed, refreshSession, setAccessToken } from '@/api/http';
+import {
+  onPasswordChangeRequired,
+  onSessionExpired,
+  onTokenRefreshed,
+  refreshSession,
+  setAccessToken,
+} from '@/api/http';
 
 export type User = Schemas['UserDto'];
 

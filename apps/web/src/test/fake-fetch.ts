@@ -6,7 +6,8 @@ export interface Call {
   body: string;
 }
 
-type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | (() => Promise<Response> | Response);
+type Answer =
+  { status: number; body?: unknown; headers?: Record<string, string> } | (() => Promise<Response> | Response);
 
 export function fakeFetch(routes: Record<string, Answer[] | Answer>) {
   const calls: Call[] = [];
@@ -15,12 +16,23 @@ export function fakeFetch(routes: Record<string, Answer[] | Answer>) {
     const req = input instanceof Request ? input : new Request(new URL(String(input), 'http://localhost:5173/'), init);
     const url = new URL(req.url);
     const key = `${req.method} ${url.pathname}`;
-    calls.push({ method: req.method, path: url.pathname, authorization: req.headers.get('authorization'), body: req.method === 'GET' ? '' : await req.clone().text() });
+    calls.push({
+      method: req.method,
+      path: url.pathname,
+      authorization: req.headers.get('authorization'),
+      body: req.method === 'GET' ? '' : await req.clone().text(),
+    });
     const q = queues.get(key);
-    if (!q) return new Response(JSON.stringify({ statusCode: 404, code: 'common/not-found', message: 'Not found.' }), { status: 404 });
+    if (!q)
+      return new Response(JSON.stringify({ statusCode: 404, code: 'common/not-found', message: 'Not found.' }), {
+        status: 404,
+      });
     const a = Array.isArray(q) ? (q.length > 1 ? q.shift()! : q[0]!) : q;
     if (typeof a === 'function') return a();
-    return new Response(a.body === undefined ? null : JSON.stringify(a.body), { status: a.status, headers: { 'content-type': 'application/json', ...a.headers } });
+    return new Response(a.body === undefined ? null : JSON.stringify(a.body), {
+      status: a.status,
+      headers: { 'content-type': 'application/json', ...a.headers },
+    });
   };
   return { fn: fn as typeof fetch, calls };
 }

@@ -69,7 +69,10 @@ export class RedisRateLimiter extends RateLimiter {
 
   async hit(key: string, windowSeconds: number): Promise<RateLimitState> {
     try {
-      const [count, ttl] = (await this.redis.eval(HIT_SCRIPT, 1, `rl:${key}`, String(windowSeconds * 1000))) as [number, number];
+      const [count, ttl] = (await this.redis.eval(HIT_SCRIPT, 1, `rl:${key}`, String(windowSeconds * 1000))) as [
+        number,
+        number,
+      ];
       return { count, retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) };
     } catch (err) {
       this.warn(err);

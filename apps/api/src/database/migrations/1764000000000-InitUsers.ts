@@ -22,7 +22,9 @@ export class InitUsers1764000000000 implements MigrationInterface {
         CONSTRAINT "users_role_check" CHECK ("role" IN ('student', 'teacher', 'admin'))
       )`);
     await q.query(`CREATE UNIQUE INDEX "users_email_key" ON "users" (lower("email"))`);
-    await q.query(`CREATE UNIQUE INDEX "users_student_number_key" ON "users" ("student_number") WHERE "student_number" IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX "users_student_number_key" ON "users" ("student_number") WHERE "student_number" IS NOT NULL`,
+    );
     await q.query(`
       CREATE TABLE "refresh_tokens" (
         "id" uuid NOT NULL DEFAULT gen_random_uuid(),

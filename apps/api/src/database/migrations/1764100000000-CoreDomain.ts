@@ -68,7 +68,9 @@ export class CoreDomain1764100000000 implements MigrationInterface {
         CONSTRAINT "class_sessions_state_check" CHECK ("state" IN ('scheduled', 'open', 'closed')),
         CONSTRAINT "class_sessions_time_check" CHECK ("ends_at" > "starts_at")
       )`);
-    await q.query(`CREATE INDEX "class_sessions_course_id_starts_at_idx" ON "class_sessions" ("course_id", "starts_at")`);
+    await q.query(
+      `CREATE INDEX "class_sessions_course_id_starts_at_idx" ON "class_sessions" ("course_id", "starts_at")`,
+    );
     await q.query(`CREATE INDEX "class_sessions_series_id_idx" ON "class_sessions" ("series_id")`);
     await q.query(`CREATE INDEX "class_sessions_state_ends_at_idx" ON "class_sessions" ("state", "ends_at")`);
 
@@ -90,7 +92,9 @@ export class CoreDomain1764100000000 implements MigrationInterface {
         CONSTRAINT "attendance_records_status_check" CHECK ("status" IN ('pending', 'present', 'late', 'absent', 'excused')),
         CONSTRAINT "attendance_records_source_check" CHECK ("source" IN ('code', 'qr', 'teacher', 'justification', 'auto-close'))
       )`);
-    await q.query(`CREATE INDEX "attendance_records_student_id_idx" ON "attendance_records" ("student_id", "session_id")`);
+    await q.query(
+      `CREATE INDEX "attendance_records_student_id_idx" ON "attendance_records" ("student_id", "session_id")`,
+    );
 
     await q.query(`
       CREATE TABLE "attendance_events" (
@@ -108,7 +112,9 @@ export class CoreDomain1764100000000 implements MigrationInterface {
         CONSTRAINT "attendance_events_student_id_fkey" FOREIGN KEY ("student_id") REFERENCES "users"("id") ON DELETE CASCADE,
         CONSTRAINT "attendance_events_actor_id_fkey" FOREIGN KEY ("actor_id") REFERENCES "users"("id") ON DELETE SET NULL
       )`);
-    await q.query(`CREATE INDEX "attendance_events_session_id_idx" ON "attendance_events" ("session_id", "student_id", "created_at")`);
+    await q.query(
+      `CREATE INDEX "attendance_events_session_id_idx" ON "attendance_events" ("session_id", "student_id", "created_at")`,
+    );
 
     await q.query(`
       CREATE TABLE "justifications" (
@@ -135,7 +141,9 @@ export class CoreDomain1764100000000 implements MigrationInterface {
         CONSTRAINT "justifications_status_check" CHECK ("status" IN ('pending', 'approved', 'rejected', 'withdrawn'))
       )`);
     // One live justification per (student, session); a withdrawn one may be filed again.
-    await q.query(`CREATE UNIQUE INDEX "justifications_session_student_key" ON "justifications" ("session_id", "student_id") WHERE "status" <> 'withdrawn'`);
+    await q.query(
+      `CREATE UNIQUE INDEX "justifications_session_student_key" ON "justifications" ("session_id", "student_id") WHERE "status" <> 'withdrawn'`,
+    );
     await q.query(`CREATE INDEX "justifications_student_id_idx" ON "justifications" ("student_id", "created_at")`);
     await q.query(`CREATE INDEX "justifications_status_idx" ON "justifications" ("status", "created_at")`);
 
@@ -157,7 +165,16 @@ export class CoreDomain1764100000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['notifications', 'justifications', 'attendance_events', 'attendance_records', 'class_sessions', 'enrollments', 'course_teachers', 'courses']) {
+    for (const t of [
+      'notifications',
+      'justifications',
+      'attendance_events',
+      'attendance_records',
+      'class_sessions',
+      'enrollments',
+      'course_teachers',
+      'courses',
+    ]) {
       await q.query(`DROP TABLE "${t}"`);
     }
   }

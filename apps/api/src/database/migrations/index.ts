@@ -6,4 +6,11 @@ import { JustificationsMail1764300000000 } from './1764300000000-JustificationsM
 import { CalendarFeeds1764400000000 } from './1764400000000-CalendarFeeds.js';
 
 /** Every migration, in order. Add new ones at the end (timestamps keep them ordered). */
-export const MIGRATIONS = [InitUsers1764000000000, CoreDomain1764100000000, AttendanceCodes1764120000000, AttendanceCheckIn1764120000001, JustificationsMail1764300000000, CalendarFeeds1764400000000];
+export const MIGRATIONS = [
+  InitUsers1764000000000,
+  CoreDomain1764100000000,
+  AttendanceCodes1764120000000,
+  AttendanceCheckIn1764120000001,
+  JustificationsMail1764300000000,
+  CalendarFeeds1764400000000,
+];

@@ -3,8 +3,50 @@ import { seedAttendance } from './attendance.seed.js';
 import { seedCourses } from './courses.seed.js';
 import { seedJustifications } from './justifications.seed.js';
 
-const FIRST = ['Ana', 'Bruno', 'Carla', 'Diogo', 'Eva', 'Filipe', 'Graça', 'Hugo', 'Inês', 'João', 'Kátia', 'Luís', 'Marta', 'Nuno', 'Olga', 'Pedro', 'Quitéria', 'Rui', 'Sofia', 'Tiago', 'Úrsula', 'Vasco', 'Wanda', 'Xavier', 'Yara', 'Zé', 'Beatriz', 'Carlos', 'Daniela', 'Eduardo'];
-const LAST = ['Silva', 'Santos', 'Ferreira', 'Pereira', 'Oliveira', 'Costa', 'Rodrigues', 'Martins', 'Sousa', 'Fernandes'];
+const FIRST = [
+  'Ana',
+  'Bruno',
+  'Carla',
+  'Diogo',
+  'Eva',
+  'Filipe',
+  'Graça',
+  'Hugo',
+  'Inês',
+  'João',
+  'Kátia',
+  'Luís',
+  'Marta',
+  'Nuno',
+  'Olga',
+  'Pedro',
+  'Quitéria',
+  'Rui',
+  'Sofia',
+  'Tiago',
+  'Úrsula',
+  'Vasco',
+  'Wanda',
+  'Xavier',
+  'Yara',
+  'Zé',
+  'Beatriz',
+  'Carlos',
+  'Daniela',
+  'Eduardo',
+];
+const LAST = [
+  'Silva',
+  'Santos',
+  'Ferreira',
+  'Pereira',
+  'Oliveira',
+  'Costa',
+  'Rodrigues',
+  'Martins',
+  'Sousa',
+  'Fernandes',
+];
 
 /** What each feature's seed step gets: the transaction, the clock, and the demo users' ids by email. */
 export interface SeedContext {
@@ -28,7 +70,12 @@ export async function seedDemoSchool(m: EntityManager, passwordHash: string, now
     ['student@example.com', 'Sara Student', 'student', 'S0001'],
   ];
   for (let i = 0; i < 30; i++) {
-    users.push([`student${i + 2}@example.com`, `${FIRST[i]} ${LAST[i % LAST.length]}`, 'student', `S${String(i + 2).padStart(4, '0')}`]);
+    users.push([
+      `student${i + 2}@example.com`,
+      `${FIRST[i]} ${LAST[i % LAST.length]}`,
+      'student',
+      `S${String(i + 2).padStart(4, '0')}`,
+    ]);
   }
   await m.query(
     `INSERT INTO users (email, full_name, role, password_hash, student_number)

@@ -8,7 +8,6 @@ import { AuthTokensDto, LoginDto, RefreshDto } from './auth.dto.js';
 import { AuthService } from './auth.service.js';
 import { clearRefreshCookie, REFRESH_COOKIE, setRefreshCookie } from './refresh-cookie.js';
 
-
 @ApiTags('auth')
 @Public()
 @Controller('auth')
@@ -23,7 +22,11 @@ export class AuthController {
   @ApiOperation({ summary: 'Sign in. Returns an access token and a refresh token (also set as an httpOnly cookie).' })
   @ApiOkResponse({ type: AuthTokensDto })
   @ApiErrors(400, 401, 429)
-  async login(@Body() body: LoginDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<AuthTokensDto> {
+  async login(
+    @Body() body: LoginDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AuthTokensDto> {
     const tokens = await this.auth.login(body, req.ip);
     setRefreshCookie(reply, this.config, tokens.refreshToken);
     return tokens;
@@ -34,7 +37,11 @@ export class AuthController {
   @ApiOperation({ summary: 'Exchange a refresh token (cookie or body) for new tokens. Each refresh token works once.' })
   @ApiOkResponse({ type: AuthTokensDto })
   @ApiErrors(400, 401)
-  async refresh(@Body() body: RefreshDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<AuthTokensDto> {
+  async refresh(
+    @Body() body: RefreshDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AuthTokensDto> {
     try {
       const tokens = await this.auth.refresh(body?.refreshToken ?? req.cookies?.[REFRESH_COOKIE]);
       setRefreshCookie(reply, this.config, tokens.refreshToken);
@@ -47,10 +54,16 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Sign out: revokes the refresh token (cookie or body) and every token rotated from the same login.' })
+  @ApiOperation({
+    summary: 'Sign out: revokes the refresh token (cookie or body) and every token rotated from the same login.',
+  })
   @ApiNoContentResponse()
   @ApiErrors(400)
-  async logout(@Body() body: RefreshDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+  async logout(
+    @Body() body: RefreshDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
     await this.auth.logout(body?.refreshToken ?? req.cookies?.[REFRESH_COOKIE]);
     clearRefreshCookie(reply);
   }

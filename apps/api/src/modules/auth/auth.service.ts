@@ -44,7 +44,10 @@ export class AuthService {
       .getOne();
     const ok = await this.passwords.verify(user?.active ? user.passwordHash : null, dto.password);
     if (!ok || !user) {
-      const [, ipState] = await Promise.all([this.limiter.hit(accountKey, this.config.loginWindowSeconds), this.limiter.hit(ipKey, this.config.loginWindowSeconds)]);
+      const [, ipState] = await Promise.all([
+        this.limiter.hit(accountKey, this.config.loginWindowSeconds),
+        this.limiter.hit(ipKey, this.config.loginWindowSeconds),
+      ]);
       if (ipState.count > this.config.loginMaxFailuresPerIp) {
         throw AuthErrors.tooManyAttempts({ headers: { 'Retry-After': String(ipState.retryAfterSeconds) } });
       }
@@ -67,7 +70,9 @@ export class AuthService {
         RETURNING user_id, family_id`,
       [hash],
     );
-    const row = Array.isArray(consumed[0]) ? (consumed[0] as unknown as { user_id: string; family_id: string }[])[0] : consumed[0];
+    const row = Array.isArray(consumed[0])
+      ? (consumed[0] as unknown as { user_id: string; family_id: string }[])[0]
+      : consumed[0];
     if (!row) {
       await this.dataSource.query(
         `UPDATE refresh_tokens SET revoked_at = now()
@@ -97,7 +102,11 @@ export class AuthService {
       `INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, now() + make_interval(days => $4))`,
       [user.id, familyId, sha256(refreshToken), this.config.refreshTokenTtlDays],
     );
-    const payload: AccessTokenPayload = { sub: user.id, role: user.role, ...(user.mustChangePassword ? { mcp: true } : {}) };
+    const payload: AccessTokenPayload = {
+      sub: user.id,
+      role: user.role,
+      ...(user.mustChangePassword ? { mcp: true } : {}),
+    };
     const accessToken = await this.jwt.signAsync(payload);
     return { accessToken, expiresIn: this.config.accessTokenTtlSeconds, refreshToken, user: toUserDto(user) };
   }

@@ -43,7 +43,11 @@ export class MeController {
   @ApiOperation({ summary: 'Change my password. Signs out every other session and returns fresh tokens for this one.' })
   @ApiOkResponse({ type: AuthTokensDto })
   @ApiAuth(400)
-  async changeMyPassword(@CurrentUser() user: AuthUser, @Body() body: ChangePasswordDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<AuthTokensDto> {
+  async changeMyPassword(
+    @CurrentUser() user: AuthUser,
+    @Body() body: ChangePasswordDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AuthTokensDto> {
     await this.users.changePassword(user.id, body);
     const tokens = await this.auth.reissue(user.id);
     setRefreshCookie(reply, this.config, tokens.refreshToken);

@@ -1,5 +1,12 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -33,11 +40,25 @@ export class HealthController {
   @ApiOkResponse({ type: HealthDto })
   @ApiServiceUnavailableResponse({ type: HealthDto })
   async getHealth(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthDto> {
-    const database = await withTimeout(this.dataSource.query('SELECT 1'), 2000).then(() => 'up' as const, () => 'down' as const);
-    const redis = this.redis ? await withTimeout(this.redis.ping(), 1000).then(() => 'up' as const, () => 'down' as const) : undefined;
+    const database = await withTimeout(this.dataSource.query('SELECT 1'), 2000).then(
+      () => 'up' as const,
+      () => 'down' as const,
+    );
+    const redis = this.redis
+      ? await withTimeout(this.redis.ping(), 1000).then(
+          () => 'up' as const,
+          () => 'down' as const,
+        )
+      : undefined;
     const status = database === 'down' ? 'down' : redis === 'down' ? 'degraded' : 'ok';
     if (database === 'down') void reply.status(503);
     const opts = this.dataSource.options as { url?: string };
-    return { status, database, ...(redis ? { redis } : {}), databaseMode: opts.url ? 'postgres' : 'embedded', uptimeSeconds: Math.round(process.uptime()) };
+    return {
+      status,
+      database,
+      ...(redis ? { redis } : {}),
+      databaseMode: opts.url ? 'postgres' : 'embedded',
+      uptimeSeconds: Math.round(process.uptime()),
+    };
   }
 }

@@ -4,7 +4,12 @@ import { ApiAuth } from '../../common/api-errors.decorator.js';
 import type { AuthUser } from '../../common/auth-user.js';
 import { CurrentUser } from '../../common/decorators.js';
 import { ParseId } from '../../common/uuid.pipe.js';
-import { ListNotificationsQueryDto, NotificationDto, NotificationPageDto, ReadAllResultDto } from './notifications.dto.js';
+import {
+  ListNotificationsQueryDto,
+  NotificationDto,
+  NotificationPageDto,
+  ReadAllResultDto,
+} from './notifications.dto.js';
 import { NotificationsService } from './notifications.service.js';
 
 @ApiTags('notifications')
@@ -16,7 +21,10 @@ export class NotificationsController {
   @ApiOperation({ summary: 'My notifications, newest first (unread=true for unread only), with the unread count.' })
   @ApiOkResponse({ type: NotificationPageDto })
   @ApiAuth(400)
-  listNotifications(@CurrentUser() user: AuthUser, @Query() query: ListNotificationsQueryDto): Promise<NotificationPageDto> {
+  listNotifications(
+    @CurrentUser() user: AuthUser,
+    @Query() query: ListNotificationsQueryDto,
+  ): Promise<NotificationPageDto> {
     return this.notifications.list(user.id, query);
   }
 

@@ -17,7 +17,15 @@ export class NotificationDto {
 }
 
 export function toNotificationDto(n: NotificationEntity): NotificationDto {
-  return { id: n.id, type: n.type, title: n.title, body: n.body, link: n.link, readAt: n.readAt?.toISOString() ?? null, createdAt: n.createdAt.toISOString() };
+  return {
+    id: n.id,
+    type: n.type,
+    title: n.title,
+    body: n.body,
+    link: n.link,
+    readAt: n.readAt?.toISOString() ?? null,
+    createdAt: n.createdAt.toISOString(),
+  };
 }
 
 export class NotificationPageDto extends PageMetaDto {

@@ -6,7 +6,12 @@ import { defineErrors } from '../../common/app-error.js';
 import { pageOf } from '../../common/pagination.js';
 import { RealtimeService } from '../../realtime/realtime.service.js';
 import { NotificationEntity } from './notification.entity.js';
-import { type ListNotificationsQueryDto, type NotificationDto, type NotificationPageDto, toNotificationDto } from './notifications.dto.js';
+import {
+  type ListNotificationsQueryDto,
+  type NotificationDto,
+  type NotificationPageDto,
+  toNotificationDto,
+} from './notifications.dto.js';
 
 export const NotificationErrors = defineErrors({
   notFound: { code: 'notifications/not-found', status: 404, message: 'Notification not found.' },
@@ -37,7 +42,13 @@ export class NotificationsService {
       `INSERT INTO notifications (user_id, type, title, body, link)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])
        RETURNING id, user_id, type, title, body, link, read_at, created_at`,
-      [items.map((i) => i.userId), items.map((i) => i.type), items.map((i) => i.title.slice(0, 200)), items.map((i) => i.body.slice(0, 1000)), items.map((i) => i.link ?? null)],
+      [
+        items.map((i) => i.userId),
+        items.map((i) => i.type),
+        items.map((i) => i.title.slice(0, 200)),
+        items.map((i) => i.body.slice(0, 1000)),
+        items.map((i) => i.link ?? null),
+      ],
     );
     return rows.map((r) => ({
       id: r.id,
@@ -68,7 +79,12 @@ export class NotificationsService {
     const { page, pageSize, offset } = pageOf(q);
     const repo = this.dataSource.getRepository(NotificationEntity);
     const where = q.unread ? { userId, readAt: IsNull() } : { userId };
-    const [rows, total] = await repo.findAndCount({ where, order: { createdAt: 'DESC', id: 'DESC' }, skip: offset, take: pageSize });
+    const [rows, total] = await repo.findAndCount({
+      where,
+      order: { createdAt: 'DESC', id: 'DESC' },
+      skip: offset,
+      take: pageSize,
+    });
     const unreadCount = q.unread ? total : await repo.count({ where: { userId, readAt: IsNull() } });
     return { items: rows.map(toNotificationDto), total, page, pageSize, unreadCount };
   }
@@ -82,7 +98,9 @@ export class NotificationsService {
   }
 
   async markAllRead(userId: string): Promise<number> {
-    const res = await this.dataSource.getRepository(NotificationEntity).update({ userId, readAt: IsNull() }, { readAt: () => 'now()' });
+    const res = await this.dataSource
+      .getRepository(NotificationEntity)
+      .update({ userId, readAt: IsNull() }, { readAt: () => 'now()' });
     return res.affected ?? 0;
   }
 }

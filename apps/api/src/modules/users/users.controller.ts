@@ -15,7 +15,10 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
-  @ApiOperation({ summary: 'List users (admin): search by email, name or student number; filter by role and active; paged, sorted by name.' })
+  @ApiOperation({
+    summary:
+      'List users (admin): search by email, name or student number; filter by role and active; paged, sorted by name.',
+  })
   @ApiOkResponse({ type: UserPageDto })
   @ApiAuth(400)
   listUsers(@Query() query: ListUsersQueryDto): Promise<UserPageDto> {
@@ -23,7 +26,10 @@ export class UsersController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Create a user (admin). Without a password, a temporary one is returned once and must be changed at first login.' })
+  @ApiOperation({
+    summary:
+      'Create a user (admin). Without a password, a temporary one is returned once and must be changed at first login.',
+  })
   @ApiCreatedResponse({ type: CreatedUserDto })
   @ApiAuth(400, 409)
   createUser(@Body() body: CreateUserDto): Promise<CreatedUserDto> {
@@ -39,10 +45,17 @@ export class UsersController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Edit, deactivate (active=false) or reset the password of a user (admin). The last active admin cannot be demoted or deactivated.' })
+  @ApiOperation({
+    summary:
+      'Edit, deactivate (active=false) or reset the password of a user (admin). The last active admin cannot be demoted or deactivated.',
+  })
   @ApiOkResponse({ type: UserDto })
   @ApiAuth(400, 404, 409)
-  updateUser(@CurrentUser() actor: AuthUser, @Param('id', ParseId) id: string, @Body() body: UpdateUserDto): Promise<UserDto> {
+  updateUser(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', ParseId) id: string,
+    @Body() body: UpdateUserDto,
+  ): Promise<UserDto> {
     return this.users.update(actor.id, id, body);
   }
 

@@ -93,7 +93,9 @@ export class CreateUserDto {
   @IsOptional()
   @Transform(trim)
   @IsString()
-  @Matches(/^[A-Za-z0-9._-]{1,32}$/, { message: 'studentNumber must be 1-32 letters, digits, dots, dashes or underscores' })
+  @Matches(/^[A-Za-z0-9._-]{1,32}$/, {
+    message: 'studentNumber must be 1-32 letters, digits, dots, dashes or underscores',
+  })
   studentNumber?: string;
 }
 
@@ -133,7 +135,9 @@ export class UpdateUserDto {
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 32 })
   @IsOptional()
   @Transform(trim)
-  @Matches(/^[A-Za-z0-9._-]{1,32}$/, { message: 'studentNumber must be 1-32 letters, digits, dots, dashes or underscores' })
+  @Matches(/^[A-Za-z0-9._-]{1,32}$/, {
+    message: 'studentNumber must be 1-32 letters, digits, dots, dashes or underscores',
+  })
   studentNumber?: string | null;
 
   /** Sets a new password (and asks the user to change it at next login). */
@@ -178,4 +182,3 @@ export class ChangePasswordDto {
   @MaxLength(PASSWORD_MAX)
   newPassword: string;
 }
-

@@ -32,7 +32,9 @@ export class UsersService {
     const { page, pageSize, offset } = pageOf(q);
     const qb = this.users.createQueryBuilder('u');
     if (q.search) {
-      qb.andWhere('(u.email ILIKE :s OR u.full_name ILIKE :s OR u.student_number ILIKE :s)', { s: likePattern(q.search) });
+      qb.andWhere('(u.email ILIKE :s OR u.full_name ILIKE :s OR u.student_number ILIKE :s)', {
+        s: likePattern(q.search),
+      });
     }
     if (q.role) qb.andWhere('u.role = :role', { role: q.role });
     if (q.active !== undefined) qb.andWhere('u.active = :active', { active: q.active });
@@ -80,7 +82,10 @@ export class UsersService {
     try {
       await this.dataSource.transaction(async (m) => {
         const user = await this.findOrFail(id, m);
-        const losesAdmin = user.role === UserRole.Admin && user.active && ((dto.role && dto.role !== UserRole.Admin) || dto.active === false);
+        const losesAdmin =
+          user.role === UserRole.Admin &&
+          user.active &&
+          ((dto.role && dto.role !== UserRole.Admin) || dto.active === false);
         if (losesAdmin) await this.assertAnotherActiveAdmin(m, id);
         const patch: Partial<UserEntity> = {};
         if (dto.email !== undefined) patch.email = dto.email;
@@ -123,7 +128,11 @@ export class UsersService {
 
   /** Changes the caller's password and signs out their other sessions. */
   async changePassword(id: string, dto: ChangePasswordDto): Promise<void> {
-    const row = await this.users.createQueryBuilder('u').addSelect('u.passwordHash').where('u.id = :id', { id }).getOne();
+    const row = await this.users
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :id', { id })
+      .getOne();
     if (!row) throw UserErrors.notFound();
     if (!(await this.passwords.verify(row.passwordHash, dto.currentPassword))) throw UserErrors.wrongPassword();
     if (dto.currentPassword === dto.newPassword) throw UserErrors.samePassword();

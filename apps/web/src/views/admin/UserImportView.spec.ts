@@ -7,7 +7,12 @@ import { i18n } from '@/i18n';
 import UserImportView from './UserImportView.vue';
 import type { ImportReport, ImportRow } from './users-import';
 
-const row = (line: number, email: string, errors: ImportRow['errors'] = [], extra: Partial<ImportRow> = {}): ImportRow => ({
+const row = (
+  line: number,
+  email: string,
+  errors: ImportRow['errors'] = [],
+  extra: Partial<ImportRow> = {},
+): ImportRow => ({
   line,
   email,
   fullName: `User ${line}`,
@@ -35,15 +40,26 @@ function stubImport(answers: ImportReport[]) {
   setBaseFetch(async (input, init) => {
     const req = input instanceof Request ? input : new Request(new URL(String(input), 'http://localhost/'), init);
     const url = new URL(req.url);
-    calls.push({ dryRun: url.searchParams.get('dryRun'), body: await req.text(), contentType: req.headers.get('content-type'), auth: req.headers.get('authorization') });
-    return new Response(JSON.stringify(answers.shift()), { status: 200, headers: { 'content-type': 'application/json' } });
+    calls.push({
+      dryRun: url.searchParams.get('dryRun'),
+      body: await req.text(),
+      contentType: req.headers.get('content-type'),
+      auth: req.headers.get('authorization'),
+    });
+    return new Response(JSON.stringify(answers.shift()), {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+    });
   });
   return calls;
 }
 
 function mountView() {
   i18n.global.locale.value = 'en';
-  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:p(.*)*', component: { render: () => null } }] });
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [{ path: '/:p(.*)*', component: { render: () => null } }],
+  });
   return mount(UserImportView, { global: { plugins: [createPinia(), i18n, router] } });
 }
 
@@ -52,13 +68,22 @@ describe('UserImportView', () => {
 
   it('previews with a dry run, marks the bad row and offers no import until the file is clean', async () => {
     setAccessToken('tok');
-    const calls = stubImport([report([row(2, 'a@example.com'), row(3, 'nope', [{ field: 'email', reason: 'is not a valid email address' }])], true)]);
+    const calls = stubImport([
+      report(
+        [row(2, 'a@example.com'), row(3, 'nope', [{ field: 'email', reason: 'is not a valid email address' }])],
+        true,
+      ),
+    ]);
     const w = mountView();
-    await w.find('#imp-text').setValue('email,full name,role,student number\na@example.com,A,student,\nnope,B,student,\n');
+    await w
+      .find('#imp-text')
+      .setValue('email,full name,role,student number\na@example.com,A,student,\nnope,B,student,\n');
     await w.find('form').trigger('submit');
     await flushPromises();
 
-    expect(calls).toEqual([{ dryRun: 'true', body: expect.stringContaining('nope,B,student'), contentType: 'text/csv', auth: 'Bearer tok' }]);
+    expect(calls).toEqual([
+      { dryRun: 'true', body: expect.stringContaining('nope,B,student'), contentType: 'text/csv', auth: 'Bearer tok' },
+    ]);
     expect(w.find('[data-testid="import-summary"]').text()).toContain('2 rows: 1 ready, 1 with errors');
     const bad = w.findAll('tr[data-invalid="true"]');
     expect(bad).toHaveLength(1);
@@ -77,7 +102,9 @@ describe('UserImportView', () => {
       ),
     ]);
     const w = mountView();
-    await w.find('#imp-text').setValue('email,full name,role,student number\na@example.com,A,student,\nb@example.com,B,student,\n');
+    await w
+      .find('#imp-text')
+      .setValue('email,full name,role,student number\na@example.com,A,student,\nb@example.com,B,student,\n');
     await w.find('form').trigger('submit');
     await flushPromises();
     await w.find('[data-testid="import-run"]').trigger('click');

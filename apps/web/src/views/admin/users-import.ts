@@ -50,5 +50,8 @@ export async function importUsers(csv: Blob | string, dryRun: boolean): Promise<
 /** The created users' one-time passwords as a CSV the admin can hand out. */
 export function passwordsCsv(rows: ImportRow[]): string {
   const q = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  return ['email,full name,temporary password', ...rows.filter((r) => r.temporaryPassword).map((r) => [r.email, r.fullName, r.temporaryPassword!].map(q).join(','))].join('\n');
+  return [
+    'email,full name,temporary password',
+    ...rows.filter((r) => r.temporaryPassword).map((r) => [r.email, r.fullName, r.temporaryPassword!].map(q).join(',')),
+  ].join('\n');
 }
