@@ -554,6 +554,57 @@ async function loginStorm(base, pairs, tokens, count, checkInRate) {
 }
 
 // ---- the run ----------------------------------------------------------------------------------------------------
+/** The lean baseline (scripts/bench/lean-server.mjs) on the same database, Redis, SQL function and pool size. */
+async function startLean(extraEnv) {
+  const logFile = join(work, 'lean.log');
+  const out = createWriteStream(logFile);
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'lean-server.mjs')], {
+    env: { PATH: env.PATH, PORT: '0', JWT_SECRET, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  child.stderr.pipe(out);
+  const port = await new Promise((r, j) => {
+    let buf = '';
+    const onData = (c) => {
+      buf += c;
+      const m = buf.match(/listening (\d+)/);
+      if (m) {
+        child.stdout.off('data', onData);
+        child.stdout.pipe(out);
+        r(Number(m[1]));
+      }
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code) =>
+      j(new Error(`lean server exited ${code}: ${readFileSync(logFile, 'utf8').slice(-2000)}`)),
+    );
+  });
+  return {
+    base: `http://127.0.0.1:${port}`,
+    pid: child.pid,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const done = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([done, sleep(10_000).then(() => child.kill('SIGKILL'))]);
+      children.delete(child);
+    },
+  };
+}
+
+/** A/B/A in one run: baseline, API, baseline; the ratio is the API's figure over the mean of the two baseline runs. */
+async function abaRun(label, lean, api, fn, value) {
+  log(`${label}: baseline`);
+  const a1 = await fn(lean, 'lean');
+  log(`${label}: API`);
+  const b = await fn(api, 'api');
+  log(`${label}: baseline again`);
+  const a2 = await fn(lean, 'lean');
+  const base = (value(a1) + value(a2)) / 2;
+  return { api: b, baseline: [a1, a2], ratio: base ? +(value(b) / base).toFixed(2) : null };
+}
+
 async function runPostgres() {
   const serverUrl = env.TEST_DATABASE_URL;
   const redisUrl = env.TEST_REDIS_URL;
@@ -567,27 +618,45 @@ async function runPostgres() {
   const u = new URL(serverUrl);
   u.pathname = `/${name}`;
   const dbUrl = u.toString();
+  const poolSize = env.DATABASE_POOL_SIZE ?? '20';
 
-  log('starting the production API (PostgreSQL + Redis)');
+  log('starting the production API (PostgreSQL + Redis) and the lean baseline');
   const api = await startApi('api-postgres', {
     NODE_ENV: 'production',
     DATABASE_URL: dbUrl,
     REDIS_URL: redisUrl,
-    DATABASE_POOL_SIZE: env.DATABASE_POOL_SIZE ?? '20',
+    DATABASE_POOL_SIZE: poolSize,
     DATA_DIR: join(work, 'data'),
+    ...(env.BENCH_CPU_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${env.BENCH_CPU_PROF}` } : {}),
   });
+  const lean = await startLean({ DATABASE_URL: dbUrl, REDIS_URL: redisUrl, DATABASE_POOL_SIZE: poolSize });
   const db = new pg.Client({ connectionString: dbUrl });
   await db.connect();
-  // Sessions: 0..59 for HTTP check-ins (60 × STUDENTS fresh pairs), 60..159 for pgbench.
-  const HTTP_SESSIONS = 60;
+  // Sessions 0..HTTP_SESSIONS-1 for HTTP check-ins (handed out in order, so every check-in inserts), the rest for pgbench.
+  const HTTP_SESSIONS = int(env.BENCH_HTTP_SESSIONS, 150);
   const { sessions, codes, teacherId } = await seed(db, HTTP_SESSIONS + 100);
   const tokens = [null, ...Array.from({ length: STUDENTS }, (_, i) => mint(studentId(i + 1), 'student'))];
   const teacherToken = mint(teacherId, 'teacher');
+  let nextSession = 0;
+  /** Fresh (student, session) pairs for about `count` check-ins: whole sessions nobody has checked in to yet. */
+  const fresh = (count) => {
+    const n = Math.max(1, Math.ceil(count / STUDENTS));
+    const first = nextSession;
+    nextSession += n;
+    if (nextSession > HTTP_SESSIONS) throw new Error('ran out of sessions: raise BENCH_HTTP_SESSIONS');
+    return new Pairs(sessions, codes, first, first + n - 1);
+  };
   const F = results.figures;
+  const servers = { api, lean };
 
   if (!SKIP.has('h')) {
-    log('H: GET /api/me, autocannon 100 connections, 10 s');
-    F.H = await autocannonRun(`${api.base}/api/me`, tokens[1]);
+    F.H = await abaRun(
+      'H: GET /api/me, autocannon 100 connections, 10 s',
+      lean,
+      api,
+      (s) => autocannonRun(`${s.base}/api/me`, tokens[1]),
+      (r) => r.reqPerSec,
+    );
   }
   if (!SKIP.has('p')) {
     log('P: pgbench on the check-in statement, 8 clients');
@@ -595,19 +664,32 @@ async function runPostgres() {
     F.P_prepared = pgbench(dbUrl, HTTP_SESSIONS, 100, 'prepared', 10);
   }
 
-  // Session ranges per step, so every check-in inserts: warm-up 0, capacity 1–15, steady 16–45, burst 46, storm 47–59.
-  const watcher = await teacherSocket(api.base, teacherToken, sessions.slice(0, HTTP_SESSIONS));
+  // A teacher watches every HTTP session on each server: the event is part of each check-in's cost.
+  const watchers = {
+    api: await teacherSocket(api.base, teacherToken, sessions.slice(0, HTTP_SESSIONS)),
+    lean: await teacherSocket(lean.base, teacherToken, sessions.slice(0, HTTP_SESSIONS)),
+  };
   let capacity = null;
   if (!SKIP.has('capacity')) {
-    log('capacity: closed loop, 64 students checking in back to back, 10 s');
-    await closedLoop(api.base, new Pairs(sessions, codes, 0, 0), tokens, 32, 2); // warm-up
-    capacity = F.capacity = await closedLoop(api.base, new Pairs(sessions, codes, 1, 15), tokens, 64, 10);
+    const CAP_SECONDS = 10;
+    F.capacity = await abaRun(
+      'capacity: closed loop, 64 students checking in back to back, 10 s',
+      lean,
+      api,
+      async (s) => {
+        await closedLoop(s.base, fresh(1000), tokens, 32, 2); // warm-up
+        return closedLoop(s.base, fresh(2500 * CAP_SECONDS), tokens, 64, CAP_SECONDS);
+      },
+      (r) => r.throughput,
+    );
+    capacity = F.capacity.api;
   }
   if (!SKIP.has('steady')) {
     const rate = int(env.BENCH_RATE, capacity ? Math.max(50, Math.round((capacity.throughput * 0.8) / 50) * 50) : 500);
     log(`steady: ${rate} check-ins/s for ${STEADY_SECONDS} s`);
+    const watcher = watchers.api;
     watcher.reset();
-    const steady = await openLoop(api.base, new Pairs(sessions, codes, 16, 45), tokens, rate, STEADY_SECONDS, watcher);
+    const steady = await openLoop(api.base, fresh(rate * STEADY_SECONDS), tokens, rate, STEADY_SECONDS, watcher);
     await sleep(1000);
     F.steady = {
       rate,
@@ -618,29 +700,34 @@ async function runPostgres() {
     };
   }
   if (!SKIP.has('burst')) {
-    log(`burst: ${STUDENTS} check-ins in 2 s`);
-    watcher.reset();
-    const burst = await openLoop(api.base, new Pairs(sessions, codes, 46, 46), tokens, STUDENTS / 2, 2, watcher);
-    await sleep(1500);
-    const stored = (
-      await db.query(`SELECT count(*)::int AS n FROM attendance_records WHERE session_id = $1`, [sessions[46]])
-    ).rows[0].n;
-    const events = (
-      await db.query(`SELECT count(*)::int AS n FROM attendance_events WHERE session_id = $1`, [sessions[46]])
-    ).rows[0].n;
-    F.burst = {
-      ...burst,
-      socketP50: pct(watcher.samples, 50),
-      socketP99: pct(watcher.samples, 99),
-      pushed: watcher.samples.length,
-      stored,
-      events,
+    const burstOn = async (which) => {
+      log(`burst (${which}): ${STUDENTS} check-ins in 2 s`);
+      const watcher = watchers[which];
+      watcher.reset();
+      const pairs = fresh(STUDENTS);
+      const sessionId = sessions[pairs.k];
+      const burst = await openLoop(servers[which].base, pairs, tokens, STUDENTS / 2, 2, watcher);
+      await sleep(1500);
+      const count = async (table) =>
+        (await db.query(`SELECT count(*)::int AS n FROM ${table} WHERE session_id = $1`, [sessionId])).rows[0].n;
+      return {
+        ...burst,
+        socketP50: pct(watcher.samples, 50),
+        socketP99: pct(watcher.samples, 99),
+        pushed: watcher.samples.length,
+        stored: await count('attendance_records'),
+        events: await count('attendance_events'),
+      };
     };
+    F.burst = await burstOn('api');
+    F.burstBaseline = await burstOn('lean');
   }
-  watcher.socket.close();
+  watchers.api.socket.close();
+  watchers.lean.socket.close();
+  await lean.stop();
   if (!SKIP.has('logins')) {
     log(`login storm: ${LOGINS} logins at once, check-ins at 50/s meanwhile`);
-    F.logins = await loginStorm(api.base, new Pairs(sessions, codes, 47, 59), tokens, LOGINS, 50);
+    F.logins = await loginStorm(api.base, fresh(50 * 12), tokens, LOGINS, 50);
   }
   if (!SKIP.has('sockets')) {
     log(`sockets: ${SOCKETS} idle connections, then all reconnect at once`);
@@ -738,39 +825,48 @@ async function runPglite() {
 function table() {
   const F = results.figures;
   const rows = [];
-  const add = (name, value, detail = '') => rows.push([name, value, detail]);
+  const add = (name, value, detail = '', ratio = '') => rows.push([name, value, ratio, detail]);
   const ms = (v) => (v === null || v === undefined ? '–' : `${v} ms`);
   const errs = (e) => (e && Object.keys(e).length ? JSON.stringify(e) : '0');
-  if (F.H)
+  if (F.H) {
+    const { api, baseline, ratio } = F.H;
     add(
       'H  GET /api/me (autocannon, 100 conns)',
-      `${F.H.reqPerSec} req/s`,
-      `p50 ${ms(F.H.p50)}, p99 ${ms(F.H.p99)}, non-2xx ${F.H.non2xx}, errors ${F.H.errors}`,
+      `${api.reqPerSec} req/s`,
+      `p50 ${ms(api.p50)}, p99 ${ms(api.p99)}, non-2xx ${api.non2xx}, errors ${api.errors}`,
+      `${ratio} × (${baseline.map((b) => b.reqPerSec).join(', ')} req/s)`,
     );
+  }
   if (F.P)
     add(
       'P  pgbench check-in SQL (8 clients, extended)',
       `${F.P.tps} tps`,
       `avg ${ms(F.P.latencyAvgMs)}; prepared: ${F.P_prepared?.tps ?? '–'} tps`,
     );
-  if (F.capacity)
+  if (F.capacity) {
+    const { api, baseline, ratio } = F.capacity;
     add(
       'Check-in capacity (closed loop, 64 students)',
-      `${F.capacity.throughput} /s`,
-      `p50 ${ms(F.capacity.p50)}, p99 ${ms(F.capacity.p99)}, errors ${errs(F.capacity.errors)}`,
+      `${api.throughput} /s`,
+      `p50 ${ms(api.p50)}, p99 ${ms(api.p99)}, errors ${errs(api.errors)}`,
+      `${ratio} × (${baseline.map((b) => b.throughput).join(', ')} /s)`,
     );
+  }
   if (F.steady)
     add(
       `Steady ${F.steady.rate}/s for ${STEADY_SECONDS} s (${STUDENTS} students)`,
       `${F.steady.throughput} /s`,
       `HTTP p50 ${ms(F.steady.p50)} p99 ${ms(F.steady.p99)}; errors ${errs(F.steady.errors)}; →teacher p50 ${ms(F.steady.socketP50)} p99 ${ms(F.steady.socketP99)} (${F.steady.pushed} pushed)`,
     );
-  if (F.burst)
+  const burstRow = (name, b, base) =>
     add(
-      `Burst ${F.burst.sent} in 2 s`,
-      `${F.burst.seconds} s`,
-      `HTTP p50 ${ms(F.burst.p50)} p99 ${ms(F.burst.p99)}; errors ${errs(F.burst.errors)}; →teacher p50 ${ms(F.burst.socketP50)} p99 ${ms(F.burst.socketP99)}; stored ${F.burst.stored}, events ${F.burst.events}, pushed ${F.burst.pushed}`,
+      `${name} ${b.sent} in 2 s`,
+      `HTTP p99 ${ms(b.p99)}`,
+      `drained in ${b.seconds} s; HTTP p50 ${ms(b.p50)}; errors ${errs(b.errors)}; →teacher p50 ${ms(b.socketP50)} p99 ${ms(b.socketP99)}; stored ${b.stored}, events ${b.events}, pushed ${b.pushed}`,
+      base && base.p99 ? `p99 ${(b.p99 / base.p99).toFixed(2)} × baseline's` : '',
     );
+  if (F.burst) burstRow('Burst', F.burst, F.burstBaseline);
+  if (F.burstBaseline) burstRow('Burst (baseline)', F.burstBaseline);
   if (F.sockets)
     add(
       `Idle sockets (${F.sockets.requested})`,
@@ -783,15 +879,10 @@ function table() {
       `${F.logins.drainSeconds} s`,
       `${F.logins.loginsPerSecond} logins/s, login p99 ${ms(F.logins.loginP99)}; check-ins at ${F.logins.checkInRate}/s meanwhile: p50 ${ms(F.logins.checkInP50)} p99 ${ms(F.logins.checkInP99)}, errors ${errs(F.logins.checkInErrors)}`,
     );
-  // Ratios on the check-in capacity (the most the server took); the steady run is at a chosen rate below it.
-  const best = F.capacity?.throughput ?? F.steady?.throughput;
-  const steadyNote = F.steady
-    ? `; steady at ${F.steady.rate}/s: ${F.steady.throughput}/s with ${errs(F.steady.errors)} errors`
-    : '';
-  if (best && F.P)
-    add('Ratio check-ins ÷ P', `${(best / F.P.tps).toFixed(2)}`, `capacity ${best}/s ÷ ${F.P.tps} tps${steadyNote}`);
+  const best = F.capacity?.api.throughput;
+  if (best && F.P) add('Check-ins ÷ P', `${(best / F.P.tps).toFixed(2)}`, `capacity ${best}/s ÷ ${F.P.tps} tps`);
   if (best && F.H)
-    add('Ratio check-ins ÷ H', `${(best / F.H.reqPerSec).toFixed(2)}`, `capacity ${best}/s ÷ ${F.H.reqPerSec} req/s`);
+    add('Check-ins ÷ H', `${(best / F.H.api.reqPerSec).toFixed(2)}`, `capacity ${best}/s ÷ ${F.H.api.reqPerSec} req/s`);
   if (F.pglite)
     add(
       'Embedded default (PGlite)',
@@ -800,10 +891,11 @@ function table() {
     );
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));
+  const w2 = Math.max(...rows.map((r) => r[2].length));
   return [
-    '| figure | value | detail |',
-    '| --- | --- | --- |',
-    ...rows.map((r) => `| ${r[0].padEnd(w0)} | ${r[1].padEnd(w1)} | ${r[2]} |`),
+    '| figure | value | ÷ baseline (its runs) | detail |',
+    '| --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r[0].padEnd(w0)} | ${r[1].padEnd(w1)} | ${r[2].padEnd(w2)} | ${r[3]} |`),
   ].join('\n');
 }
 
@@ -839,7 +931,7 @@ async function main() {
   // Keep the servers' logs beside the JSON (errors under load are explained there).
   const logs = file.replace(/\.json$/, '-logs');
   mkdirSync(logs, { recursive: true });
-  for (const f of ['api-postgres.log', 'api-pglite.log'])
+  for (const f of ['api-postgres.log', 'lean.log', 'api-pglite.log'])
     if (existsSync(join(work, f))) copyFileSync(join(work, f), join(logs, f));
   rmSync(work, { recursive: true, force: true });
   process.exitCode = results.notes.length ? 1 : 0;
