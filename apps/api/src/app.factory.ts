@@ -12,6 +12,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import type { AppConfig } from './config/app-config.js';
 import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/exception.filter.js';
+import { registerRequestContext } from './common/request-context.js';
 import { createValidationPipe } from './common/validation.js';
 import { RealtimeIoAdapter } from './realtime/realtime.adapter.js';
 
@@ -63,6 +64,7 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   fastify.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', req.id);
   });
+  registerRequestContext(fastify);
 
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {

@@ -5,6 +5,7 @@ import { CoreModule } from './common/core.module.js';
 import { JwtAuthGuard } from './common/auth.guard.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DemoSeedService } from './database/seed/demo-seed.service.js';
+import { AuditModule } from './modules/audit/audit.module.js';
 import { AttendanceModule } from './modules/attendance/attendance.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { CalendarModule } from './modules/calendar/calendar.module.js';
@@ -27,6 +28,7 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(config),
         DatabaseModule,
+        AuditModule,
         UsersModule,
         AuthModule,
         RealtimeModule,

@@ -5,6 +5,7 @@ import type { UserRole } from '@sysponto/contracts';
 import { CommonErrors, defineErrors } from './app-error.js';
 import type { AuthUser } from './auth-user.js';
 import { ALLOW_PASSWORD_CHANGE_PENDING, IS_PUBLIC, ROLES } from './decorators.js';
+import { currentRequest } from './request-context.js';
 
 export const GuardErrors = defineErrors({
   passwordChangeRequired: {
@@ -28,6 +29,8 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     await (super.canActivate(context) as Promise<boolean>);
     const user = context.switchToHttp().getRequest<{ user: AuthUser }>().user;
+    const ctx = currentRequest();
+    if (ctx) ctx.actorId = user.id;
     if (user.mustChangePassword && !this.reflector.getAllAndOverride<boolean>(ALLOW_PASSWORD_CHANGE_PENDING, targets)) {
       throw GuardErrors.passwordChangeRequired();
     }

@@ -1,3 +1,4 @@
+import { AuditEventEntity } from '../modules/audit/audit-event.entity.js';
 import { AttendanceCodeEntity } from '../modules/attendance/attendance-code.entity.js';
 import { AttendanceEventEntity } from '../modules/attendance/attendance-event.entity.js';
 import { AttendanceRecordEntity } from '../modules/attendance/attendance-record.entity.js';
@@ -25,4 +26,5 @@ export const ENTITIES = [
   NotificationEntity,
   MailOutboxEntity,
   CalendarFeedEntity,
+  AuditEventEntity,
 ];

@@ -4,6 +4,7 @@ import { AttendanceCodes1764120000000 } from './1764120000000-AttendanceCodes.js
 import { AttendanceCheckIn1764120000001 } from './1764120000001-AttendanceCheckIn.js';
 import { JustificationsMail1764300000000 } from './1764300000000-JustificationsMail.js';
 import { CalendarFeeds1764400000000 } from './1764400000000-CalendarFeeds.js';
+import { AuditEvents1796156515860 } from './1796156515860-AuditEvents.js';
 
 /** Every migration, in order. Add new ones at the end (timestamps keep them ordered). */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   AttendanceCheckIn1764120000001,
   JustificationsMail1764300000000,
   CalendarFeeds1764400000000,
+  AuditEvents1796156515860,
 ];

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager, IsNull, Repository } from 'typeorm';
 import { UserRole } from '@sysponto/contracts';
 import { likePattern, pageOf } from '../../common/pagination.js';
 import { isUniqueViolation } from '../../common/db-errors.js';
+import { AuditService, diffFields } from '../audit/audit.service.js';
 import { PasswordService } from '../auth/password.service.js';
 import { RefreshTokenEntity } from '../auth/refresh-token.entity.js';
 import { UserEntity } from './user.entity.js';
@@ -26,6 +27,7 @@ export class UsersService {
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly passwords: PasswordService,
+    private readonly audit: AuditService,
   ) {}
 
   async list(q: ListUsersQueryDto): Promise<UserPageDto> {
@@ -57,20 +59,36 @@ export class UsersService {
     const temporaryPassword = dto.password ? undefined : this.passwords.temporaryPassword();
     const passwordHash = await this.passwords.hash(dto.password ?? temporaryPassword!);
     try {
-      const result = await this.users
-        .createQueryBuilder()
-        .insert()
-        .values({
-          email: dto.email,
-          fullName: dto.fullName,
-          role: dto.role,
-          passwordHash,
-          studentNumber: dto.studentNumber ?? null,
-          mustChangePassword: !dto.password,
-        })
-        .returning(['id'])
-        .execute();
-      const created = await this.findOrFail((result.raw as { id: string }[])[0].id);
+      const created = await this.dataSource.transaction(async (m) => {
+        const result = await m
+          .createQueryBuilder()
+          .insert()
+          .into(UserEntity)
+          .values({
+            email: dto.email,
+            fullName: dto.fullName,
+            role: dto.role,
+            passwordHash,
+            studentNumber: dto.studentNumber ?? null,
+            mustChangePassword: !dto.password,
+          })
+          .returning(['id'])
+          .execute();
+        const user = await this.findOrFail((result.raw as { id: string }[])[0].id, m);
+        await this.audit.record(m, {
+          action: 'user.created',
+          targetType: 'user',
+          targetId: user.id,
+          summary: {
+            email: user.email,
+            fullName: user.fullName,
+            role: user.role,
+            studentNumber: user.studentNumber,
+            credential: temporaryPassword ? 'temporary' : 'set',
+          },
+        });
+        return user;
+      });
       return { user: toUserDto(created), ...(temporaryPassword ? { temporaryPassword } : {}) };
     } catch (err) {
       throw this.mapUnique(err);
@@ -101,6 +119,16 @@ export class UsersService {
         if (dto.active === false || passwordHash || (dto.role && dto.role !== user.role)) {
           await this.revokeSessions(m, id);
         }
+        const { passwordHash: _hash, mustChangePassword: _mcp, ...visible } = patch;
+        const changes = diffFields(user, visible);
+        if (Object.keys(changes).length || passwordHash) {
+          await this.audit.record(m, {
+            action: 'user.updated',
+            targetType: 'user',
+            targetId: id,
+            summary: { changes, ...(passwordHash ? { credentialReset: true } : {}) },
+          });
+        }
       });
     } catch (err) {
       throw this.mapUnique(err);
@@ -114,6 +142,12 @@ export class UsersService {
       const user = await this.findOrFail(id, m);
       if (user.role === UserRole.Admin && user.active) await this.assertAnotherActiveAdmin(m, id);
       await m.delete(UserEntity, { id });
+      await this.audit.record(m, {
+        action: 'user.deleted',
+        targetType: 'user',
+        targetId: id,
+        summary: { email: user.email, fullName: user.fullName, role: user.role },
+      });
     });
   }
 

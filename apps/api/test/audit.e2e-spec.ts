@@ -1,0 +1,157 @@
+import { AuditService } from '../src/modules/audit/audit.service.js';
+import { actor, createTestApp, createUser, type TestApp } from './support/test-app.js';
+
+describe('audit trail', () => {
+  let t: TestApp;
+  let admin: Awaited<ReturnType<typeof actor>>;
+  beforeAll(async () => {
+    t = await createTestApp();
+    admin = await actor(t, 'admin');
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const events = async (query: Record<string, string> = {}) =>
+    (await t.http.get('/api/audit-events').query(query).set(admin.auth).expect(200)).body as {
+      items: {
+        action: string;
+        actorId: string | null;
+        actorEmail: string | null;
+        targetId: string | null;
+        summary: Record<string, unknown>;
+        requestId: string | null;
+        ip: string | null;
+      }[];
+      total: number;
+      page: number;
+      pageSize: number;
+    };
+
+  it('is for admins only', async () => {
+    for (const role of ['teacher', 'student'] as const) {
+      const a = await actor(t, role);
+      await t.http.get('/api/audit-events').set(a.auth).expect(403);
+      await t.http.get('/api/audit-events/export.csv').set(a.auth).expect(403);
+    }
+    await t.http.get('/api/audit-events').expect(401);
+  });
+
+  it('records who created, changed and deleted a user, with the request id and IP, without secrets', async () => {
+    const created = await t.http
+      .post('/api/users')
+      .set(admin.auth)
+      .set('X-Request-Id', 'audit-create-1')
+      .send({ email: 'audited@test.local', fullName: 'Audited', role: 'student', password: 'a-long-password-1' })
+      .expect(201);
+    const id = created.body.user.id as string;
+    await t.http
+      .patch(`/api/users/${id}`)
+      .set(admin.auth)
+      .send({ role: 'teacher', password: 'another-long-password' })
+      .expect(200);
+    await t.http.delete(`/api/users/${id}`).set(admin.auth).expect(204);
+
+    const page = await events({ targetId: id });
+    expect(page.items.map((e) => e.action)).toEqual(['user.deleted', 'user.updated', 'user.created']);
+    const [deleted, updated, made] = page.items;
+    expect(made).toMatchObject({
+      actorId: admin.id,
+      actorEmail: admin.email,
+      requestId: 'audit-create-1',
+      summary: { email: 'audited@test.local', role: 'student', credential: 'set' },
+    });
+    expect(made.ip).toMatch(/127\.0\.0\.1|::1|::ffff:127/);
+    expect(updated.summary).toEqual({ changes: { role: { from: 'student', to: 'teacher' } }, credentialReset: true });
+    expect(deleted.summary).toMatchObject({ email: 'audited@test.local', role: 'teacher' });
+    expect(JSON.stringify(page)).not.toMatch(/long-password|argon/);
+  });
+
+  it('filters by actor (id or email), action, target type and time, paged newest first', async () => {
+    const other = await actor(t, 'admin');
+    for (let i = 0; i < 3; i++) {
+      await t.http
+        .post('/api/users')
+        .set(other.auth)
+        .send({ email: `filter-${i}@test.local`, fullName: `F ${i}`, role: 'student' })
+        .expect(201);
+    }
+    const byId = await events({ actor: other.id, pageSize: '2' });
+    expect(byId.total).toBe(3);
+    expect(byId.items).toHaveLength(2);
+    expect(byId.items[0].summary.email).toBe('filter-2@test.local');
+    expect((await events({ actor: other.email.toUpperCase() })).total).toBe(3);
+    expect((await events({ actor: other.id, action: 'user.created' })).total).toBe(3);
+    expect((await events({ actor: other.id, action: 'user' })).total).toBe(3);
+    expect((await events({ actor: other.id, action: 'user.deleted' })).total).toBe(0);
+    expect((await events({ actor: other.id, targetType: 'course' })).total).toBe(0);
+    const future = new Date(Date.now() + 60_000).toISOString();
+    expect((await events({ actor: other.id, from: future })).total).toBe(0);
+    expect((await events({ actor: other.id, to: future })).total).toBe(3);
+
+    const bad = await t.http.get('/api/audit-events').query({ targetId: 'nope', from: 'yesterday' }).set(admin.auth);
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('validation/failed');
+  });
+
+  it('exports the filtered trail as CSV', async () => {
+    const res = await t.http
+      .get('/api/audit-events/export.csv')
+      .query({ action: 'user.created' })
+      .set(admin.auth)
+      .expect(200);
+    expect(res.headers['content-type']).toMatch(/text\/csv/);
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="audit-\d{8}\.csv"$/);
+    const lines = res.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe('occurredAt,actorId,actorEmail,actorName,action,targetType,targetId,summary,ip,requestId');
+    expect(lines.length).toBeGreaterThan(3);
+    expect(lines.slice(1).every((l) => l.includes(',user.created,user,'))).toBe(true);
+  });
+
+  it('is written in the transaction of the change: a rollback leaves no trace', async () => {
+    const audit = t.app.get(AuditService);
+    const target = await createUser(t);
+    await expect(
+      t.dataSource.transaction(async (m) => {
+        await audit.record(m, { action: 'user.updated', targetType: 'user', targetId: target.id, actorId: null });
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect((await events({ targetId: target.id })).total).toBe(0);
+    // A failed change leaves none either: the last active admin cannot be demoted … here, a duplicate email.
+    await t.http.patch(`/api/users/${target.id}`).set(admin.auth).send({ email: admin.email }).expect(409);
+    expect((await events({ targetId: target.id })).total).toBe(0);
+  });
+
+  it('is append-only: updates and deletes are refused by the database', async () => {
+    await expect(t.dataSource.query(`UPDATE audit_events SET action = 'user.hidden'`)).rejects.toThrow(/append-only/);
+    await expect(t.dataSource.query(`DELETE FROM audit_events`)).rejects.toThrow(/append-only/);
+    await expect(t.dataSource.query(`TRUNCATE audit_events`)).rejects.toThrow(/append-only/);
+    expect((await events()).total).toBeGreaterThan(0);
+  });
+
+  it('strips secrets from summaries and rejects action names that break the convention', async () => {
+    const audit = t.app.get(AuditService);
+    const target = await createUser(t);
+    await t.dataSource.transaction((m) =>
+      audit.record(m, {
+        action: 'user.updated',
+        targetType: 'user',
+        targetId: target.id,
+        actorId: null,
+        summary: { note: 'a\u0000b', nested: { password: 'x', apiKey: 'k', refreshToken: 'r' } },
+      }),
+    );
+    const [e] = (await events({ targetId: target.id })).items;
+    expect(e.summary).toEqual({
+      note: 'ab',
+      nested: { password: '[redacted]', apiKey: '[redacted]', refreshToken: '[redacted]' },
+    });
+    await expect(
+      t.dataSource.transaction((m) => audit.record(m, { action: 'UserCreated', targetType: 'user' })),
+    ).rejects.toThrow(/naming rule/);
+  });
+});
