@@ -1,9 +1,13 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia } from 'pinia';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+
+vi.mock('socket.io-client', () => import('@/test/fake-socket'));
+
 import { setBaseFetch } from '@/api/http';
 import { i18n } from '@/i18n';
 import { fakeFetch } from '@/test/fake-fetch';
+import { fakeSocket } from '@/test/fake-socket';
 import CheckInBox from './CheckInBox.vue';
 
 const result = {
@@ -42,11 +46,15 @@ describe('CheckInBox', () => {
     expect(box.text()).toContain('CS101');
     expect(box.text()).toContain('Pending');
     expect(box.text()).toContain('Your teacher will confirm it');
-    window.dispatchEvent(
-      new CustomEvent('sysponto:attendance-updated', { detail: { sessionId: 's1', status: 'present' } }),
-    );
+    const validated = { studentId: 'u1', previousStatus: 'pending', source: 'teacher' } as const;
+    fakeSocket.serverEmit('attendance.updated', { ...validated, sessionId: 'other', status: 'absent' });
+    await flushPromises();
+    expect(w.get('[data-testid=checkin-result]').text()).toContain('Pending');
+    fakeSocket.serverEmit('attendance.updated', { ...validated, sessionId: 's1', status: 'present' });
     await flushPromises();
     expect(w.get('[data-testid=checkin-result]').text()).toContain('Present');
+    w.unmount();
+    expect(fakeSocket.listeners('attendance.updated')).toHaveLength(0);
   });
 
   it('shows a wrong code in plain words, from the error code', async () => {

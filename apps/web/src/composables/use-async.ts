@@ -1,6 +1,6 @@
 import { ref, shallowRef } from 'vue';
 import { useI18n } from 'vue-i18n';
-import { errorMessage } from '@/api/errors';
+import { errorMessage, fieldErrors } from '@/api/errors';
 
 /** Loading / error / data for one async read, with the error already in plain words. */
 export function useAsync<T>(load: () => Promise<T>, initial?: T) {
@@ -29,22 +29,32 @@ export function useAsync<T>(load: () => Promise<T>, initial?: T) {
   return { data, loading, error, run };
 }
 
-/** Runs an action (a button): busy flag, plain-words error, toast-free. */
+/**
+ * Runs an action (a button): busy flag, plain-words error and the validation messages per field (`fields.email`),
+ * toast-free. Resolves to the action's result, or undefined when it failed.
+ */
 export function useAction() {
   const { t, te } = useI18n();
   const busy = ref(false);
   const error = ref<string | null>(null);
+  const fields = ref<Record<string, string>>({});
   async function run<R>(fn: () => Promise<R>): Promise<R | undefined> {
     busy.value = true;
     error.value = null;
+    fields.value = {};
     try {
       return await fn();
     } catch (e) {
       error.value = errorMessage(e, t, te);
+      fields.value = fieldErrors(e);
       return undefined;
     } finally {
       busy.value = false;
     }
   }
-  return { busy, error, run, message: (e: unknown) => errorMessage(e, t, te) };
+  function reset() {
+    error.value = null;
+    fields.value = {};
+  }
+  return { busy, error, fields, run, reset, message: (e: unknown) => errorMessage(e, t, te) };
 }

@@ -49,9 +49,9 @@ export function useLiveUser(): void {
     });
   });
   socket.on('attendance.updated', (p) => {
-    // Students get this in their user room; pages listening for the DOM event re-read their data.
+    // Students get this in their user room (pages subscribe to it themselves with useSocketEvent); teachers get it
+    // in the session rooms they watch, where it is no news to toast.
     if (auth.role !== 'student') return;
-    window.dispatchEvent(new CustomEvent('sysponto:attendance-updated', { detail: p }));
     if (p.status === 'present' || p.status === 'late' || p.status === 'excused') {
       lastAttendanceToast = Date.now();
       toasts.push({ title: t('toasts.validated', { status: t(`status.${p.status}`) }), variant: 'success' }, 8000);

@@ -5,6 +5,7 @@ const entry = (fullName: string, status: RosterEntry['status'], id = fullName): 
   studentId: id,
   fullName,
   email: `${id}@example.com`,
+  studentNumber: null,
   status,
   checkedInAt: null,
   validatedAt: null,

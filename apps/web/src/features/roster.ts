@@ -1,16 +1,7 @@
+import type { Schemas } from '@sysponto/api-client';
 import type { AttendanceStatus, AttendanceSubmittedPayload, AttendanceUpdatedPayload } from '@sysponto/contracts';
 
-export interface RosterEntry {
-  studentId: string;
-  fullName: string;
-  email: string;
-  studentNumber?: string | null;
-  status: AttendanceStatus | null;
-  checkedInAt: string | null;
-  validatedAt: string | null;
-  source: string | null;
-  note: string | null;
-}
+export type RosterEntry = Schemas['RosterEntryDto'];
 
 /** Who the teacher must act on comes first: missing (no record), then pending, then late/absent, then the rest. */
 const RANK: Record<string, number> = { missing: 0, pending: 1, absent: 2, late: 3, excused: 4, present: 5 };

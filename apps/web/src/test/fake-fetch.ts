@@ -52,3 +52,50 @@ export const user = (over: Record<string, unknown> = {}) => ({
   updatedAt: '2026-01-01T00:00:00.000Z',
   ...over,
 });
+
+export const session = (over: Record<string, unknown> = {}) => ({
+  id: 's1',
+  courseId: 'c1',
+  courseCode: 'CS101',
+  courseName: 'Introduction to Programming',
+  title: 'Lecture',
+  room: 'B2.04',
+  seriesId: null,
+  state: 'open',
+  timezone: 'Europe/Lisbon',
+  startsAt: '2026-11-24T09:00:00.000Z',
+  endsAt: '2026-11-24T10:30:00.000Z',
+  checkinOpensAt: '2026-11-24T08:45:00.000Z',
+  closedAt: null,
+  ...over,
+});
+
+export const rosterEntry = (fullName: string, status: string | null, over: Record<string, unknown> = {}) => ({
+  studentId: `id-${fullName}`,
+  fullName,
+  email: `${fullName.toLowerCase()}@example.com`,
+  studentNumber: null,
+  status,
+  checkedInAt: status ? '2026-11-24T09:02:00.000Z' : null,
+  validatedAt: null,
+  source: status ? 'code' : null,
+  note: null,
+  ...over,
+});
+
+export const roster = (items: ReturnType<typeof rosterEntry>[], over: Record<string, unknown> = {}) => ({
+  sessionId: 's1',
+  courseId: 'c1',
+  state: 'open',
+  startsAt: '2026-11-24T09:00:00.000Z',
+  endsAt: '2026-11-24T10:30:00.000Z',
+  lateAfter: '2026-11-24T09:10:00.000Z',
+  total: items.length,
+  missing: items.filter((e) => !e.status).length,
+  counts: { missing: 0, pending: 0, present: 0, late: 0, absent: 0, excused: 0 },
+  items,
+  ...over,
+});
+
+/** A 404 in the API's error shape. */
+export const notFound = { status: 404, body: { statusCode: 404, code: 'common/not-found', message: 'Not found.' } };

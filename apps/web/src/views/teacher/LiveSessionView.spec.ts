@@ -1,0 +1,111 @@
+import { enableAutoUnmount, flushPromises } from '@vue/test-utils';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+vi.mock('socket.io-client', () => import('@/test/fake-socket'));
+
+import { fakeFetch, notFound, roster, rosterEntry, session } from '@/test/fake-fetch';
+import { emitted, fakeSocket } from '@/test/fake-socket';
+import { mountPage } from '@/test/mount';
+import { connectSocket } from '@/realtime/socket';
+import LiveSessionView from './LiveSessionView.vue';
+
+enableAutoUnmount(afterEach);
+
+const open = () =>
+  fakeFetch({
+    'GET /api/sessions/s1': { status: 200, body: session() },
+    'GET /api/sessions/s1/attendance': [
+      { status: 200, body: roster([rosterEntry('Sara', null), rosterEntry('Bruno', 'present')]) },
+      { status: 200, body: roster([rosterEntry('Sara', 'present'), rosterEntry('Bruno', 'present')]) },
+    ],
+    'GET /api/sessions/s1/codes/current': notFound,
+    'PATCH /api/sessions/s1/attendance/id-Sara': { status: 200, body: {} },
+  });
+
+const row = (w: Awaited<ReturnType<typeof mountPage>>['wrapper'], email: string) =>
+  w.get(`[data-testid=roster] li[data-student="${email}"]`);
+
+describe('LiveSessionView (useSession, useRoster, useRosterActions, useDialog)', () => {
+  it('lists who is missing first, joins the live room, and a check-in turns the row pending without a reload', async () => {
+    connectSocket();
+    const net = open();
+    const { wrapper } = await mountPage(LiveSessionView, {
+      path: '/teacher/sessions/s1',
+      pattern: '/teacher/sessions/:id',
+      network: net,
+    });
+    expect(wrapper.find('h1').text()).toBe('CS101 · Lecture');
+    expect(wrapper.findAll('[data-testid=roster] li').map((li) => li.attributes('data-student'))).toEqual([
+      'sara@example.com',
+      'bruno@example.com',
+    ]);
+    expect(wrapper.get('[data-testid=roster-counts]').text()).toContain('1 Not checked in');
+    expect(emitted).toContainEqual({ event: 'session.watch', payload: { sessionId: 's1' } });
+
+    fakeSocket.serverEmit('attendance.submitted', {
+      sessionId: 's1',
+      studentId: 'id-Sara',
+      fullName: 'Sara',
+      checkedInAt: '2026-11-24T09:03:00.000Z',
+      status: 'pending',
+    });
+    await flushPromises();
+    expect(row(wrapper, 'sara@example.com').text()).toContain('Pending');
+    expect(row(wrapper, 'sara@example.com').classes()).toContain('list-group-item-success');
+    expect(wrapper.get('[data-testid=roster-counts]').text()).toContain('1 Pending');
+    expect(net.calls.filter((c) => c.path === '/api/sessions/s1/attendance')).toHaveLength(1);
+
+    // An event for another session leaves this roster alone.
+    fakeSocket.serverEmit('attendance.updated', {
+      sessionId: 's2',
+      studentId: 'id-Sara',
+      status: 'absent',
+      previousStatus: null,
+      source: 'teacher',
+    });
+    await flushPromises();
+    expect(row(wrapper, 'sara@example.com').text()).toContain('Pending');
+
+    await row(wrapper, 'sara@example.com').get('button[aria-label="Validate Sara"]').trigger('click');
+    await flushPromises();
+    const patch = net.calls.find((c) => c.method === 'PATCH')!;
+    expect(JSON.parse(patch.body)).toEqual({ status: 'present', override: false });
+    expect(row(wrapper, 'sara@example.com').text()).toContain('Present');
+  });
+
+  it('changes a status in a modal dialog that closes on Escape and gives focus back to its button', async () => {
+    const net = open();
+    const { wrapper } = await mountPage(LiveSessionView, {
+      path: '/teacher/sessions/s1',
+      pattern: '/teacher/sessions/:id',
+      network: net,
+    });
+    const opener = row(wrapper, 'sara@example.com').get('button[aria-label="Change the status of Sara"]');
+    (opener.element as HTMLElement).focus();
+    await opener.trigger('click');
+    await flushPromises();
+    const dialog = wrapper.get('dialog[aria-labelledby="edit-title"]');
+    expect((dialog.element as HTMLDialogElement).open).toBe(true);
+    expect(dialog.get('#edit-title').text()).toBe('Status of Sara');
+    expect(document.activeElement?.id).toBe('edit-status');
+
+    dialog.element.dispatchEvent(new Event('cancel', { cancelable: true }));
+    await flushPromises();
+    expect((dialog.element as HTMLDialogElement).open).toBe(false);
+    expect(dialog.find('form').exists()).toBe(false);
+    expect(document.activeElement).toBe(opener.element);
+
+    await opener.trigger('click');
+    await flushPromises();
+    await wrapper.get('#edit-status').setValue('excused');
+    await wrapper.get('#edit-note').setValue('  Doctor  ');
+    await wrapper.get('dialog form').trigger('submit');
+    await flushPromises();
+    expect(JSON.parse(net.calls.find((c) => c.method === 'PATCH')!.body)).toEqual({
+      status: 'excused',
+      override: true,
+      note: 'Doctor',
+    });
+    expect((dialog.element as HTMLDialogElement).open).toBe(false);
+  });
+});
