@@ -5,6 +5,7 @@ import { AttendanceCheckIn1764120000001 } from './1764120000001-AttendanceCheckI
 import { JustificationsMail1764300000000 } from './1764300000000-JustificationsMail.js';
 import { CalendarFeeds1764400000000 } from './1764400000000-CalendarFeeds.js';
 import { AuditEvents1796156515860 } from './1796156515860-AuditEvents.js';
+import { SqlFunctionFiles1796156606058 } from './1796156606058-SqlFunctionFiles.js';
 
 /** Every migration, in order. Add new ones at the end (timestamps keep them ordered). */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   JustificationsMail1764300000000,
   CalendarFeeds1764400000000,
   AuditEvents1796156515860,
+  SqlFunctionFiles1796156606058,
 ];

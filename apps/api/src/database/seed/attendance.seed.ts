@@ -78,7 +78,7 @@ export async function seedAttendance({ m, now, userIds }: SeedContext): Promise<
   await m.query(
     `WITH open AS (
        SELECT s.id, s.course_id, s.starts_at FROM class_sessions s JOIN courses c ON c.id = s.course_id
-        WHERE s.state <> 'closed' AND $1 >= s.starts_at - make_interval(mins => c.checkin_opens_minutes) AND $1 < s.ends_at
+        WHERE session_checkin_open(s.state, s.starts_at, s.ends_at, c.checkin_opens_minutes, $1)
      ), picked AS (
        SELECT o.id, e.student_id, LEAST($1, o.starts_at + (row_number() OVER (PARTITION BY o.id ORDER BY u.full_name)) * interval '1 minute') AS at,
               row_number() OVER (PARTITION BY o.id ORDER BY u.full_name) AS rn

@@ -50,7 +50,7 @@ export class AttendanceCodesService {
       try {
         row = await this.dataSource.transaction(async (m) => {
           const [w]: { open: boolean }[] = await m.query(
-            `SELECT (s.state <> 'closed' AND now() >= s.starts_at - make_interval(mins => c.checkin_opens_minutes) AND now() < s.ends_at) AS open
+            `SELECT session_checkin_open(s.state, s.starts_at, s.ends_at, c.checkin_opens_minutes, now()) AS open
                FROM class_sessions s JOIN courses c ON c.id = s.course_id WHERE s.id = $1 FOR SHARE OF s`,
             [sessionId],
           );

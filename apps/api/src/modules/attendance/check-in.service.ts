@@ -35,7 +35,7 @@ interface CheckInRow {
   old_note: string | null;
 }
 
-/** The hot path: one round trip to the function of migration AttendanceCheckIn (read its comment). */
+/** The hot path: one round trip to database/functions/attendance_check_in.sql (read its comment). */
 const CHECK_IN_SQL = `SELECT attendance_check_in($1, $2, $3, $4, $5) AS r`;
 
 /**

@@ -100,7 +100,7 @@ export class SessionCloseService {
          UPDATE class_sessions s SET state = 'closed', closed_at = now(), closed_by = $2, updated_at = now()
            FROM courses c
           WHERE s.id = $1 AND c.id = s.course_id AND s.state <> 'closed'
-            AND now() >= s.starts_at - make_interval(mins => c.checkin_opens_minutes)
+            AND now() >= session_checkin_opens_at(s.starts_at, c.checkin_opens_minutes)
           RETURNING s.course_id, c.code, s.title, s.starts_at, s.starts_at + make_interval(mins => c.late_after_minutes) AS late_at, c.timezone, s.closed_at
        )
        SELECT * FROM closed`,

@@ -1,0 +1,73 @@
+-- The check-in hot path as one PL/pgSQL function around one statement: planning that statement costs far more than
+-- running it (≈40 ms vs ≈2 ms on PGlite), and PL/pgSQL keeps its plan per connection. One round trip, one statement:
+--
+-- among the sessions of the student's own courses, find the one whose code matches (a fixed code by index; a
+-- rotating code by recomputing the HMAC of the last slots, so any replica accepts it without shared state), prefer a
+-- live code in an open window, lock the session row against a concurrent close (FOR SHARE), insert the record
+-- (ON CONFLICT DO NOTHING: idempotent) and its event, and return what happened plus any existing record as JSON.
+--
+-- p_now: the app clock in epoch seconds (rotating slots); p_grace: seconds the previous slot stays valid.
+-- Called by modules/attendance/check-in.service.ts. To change it, read README.md in this folder.
+CREATE OR REPLACE FUNCTION attendance_check_in(p_student uuid, p_code varchar, p_source varchar, p_now float8, p_grace float8)
+RETURNS SETOF json
+LANGUAGE plpgsql
+AS $fn$
+BEGIN
+  RETURN QUERY
+  WITH matched AS (
+    SELECT ac.session_id, ac.created_at, (ac.revoked_at IS NULL AND ac.expires_at > now()) AS code_live
+      FROM attendance_codes ac
+      JOIN class_sessions s ON s.id = ac.session_id
+      JOIN enrollments e ON e.course_id = s.course_id AND e.student_id = p_student
+     WHERE ac.code = p_code::varchar
+    UNION ALL
+    SELECT ac.session_id, ac.created_at,
+           (k.slot = cur.slot OR (k.slot = cur.slot - 1 AND p_now::float8 - cur.slot * ac.slot_seconds < p_grace::float8)) AS code_live
+      FROM attendance_codes ac
+      JOIN class_sessions s ON s.id = ac.session_id
+      JOIN enrollments e ON e.course_id = s.course_id AND e.student_id = p_student
+      CROSS JOIN LATERAL (SELECT floor(p_now::float8 / ac.slot_seconds)::bigint AS slot) cur
+      CROSS JOIN LATERAL generate_series(cur.slot - 3, cur.slot) AS k(slot)
+     WHERE ac.mode = 'rotating' AND ac.revoked_at IS NULL AND ac.expires_at > now()
+       AND attendance_rotating_code(ac.key_inner, ac.key_outer, k.slot) = p_code::varchar
+  ), hit AS (
+    SELECT m.session_id, s.course_id, c.code AS course_code, c.name AS course_name, s.title, s.starts_at, s.ends_at,
+           session_checkin_opens_at(s.starts_at, c.checkin_opens_minutes) AS opens_at,
+           s.starts_at + make_interval(mins => c.late_after_minutes) AS late_at,
+           c.requires_validation, m.code_live,
+           session_checkin_open(s.state, s.starts_at, s.ends_at, c.checkin_opens_minutes, now()) AS window_open
+      FROM matched m
+      JOIN class_sessions s ON s.id = m.session_id
+      JOIN courses c ON c.id = s.course_id
+     ORDER BY m.code_live DESC, window_open DESC, m.created_at DESC
+     LIMIT 1
+  ), lock AS (
+    SELECT s.id, s.state FROM class_sessions s JOIN hit ON hit.session_id = s.id
+     WHERE hit.code_live AND hit.window_open
+       FOR SHARE OF s
+  ), ins AS (
+    INSERT INTO attendance_records (session_id, student_id, status, source, checked_in_at)
+    SELECT hit.session_id, p_student,
+           CASE WHEN hit.requires_validation THEN 'pending' WHEN now() > hit.late_at THEN 'late' ELSE 'present' END,
+           p_source::varchar, now()
+      FROM hit JOIN lock ON lock.id = hit.session_id
+     WHERE lock.state <> 'closed'
+    ON CONFLICT (session_id, student_id) DO NOTHING
+    RETURNING session_id, status, source, checked_in_at
+  ), ev AS (
+    INSERT INTO attendance_events (session_id, student_id, from_status, to_status, source, actor_id, reason)
+    SELECT session_id, p_student, NULL, status, source, p_student, 'check-in' FROM ins
+    RETURNING id
+  )
+  SELECT row_to_json(f) FROM (SELECT hit.session_id, hit.course_id, hit.course_code, hit.course_name, hit.title, hit.starts_at, hit.ends_at, hit.opens_at,
+         hit.code_live, hit.window_open, lock.state AS locked_state, u.full_name,
+         ins.status AS new_status, ins.source AS new_source, ins.checked_in_at AS new_checked_in_at,
+         r.status AS old_status, r.source AS old_source, r.checked_in_at AS old_checked_in_at, r.validated_at AS old_validated_at, r.note AS old_note,
+         (SELECT count(*) FROM ev) AS events
+    FROM hit
+    JOIN users u ON u.id = p_student
+    LEFT JOIN lock ON true
+    LEFT JOIN ins ON true
+    LEFT JOIN attendance_records r ON r.session_id = hit.session_id AND r.student_id = p_student) f;
+END
+$fn$;
