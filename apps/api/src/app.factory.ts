@@ -14,6 +14,8 @@ import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/exception.filter.js';
 import { registerRequestContext } from './common/request-context.js';
 import { createValidationPipe } from './common/validation.js';
+import { documentIdempotency } from './modules/idempotency/idempotency.openapi.js';
+import { registerIdempotencyBodyHash } from './modules/idempotency/idempotency-fingerprint.js';
 import { RealtimeIoAdapter } from './realtime/realtime.adapter.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -65,6 +67,7 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     void reply.header('x-request-id', req.id);
   });
   registerRequestContext(fastify);
+  registerIdempotencyBodyHash(fastify);
 
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
@@ -87,7 +90,7 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   app.enableCors({
     origin: config.corsOrigins,
     credentials: true,
-    exposedHeaders: ['Retry-After', 'X-Request-Id', 'Content-Disposition'],
+    exposedHeaders: ['Retry-After', 'X-Request-Id', 'Content-Disposition', 'Idempotent-Replayed'],
   });
   app.useWebSocketAdapter(new RealtimeIoAdapter(app, config));
   app.setGlobalPrefix('api');
@@ -120,5 +123,7 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
     .setVersion('0.1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  return SwaggerModule.createDocument(app, doc, { operationIdFactory: (_controller, method) => method });
+  return documentIdempotency(
+    SwaggerModule.createDocument(app, doc, { operationIdFactory: (_controller, method) => method }),
+  );
 }

@@ -15,6 +15,7 @@ import { JustificationsModule } from './modules/justifications/justifications.mo
 import { MailModule } from './modules/mail/mail.module.js';
 import { StorageModule } from './modules/storage/storage.module.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { IdempotencyModule } from './modules/idempotency/idempotency.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 import { NotificationsModule } from './modules/notifications/notifications.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
@@ -42,6 +43,7 @@ export class AppModule {
         MailModule,
         JustificationsModule,
         HealthModule,
+        IdempotencyModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }, DemoSeedService],
     };

@@ -5,6 +5,7 @@ import { AttendanceRecordEntity } from '../modules/attendance/attendance-record.
 import { CalendarFeedEntity } from '../modules/calendar/calendar-feed.entity.js';
 import { RefreshTokenEntity } from '../modules/auth/refresh-token.entity.js';
 import { CourseEntity, CourseTeacherEntity, EnrollmentEntity } from '../modules/courses/course.entity.js';
+import { IdempotencyKeyEntity } from '../modules/idempotency/idempotency-key.entity.js';
 import { JustificationEntity } from '../modules/justifications/justification.entity.js';
 import { MailOutboxEntity } from '../modules/mail/mail-outbox.entity.js';
 import { NotificationEntity } from '../modules/notifications/notification.entity.js';
@@ -27,4 +28,5 @@ export const ENTITIES = [
   MailOutboxEntity,
   CalendarFeedEntity,
   AuditEventEntity,
+  IdempotencyKeyEntity,
 ];

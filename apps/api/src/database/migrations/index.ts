@@ -6,6 +6,7 @@ import { JustificationsMail1764300000000 } from './1764300000000-JustificationsM
 import { CalendarFeeds1764400000000 } from './1764400000000-CalendarFeeds.js';
 import { AuditEvents1796156515860 } from './1796156515860-AuditEvents.js';
 import { SqlFunctionFiles1796156606058 } from './1796156606058-SqlFunctionFiles.js';
+import { IdempotencyKeys1796156638642 } from './1796156638642-IdempotencyKeys.js';
 
 /** Every migration, in order. Add new ones at the end (timestamps keep them ordered). */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   CalendarFeeds1764400000000,
   AuditEvents1796156515860,
   SqlFunctionFiles1796156606058,
+  IdempotencyKeys1796156638642,
 ];
