@@ -151,7 +151,7 @@ describe('audit trail', () => {
       nested: { password: '[redacted]', apiKey: '[redacted]', refreshToken: '[redacted]' },
     });
     await expect(
-      t.dataSource.transaction((m) => audit.record(m, { action: 'UserCreated', targetType: 'user' })),
+      t.dataSource.transaction((m) => audit.record(m, { action: 'UserCreated' as 'user.created', targetType: 'user' })),
     ).rejects.toThrow(/naming rule/);
   });
 });
