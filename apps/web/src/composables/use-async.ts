@@ -1,4 +1,4 @@
-import { ref, shallowRef } from 'vue';
+import { onBeforeUnmount, onMounted, ref, shallowRef, watch, type WatchSource } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { errorMessage, fieldErrors } from '@/api/errors';
 
@@ -57,4 +57,34 @@ export function useAction() {
     fields.value = {};
   }
   return { busy, error, fields, run, reset, message: (e: unknown) => errorMessage(e, t, te) };
+}
+
+/** How long typing in a search box waits before it reads. */
+export const TYPING_PAUSE_MS = 300;
+
+/**
+ * A paged read with filters, read on mount: changing `page` reads that page; changing a filter starts again from
+ * page 1 — at once for `filters` (selects, switches), after a pause in typing for `typed` (search boxes).
+ */
+export function usePagedList<T>(
+  load: (page: number) => Promise<T>,
+  { filters = [], typed = [] }: { filters?: WatchSource[]; typed?: WatchSource[] } = {},
+) {
+  const page = ref(1);
+  const list = useAsync(() => load(page.value));
+  function restart() {
+    if (page.value === 1) void list.run();
+    else page.value = 1;
+  }
+  watch(page, () => void list.run());
+  if (filters.length) watch(filters, restart, { deep: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  if (typed.length)
+    watch(typed, () => {
+      clearTimeout(timer);
+      timer = setTimeout(restart, TYPING_PAUSE_MS);
+    });
+  onBeforeUnmount(() => clearTimeout(timer));
+  onMounted(list.run);
+  return { ...list, page };
 }

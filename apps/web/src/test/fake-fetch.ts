@@ -2,6 +2,8 @@
 export interface Call {
   method: string;
   path: string;
+  /** the query string's parameters */
+  query: Record<string, string>;
   authorization: string | null;
   body: string;
 }
@@ -19,6 +21,7 @@ export function fakeFetch(routes: Record<string, Answer[] | Answer>) {
     calls.push({
       method: req.method,
       path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
       authorization: req.headers.get('authorization'),
       body: req.method === 'GET' ? '' : await req.clone().text(),
     });
@@ -51,6 +54,26 @@ export const user = (over: Record<string, unknown> = {}) => ({
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
   ...over,
+});
+
+/** One page of a list answer. */
+export const page = <T>(items: T[], over: Record<string, unknown> = {}) => ({
+  items,
+  total: items.length,
+  page: 1,
+  pageSize: 20,
+  ...over,
+});
+
+/** A 400 validation error listing each field's message. */
+export const invalid = (details: Record<string, string>) => ({
+  status: 400,
+  body: {
+    statusCode: 400,
+    code: 'validation/failed',
+    message: 'Some fields are invalid.',
+    details: Object.entries(details).map(([field, message]) => ({ field, messages: [message] })),
+  },
 });
 
 export const session = (over: Record<string, unknown> = {}) => ({

@@ -5,7 +5,7 @@ import { createMemoryHistory, createRouter } from 'vue-router';
 import { setAccessToken, setBaseFetch } from '@/api/http';
 import { i18n } from '@/i18n';
 import UserImportView from './UserImportView.vue';
-import type { ImportReport, ImportRow } from './users-import';
+import type { ImportReport, ImportRow } from '@/composables/use-user-import';
 
 const row = (
   line: number,

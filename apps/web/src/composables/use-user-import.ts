@@ -1,0 +1,64 @@
+import type { Schemas } from '@sysponto/api-client';
+import { shallowRef } from 'vue';
+import { api, unwrap } from '@/api/client';
+import { useAction } from './use-async';
+
+export type ImportReport = Schemas['UsersImportReportDto'];
+export type ImportRow = Schemas['ImportRowDto'];
+
+export const IMPORT_MAX_BYTES = 2 * 1024 * 1024;
+export const IMPORT_HEADER = 'email,full name,role,student number';
+
+/** POST /api/users/import with the CSV as a raw text/csv body (a dry run writes nothing). */
+async function importUsers(csv: Blob | string, dryRun: boolean): Promise<ImportReport> {
+  return unwrap(
+    api.POST('/api/users/import', {
+      params: { query: { dryRun } },
+      body: typeof csv === 'string' ? csv : await csv.text(),
+      headers: { 'content-type': 'text/csv' },
+      // The CSV goes as it is (the client would JSON-encode it).
+      bodySerializer: (body) => body as string,
+    }),
+  );
+}
+
+/**
+ * The CSV import in two steps: `check` (a dry run: every row with its errors, into `preview`), then `commit` (the real
+ * import, into `result`, with each new user's one-time password). Changing the file clears the preview.
+ */
+export function useUserImport() {
+  const checking = useAction();
+  const importing = useAction();
+  const preview = shallowRef<ImportReport | null>(null);
+  const result = shallowRef<ImportReport | null>(null);
+
+  async function check(csv: Blob | string) {
+    result.value = null;
+    preview.value = (await checking.run(() => importUsers(csv, true))) ?? null;
+  }
+
+  async function commit(csv: Blob | string) {
+    if (!preview.value || preview.value.invalidRows > 0) return null;
+    const report = await importing.run(() => importUsers(csv, false));
+    if (!report) return null;
+    result.value = report;
+    preview.value = null;
+    return report;
+  }
+
+  function reset() {
+    preview.value = null;
+    result.value = null;
+  }
+
+  return { checking, importing, preview, result, check, commit, reset };
+}
+
+/** The created users' one-time passwords as a CSV the admin can hand out. */
+export function passwordsCsv(rows: ImportRow[]): string {
+  const q = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  return [
+    'email,full name,temporary password',
+    ...rows.filter((r) => r.temporaryPassword).map((r) => [r.email, r.fullName, r.temporaryPassword!].map(q).join(',')),
+  ].join('\n');
+}

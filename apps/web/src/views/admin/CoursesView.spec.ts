@@ -1,0 +1,58 @@
+import { enableAutoUnmount, flushPromises } from '@vue/test-utils';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeFetch, invalid, page } from '@/test/fake-fetch';
+import { mountPage } from '@/test/mount';
+import CoursesView from './CoursesView.vue';
+
+enableAutoUnmount(afterEach);
+
+const course = (code: string, over: Record<string, unknown> = {}) => ({
+  id: `id-${code}`,
+  code,
+  name: `Course ${code}`,
+  description: null,
+  timezone: 'Europe/Lisbon',
+  enrolledCount: 3,
+  teachers: [{ id: 't1', fullName: 'Teresa Tavares', email: 't@example.com' }],
+  policy: { codeValidityMinutes: 10, lateAfterMinutes: 10, checkinOpensMinutes: 15, requiresValidation: true },
+  relation: 'admin',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  ...over,
+});
+
+describe('CoursesView (useCourses, useDialog)', () => {
+  it('creates a course from the dialog (code in capitals) and opens its schedule', async () => {
+    const net = fakeFetch({
+      'GET /api/courses': { status: 200, body: page([course('CS101')]) },
+      'POST /api/courses': [
+        invalid({ timezone: 'timezone must be a valid IANA time zone' }),
+        { status: 201, body: course('NEW1') },
+      ],
+    });
+    const { wrapper, router } = await mountPage(CoursesView, { path: '/admin/courses', network: net });
+    expect(wrapper.get('tbody').text()).toContain('CS101');
+    expect(wrapper.get('tbody').text()).toContain('Teresa Tavares');
+
+    await wrapper.get('.btn-primary').trigger('click');
+    await flushPromises();
+    await wrapper.get('#nc-code').setValue(' new1 ');
+    await wrapper.get('#nc-name').setValue('New course');
+    await wrapper.get('#nc-tz').setValue('Mars/Olympus');
+    await wrapper.get('dialog form').trigger('submit');
+    await flushPromises();
+    expect(wrapper.get('#nc-tz').classes()).toContain('is-invalid');
+    expect(wrapper.get('dialog').text()).toContain('timezone must be a valid IANA time zone');
+
+    await wrapper.get('#nc-tz').setValue('Europe/Lisbon');
+    await wrapper.get('dialog form').trigger('submit');
+    await flushPromises();
+    expect(JSON.parse(net.calls.filter((c) => c.method === 'POST')[1]!.body)).toEqual({
+      code: 'NEW1',
+      name: 'New course',
+      timezone: 'Europe/Lisbon',
+      teacherIds: [],
+    });
+    expect(router.currentRoute.value.fullPath).toBe('/teacher/courses/id-NEW1?tab=schedule');
+  });
+});
