@@ -7,6 +7,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { DemoSeedService } from './database/seed/demo-seed.service.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AttendanceModule } from './modules/attendance/attendance.module.js';
+import { AttendanceRecordsModule } from './modules/attendance-records/attendance-records.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { CalendarModule } from './modules/calendar/calendar.module.js';
 import { ReportsModule } from './modules/reports/reports.module.js';
@@ -44,6 +45,7 @@ export class AppModule {
         JustificationsModule,
         HealthModule,
         IdempotencyModule,
+        AttendanceRecordsModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }, DemoSeedService],
     };

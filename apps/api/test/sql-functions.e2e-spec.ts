@@ -55,6 +55,7 @@ describe('SQL functions (database/functions/*.sql)', () => {
   it('lists the function files', () => {
     expect(files).toEqual([
       'attendance_check_in',
+      'attendance_records_touch',
       'attendance_rotating_code',
       'session_checkin_open',
       'session_checkin_opens_at',

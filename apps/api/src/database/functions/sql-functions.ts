@@ -5,7 +5,11 @@ import type { QueryRunner } from 'typeorm';
 
 /** The SQL functions kept as readable files in this folder (`<name>.sql`, one `CREATE OR REPLACE FUNCTION` each). */
 export type SqlFunctionName =
-  'attendance_check_in' | 'attendance_rotating_code' | 'session_checkin_open' | 'session_checkin_opens_at';
+  | 'attendance_check_in'
+  | 'attendance_records_touch'
+  | 'attendance_rotating_code'
+  | 'session_checkin_open'
+  | 'session_checkin_opens_at';
 
 /** This folder, in `src/` (tests) and in `dist/` (the build copies the .sql files beside the compiled loader). */
 export const SQL_FUNCTIONS_DIR = import.meta.dirname;

@@ -7,6 +7,7 @@ import { CalendarFeeds1764400000000 } from './1764400000000-CalendarFeeds.js';
 import { AuditEvents1796156515860 } from './1796156515860-AuditEvents.js';
 import { SqlFunctionFiles1796156606058 } from './1796156606058-SqlFunctionFiles.js';
 import { IdempotencyKeys1796156638642 } from './1796156638642-IdempotencyKeys.js';
+import { AttendanceRecordChanges1796157917304 } from './1796157917304-AttendanceRecordChanges.js';
 
 /** Every migration, in order. Add new ones at the end (timestamps keep them ordered). */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   AuditEvents1796156515860,
   SqlFunctionFiles1796156606058,
   IdempotencyKeys1796156638642,
+  AttendanceRecordChanges1796157917304,
 ];

@@ -6,6 +6,7 @@ import { UserEntity } from '../users/user.entity.js';
 /** One per (session, student). Written on the hot path with INSERT … ON CONFLICT, never save(). */
 @Entity({ name: 'attendance_records' })
 @Index('attendance_records_student_id_idx', ['studentId', 'sessionId'])
+@Index('attendance_records_change_seq_idx', ['changeSeq', 'id'])
 @Check('attendance_records_status_check', `"status" IN ('pending', 'present', 'late', 'absent', 'excused')`)
 @Check('attendance_records_source_check', `"source" IN ('code', 'qr', 'teacher', 'justification', 'auto-close')`)
 export class AttendanceRecordEntity {
@@ -14,6 +15,15 @@ export class AttendanceRecordEntity {
 
   @PrimaryColumn({ name: 'student_id', type: 'uuid', primaryKeyConstraintName: 'attendance_records_pkey' })
   studentId: string;
+
+  /** Stable id of the record (the changes feed's tiebreaker; the primary key stays (session, student)). */
+  @Index('attendance_records_id_key', { unique: true })
+  @Column({ type: 'uuid', generated: 'uuid' })
+  id: string;
+
+  /** Id of the transaction that last wrote the record (a trigger sets it): the changes feed's order. */
+  @Column({ name: 'change_seq', type: 'bigint', default: 0 })
+  changeSeq: string;
 
   @Column({ type: 'varchar', length: 16 })
   status: AttendanceStatus;
