@@ -6,6 +6,26 @@
  */
 
 export interface paths {
+    "/api/attendance-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The attendance changes feed (synchronisation).
+         * @description Every attendance record that changed, oldest change first, keyset-paginated: store `nextCursor` and send it as `cursor` next time to get exactly the changes since (none missed, none repeated; a record changed again comes again). `nextCursor` is returned on every page, also an empty one; `hasMore` says whether to fetch the next page now or poll later. Filters courseId, sessionId, studentId, updatedSince (keep the same filters while following a cursor). Scope: admins see every record, teachers their courses, students their own; API keys need `attendance:read`. Changes appear once the transaction that made them — and any older one still running — has ended (normally within milliseconds). `attendance-records/cursor-invalid` (400) for a cursor not made here.
+         */
+        get: operations["listAttendanceRecordChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit-events": {
         parameters: {
             query?: never;
@@ -943,6 +963,32 @@ export interface components {
             present: number;
             rate: number | null;
         };
+        AttendanceRecordChangeDto: {
+            /** Format: date-time */
+            checkedInAt: string | null;
+            /** Format: uuid */
+            courseId: string;
+            /** Format: uuid */
+            id: string;
+            note: string | null;
+            /** Format: uuid */
+            sessionId: string;
+            source: components["schemas"]["AttendanceSource"];
+            status: components["schemas"]["AttendanceStatus"];
+            /** Format: uuid */
+            studentId: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            validatedAt: string | null;
+            /** Format: uuid */
+            validatedBy: string | null;
+        };
+        AttendanceRecordChangesDto: {
+            hasMore: boolean;
+            items: components["schemas"]["AttendanceRecordChangeDto"][];
+            nextCursor: string;
+        };
         /** @enum {string} */
         AttendanceSource: "code" | "qr" | "teacher" | "justification" | "auto-close";
         /** @enum {string} */
@@ -1754,6 +1800,59 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listAttendanceRecordChanges: {
+        parameters: {
+            query?: {
+                courseId?: string;
+                sessionId?: string;
+                studentId?: string;
+                updatedSince?: string;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttendanceRecordChangesDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     listAuditEvents: {
         parameters: {
             query?: {
