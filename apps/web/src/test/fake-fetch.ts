@@ -9,7 +9,8 @@ export interface Call {
 }
 
 type Answer =
-  { status: number; body?: unknown; headers?: Record<string, string> } | (() => Promise<Response> | Response);
+  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | ((req: Request) => Promise<Response> | Response);
 
 export function fakeFetch(routes: Record<string, Answer[] | Answer>) {
   const calls: Call[] = [];
@@ -31,7 +32,7 @@ export function fakeFetch(routes: Record<string, Answer[] | Answer>) {
         status: 404,
       });
     const a = Array.isArray(q) ? (q.length > 1 ? q.shift()! : q[0]!) : q;
-    if (typeof a === 'function') return a();
+    if (typeof a === 'function') return a(req);
     return new Response(a.body === undefined ? null : JSON.stringify(a.body), {
       status: a.status,
       headers: { 'content-type': 'application/json', ...a.headers },
@@ -122,3 +123,78 @@ export const roster = (items: ReturnType<typeof rosterEntry>[], over: Record<str
 
 /** A 404 in the API's error shape. */
 export const notFound = { status: 404, body: { statusCode: 404, code: 'common/not-found', message: 'Not found.' } };
+
+export const course = (code = 'CS101', over: Record<string, unknown> = {}) => ({
+  id: `id-${code}`,
+  code,
+  name: `Course ${code}`,
+  description: null,
+  timezone: 'Europe/Lisbon',
+  enrolledCount: 3,
+  teachers: [{ id: 't1', fullName: 'Teresa Tavares', email: 't@example.com' }],
+  policy: { codeValidityMinutes: 10, lateAfterMinutes: 10, checkinOpensMinutes: 15, requiresValidation: true },
+  relation: 'admin',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  ...over,
+});
+
+export const justification = (id: string, over: Record<string, unknown> = {}) => ({
+  id,
+  sessionId: 's1',
+  courseId: 'c1',
+  courseCode: 'CS101',
+  courseName: 'Introduction to Programming',
+  sessionTitle: 'Lecture',
+  sessionStartsAt: '2026-11-24T09:00:00.000Z',
+  sessionEndsAt: '2026-11-24T10:30:00.000Z',
+  timezone: 'Europe/Lisbon',
+  studentId: 'u1',
+  studentName: 'Sara Student',
+  studentNumber: 'S0001',
+  type: 'absence',
+  reason: `Reason ${id}`,
+  status: 'pending',
+  document: null,
+  attendanceStatus: 'absent',
+  reviewComment: null,
+  reviewedAt: null,
+  reviewerId: null,
+  reviewerName: null,
+  createdAt: '2026-11-24T12:00:00.000Z',
+  updatedAt: '2026-11-24T12:00:00.000Z',
+  ...over,
+});
+
+/** GET /api/me/attendance: one page of my records with the rates. */
+export const myAttendance = (items: Record<string, unknown>[] = [], over: Record<string, unknown> = {}) => ({
+  items,
+  total: items.length,
+  page: 1,
+  pageSize: 20,
+  overall: { held: 4, present: 2, late: 1, absent: 1, excused: 0, pending: 0, rate: 0.75 },
+  courses: [],
+  ...over,
+});
+
+export const myRecord = (sessionId: string, status: string, over: Record<string, unknown> = {}) => ({
+  sessionId,
+  courseId: 'c1',
+  courseCode: 'CS101',
+  courseName: 'Introduction to Programming',
+  sessionTitle: null,
+  startsAt: '2026-11-24T09:00:00.000Z',
+  endsAt: '2026-11-24T10:30:00.000Z',
+  timezone: 'Europe/Lisbon',
+  status,
+  recorded: true,
+  source: null,
+  checkedInAt: null,
+  validatedAt: null,
+  note: null,
+  ...over,
+});
+
+/** An answer in JSON, for function answers that look at the request. */
+export const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });

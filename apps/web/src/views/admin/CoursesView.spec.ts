@@ -1,25 +1,10 @@
 import { enableAutoUnmount, flushPromises } from '@vue/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakeFetch, invalid, page } from '@/test/fake-fetch';
+import { course, fakeFetch, invalid, page } from '@/test/fake-fetch';
 import { mountPage } from '@/test/mount';
 import CoursesView from './CoursesView.vue';
 
 enableAutoUnmount(afterEach);
-
-const course = (code: string, over: Record<string, unknown> = {}) => ({
-  id: `id-${code}`,
-  code,
-  name: `Course ${code}`,
-  description: null,
-  timezone: 'Europe/Lisbon',
-  enrolledCount: 3,
-  teachers: [{ id: 't1', fullName: 'Teresa Tavares', email: 't@example.com' }],
-  policy: { codeValidityMinutes: 10, lateAfterMinutes: 10, checkinOpensMinutes: 15, requiresValidation: true },
-  relation: 'admin',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  ...over,
-});
 
 describe('CoursesView (useCourses, useDialog)', () => {
   it('creates a course from the dialog (code in capitals) and opens its schedule', async () => {
