@@ -28,7 +28,7 @@ describe('reports at course scale (500 students × 60 sessions)', () => {
       [STUDENTS],
     );
     await t.dataSource.query(
-      `INSERT INTO enrollments (course_id, student_id) SELECT $1, id FROM users WHERE email LIKE 'perf%@test.local'`,
+      `INSERT INTO enrollments (course_id, student_id, enrolled_at) SELECT $1, id, '2000-01-01' FROM users WHERE email LIKE 'perf%@test.local'`,
       [courseId],
     );
     // Two sessions a week from early January; the last few lie in the future (not held).

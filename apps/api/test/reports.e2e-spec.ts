@@ -68,7 +68,7 @@ describe('reports', () => {
     await createRecord(t, s.H2.id, steady.id, 'absent', { source: 'auto-close', checkedInAt: null });
     await createRecord(t, s.H3.id, steady.id, 'present', { checkedInAt: null });
     await createRecord(t, s.H4.id, steady.id, 'present', { checkedInAt: null });
-    // A record of a student who is no longer enrolled is not counted in the course figures.
+    // A record of a student who was never enrolled in the course is not counted in the course figures.
     await createRecord(t, s.H1.id, outsider.id, 'present', { checkedInAt: null });
   });
   afterAll(async () => {

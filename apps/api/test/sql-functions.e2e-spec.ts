@@ -79,7 +79,7 @@ describe('SQL functions (database/functions/*.sql)', () => {
     const ms = (d: Date, delta: number) => new Date(d.getTime() + delta);
     const min = 60_000;
     const cases: { state: SessionState; opens: number; at: Date }[] = [];
-    for (const state of [SessionState.Scheduled, SessionState.Open, SessionState.Closed]) {
+    for (const state of [SessionState.Scheduled, SessionState.Open, SessionState.Closed, SessionState.Cancelled]) {
       for (const opens of [0, 1, 15, 120]) {
         const opensAt = ms(startsAt, -opens * min);
         for (const at of [

@@ -4,7 +4,8 @@ export const UserRole = { Student: 'student', Teacher: 'teacher', Admin: 'admin'
 export type UserRole = (typeof UserRole)[keyof typeof UserRole];
 export const USER_ROLES = Object.values(UserRole);
 
-export const SessionState = { Scheduled: 'scheduled', Open: 'open', Closed: 'closed' } as const;
+/** `cancelled`: never held, never counted (with a reason; the students are told). */
+export const SessionState = { Scheduled: 'scheduled', Open: 'open', Closed: 'closed', Cancelled: 'cancelled' } as const;
 export type SessionState = (typeof SessionState)[keyof typeof SessionState];
 export const SESSION_STATES = Object.values(SessionState);
 

@@ -9,6 +9,7 @@ export const ServerEvent = {
   NotificationCreated: 'notification.created',
   CodeRotated: 'code.rotated',
   CodeRevoked: 'code.revoked',
+  SessionCancelled: 'session.cancelled',
 } as const;
 
 export const ClientEvent = {
@@ -78,6 +79,14 @@ export interface CodeRevokedPayload {
   reason: 'revoked' | 'closed';
 }
 
+/** A session was cancelled: to its live room and to the course's enrolled students. */
+export interface SessionCancelledPayload {
+  sessionId: string;
+  courseId: string;
+  state: 'cancelled';
+  reason: string;
+}
+
 export interface ServerToClientEvents {
   'attendance.submitted': (payload: AttendanceSubmittedPayload) => void;
   'attendance.updated': (payload: AttendanceUpdatedPayload) => void;
@@ -86,6 +95,7 @@ export interface ServerToClientEvents {
   'notification.created': (payload: NotificationCreatedPayload) => void;
   'code.rotated': (payload: CodeRotatedPayload) => void;
   'code.revoked': (payload: CodeRevokedPayload) => void;
+  'session.cancelled': (payload: SessionCancelledPayload) => void;
 }
 
 export interface WatchAck {

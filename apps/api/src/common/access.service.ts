@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { UserRole } from '@sysponto/contracts';
+import { type SessionState, UserRole } from '@sysponto/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CommonErrors, defineErrors } from './app-error.js';
 import type { AuthUser } from './auth-user.js';
@@ -18,7 +18,7 @@ export interface SessionContext {
   courseId: string;
   startsAt: Date;
   endsAt: Date;
-  state: 'scheduled' | 'open' | 'closed';
+  state: SessionState;
   timezone: string;
   codeValidityMinutes: number;
   lateAfterMinutes: number;
@@ -43,7 +43,7 @@ export class AccessService {
     const rows: { exists: boolean; teacher: boolean; student: boolean }[] = await m.query(
       `SELECT true AS exists,
               EXISTS (SELECT 1 FROM course_teachers WHERE course_id = c.id AND teacher_id = $2) AS teacher,
-              EXISTS (SELECT 1 FROM enrollments WHERE course_id = c.id AND student_id = $2) AS student
+              EXISTS (SELECT 1 FROM enrollments WHERE course_id = c.id AND student_id = $2 AND ended_at IS NULL) AS student
          FROM courses c WHERE c.id = $1`,
       [courseId, user.id],
     );
@@ -79,7 +79,7 @@ export class AccessService {
       `SELECT s.id, s.course_id, s.starts_at, s.ends_at, s.state, c.timezone, c.code_validity_minutes, c.late_after_minutes,
               c.checkin_opens_minutes, c.requires_validation,
               EXISTS (SELECT 1 FROM course_teachers WHERE course_id = c.id AND teacher_id = $2) AS teacher,
-              EXISTS (SELECT 1 FROM enrollments WHERE course_id = c.id AND student_id = $2) AS student
+              EXISTS (SELECT 1 FROM enrollments WHERE course_id = c.id AND student_id = $2 AND ended_at IS NULL) AS student
          FROM class_sessions s JOIN courses c ON c.id = s.course_id WHERE s.id = $1`,
       [sessionId, user.id],
     );

@@ -42,11 +42,15 @@ export async function createCourse(
   return { id, code };
 }
 
-export async function enroll(t: TestApp, courseId: string, studentIds: string[]) {
+/**
+ * Enrolls students directly. By default since 2000-01-01, so fixtures with past sessions count them there (a student
+ * is expected only at sessions that start while enrolled); pass `at` to test the enrollment window.
+ */
+export async function enroll(t: TestApp, courseId: string, studentIds: string[], at = new Date('2000-01-01T00:00:00Z')) {
   if (studentIds.length === 0) return;
   await t.dataSource.query(
-    `INSERT INTO enrollments (course_id, student_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
-    [courseId, studentIds],
+    `INSERT INTO enrollments (course_id, student_id, enrolled_at) SELECT $1, unnest($2::uuid[]), $3 ON CONFLICT DO NOTHING`,
+    [courseId, studentIds, at],
   );
 }
 
@@ -57,7 +61,7 @@ export async function createSession(
   over: {
     startsAt?: Date;
     endsAt?: Date;
-    state?: 'scheduled' | 'open' | 'closed';
+    state?: 'scheduled' | 'open' | 'closed' | 'cancelled';
     title?: string;
     seriesId?: string;
   } = {},

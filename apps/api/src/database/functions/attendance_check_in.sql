@@ -1,7 +1,7 @@
 -- The check-in hot path as one PL/pgSQL function around one statement: planning that statement costs far more than
 -- running it (≈40 ms vs ≈2 ms on PGlite), and PL/pgSQL keeps its plan per connection. One round trip, one statement:
 --
--- among the sessions of the student's own courses, find the one whose code matches (a fixed code by index; a
+-- among the sessions of the courses the student is enrolled in now (not one they left), find the one whose code matches (a fixed code by index; a
 -- rotating code by recomputing the HMAC of the last slots, so any replica accepts it without shared state), prefer a
 -- live code in an open window, lock the session row against a concurrent close (FOR SHARE), insert the record
 -- (ON CONFLICT DO NOTHING: idempotent) and its event, and return what happened plus any existing record as JSON.
@@ -18,14 +18,14 @@ BEGIN
     SELECT ac.session_id, ac.created_at, (ac.revoked_at IS NULL AND ac.expires_at > now()) AS code_live
       FROM attendance_codes ac
       JOIN class_sessions s ON s.id = ac.session_id
-      JOIN enrollments e ON e.course_id = s.course_id AND e.student_id = p_student
+      JOIN enrollments e ON e.course_id = s.course_id AND e.student_id = p_student AND e.ended_at IS NULL
      WHERE ac.code = p_code::varchar
     UNION ALL
     SELECT ac.session_id, ac.created_at,
            (k.slot = cur.slot OR (k.slot = cur.slot - 1 AND p_now::float8 - cur.slot * ac.slot_seconds < p_grace::float8)) AS code_live
       FROM attendance_codes ac
       JOIN class_sessions s ON s.id = ac.session_id
-      JOIN enrollments e ON e.course_id = s.course_id AND e.student_id = p_student
+      JOIN enrollments e ON e.course_id = s.course_id AND e.student_id = p_student AND e.ended_at IS NULL
       CROSS JOIN LATERAL (SELECT floor(p_now::float8 / ac.slot_seconds)::bigint AS slot) cur
       CROSS JOIN LATERAL generate_series(cur.slot - 3, cur.slot) AS k(slot)
      WHERE ac.mode = 'rotating' AND ac.revoked_at IS NULL AND ac.expires_at > now()
@@ -51,7 +51,7 @@ BEGIN
            CASE WHEN hit.requires_validation THEN 'pending' WHEN now() > hit.late_at THEN 'late' ELSE 'present' END,
            p_source::varchar, now()
       FROM hit JOIN lock ON lock.id = hit.session_id
-     WHERE lock.state <> 'closed'
+     WHERE lock.state NOT IN ('closed', 'cancelled')
     ON CONFLICT (session_id, student_id) DO NOTHING
     RETURNING session_id, status, source, checked_in_at
   ), ev AS (

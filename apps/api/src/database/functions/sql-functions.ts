@@ -6,8 +6,10 @@ import type { QueryRunner } from 'typeorm';
 /** The SQL functions kept as readable files in this folder (`<name>.sql`, one `CREATE OR REPLACE FUNCTION` each). */
 export type SqlFunctionName =
   | 'attendance_check_in'
+  | 'attendance_rate'
   | 'attendance_records_touch'
   | 'attendance_rotating_code'
+  | 'attendance_session_held'
   | 'session_checkin_open'
   | 'session_checkin_opens_at';
 

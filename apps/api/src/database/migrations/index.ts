@@ -8,6 +8,7 @@ import { AuditEvents1796156515860 } from './1796156515860-AuditEvents.js';
 import { SqlFunctionFiles1796156606058 } from './1796156606058-SqlFunctionFiles.js';
 import { IdempotencyKeys1796156638642 } from './1796156638642-IdempotencyKeys.js';
 import { AttendanceRecordChanges1796157917304 } from './1796157917304-AttendanceRecordChanges.js';
+import { EnrollmentHistory1796161550605 } from './1796161550605-EnrollmentHistory.js';
 
 /** Every migration, in order. Add new ones at the end (timestamps keep them ordered). */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   SqlFunctionFiles1796156606058,
   IdempotencyKeys1796156638642,
   AttendanceRecordChanges1796157917304,
+  EnrollmentHistory1796161550605,
 ];

@@ -1,16 +1,7 @@
 import { attendanceNotice } from './attendance-notices.js';
-import { rate } from './my-attendance.service.js';
 import { lateAfter } from './session-attendance.service.js';
 
 describe('attendance rules', () => {
-  it('computes rate = (present + late + pending) / (held - excused), 4 decimals', () => {
-    expect(rate({ held: 10, present: 6, late: 2, absent: 1, excused: 1, pending: 0 }).rate).toBe(0.8889);
-    expect(rate({ held: 4, present: 2, late: 0, absent: 1, excused: 0, pending: 1 }).rate).toBe(0.75);
-    expect(rate({ held: 0, present: 0, late: 0, absent: 0, excused: 0, pending: 0 }).rate).toBeNull();
-    expect(rate({ held: 2, present: 0, late: 0, absent: 0, excused: 2, pending: 0 }).rate).toBeNull();
-    expect(rate({ held: 3, present: 0, late: 0, absent: 3, excused: 0, pending: 0 }).rate).toBe(0);
-  });
-
   it('puts the late threshold lateAfterMinutes after the start', () => {
     expect(lateAfter({ startsAt: new Date('2026-03-02T09:00:00Z'), lateAfterMinutes: 10 }).toISOString()).toBe(
       '2026-03-02T09:10:00.000Z',

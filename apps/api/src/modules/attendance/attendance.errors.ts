@@ -30,6 +30,11 @@ export const AttendanceErrors = defineErrors({
   },
   noActiveCode: { code: 'attendance/no-active-code', status: 404, message: 'This session has no active code.' },
   sessionClosed: { code: 'attendance/session-closed', status: 409, message: 'This session is already closed.' },
+  sessionCancelled: {
+    code: 'attendance/session-cancelled',
+    status: 409,
+    message: 'This session was cancelled: it is not held.',
+  },
   sessionNotStarted: {
     code: 'attendance/session-not-started',
     status: 409,

@@ -151,9 +151,9 @@ export class CheckInService {
       const sessions: { session_id: string }[] = await this.dataSource.query(
         `SELECT ac.session_id
            FROM enrollments e
-           JOIN class_sessions s ON s.course_id = e.course_id AND s.state <> 'closed' AND s.ends_at > now()
+           JOIN class_sessions s ON s.course_id = e.course_id AND s.state NOT IN ('closed', 'cancelled') AND s.ends_at > now()
            JOIN attendance_codes ac ON ac.session_id = s.id AND ac.revoked_at IS NULL AND ac.expires_at > now()
-          WHERE e.student_id = $1`,
+          WHERE e.student_id = $1 AND e.ended_at IS NULL`,
         [studentId],
       );
       for (const { session_id } of sessions) {

@@ -32,12 +32,24 @@ interface RosterRow {
   note: string | null;
 }
 
+/**
+ * The students of a session: those expected at it (attendance_expected: enrolled when it started, or attended),
+ * plus, until it is held, whoever is enrolled now (a student who joins during the class may still check in) and
+ * anyone with a record (a correction for a student who left).
+ */
 const ROSTER_SQL = `
+WITH who AS (
+  SELECT x.student_id FROM attendance_expected x WHERE x.session_id = $1
+  UNION
+  SELECT e.student_id FROM enrollments e JOIN class_sessions s ON s.id = $1
+   WHERE e.course_id = $2 AND e.ended_at IS NULL AND NOT attendance_session_held(s.state, s.ends_at)
+  UNION
+  SELECT r.student_id FROM attendance_records r WHERE r.session_id = $1
+)
 SELECT u.id AS student_id, u.full_name, u.email, u.student_number, r.status, r.checked_in_at, r.validated_at, r.source, r.note
-  FROM enrollments e
-  JOIN users u ON u.id = e.student_id
-  LEFT JOIN attendance_records r ON r.session_id = $1 AND r.student_id = e.student_id
- WHERE e.course_id = $2
+  FROM who
+  JOIN users u ON u.id = who.student_id
+  LEFT JOIN attendance_records r ON r.session_id = $1 AND r.student_id = who.student_id
  ORDER BY (r.status IS NULL) DESC, u.full_name, u.id`;
 
 /** The live roster of a session and the teacher's changes to it (validate, override, validate all), plus the event log. */
@@ -83,7 +95,7 @@ export class SessionAttendanceService {
     const ctx = await this.access.assertSessionStaff(user, sessionId);
     const { change, created } = await this.dataSource.transaction(async (m) => {
       const [{ enrolled }]: { enrolled: boolean }[] = await m.query(
-        `SELECT EXISTS (SELECT 1 FROM enrollments WHERE course_id = $1 AND student_id = $2) AS enrolled`,
+        `SELECT EXISTS (SELECT 1 FROM enrollments WHERE course_id = $1 AND student_id = $2 AND ended_at IS NULL) AS enrolled`,
         [ctx.courseId, studentId],
       );
       const [record]: { status: AttendanceStatus; checked_in_at: Date | null }[] = await m.query(

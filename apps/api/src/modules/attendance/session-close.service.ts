@@ -42,11 +42,9 @@ export class SessionCloseService {
     const closed = await this.dataSource.transaction(async (m) => {
       const done = await this.closeInTransaction(m, sessionId, user.id, 'teacher');
       if (done) return done;
-      const [s]: { closed: boolean }[] = await m.query(
-        `SELECT state = 'closed' AS closed FROM class_sessions WHERE id = $1`,
-        [sessionId],
-      );
-      throw s?.closed ? AttendanceErrors.sessionClosed() : AttendanceErrors.sessionNotStarted();
+      const [s]: { state: string }[] = await m.query(`SELECT state FROM class_sessions WHERE id = $1`, [sessionId]);
+      if (s?.state === 'cancelled') throw AttendanceErrors.sessionCancelled();
+      throw s?.state === 'closed' ? AttendanceErrors.sessionClosed() : AttendanceErrors.sessionNotStarted();
     });
     this.publish(closed);
     return closed.result;
@@ -63,7 +61,7 @@ export class SessionCloseService {
       const batch = await this.dataSource.transaction(async (m) => {
         const due: { id: string }[] = await m.query(
           `SELECT id FROM class_sessions
-            WHERE state <> 'closed' AND ends_at <= now() AND ends_at > created_at
+            WHERE state NOT IN ('closed', 'cancelled') AND ends_at <= now() AND ends_at > created_at
             ORDER BY ends_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
           [batchSize],
         );
@@ -99,7 +97,7 @@ export class SessionCloseService {
       `WITH closed AS (
          UPDATE class_sessions s SET state = 'closed', closed_at = now(), closed_by = $2, updated_at = now()
            FROM courses c
-          WHERE s.id = $1 AND c.id = s.course_id AND s.state <> 'closed'
+          WHERE s.id = $1 AND c.id = s.course_id AND s.state NOT IN ('closed', 'cancelled')
             AND now() >= session_checkin_opens_at(s.starts_at, c.checkin_opens_minutes)
           RETURNING s.course_id, c.code, s.title, s.starts_at, s.starts_at + make_interval(mins => c.late_after_minutes) AS late_at, c.timezone, s.closed_at
        )

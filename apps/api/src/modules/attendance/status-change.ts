@@ -100,8 +100,9 @@ export async function validatePending(
 }
 
 /**
- * Set-based form for closing: every student enrolled in the course without a record for the session gets an
- * `absent` record and one event. Callers hold the session row lock, so no check-in slips in between.
+ * Set-based form for closing: every student expected at the session (`attendance_expected`: enrolled when it
+ * started) without a record gets an `absent` record and one event — nobody who joined the course later or had left
+ * it. Callers hold the session row lock, so no check-in slips in between.
  */
 export async function markMissingAbsent(
   m: EntityManager,
@@ -110,7 +111,8 @@ export async function markMissingAbsent(
   const rows: { student_id: string }[] = await m.query(
     `WITH ins AS (
        INSERT INTO attendance_records (session_id, student_id, status, source, validated_at, validated_by)
-       SELECT $1, e.student_id, 'absent', $3, now(), $4 FROM enrollments e WHERE e.course_id = $2
+       SELECT $1, x.student_id, 'absent', $3, now(), $4 FROM attendance_expected x
+        WHERE x.session_id = $1 AND x.course_id = $2 AND x.status IS NULL
        ON CONFLICT (session_id, student_id) DO NOTHING
        RETURNING student_id
      ), ev AS (

@@ -109,7 +109,7 @@ export class CalendarService {
     if (!owner) throw CalendarErrors.feedNotFound();
     const membership =
       owner.role === UserRole.Student
-        ? `SELECT course_id FROM enrollments WHERE student_id = $1`
+        ? `SELECT course_id FROM enrollments WHERE student_id = $1 AND ended_at IS NULL`
         : owner.role === UserRole.Teacher
           ? `SELECT course_id FROM course_teachers WHERE teacher_id = $1`
           : null;

@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -78,21 +79,38 @@ export class CourseTeacherEntity {
   teacher?: UserEntity;
 }
 
+/**
+ * One enrollment period of a student in a course: `enrolledAt` … `endedAt` (null while enrolled). Unenrolling ends
+ * the period (the row stays, so past records and rates stay); re-enrolling starts a new period. "Enrolled now" is
+ * `ended_at IS NULL` (at most one such row per course and student: `enrollments_active_key`). Who is expected at a
+ * session is the `attendance_expected` view (migration 1796161550605-EnrollmentHistory).
+ */
 @Entity({ name: 'enrollments' })
 @Index('enrollments_student_id_idx', ['studentId', 'courseId'])
+@Index('enrollments_course_id_idx', ['courseId', 'studentId', 'enrolledAt'])
+@Index('enrollments_active_key', ['courseId', 'studentId'], { unique: true, where: '"ended_at" IS NULL' })
+@Check('enrollments_period_check', `"ended_at" IS NULL OR "ended_at" >= "enrolled_at"`)
 export class EnrollmentEntity {
-  @PrimaryColumn({ name: 'course_id', type: 'uuid', primaryKeyConstraintName: 'enrollments_pkey' })
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'enrollments_pkey' })
+  id: string;
+
+  @Column({ name: 'course_id', type: 'uuid' })
   courseId: string;
 
-  @PrimaryColumn({ name: 'student_id', type: 'uuid', primaryKeyConstraintName: 'enrollments_pkey' })
+  @Column({ name: 'student_id', type: 'uuid' })
   studentId: string;
 
   /** admin | teacher | join-code | import */
   @Column({ type: 'varchar', length: 16, default: 'admin' })
   source: string;
 
-  @CreateDateColumn({ name: 'enrolled_at', type: 'timestamptz' })
+  /** Start of the period: the student is expected at sessions starting from here. */
+  @Column({ name: 'enrolled_at', type: 'timestamptz', default: () => 'now()' })
   enrolledAt: Date;
+
+  /** End of the period (unenrolled); null while enrolled. */
+  @Column({ name: 'ended_at', type: 'timestamptz', nullable: true })
+  endedAt: Date | null;
 
   @ManyToOne(() => CourseEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'course_id', foreignKeyConstraintName: 'enrollments_course_id_fkey' })

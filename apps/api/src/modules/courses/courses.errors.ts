@@ -14,6 +14,11 @@ export const CourseErrors = defineErrors({
     message: 'Only students can be enrolled: some of these users are not students.',
   },
   notEnrolled: { code: 'courses/not-enrolled', status: 404, message: 'This student is not enrolled in the course.' },
+  enrolledAtInFuture: {
+    code: 'courses/enrolled-at-future',
+    status: 400,
+    message: 'enrolledAt cannot be in the future.',
+  },
   adminOnlyFields: {
     code: 'courses/admin-only-fields',
     status: 403,

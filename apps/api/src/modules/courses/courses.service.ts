@@ -32,7 +32,7 @@ interface CourseRow {
 /** The course columns plus teachers and the enrolled count, in one statement. */
 const COURSE_SELECT = `
   SELECT c.*,
-         (SELECT count(*)::int FROM enrollments e WHERE e.course_id = c.id) AS enrolled_count,
+         (SELECT count(*)::int FROM enrollments e WHERE e.course_id = c.id AND e.ended_at IS NULL) AS enrolled_count,
          COALESCE((SELECT json_agg(json_build_object('id', u.id, 'fullName', u.full_name) ORDER BY u.full_name, u.id)
                      FROM course_teachers ct JOIN users u ON u.id = ct.teacher_id WHERE ct.course_id = c.id), '[]'::json) AS teachers
     FROM courses c`;
@@ -82,7 +82,9 @@ export class CoursesService {
       );
     } else if (user.role === UserRole.Student) {
       params.push(user.id);
-      where.push(`EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = c.id AND e.student_id = $${params.length})`);
+      where.push(
+        `EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = c.id AND e.student_id = $${params.length} AND e.ended_at IS NULL)`,
+      );
     }
     if (q.search) {
       params.push(likePattern(q.search));

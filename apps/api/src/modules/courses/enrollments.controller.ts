@@ -32,7 +32,8 @@ export class EnrollmentsController {
   @ApiOperation({
     summary: 'Enroll students (teachers of the course, admins).',
     description:
-      'All or nothing: if any id is not a student, nothing is enrolled and the answer is 400 `courses/not-students` with details.ids. Already enrolled students are not an error (listed in alreadyEnrolled).',
+      'All or nothing: if any id is not a student, nothing is enrolled and the answer is 400 `courses/not-students` with details.ids. Already enrolled students are not an error (listed in alreadyEnrolled). ' +
+      'A student is expected only at sessions that start while enrolled (from `enrolledAt`, default now); a student who left is enrolled again with a new enrollment.',
   })
   @ApiOkResponse({ type: EnrollResultDto })
   @ApiAuth(400, 404)
@@ -41,13 +42,15 @@ export class EnrollmentsController {
     @Param('id', ParseId) id: string,
     @Body() body: EnrollStudentsDto,
   ): Promise<EnrollResultDto> {
-    return this.enrollments.enroll(user, id, body.studentIds);
+    return this.enrollments.enroll(user, id, body.studentIds, body.enrolledAt);
   }
 
   @Delete(':studentId')
   @HttpCode(204)
   @ApiOperation({
-    summary: 'Remove a student from a course (teachers of the course, admins). Their past attendance records are kept.',
+    summary: 'Unenroll a student (teachers of the course, admins): ends the enrollment.',
+    description:
+      'The enrollment is kept with `endedAt`: the student\'s records and their figures from while enrolled stay in the reports; sessions that start later no longer expect them. 404 `courses/not-enrolled` when not enrolled now.',
   })
   @ApiNoContentResponse()
   @ApiAuth(400, 404)

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsUUID } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsISO8601, IsOptional, IsUUID } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
 
 export const ENROLLMENT_SOURCES = ['admin', 'teacher', 'join-code', 'import'] as const;
@@ -12,7 +13,10 @@ export class EnrollmentDto {
   @ApiProperty({ type: String, nullable: true }) studentNumber: string | null;
   /** How the student was enrolled. */
   @ApiProperty({ enum: ENROLLMENT_SOURCES, enumName: 'EnrollmentSource' }) source: string;
+  /** Start of this enrollment: the student is expected at sessions that start from here on. */
   @ApiProperty({ format: 'date-time' }) enrolledAt: string;
+  /** When the student was unenrolled (this enrollment ended); null while enrolled. */
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) endedAt: string | null;
 }
 
 export class EnrollmentPageDto extends PageMetaDto {
@@ -20,7 +24,14 @@ export class EnrollmentPageDto extends PageMetaDto {
 }
 
 /** Search by name, email or student number; sorted by name. */
-export class ListEnrollmentsQueryDto extends PageQueryDto {}
+export class ListEnrollmentsQueryDto extends PageQueryDto {
+  /** true: also the enrollments that ended (students who left, one row per enrollment), newest first per student. */
+  @ApiPropertyOptional({ type: Boolean })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  includeEnded?: boolean;
+}
 
 export class EnrollStudentsDto {
   /** Students to enroll (1–1000). Already enrolled ids are not an error; users who are not students are refused (400 `courses/not-students`, details.ids). */
@@ -31,6 +42,16 @@ export class EnrollStudentsDto {
   @ArrayUnique()
   @IsUUID('all', { each: true })
   studentIds: string[];
+
+  /**
+   * Enrolled since (ISO 8601 with offset; default now, never later than now): the students are expected at sessions
+   * that start from then on — set it to the term's start for students who attended from the beginning but are added
+   * late. Does not change students already enrolled.
+   */
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  enrolledAt?: string;
 }
 
 export class EnrollResultDto {

@@ -6,6 +6,7 @@ import type { AuthUser } from '../../common/auth-user.js';
 import { likePattern, pageOf } from '../../common/pagination.js';
 import { RateLimiter } from '../../common/rate-limit/rate-limiter.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
+import { EnrollmentEntity } from './course.entity.js';
 import { CourseErrors } from './courses.errors.js';
 import type { JoinResultDto } from './courses.dto.js';
 import { CoursesService } from './courses.service.js';
@@ -24,10 +25,11 @@ interface EnrollmentRow {
   student_number: string | null;
   source: string;
   enrolled_at: Date;
+  ended_at: Date | null;
 }
 
 const ENROLLMENT_SELECT = `
-  SELECT e.course_id, e.student_id, u.full_name, u.email, u.student_number, e.source, e.enrolled_at
+  SELECT e.course_id, e.student_id, u.full_name, u.email, u.student_number, e.source, e.enrolled_at, e.ended_at
     FROM enrollments e JOIN users u ON u.id = e.student_id`;
 
 function toEnrollmentDto(r: EnrollmentRow): EnrollmentDto {
@@ -39,6 +41,7 @@ function toEnrollmentDto(r: EnrollmentRow): EnrollmentDto {
     studentNumber: r.student_number,
     source: r.source,
     enrolledAt: new Date(r.enrolled_at).toISOString(),
+    endedAt: r.ended_at ? new Date(r.ended_at).toISOString() : null,
   };
 }
 
@@ -56,7 +59,7 @@ export class EnrollmentsService {
     await this.access.assertCourseStaff(user, courseId);
     const { page, pageSize, offset } = pageOf(q);
     const params: unknown[] = [courseId];
-    let filter = 'WHERE e.course_id = $1';
+    let filter = q.includeEnded ? 'WHERE e.course_id = $1' : 'WHERE e.course_id = $1 AND e.ended_at IS NULL';
     if (q.search) {
       params.push(likePattern(q.search));
       filter += ` AND (u.full_name ILIKE $2 OR u.email ILIKE $2 OR u.student_number ILIKE $2)`;
@@ -66,14 +69,16 @@ export class EnrollmentsService {
       params,
     );
     const rows: EnrollmentRow[] = await this.dataSource.query(
-      `${ENROLLMENT_SELECT} ${filter} ORDER BY u.full_name, u.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      `${ENROLLMENT_SELECT} ${filter} ORDER BY u.full_name, u.id, e.enrolled_at DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, pageSize, offset],
     );
     return { items: rows.map(toEnrollmentDto), total, page, pageSize };
   }
 
   /** Enrolls students in one statement; ids already enrolled are kept as they are. Newly enrolled students are notified. */
-  async enroll(user: AuthUser, courseId: string, studentIds: string[]): Promise<EnrollResultDto> {
+  async enroll(user: AuthUser, courseId: string, studentIds: string[], enrolledAt?: string): Promise<EnrollResultDto> {
+    const since = enrolledAt ? new Date(enrolledAt) : null;
+    if (since && since.getTime() > Date.now()) throw CourseErrors.enrolledAtInFuture();
     const { result, notices } = await this.dataSource.transaction(async (m) => {
       const relation = await this.access.assertCourseStaff(user, courseId, m);
       const found: { id: string }[] = await m.query(
@@ -84,13 +89,17 @@ export class EnrollmentsService {
       const bad = studentIds.filter((id) => !ok.has(id));
       if (bad.length) throw CourseErrors.notStudents({ details: { ids: bad } });
       const added: { student_id: string }[] = await m.query(
-        `INSERT INTO enrollments (course_id, student_id, source) SELECT $1, unnest($2::uuid[]), $3
+        `INSERT INTO enrollments (course_id, student_id, source, enrolled_at)
+         SELECT $1, id, $3, greatest(coalesce($4::timestamptz, now()),
+                                     -- a new enrollment starts after the last one of the same student ended
+                                     coalesce((SELECT max(p.ended_at) FROM enrollments p WHERE p.course_id = $1 AND p.student_id = id), '-infinity'))
+           FROM unnest($2::uuid[]) AS id
            ON CONFLICT DO NOTHING RETURNING student_id`,
-        [courseId, studentIds, relation === 'admin' ? 'admin' : 'teacher'],
+        [courseId, studentIds, relation === 'admin' ? 'admin' : 'teacher', since],
       );
       const addedIds = new Set(added.map((r) => r.student_id));
       const rows: EnrollmentRow[] = await m.query(
-        `${ENROLLMENT_SELECT} WHERE e.course_id = $1 AND e.student_id = ANY($2::uuid[]) ORDER BY u.full_name, u.id`,
+        `${ENROLLMENT_SELECT} WHERE e.course_id = $1 AND e.student_id = ANY($2::uuid[]) AND e.ended_at IS NULL ORDER BY u.full_name, u.id`,
         [courseId, studentIds],
       );
       const [course]: { code: string; name: string }[] = await m.query(`SELECT code, name FROM courses WHERE id = $1`, [
@@ -119,14 +128,21 @@ export class EnrollmentsService {
     return result;
   }
 
+  /**
+   * Unenrolls: ends the student's current enrollment (the row stays, so their records and their figures from while
+   * they were enrolled stay; sessions starting from now on no longer expect them). Re-enrolling starts a new one.
+   */
   async remove(user: AuthUser, courseId: string, studentId: string): Promise<void> {
     await this.access.assertCourseStaff(user, courseId);
-    // A SELECT around the DELETE: TypeORM answers a bare DELETE with [rows, count].
-    const [{ n }]: { n: number }[] = await this.dataSource.query(
-      `WITH d AS (DELETE FROM enrollments WHERE course_id = $1 AND student_id = $2 RETURNING 1) SELECT count(*)::int AS n FROM d`,
-      [courseId, studentId],
-    );
-    if (n === 0) throw CourseErrors.notEnrolled();
+    const ended = await this.dataSource
+      .getRepository(EnrollmentEntity)
+      .createQueryBuilder()
+      .update()
+      .set({ endedAt: () => 'greatest(now(), enrolled_at)' })
+      .where('course_id = :courseId AND student_id = :studentId AND ended_at IS NULL', { courseId, studentId })
+      .execute();
+    // AUDIT: unenrollment (course, student, actor) once AuditService is on main.
+    if (!ended.affected) throw CourseErrors.notEnrolled();
   }
 
   /**

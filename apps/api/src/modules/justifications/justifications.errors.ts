@@ -18,6 +18,11 @@ export const JustificationErrors = defineErrors({
     status: 409,
     message: 'The time to justify this session is over.',
   },
+  notExpected: {
+    code: 'justifications/not-expected',
+    status: 409,
+    message: 'You were not enrolled in the course when this session took place (or it was cancelled): there is nothing to justify.',
+  },
   nothingToJustify: {
     code: 'justifications/nothing-to-justify',
     status: 409,

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
+import { warningCandidates } from '../reports/rates.queries.js';
 import { MAIL_CONFIG, type MailConfig } from './mail.config.js';
 import { MailOutboxService, type OutgoingMail } from './mail-outbox.service.js';
 import {
@@ -16,8 +17,8 @@ import {
 export const WARNING_MIN_SESSIONS = 3;
 
 /**
- * Periodic mail: attendance warnings (rate = (present + late) ÷ (held − excused) under ATTENDANCE_WARNING_PERCENT,
- * at most once per student, course and ISO week) and the daily digest of pending justifications for teachers and
+ * Periodic mail: attendance warnings (the product's one rate — reports/rates.queries.ts — under
+ * ATTENDANCE_WARNING_PERCENT, for students enrolled now, at most once per student, course and ISO week) and the daily digest of pending justifications for teachers and
  * admins who opted in. Every replica may run it: the outbox's unique dedupe key makes each mail go out once.
  */
 @Injectable()
@@ -63,38 +64,13 @@ export class MailAlertsService implements OnApplicationBootstrap, OnApplicationS
   ): Promise<number> {
     if (!this.outbox.enabled) return 0;
     const week = DateTime.fromJSDate(now, { zone: 'utc' }).toFormat("kkkk-'W'WW");
-    const rows: {
-      student_id: string;
-      course_id: string;
-      held: number;
-      attended: number;
-      excused: number;
-      email: string;
-      full_name: string;
-      locale: string;
-      code: string;
-      name: string;
-    }[] = await this.dataSource.query(
-      `WITH agg AS (
-           SELECT e.course_id, e.student_id,
-                  count(*)::int AS held,
-                  (count(*) FILTER (WHERE r.status IN ('present', 'late')))::int AS attended,
-                  (count(*) FILTER (WHERE r.status = 'excused'))::int AS excused
-             FROM enrollments e
-             JOIN class_sessions s ON s.course_id = e.course_id AND (s.state = 'closed' OR s.ends_at <= $5)
-             LEFT JOIN attendance_records r ON r.session_id = s.id AND r.student_id = e.student_id
-            WHERE ($1::uuid IS NULL OR e.course_id = $1) AND ($2::uuid[] IS NULL OR e.student_id = ANY($2))
-            GROUP BY e.course_id, e.student_id
-         )
-         SELECT a.student_id, a.course_id, a.held, a.attended, a.excused, u.email, u.full_name, u.locale, c.code, c.name
-           FROM agg a
-           JOIN users u ON u.id = a.student_id AND u.active
-           JOIN courses c ON c.id = a.course_id
-          WHERE a.held - a.excused >= $3
-            AND a.attended * 100.0 / (a.held - a.excused) < $4
-            AND NOT EXISTS (SELECT 1 FROM mail_outbox o WHERE o.dedupe_key = 'attendance.warning:' || a.student_id || ':' || a.course_id || ':' || $6)`,
-      [filter.courseId ?? null, filter.studentIds ?? null, WARNING_MIN_SESSIONS, this.config.warningPercent, now, week],
-    );
+    const rows = await warningCandidates(this.dataSource.manager, {
+      courseId: filter.courseId ?? null,
+      studentIds: filter.studentIds ?? null,
+      minSessions: WARNING_MIN_SESSIONS,
+      threshold: this.config.warningPercent / 100,
+      week,
+    });
     const mails: OutgoingMail[] = rows.map((r) => ({
       kind: 'attendance.warning',
       to: r.email,
@@ -103,7 +79,8 @@ export class MailAlertsService implements OnApplicationBootstrap, OnApplicationS
         fullName: r.full_name,
         courseCode: r.code,
         courseName: r.name,
-        ratePercent: Math.floor((r.attended * 100) / (r.held - r.excused)),
+        // Floored: a rate of 74.96 % is under 75 %, so the mail must not say 75 %.
+        ratePercent: Math.floor(Math.round((r.rate ?? 0) * 10_000) / 100),
         thresholdPercent: this.config.warningPercent,
         link: `${this.config.publicUrl}/student/history`,
       }),

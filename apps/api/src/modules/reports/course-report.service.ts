@@ -13,8 +13,15 @@ import type {
   WeekdayPointDto,
 } from './reports.dto.js';
 import { ReportErrors } from './reports.errors.js';
-import { attended, CHECK_IN_THRESHOLDS, checkInBuckets, rateDelta, rateOf, withRate } from './report-math.js';
-import { BUCKET_ARRAY, BUCKET_OF, HELD, inRange } from './report-sql.js';
+import { attended, CHECK_IN_THRESHOLDS, checkInBuckets, rateDelta, rateOf } from './report-math.js';
+import { HELD, inRange } from './report-sql.js';
+import {
+  type CourseAggregateRow,
+  courseAggregates,
+  courseStudents,
+  pickRate,
+  type ReportStudentRow,
+} from './rates.queries.js';
 import { WARNING_THRESHOLD } from './reports.tokens.js';
 
 /** Sessions a student's trend looks back over. */
@@ -35,35 +42,7 @@ interface SessionRow {
   held: boolean;
 }
 
-interface StudentRow {
-  id: string;
-  full_name: string;
-  email: string;
-  student_number: string | null;
-}
-
-interface Counts {
-  present: number;
-  late: number;
-  absent: number;
-  excused: number;
-  pending: number;
-}
-
-/** One row per session (student_id null) and one per student (session_id null): the GROUPING SETS result. */
-interface AggregateRow {
-  session_id: string | null;
-  student_id: string | null;
-  /** Over every session of the range (per-session rows). */
-  all: Counts;
-  /** Over held sessions only (per-student rows). */
-  held: Counts;
-  recent_attended: number;
-  recent_excused: number;
-  buckets: number[];
-}
-
-const ZERO: Counts = { present: 0, late: 0, absent: 0, excused: 0, pending: 0 };
+const ZERO_COUNTS = { present: 0, late: 0, absent: 0, excused: 0, pending: 0 };
 
 export function assertRange(range: ReportRange): void {
   if (range.from && range.to && range.from > range.to) throw ReportErrors.badRange();
@@ -100,58 +79,9 @@ export class CourseReportService {
     );
   }
 
-  /** The enrolled students (or the one), by name. */
-  async studentRows(courseId: string, studentId: string | null): Promise<StudentRow[]> {
-    return this.dataSource.query(
-      `SELECT u.id, u.full_name, u.email, u.student_number
-         FROM enrollments e JOIN users u ON u.id = e.student_id
-        WHERE e.course_id = $1 AND ($2::uuid IS NULL OR e.student_id = $2)
-        ORDER BY u.full_name, u.id`,
-      [courseId, studentId],
-    );
-  }
-
-  /**
-   * Every status count of the report in one pass over the records: GROUPING SETS yields the per-session rows (all
-   * sessions of the range) and the per-student rows (held sessions, and the last few held ones for the trend).
-   */
-  async aggregates(course: ReportCourseDto, range: ReportRange, studentId: string | null): Promise<AggregateRow[]> {
-    const statuses = ['present', 'late', 'absent', 'excused', 'pending'];
-    // Plain int columns (all_<status>, held_<status>): cheaper than building JSON per group.
-    const counts = (prefix: string, filter: string) =>
-      statuses.map((st) => `count(*) FILTER (WHERE r.status = '${st}'${filter})::int AS ${prefix}_${st}`).join(', ');
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `WITH s AS (
-         SELECT s.id, s.starts_at, ${HELD} AS held FROM class_sessions s WHERE s.course_id = $1 AND ${inRange('$4::text', '$2', '$3')}
-       ), recent AS (
-         SELECT id FROM s WHERE held ORDER BY starts_at DESC, id DESC LIMIT $6
-       ), r AS (
-         SELECT r.session_id, r.student_id, r.status, s.held, rc.id IS NOT NULL AS recent, ${BUCKET_OF} AS bucket
-           FROM attendance_records r
-           JOIN s ON s.id = r.session_id
-           JOIN enrollments e ON e.course_id = $1 AND e.student_id = r.student_id
-           LEFT JOIN recent rc ON rc.id = r.session_id
-          WHERE ($5::uuid IS NULL OR r.student_id = $5)
-       )
-       SELECT r.session_id, r.student_id, ${counts('all', '')}, ${counts('held', ' AND r.held')},
-              count(*) FILTER (WHERE r.recent AND r.status IN ('present', 'late', 'pending'))::int AS recent_attended,
-              count(*) FILTER (WHERE r.recent AND r.status = 'excused')::int AS recent_excused,
-              ${BUCKET_ARRAY}
-         FROM r
-        GROUP BY GROUPING SETS ((r.session_id), (r.student_id))`,
-      [course.id, range.from ?? null, range.to ?? null, course.timezone, studentId, RECENT_SESSIONS],
-    );
-    const pick = (row: Record<string, unknown>, prefix: string): Counts =>
-      Object.fromEntries(statuses.map((st) => [st, row[`${prefix}_${st}`] as number])) as unknown as Counts;
-    return rows.map((row) => ({
-      session_id: row.session_id as string | null,
-      student_id: row.student_id as string | null,
-      all: pick(row, 'all'),
-      held: pick(row, 'held'),
-      recent_attended: row.recent_attended as number,
-      recent_excused: row.recent_excused as number,
-      buckets: row.buckets as number[],
-    }));
+  /** The course's students for the range (enrolled now, or expected at one of its sessions), or the one; by name. */
+  async studentRows(course: ReportCourseDto, range: ReportRange, studentId: string | null): Promise<ReportStudentRow[]> {
+    return courseStudents(this.dataSource.manager, { courseId: course.id, timezone: course.timezone, range, studentId });
   }
 
   async report(courseId: string, range: ReportRange, studentId: string | null): Promise<CourseReportDto> {
@@ -159,51 +89,52 @@ export class CourseReportService {
     const course = await this.course(courseId);
     const [sessionRows, studentRows, aggregateRows] = await Promise.all([
       this.sessionRows(course, range),
-      this.studentRows(course.id, studentId),
-      this.aggregates(course, range, studentId),
+      this.studentRows(course, range, studentId),
+      courseAggregates(this.dataSource.manager, {
+        courseId: course.id,
+        timezone: course.timezone,
+        range,
+        studentId,
+        recent: RECENT_SESSIONS,
+      }),
     ]);
     if (studentId && studentRows.length === 0) throw ReportErrors.studentNotEnrolled();
     const bySession = new Map(aggregateRows.filter((a) => a.session_id).map((a) => [a.session_id, a]));
     const byStudent = new Map(aggregateRows.filter((a) => a.student_id).map((a) => [a.student_id, a]));
-    const enrolled = studentRows.length;
+    const total = aggregateRows.find((a) => !a.session_id && !a.student_id);
 
     const zone = course.timezone;
     const local = (d: Date) => DateTime.fromJSDate(new Date(d)).setZone(zone);
-    const sessions = sessionRows.map((r) => toSessionDto(r, enrolled, bySession.get(r.id)));
-    const heldRows = sessionRows.filter((r) => r.held);
-    const held = heldRows.length;
-    const recentHeld = Math.min(RECENT_SESSIONS, held);
+    const sessions = sessionRows.map((r) => toSessionDto(r, bySession.get(r.id)));
 
     const students: CourseReportStudentDto[] = studentRows.map((r) => {
       const a = byStudent.get(r.id);
-      const c = a?.held ?? ZERO;
-      const counts = withRate({ held, present: c.present, late: c.late, excused: c.excused, pending: c.pending });
-      const recentRate = rateOf(a?.recent_attended ?? 0, recentHeld, a?.recent_excused ?? 0);
+      const counts = a ? pickRate(a) : { held: 0, ...ZERO_COUNTS, rate: null };
+      const recentRate = a?.recent_rate ?? null;
       return {
         studentId: r.id,
         fullName: r.full_name,
         email: r.email,
         studentNumber: r.student_number,
+        enrolled: r.enrolled,
         ...counts,
         recentRate,
         trend: rateDelta(recentRate, counts.rate),
-        atRisk: counts.rate !== null && counts.rate < this.threshold,
+        atRisk: r.enrolled && counts.rate !== null && counts.rate < this.threshold,
       };
     });
 
     const heldSessions = sessions.filter((s) => s.held);
-    const totals = heldSessions.reduce(
-      (t, s) => ({
-        heldSessions: t.heldSessions + 1,
-        expected: t.expected + s.enrolled,
-        present: t.present + s.present,
-        late: t.late + s.late,
-        absent: t.absent + s.absent,
-        excused: t.excused + s.excused,
-        pending: t.pending + s.pending,
-      }),
-      { heldSessions: 0, expected: 0, present: 0, late: 0, absent: 0, excused: 0, pending: 0 },
-    );
+    const t = total ? pickRate(total) : { held: 0, ...ZERO_COUNTS, rate: null };
+    const totals = {
+      heldSessions: heldSessions.length,
+      expected: t.held,
+      present: t.present,
+      late: t.late,
+      absent: t.absent,
+      excused: t.excused,
+      pending: t.pending,
+    };
 
     const weekdays = new Map<number, { sessions: number; attended: number; expected: number; excused: number }>();
     const hours = new Map<number, { sessions: number; attended: number; expected: number; excused: number }>();
@@ -236,7 +167,7 @@ export class CourseReportService {
       to: range.to ?? null,
       generatedAt: new Date().toISOString(),
       warningThreshold: this.threshold,
-      rate: rateOf(totals.present + totals.late + totals.pending, totals.expected, totals.excused),
+      rate: t.rate,
       totals,
       checkInBuckets: buckets,
       students,
@@ -276,10 +207,7 @@ export class CourseReportService {
   }
 }
 
-function toSessionDto(r: SessionRow, enrolled: number, a: AggregateRow | undefined): CourseReportSessionDto {
-  const c = a?.all ?? ZERO;
-  const recorded = c.present + c.late + c.absent + c.excused + c.pending;
-  const unrecorded = Math.max(0, enrolled - recorded);
+function toSessionDto(r: SessionRow, a: CourseAggregateRow | undefined): CourseReportSessionDto {
   return {
     sessionId: r.id,
     startsAt: new Date(r.starts_at).toISOString(),
@@ -288,14 +216,14 @@ function toSessionDto(r: SessionRow, enrolled: number, a: AggregateRow | undefin
     room: r.room,
     state: r.state,
     held: r.held,
-    enrolled,
-    present: c.present,
-    late: c.late,
-    absent: r.held ? c.absent + unrecorded : c.absent,
-    excused: c.excused,
-    pending: c.pending,
-    awaiting: r.held ? 0 : unrecorded,
-    rate: r.held ? rateOf(c.present + c.late + c.pending, enrolled, c.excused) : null,
+    enrolled: a?.expected ?? 0,
+    present: a?.all_present ?? 0,
+    late: a?.all_late ?? 0,
+    absent: a?.all_absent ?? 0,
+    excused: a?.all_excused ?? 0,
+    pending: a?.all_pending ?? 0,
+    awaiting: a?.awaiting ?? 0,
+    rate: r.held ? (a?.rate ?? null) : null,
     checkInMinutes: a?.buckets ?? CHECK_IN_THRESHOLDS.map(() => 0).concat(0),
   };
 }

@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import type { ReportCourseDto } from './reports.dto.js';
-import { withRate } from './report-math.js';
+import { matrixRows, pickRate } from './rates.queries.js';
 import { assertRange, CourseReportService, type ReportRange } from './course-report.service.js';
 import { inRange } from './report-sql.js';
 
@@ -23,7 +23,7 @@ export const LEGEND: [string, string][] = [
   ['A', 'absent (or no record in a held session)'],
   ['E', 'excused'],
   ['C', 'checked in, awaiting validation (counts as attended)'],
-  ['', 'session not held yet, no record'],
+  ['', 'session not held yet and no record, or not enrolled when it started (not counted)'],
 ];
 
 export interface ExportFile {
@@ -75,24 +75,17 @@ export class ExportsService {
     assertRange(range);
     const course = await this.reports.course(courseId);
     const zone = course.timezone;
-    const [sessions, students, statuses] = await Promise.all([
-      this.reports.sessionRows(course, range),
-      this.reports.studentRows(courseId, null),
-      // Each enrolled student's statuses keyed by the session's position: one pass over the records, no sort.
-      this.dataSource.query(
-        `WITH s AS (
-           SELECT s.id, (row_number() OVER (ORDER BY s.starts_at, s.id) - 1)::int AS idx
-             FROM class_sessions s WHERE s.course_id = $1 AND ${inRange('$4::text', '$2', '$3')}
-         )
-         SELECT r.student_id, json_object_agg(s.idx, r.status) AS statuses
-           FROM attendance_records r
-           JOIN s ON s.id = r.session_id
-           JOIN enrollments e ON e.course_id = $1 AND e.student_id = r.student_id
-          GROUP BY r.student_id`,
-        [courseId, range.from ?? null, range.to ?? null, zone],
-      ) as Promise<{ student_id: string; statuses: Record<string, string> }[]>,
+    // Cancelled sessions are not columns: nobody was expected at them.
+    const sessions = (await this.reports.sessionRows(course, range)).filter((s) => s.state !== 'cancelled');
+    const [students, matrix] = await Promise.all([
+      this.reports.studentRows(course, range, null),
+      matrixRows(
+        this.dataSource.manager,
+        courseId,
+        sessions.map((s) => s.id),
+      ),
     ]);
-    const byStudent = new Map(statuses.map((l) => [l.student_id, l.statuses]));
+    const byStudent = new Map(matrix.map((l) => [l.student_id, l]));
     const header = [
       'Student number',
       'Full name',
@@ -109,30 +102,26 @@ export class ExportsService {
       'Pending',
       'Rate (%)',
     ];
-    const held = sessions.filter((s) => s.held).length;
     const rows = students.map((st) => {
-      const own = byStudent.get(st.id) ?? {};
-      const counts = { held, present: 0, late: 0, excused: 0, pending: 0 };
-      const cells = sessions.map((s, i) => {
-        const status = own[i];
-        if (s.held && (status === 'present' || status === 'late' || status === 'excused' || status === 'pending'))
-          counts[status] += 1;
-        if (status) return STATUS_LETTERS[status] ?? status;
-        return s.held ? 'A' : '';
+      const line = byStudent.get(st.id);
+      // Positions are 1-based (WITH ORDINALITY); no key = not expected at that session (not enrolled then).
+      const cells = sessions.map((_, i) => {
+        const outcome = line?.cells[String(i + 1)];
+        return outcome ? (STATUS_LETTERS[outcome] ?? outcome) : '';
       });
-      const totals = withRate(counts);
+      const t = line ? pickRate(line) : { held: 0, present: 0, late: 0, absent: 0, excused: 0, pending: 0, rate: null };
       return [
         st.student_number,
         st.full_name,
         st.email,
         ...cells,
-        totals.held,
-        totals.present,
-        totals.late,
-        totals.absent,
-        totals.excused,
-        totals.pending,
-        percent(totals.rate),
+        t.held,
+        t.present,
+        t.late,
+        t.absent,
+        t.excused,
+        t.pending,
+        percent(t.rate),
       ];
     });
     return { course, header, rows };
@@ -188,7 +177,7 @@ export class ExportsService {
         `SELECT s.id AS session_id, ${iso('s.starts_at')} AS starts_at, s.title, u.student_number, u.full_name, u.email, r.status, r.source,
                 ${iso('r.checked_in_at')} AS checked_in_at, ${iso('r.validated_at')} AS validated_at, v.full_name AS validated_by, r.note,
                 ${iso('r.updated_at')} AS updated_at,
-                EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = s.course_id AND e.student_id = r.student_id) AS enrolled
+                EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = s.course_id AND e.student_id = r.student_id AND e.ended_at IS NULL) AS enrolled
            FROM attendance_records r
            JOIN class_sessions s ON s.id = r.session_id
            JOIN users u ON u.id = r.student_id

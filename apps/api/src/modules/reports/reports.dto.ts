@@ -30,7 +30,10 @@ export class CourseReportQueryDto extends ReportRangeQueryDto {
 }
 
 export class RateCountsDto {
-  /** Held sessions counted: closed, or ended. */
+  /**
+   * Held sessions counted: closed, or ended (never cancelled ones), where the student was expected — enrolled when
+   * the session started (or attended it anyway).
+   */
   @ApiProperty({ minimum: 0 }) held: number;
   @ApiProperty({ minimum: 0 }) present: number;
   @ApiProperty({ minimum: 0 }) late: number;
@@ -57,11 +60,13 @@ export class CourseReportStudentDto extends RateCountsDto {
   @ApiProperty() fullName: string;
   @ApiProperty() email: string;
   @ApiProperty({ type: String, nullable: true }) studentNumber: string | null;
-  /** Rate over the last (up to) 4 held sessions of the range. */
+  /** Enrolled now. Students who left are listed with their figures from while they were enrolled. */
+  @ApiProperty() enrolled: boolean;
+  /** Rate over the student's last (up to) 4 held sessions of the range. */
   @ApiProperty({ type: Number, nullable: true }) recentRate: number | null;
   /** recentRate − rate: negative when the student is slipping; null when either is unknown. */
   @ApiProperty({ type: Number, nullable: true }) trend: number | null;
-  /** rate is below the warning threshold. */
+  /** Enrolled now and rate below the warning threshold. */
   @ApiProperty() atRisk: boolean;
 }
 
@@ -80,9 +85,9 @@ export class CourseReportSessionDto {
   @ApiProperty({ type: String, nullable: true }) title: string | null;
   @ApiProperty({ type: String, nullable: true }) room: string | null;
   @ApiProperty({ enum: SESSION_STATES, enumName: 'SessionState' }) state: SessionState;
-  /** Counted in rates: closed, or ended. */
+  /** Counted in rates: closed, or ended (a cancelled session never is). */
   @ApiProperty() held: boolean;
-  /** Students counted (enrolled now). */
+  /** Students expected: enrolled when the session started (or who attended it anyway). */
   @ApiProperty({ minimum: 0 }) enrolled: number;
   @ApiProperty({ minimum: 0 }) present: number;
   @ApiProperty({ minimum: 0 }) late: number;
@@ -92,7 +97,7 @@ export class CourseReportSessionDto {
   @ApiProperty({ minimum: 0 }) pending: number;
   /** Sessions not held yet: students without a record so far (0 once held: they count as absent). */
   @ApiProperty({ minimum: 0 }) awaiting: number;
-  /** Held sessions: (present + late + pending) ÷ (enrolled − excused); null otherwise. */
+  /** Held sessions: (present + late + pending) ÷ (enrolled − excused); null otherwise (and for cancelled ones). */
   @ApiProperty({ type: Number, nullable: true }) rate: number | null;
   /** Check-ins per bucket of minutes after the start, aligned with `checkInBuckets`. */
   @ApiProperty({ type: [Number] }) checkInMinutes: number[];
@@ -192,6 +197,9 @@ export class MyCourseRateDto extends RateCountsDto {
   @ApiProperty() code: string;
   @ApiProperty() name: string;
   @ApiProperty() timezone: string;
+  /** Enrolled now; false for a course the student left (their figures from while enrolled stay). */
+  @ApiProperty() enrolled: boolean;
+  /** Enrolled now and rate below the warning threshold. */
   @ApiProperty() atRisk: boolean;
 }
 

@@ -16,7 +16,7 @@ import { UserEntity } from '../users/user.entity.js';
 @Entity({ name: 'class_sessions' })
 @Index('class_sessions_course_id_starts_at_idx', ['courseId', 'startsAt'])
 @Index('class_sessions_state_ends_at_idx', ['state', 'endsAt'])
-@Check('class_sessions_state_check', `"state" IN ('scheduled', 'open', 'closed')`)
+@Check('class_sessions_state_check', `"state" IN ('scheduled', 'open', 'closed', 'cancelled')`)
 @Check('class_sessions_time_check', `"ends_at" > "starts_at"`)
 export class ClassSessionEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'class_sessions_pkey' })
@@ -52,6 +52,17 @@ export class ClassSessionEntity {
   @Column({ name: 'closed_by', type: 'uuid', nullable: true })
   closedBy: string | null;
 
+  /** Cancelled sessions (state `cancelled`) are never held and never counted. */
+  @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true })
+  cancelledAt: Date | null;
+
+  @Column({ name: 'cancelled_by', type: 'uuid', nullable: true })
+  cancelledBy: string | null;
+
+  /** Why it was cancelled (shown to the students). */
+  @Column({ name: 'cancel_reason', type: 'varchar', length: 500, nullable: true })
+  cancelReason: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
@@ -65,4 +76,8 @@ export class ClassSessionEntity {
   @ManyToOne(() => UserEntity, { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'closed_by', foreignKeyConstraintName: 'class_sessions_closed_by_fkey' })
   closer?: UserEntity;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'cancelled_by', foreignKeyConstraintName: 'class_sessions_cancelled_by_fkey' })
+  canceller?: UserEntity;
 }

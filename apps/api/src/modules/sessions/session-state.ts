@@ -14,7 +14,7 @@ export function checkinOpensAt(startsAt: Date, checkinOpensMinutes: number): Dat
 }
 
 /**
- * The state a user sees: `closed` once closed; `open` from `startsAt − checkinOpensMinutes` until `endsAt`
+ * The state a user sees: `closed` once closed, `cancelled` once cancelled; `open` from `startsAt − checkinOpensMinutes` until `endsAt`
  * (end exclusive); otherwise `scheduled` (before the window, and after the end until the session is closed).
  * No "open" action exists: the window alone opens a session (SPEC §3).
  */
@@ -23,7 +23,7 @@ export function deriveSessionState(
   checkinOpensMinutes: number,
   now: Date = new Date(),
 ): SessionState {
-  if (s.state === SessionState.Closed) return SessionState.Closed;
+  if (s.state === SessionState.Closed || s.state === SessionState.Cancelled) return s.state;
   const t = now.getTime();
   return t >= checkinOpensAt(s.startsAt, checkinOpensMinutes).getTime() && t < s.endsAt.getTime()
     ? SessionState.Open

@@ -11,7 +11,9 @@ import { ApiAuth } from '../../common/api-errors.decorator.js';
 import type { AuthUser } from '../../common/auth-user.js';
 import { CurrentUser } from '../../common/decorators.js';
 import { ParseId } from '../../common/uuid.pipe.js';
+import { SessionCancelService } from './session-cancel.service.js';
 import {
+  CancelSessionDto,
   CreateSessionsDto,
   DeletedSessionsDto,
   ListCourseSessionsQueryDto,
@@ -71,7 +73,10 @@ export class CourseSessionsController {
 @ApiTags('sessions')
 @Controller('sessions')
 export class SessionsController {
-  constructor(private readonly sessions: SessionsService) {}
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly cancels: SessionCancelService,
+  ) {}
 
   @Get(':id')
   @ApiOperation({ summary: 'Get a session (teachers of its course, its enrolled students, admins).' })
@@ -98,6 +103,25 @@ export class SessionsController {
     @Body() body: UpdateSessionDto,
   ): Promise<SessionDto> {
     return this.sessions.update(user, id, query.scope ?? 'one', body);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Cancel a session (teachers of the course, admins).',
+    description:
+      'State `cancelled` with the reason: never held, never counted in any rate, no check-in (its code is revoked). The enrolled students get a notification and ' +
+      '`session.cancelled` (also pushed to the session room). A closed session cannot be cancelled (409 `sessions/closed`); cancelling twice is 409 `sessions/cancelled`.',
+  })
+  @ApiOkResponse({ type: SessionDto })
+  @ApiAuth(400, 404, 409)
+  async cancelSession(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseId) id: string,
+    @Body() body: CancelSessionDto,
+  ): Promise<SessionDto> {
+    await this.cancels.cancel(user, id, body.reason);
+    return this.sessions.load(id);
   }
 
   @Delete(':id')

@@ -14,6 +14,7 @@ import {
   Max,
   MaxLength,
   Min,
+  MinLength,
   ValidateNested,
 } from 'class-validator';
 import { SESSION_STATES, type SessionState } from '@sysponto/contracts';
@@ -48,11 +49,25 @@ export class SessionDto {
   /** When check-in opens (startsAt − the course's checkinOpensMinutes). */
   @ApiProperty({ format: 'date-time' }) checkinOpensAt: string;
   /**
-   * Derived: `closed` once closed; `open` from checkinOpensAt until endsAt; otherwise `scheduled`
-   * (also after the end until the session is closed).
+   * Derived: `closed` once closed, `cancelled` once cancelled (never held, never counted); `open` from
+   * checkinOpensAt until endsAt; otherwise `scheduled` (also after the end until the session is closed).
    */
   @ApiProperty({ enum: SESSION_STATES, enumName: 'SessionState' }) state: SessionState;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) closedAt: string | null;
+  /** When it was cancelled (state `cancelled`); null otherwise. */
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) cancelledAt: string | null;
+  /** Why it was cancelled, as the teacher wrote it. */
+  @ApiProperty({ type: String, nullable: true }) cancelReason: string | null;
+}
+
+export class CancelSessionDto {
+  /** Why (shown to the students and in the calendar), 1–500 characters. */
+  @ApiProperty({ minLength: 1, maxLength: 500, example: 'Teacher ill' })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  reason: string;
 }
 
 export class SessionPageDto extends PageMetaDto {

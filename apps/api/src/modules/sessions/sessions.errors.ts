@@ -19,6 +19,12 @@ export const SessionErrors = defineErrors({
   },
   rangeTooLong: { code: 'sessions/range-too-long', status: 400, message: 'Ask for at most 366 days at a time.' },
   closed: { code: 'sessions/closed', status: 409, message: 'This session is closed: its times can no longer change.' },
+  closedCannotCancel: {
+    code: 'sessions/closed',
+    status: 409,
+    message: 'This session is closed: it was held and cannot be cancelled.',
+  },
+  alreadyCancelled: { code: 'sessions/cancelled', status: 409, message: 'This session is cancelled.' },
   hasAttendance: {
     code: 'sessions/has-attendance',
     status: 409,

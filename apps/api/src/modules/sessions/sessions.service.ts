@@ -43,6 +43,8 @@ interface SessionRow {
   ends_at: Date;
   state: SessionState;
   closed_at: Date | null;
+  cancelled_at: Date | null;
+  cancel_reason: string | null;
   course_code: string;
   course_name: string;
   timezone: string;
@@ -50,7 +52,7 @@ interface SessionRow {
 }
 
 const SESSION_SELECT = `
-  SELECT s.id, s.course_id, s.series_id, s.title, s.room, s.starts_at, s.ends_at, s.state, s.closed_at,
+  SELECT s.id, s.course_id, s.series_id, s.title, s.room, s.starts_at, s.ends_at, s.state, s.closed_at, s.cancelled_at, s.cancel_reason,
          c.code AS course_code, c.name AS course_name, c.timezone, c.checkin_opens_minutes
     FROM class_sessions s JOIN courses c ON c.id = s.course_id`;
 
@@ -71,6 +73,8 @@ export function toSessionDto(r: SessionRow, now = new Date()): SessionDto {
     checkinOpensAt: isoInZone(checkinOpensAt(startsAt, r.checkin_opens_minutes), r.timezone),
     state: deriveSessionState({ state: r.state, startsAt, endsAt }, r.checkin_opens_minutes, now),
     closedAt: r.closed_at ? isoInZone(new Date(r.closed_at), r.timezone) : null,
+    cancelledAt: r.cancelled_at ? isoInZone(new Date(r.cancelled_at), r.timezone) : null,
+    cancelReason: r.cancel_reason,
   };
 }
 
@@ -137,7 +141,9 @@ export class SessionsService {
     let mine = '';
     if (user.role === UserRole.Student) {
       params.push(user.id);
-      mine = `AND EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = s.course_id AND e.student_id = $3)`;
+      // Sessions that overlap one of my enrollment periods (not those of a course before I joined or after I left).
+      mine = `AND EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = s.course_id AND e.student_id = $3
+                         AND s.ends_at > e.enrolled_at AND (e.ended_at IS NULL OR s.starts_at < e.ended_at))`;
     } else if (user.role === UserRole.Teacher) {
       params.push(user.id);
       mine = `AND EXISTS (SELECT 1 FROM course_teachers ct WHERE ct.course_id = s.course_id AND ct.teacher_id = $3)`;
@@ -158,7 +164,7 @@ export class SessionsService {
     return this.load(id);
   }
 
-  private async load(id: string, m: EntityManager = this.dataSource.manager): Promise<SessionDto> {
+  async load(id: string, m: EntityManager = this.dataSource.manager): Promise<SessionDto> {
     const rows: SessionRow[] = await m.query(`${SESSION_SELECT} WHERE s.id = $1`, [id]);
     if (!rows[0]) throw AccessErrors.sessionNotFound();
     return toSessionDto(rows[0]);
@@ -233,6 +239,7 @@ export class SessionsService {
       const targets = await this.lockTargets(m, id, scope);
       const changesTime = retimes || moves;
       if (changesTime && targets.some((t) => t.state === 'closed')) throw SessionErrors.closed();
+      if (changesTime && targets.some((t) => t.state === 'cancelled')) throw SessionErrors.alreadyCancelled();
       const planned = targets.map((t) => {
         const slot = { startsAt: new Date(t.starts_at), endsAt: new Date(t.ends_at) };
         if (moves)
@@ -303,7 +310,7 @@ export class SessionsService {
     if (scope === 'one' || !self.series_id) return [self];
     const rest: Target[] = await m.query(
       `SELECT id, starts_at, ends_at, state FROM class_sessions
-        WHERE series_id = $1 AND id <> $2 AND starts_at >= $3 AND state <> 'closed'
+        WHERE series_id = $1 AND id <> $2 AND starts_at >= $3 AND state NOT IN ('closed', 'cancelled')
         ORDER BY starts_at, id FOR UPDATE`,
       [self.series_id, id, self.starts_at],
     );

@@ -1,0 +1,291 @@
+import type { EntityManager } from 'typeorm';
+import { BUCKET_ARRAY, BUCKET_OF, startsInRange } from './report-sql.js';
+
+/**
+ * Every attendance rate of the product, as named queries over the one definition in the database (migration
+ * 1796161550605-EnrollmentHistory): the view `attendance_expected` (who counts at which session, the outcome that
+ * counts, and the `held` / `attended` / `excused` flags) and the function `attendance_rate(attended, held, excused)`.
+ * The course report, the student's report and history, the admin overview, the exports and the warning mails all
+ * read their figures from here; none repeats the formula or the enrollment-window rule.
+ */
+
+type Db = Pick<EntityManager, 'query'>;
+
+export interface Range {
+  from?: string | null;
+  to?: string | null;
+}
+
+/** Counts over held sessions and the rate: what a rate row carries. */
+export interface RateRow {
+  held: number;
+  present: number;
+  late: number;
+  absent: number;
+  excused: number;
+  pending: number;
+  rate: number | null;
+}
+
+/** The columns of a RateRow, aggregated over `attendance_expected` rows aliased `x` (only held rows count). */
+export const RATE_COLUMNS = `
+  count(*) FILTER (WHERE x.held)::int AS held,
+  count(*) FILTER (WHERE x.held AND x.outcome = 'present')::int AS present,
+  count(*) FILTER (WHERE x.held AND x.outcome = 'late')::int AS late,
+  count(*) FILTER (WHERE x.held AND x.outcome = 'absent')::int AS absent,
+  count(*) FILTER (WHERE x.excused)::int AS excused,
+  count(*) FILTER (WHERE x.held AND x.outcome = 'pending')::int AS pending,
+  attendance_rate(count(*) FILTER (WHERE x.attended), count(*) FILTER (WHERE x.held), count(*) FILTER (WHERE x.excused)) AS rate`;
+
+export function pickRate(r: RateRow): RateRow {
+  return {
+    held: r.held,
+    present: r.present,
+    late: r.late,
+    absent: r.absent,
+    excused: r.excused,
+    pending: r.pending,
+    rate: r.rate === null ? null : Number(r.rate),
+  };
+}
+
+/** One GROUPING SETS row of the course report: per session (student_id null), per student, or the total (both null). */
+export interface CourseAggregateRow extends RateRow {
+  session_id: string | null;
+  student_id: string | null;
+  /** Students expected at the session (per-session rows). */
+  expected: number;
+  /** Outcomes over every session of the range, held or not (per-session rows: a session not held yet has no absences). */
+  all_present: number;
+  all_late: number;
+  all_absent: number;
+  all_excused: number;
+  all_pending: number;
+  /** Expected, no record yet, session not held. */
+  awaiting: number;
+  /** The rate over the student's last `recent` held sessions (per-student rows). */
+  recent_rate: number | null;
+  buckets: number[];
+}
+
+/**
+ * The course report's figures in one pass: per session, per student and in total, for the course's sessions that
+ * start in the range (dates in the course zone), optionally only one student's rows.
+ */
+export async function courseAggregates(
+  db: Db,
+  p: { courseId: string; timezone: string; range: Range; studentId: string | null; recent: number },
+): Promise<CourseAggregateRow[]> {
+  const all = (st: string) => `count(*) FILTER (WHERE x.outcome = '${st}')::int AS all_${st}`;
+  const rows: CourseAggregateRow[] = await db.query(
+    `WITH x AS (
+       SELECT x.*,
+              ${BUCKET_OF} AS bucket,
+              CASE WHEN x.held THEN row_number() OVER (PARTITION BY x.student_id, x.held ORDER BY x.starts_at DESC, x.session_id DESC) END AS nth
+         FROM attendance_expected x
+        WHERE x.course_id = $1 AND ${startsInRange('$4::text', '$2', '$3')}
+          AND ($5::uuid IS NULL OR x.student_id = $5)
+     )
+     SELECT x.session_id, x.student_id, count(*)::int AS expected,
+            ${['present', 'late', 'absent', 'excused', 'pending'].map(all).join(', ')},
+            count(*) FILTER (WHERE x.outcome IS NULL)::int AS awaiting,
+            ${RATE_COLUMNS},
+            attendance_rate(count(*) FILTER (WHERE x.attended AND x.nth <= $6), count(*) FILTER (WHERE x.nth <= $6),
+                            count(*) FILTER (WHERE x.excused AND x.nth <= $6)) AS recent_rate,
+            ${BUCKET_ARRAY}
+       FROM x
+      GROUP BY GROUPING SETS ((x.session_id), (x.student_id), ())`,
+    [p.courseId, p.range.from ?? null, p.range.to ?? null, p.timezone, p.studentId, p.recent],
+  );
+  return rows.map((r) => ({ ...r, rate: num(r.rate), recent_rate: num(r.recent_rate) }));
+}
+
+export interface ReportStudentRow {
+  id: string;
+  full_name: string;
+  email: string;
+  student_number: string | null;
+  /** Enrolled now (students who left still have their figures while they were enrolled). */
+  enrolled: boolean;
+}
+
+/** The course's students for a report: enrolled now, or expected at a session of the range; by name. */
+export async function courseStudents(
+  db: Db,
+  p: { courseId: string; timezone: string; range: Range; studentId: string | null },
+): Promise<ReportStudentRow[]> {
+  return db.query(
+    `SELECT u.id, u.full_name, u.email, u.student_number,
+            EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = $1 AND e.student_id = u.id AND e.ended_at IS NULL) AS enrolled
+       FROM users u
+      WHERE u.id IN (SELECT e.student_id FROM enrollments e WHERE e.course_id = $1 AND e.ended_at IS NULL
+                     UNION
+                     SELECT x.student_id FROM attendance_expected x WHERE x.course_id = $1 AND ${startsInRange('$4::text', '$2', '$3')})
+        AND ($5::uuid IS NULL OR u.id = $5)
+      ORDER BY u.full_name, u.id`,
+    [p.courseId, p.range.from ?? null, p.range.to ?? null, p.timezone, p.studentId],
+  );
+}
+
+export interface MatrixRow extends RateRow {
+  student_id: string;
+  /** Session position in the range → the outcome ('' = expected, not held yet, no record). */
+  cells: Record<string, string>;
+}
+
+/**
+ * The roster × sessions matrix: per student, the outcome at each session of the range where they were expected
+ * (keyed by the session's position among `sessionIds`), and their rate row.
+ */
+export async function matrixRows(db: Db, courseId: string, sessionIds: string[]): Promise<MatrixRow[]> {
+  const rows: MatrixRow[] = await db.query(
+    `SELECT x.student_id, json_object_agg(s.idx, coalesce(x.outcome, '')) AS cells, ${RATE_COLUMNS}
+       FROM attendance_expected x
+       JOIN unnest($2::uuid[]) WITH ORDINALITY AS s(id, idx) ON s.id = x.session_id
+      WHERE x.course_id = $1
+      GROUP BY x.student_id`,
+    [courseId, sessionIds],
+  );
+  return rows.map((r) => ({ ...r, rate: num(r.rate) }));
+}
+
+export interface StudentCourseRateRow extends RateRow {
+  course_id: string | null;
+  code: string | null;
+  name: string | null;
+  timezone: string | null;
+  /** Enrolled now. */
+  enrolled: boolean | null;
+}
+
+/**
+ * One student's rate per course (every course they have been enrolled in) and overall (the row with course_id
+ * null), for sessions starting in the range (dates in each course's zone).
+ */
+export async function studentCourseRates(db: Db, studentId: string, range: Range): Promise<StudentCourseRateRow[]> {
+  const rows: StudentCourseRateRow[] = await db.query(
+    `WITH c AS (
+       SELECT c.id, c.code, c.name, c.timezone, bool_or(e.ended_at IS NULL) AS enrolled
+         FROM enrollments e JOIN courses c ON c.id = e.course_id
+        WHERE e.student_id = $1
+        GROUP BY c.id
+     )
+     SELECT c.id AS course_id, c.code, c.name, c.timezone, bool_or(c.enrolled) AS enrolled, ${RATE_COLUMNS}
+       FROM c
+       LEFT JOIN attendance_expected x ON x.course_id = c.id AND x.student_id = $1 AND ${startsInRange('c.timezone', '$2', '$3')}
+      GROUP BY GROUPING SETS ((c.id, c.code, c.name, c.timezone), ())
+      ORDER BY c.code NULLS FIRST`,
+    [studentId, range.from ?? null, range.to ?? null],
+  );
+  return rows.map((r) => ({ ...r, rate: num(r.rate) }));
+}
+
+export interface OverviewCourseRow extends RateRow {
+  id: string;
+  code: string;
+  name: string;
+  students: number;
+  held_sessions: number;
+  at_risk: number;
+}
+
+export interface AtRiskRow extends RateRow {
+  student_id: string;
+  course_id: string;
+  full_name: string;
+  student_number: string | null;
+  code: string;
+  total: number;
+}
+
+/**
+ * Per (course, student) rate rows over held sessions of the range, in each course's zone; `$1`/`$2` are the range.
+ * `risk` keeps the students enrolled now whose rate is under `$3`.
+ */
+const PER_STUDENT = `
+  ps AS (
+    SELECT x.course_id, x.student_id, ${RATE_COLUMNS}
+      FROM attendance_expected x JOIN courses c ON c.id = x.course_id
+     WHERE x.held AND ${startsInRange('c.timezone', '$1', '$2')}
+     GROUP BY x.course_id, x.student_id
+  ), risk AS (
+    SELECT ps.* FROM ps
+     WHERE ps.rate < $3
+       AND EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = ps.course_id AND e.student_id = ps.student_id AND e.ended_at IS NULL)
+  )`;
+
+/** Every course's figures for the admin overview. */
+export async function overviewCourses(db: Db, range: Range, threshold: number): Promise<OverviewCourseRow[]> {
+  const rows: OverviewCourseRow[] = await db.query(
+    `WITH ${PER_STUDENT}
+     SELECT c.id, c.code, c.name,
+            (SELECT count(*) FROM enrollments e WHERE e.course_id = c.id AND e.ended_at IS NULL)::int AS students,
+            (SELECT count(*) FROM class_sessions s
+              WHERE s.course_id = c.id AND attendance_session_held(s.state, s.ends_at) AND ${startsInRange('c.timezone', '$1', '$2', 's.starts_at')})::int AS held_sessions,
+            coalesce(sum(ps.held), 0)::int AS held, coalesce(sum(ps.present), 0)::int AS present,
+            coalesce(sum(ps.late), 0)::int AS late, coalesce(sum(ps.absent), 0)::int AS absent,
+            coalesce(sum(ps.excused), 0)::int AS excused, coalesce(sum(ps.pending), 0)::int AS pending,
+            attendance_rate(coalesce(sum(ps.present + ps.late + ps.pending), 0)::bigint, coalesce(sum(ps.held), 0)::bigint,
+                            coalesce(sum(ps.excused), 0)::bigint) AS rate,
+            (SELECT count(*) FROM risk WHERE risk.course_id = c.id)::int AS at_risk
+       FROM courses c LEFT JOIN ps ON ps.course_id = c.id
+      GROUP BY c.id, c.code, c.name
+      ORDER BY c.code`,
+    [range.from ?? null, range.to ?? null, threshold],
+  );
+  return rows.map((r) => ({ ...r, rate: num(r.rate) }));
+}
+
+/** Students enrolled now whose rate in a course is under the threshold, lowest first (the first `limit`). */
+export async function overviewAtRisk(db: Db, range: Range, threshold: number, limit: number): Promise<AtRiskRow[]> {
+  const rows: AtRiskRow[] = await db.query(
+    `WITH ${PER_STUDENT}
+     SELECT risk.*, u.full_name, u.student_number, c.code, count(*) OVER ()::int AS total
+       FROM risk JOIN users u ON u.id = risk.student_id JOIN courses c ON c.id = risk.course_id
+      ORDER BY risk.rate, u.full_name, c.code
+      LIMIT $4`,
+    [range.from ?? null, range.to ?? null, threshold, limit],
+  );
+  return rows.map((r) => ({ ...r, rate: num(r.rate) }));
+}
+
+export interface WarningCandidateRow extends RateRow {
+  student_id: string;
+  course_id: string;
+  email: string;
+  full_name: string;
+  locale: string;
+  code: string;
+  name: string;
+}
+
+/**
+ * Active students enrolled now whose rate in a course (all held sessions) is under `threshold` once at least
+ * `minSessions` count (held − excused), and who have not had the warning `dedupePrefix…week` yet.
+ */
+export async function warningCandidates(
+  db: Db,
+  p: { courseId: string | null; studentIds: string[] | null; minSessions: number; threshold: number; week: string },
+): Promise<WarningCandidateRow[]> {
+  const rows: WarningCandidateRow[] = await db.query(
+    `WITH agg AS (
+       SELECT x.course_id, x.student_id, ${RATE_COLUMNS}
+         FROM attendance_expected x
+        WHERE x.held AND ($1::uuid IS NULL OR x.course_id = $1) AND ($2::uuid[] IS NULL OR x.student_id = ANY($2))
+        GROUP BY x.course_id, x.student_id
+     )
+     SELECT a.*, u.email, u.full_name, u.locale, c.code, c.name
+       FROM agg a
+       JOIN users u ON u.id = a.student_id AND u.active
+       JOIN courses c ON c.id = a.course_id
+      WHERE a.held - a.excused >= $3 AND a.rate < $4
+        AND EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = a.course_id AND e.student_id = a.student_id AND e.ended_at IS NULL)
+        AND NOT EXISTS (SELECT 1 FROM mail_outbox o WHERE o.dedupe_key = 'attendance.warning:' || a.student_id || ':' || a.course_id || ':' || $5)`,
+    [p.courseId, p.studentIds, p.minSessions, p.threshold, p.week],
+  );
+  return rows.map((r) => ({ ...r, rate: num(r.rate) }));
+}
+
+function num(v: unknown): number | null {
+  return v === null || v === undefined ? null : Number(v);
+}
