@@ -183,9 +183,7 @@ describe('attendance rates: one definition, the enrollment window', () => {
 
     const roster = await t.http.get(`/api/sessions/${started.id}/attendance`).set(teacher.auth).expect(200);
     // Until the session is held, whoever is enrolled now is on its roster (they may still check in).
-    expect(roster.body.items.map((i: { studentId: string }) => i.studentId).sort()).toEqual(
-      [early.id, late.id].sort(),
-    );
+    expect(roster.body.items.map((i: { studentId: string }) => i.studentId).sort()).toEqual([early.id, late.id].sort());
 
     const closed = await t.http.post(`/api/sessions/${started.id}/close`).set(teacher.auth).expect(200);
     expect(closed.body.markedAbsent).toBe(1);
@@ -208,8 +206,16 @@ describe('attendance rates: one definition, the enrollment window', () => {
     const past = await createSession(t, k.id, { startsAt: ago(3), endsAt: new Date(ago(3).getTime() + 3600_000) });
     await createRecord(t, past.id, sam.id, 'present');
 
+    const live = await createSession(t, k.id, { startsAt: new Date(Date.now() - 5 * 60_000) });
+    const code = await t.http.post(`/api/sessions/${live.id}/codes`).set(teacher.auth).send({ mode: 'fixed' });
+    expect(code.status).toBe(201);
+
     await t.http.delete(`/api/courses/${k.id}/enrollments/${sam.id}`).set(teacher.auth).expect(204);
     await t.http.delete(`/api/courses/${k.id}/enrollments/${sam.id}`).set(teacher.auth).expect(404);
+    // The check-in function only accepts students enrolled now: the same generic answer as any wrong code.
+    const refused = await t.http.post('/api/check-ins').set(sam.auth).send({ code: code.body.code });
+    expect(refused.status).toBe(400);
+    expect(refused.body.code).toBe('attendance/code-invalid');
     const current = await t.http.get(`/api/courses/${k.id}/enrollments`).set(teacher.auth).expect(200);
     expect(current.body.items).toHaveLength(0);
     // A student who left no longer sees the course, but keeps their history and rate.

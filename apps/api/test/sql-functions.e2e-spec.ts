@@ -55,8 +55,10 @@ describe('SQL functions (database/functions/*.sql)', () => {
   it('lists the function files', () => {
     expect(files).toEqual([
       'attendance_check_in',
+      'attendance_rate',
       'attendance_records_touch',
       'attendance_rotating_code',
+      'attendance_session_held',
       'session_checkin_open',
       'session_checkin_opens_at',
     ]);

@@ -46,7 +46,12 @@ export async function createCourse(
  * Enrolls students directly. By default since 2000-01-01, so fixtures with past sessions count them there (a student
  * is expected only at sessions that start while enrolled); pass `at` to test the enrollment window.
  */
-export async function enroll(t: TestApp, courseId: string, studentIds: string[], at = new Date('2000-01-01T00:00:00Z')) {
+export async function enroll(
+  t: TestApp,
+  courseId: string,
+  studentIds: string[],
+  at = new Date('2000-01-01T00:00:00Z'),
+) {
   if (studentIds.length === 0) return;
   await t.dataSource.query(
     `INSERT INTO enrollments (course_id, student_id, enrolled_at) SELECT $1, unnest($2::uuid[]), $3 ON CONFLICT DO NOTHING`,

@@ -38,7 +38,9 @@ export class EnrollmentHistory1796161550605 implements MigrationInterface {
     await q.query(
       `CREATE UNIQUE INDEX "enrollments_active_key" ON "enrollments" ("course_id", "student_id") WHERE "ended_at" IS NULL`,
     );
-    await q.query(`CREATE INDEX "enrollments_course_id_idx" ON "enrollments" ("course_id", "student_id", "enrolled_at")`);
+    await q.query(
+      `CREATE INDEX "enrollments_course_id_idx" ON "enrollments" ("course_id", "student_id", "enrolled_at")`,
+    );
 
     await q.query(`ALTER TABLE "class_sessions" DROP CONSTRAINT "class_sessions_state_check"`);
     await q.query(
@@ -103,7 +105,9 @@ export class EnrollmentHistory1796161550605 implements MigrationInterface {
     await q.query(`DELETE FROM "enrollments" WHERE "ended_at" IS NOT NULL`);
     await q.query(`ALTER TABLE "enrollments" DROP CONSTRAINT "enrollments_period_check"`);
     await q.query(`ALTER TABLE "enrollments" DROP CONSTRAINT "enrollments_pkey"`);
-    await q.query(`ALTER TABLE "enrollments" ADD CONSTRAINT "enrollments_pkey" PRIMARY KEY ("course_id", "student_id")`);
+    await q.query(
+      `ALTER TABLE "enrollments" ADD CONSTRAINT "enrollments_pkey" PRIMARY KEY ("course_id", "student_id")`,
+    );
     await q.query(`ALTER TABLE "enrollments" DROP COLUMN "ended_at"`);
     await q.query(`ALTER TABLE "enrollments" DROP COLUMN "id"`);
   }

@@ -3,11 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { AttendanceSource, AttendanceStatus } from '@sysponto/contracts';
 import { DataSource } from 'typeorm';
 import { pickRate, studentCourseRates } from '../reports/rates.queries.js';
-import type {
-  MyAttendanceDto,
-  MyAttendanceItemDto,
-  MyAttendanceQueryDto,
-} from './attendance.dto.js';
+import type { MyAttendanceDto, MyAttendanceItemDto, MyAttendanceQueryDto } from './attendance.dto.js';
 
 /** A student's own history and rates. */
 @Injectable()

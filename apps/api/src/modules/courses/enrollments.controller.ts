@@ -50,7 +50,7 @@ export class EnrollmentsController {
   @ApiOperation({
     summary: 'Unenroll a student (teachers of the course, admins): ends the enrollment.',
     description:
-      'The enrollment is kept with `endedAt`: the student\'s records and their figures from while enrolled stay in the reports; sessions that start later no longer expect them. 404 `courses/not-enrolled` when not enrolled now.',
+      "The enrollment is kept with `endedAt`: the student's records and their figures from while enrolled stay in the reports; sessions that start later no longer expect them. 404 `courses/not-enrolled` when not enrolled now.",
   })
   @ApiNoContentResponse()
   @ApiAuth(400, 404)

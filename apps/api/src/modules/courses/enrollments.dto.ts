@@ -1,6 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsISO8601,
+  IsOptional,
+  IsUUID,
+} from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
 
 export const ENROLLMENT_SOURCES = ['admin', 'teacher', 'join-code', 'import'] as const;

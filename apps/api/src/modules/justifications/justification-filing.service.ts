@@ -71,10 +71,10 @@ export class JustificationFilingService {
 
     const { id, teacherIds, notifications, payload } = await this.dataSource.transaction(async (m) => {
       // Only a session the student was expected at (enrolled when it started; never a cancelled one).
-      const [expected] = (await m.query(
-        `SELECT 1 FROM attendance_expected WHERE session_id = $1 AND student_id = $2`,
-        [dto.sessionId, user.id],
-      )) as unknown[];
+      const [expected] = (await m.query(`SELECT 1 FROM attendance_expected WHERE session_id = $1 AND student_id = $2`, [
+        dto.sessionId,
+        user.id,
+      ])) as unknown[];
       if (!expected) throw JustificationErrors.notExpected();
       const [record] = (await m.query(
         `SELECT status FROM attendance_records WHERE session_id = $1 AND student_id = $2`,

@@ -21,7 +21,8 @@ export const JustificationErrors = defineErrors({
   notExpected: {
     code: 'justifications/not-expected',
     status: 409,
-    message: 'You were not enrolled in the course when this session took place (or it was cancelled): there is nothing to justify.',
+    message:
+      'You were not enrolled in the course when this session took place (or it was cancelled): there is nothing to justify.',
   },
   nothingToJustify: {
     code: 'justifications/nothing-to-justify',

@@ -80,8 +80,17 @@ export class CourseReportService {
   }
 
   /** The course's students for the range (enrolled now, or expected at one of its sessions), or the one; by name. */
-  async studentRows(course: ReportCourseDto, range: ReportRange, studentId: string | null): Promise<ReportStudentRow[]> {
-    return courseStudents(this.dataSource.manager, { courseId: course.id, timezone: course.timezone, range, studentId });
+  async studentRows(
+    course: ReportCourseDto,
+    range: ReportRange,
+    studentId: string | null,
+  ): Promise<ReportStudentRow[]> {
+    return courseStudents(this.dataSource.manager, {
+      courseId: course.id,
+      timezone: course.timezone,
+      range,
+      studentId,
+    });
   }
 
   async report(courseId: string, range: ReportRange, studentId: string | null): Promise<CourseReportDto> {
