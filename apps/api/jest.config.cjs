@@ -1,4 +1,10 @@
-/** NestJS 12 is ESM-only; on Node 20 jest runs everything transformed to CommonJS by swc (see TOOLCHAIN.md). */
+/**
+ * Two projects: `unit` (src/**\/*.spec.ts, pure logic, no database) and `e2e` (test/**\/*.e2e-spec.ts, the real app
+ * on a clone of one migrated database per run: test/support/test-database.ts). `--selectProjects unit` runs the
+ * unit specs alone (`pnpm test:unit`).
+ *
+ * NestJS 12 is ESM-only; on Node 20 jest runs everything transformed to CommonJS by swc (see TOOLCHAIN.md).
+ */
 const swc = {
   jsc: {
     parser: { syntax: 'typescript', decorators: true },
@@ -7,12 +13,11 @@ const swc = {
   },
   module: { type: 'commonjs' },
 };
-module.exports = {
-  rootDir: '.',
+
+/** What every project shares: the swc transform and the module mapping. */
+const common = {
+  rootDir: __dirname,
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
-  // The cluster tests need built replicas, PostgreSQL, Redis and nginx: `pnpm test:system` runs them (jest.system.config.cjs).
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/system/'],
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', swc] },
   transformIgnorePatterns: [
     '/node_modules/\\.pnpm/(?!(@nestjs|@electric-sql|content-disposition|file-type|strtok3|token-types|peek-readable|uint8array-extras|@tokenizer|@sec-ant)[+@])',
@@ -21,6 +26,18 @@ module.exports = {
     '^@sysponto/contracts$': '<rootDir>/../../libs/contracts/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  testTimeout: 60000,
-  maxWorkers: 1,
 };
+
+const unit = { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] };
+
+const e2e = {
+  ...common,
+  displayName: 'e2e',
+  testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+  // The cluster tests need built replicas, PostgreSQL, Redis and nginx: `pnpm test:system` runs them (jest.system.config.cjs).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/system/'],
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+};
+
+module.exports = { projects: [unit, e2e], maxWorkers: 1, testTimeout: 60000 };

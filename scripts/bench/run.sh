@@ -1,13 +1,27 @@
 #!/usr/bin/env bash
-# `pnpm bench`: the check-in benchmark on this machine. Installs what it needs (system packages via the project's
-# installer, node modules if missing), builds the production API, starts a private PostgreSQL + Redis, runs
-# scripts/bench/bench.mjs (prints the table, writes bench-results/*.json) and stops everything.
-#   BENCH_RATE=600 BENCH_SKIP=pglite,sockets pnpm bench     (see bench.mjs for every knob)
+# `pnpm bench [name…]`: the benchmarks, which print figures (they are not tests and are not part of `pnpm test`).
+#   checkin        scripts/bench/bench.mjs: the check-in benchmark on PostgreSQL + Redis and on the embedded default
+#                  (prints the table, writes bench-results/*.json)
+#   checkin-burst  scripts/bench/checkin-burst.mjs: 300 students check in at once, submit → teacher socket latency
+#   reports        scripts/bench/reports.mjs: report routes on a 500-student × 60-session course
+# Without a name, all of them. Installs what it needs (system packages via the project's installer, node modules if
+# missing), builds the production API, starts a private PostgreSQL + Redis for `checkin` and stops everything.
+#   BENCH_RATE=600 BENCH_SKIP=pglite,sockets pnpm bench checkin      (see bench.mjs for every knob)
+#   BENCH_NO_BUILD=1 pnpm bench reports                               (reuse apps/api/dist)
+# See scripts/bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 
-bash scripts/install-system-deps.sh --no-browser
+names=("$@")
+[[ ${#names[@]} -gt 0 ]] || names=(checkin checkin-burst reports)
+for n in "${names[@]}"; do
+  case "$n" in
+    checkin | checkin-burst | reports) ;;
+    *) echo "bench: unknown benchmark '$n' (checkin, checkin-burst, reports)" >&2; exit 2 ;;
+  esac
+done
+
 command -v pnpm >/dev/null || npm i -g pnpm@10 >/dev/null
 [[ -d node_modules/.pnpm ]] || flock /tmp/pnpm.lock pnpm install --frozen-lockfile
 if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
@@ -16,15 +30,29 @@ if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
   pnpm --filter api build >/dev/null || { echo "bench: the API build failed" >&2; exit 1; }
 fi
 
-# 10,000+ sockets need more than the default open-file limit; EMFILE is reported, not fatal.
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-ulimit -n 65536 2>/dev/null || true
-echo "bench: open-file limit $(ulimit -n)"
-
-export SYSPONTO_SERVICES_DIR=${SYSPONTO_SERVICES_DIR:-/tmp/sysponto-bench-$$}
-trap 'bash "$ROOT/scripts/services.sh" stop >/dev/null 2>&1 || true' EXIT
-trap 'exit 130' INT TERM
-eval "$(bash scripts/services.sh start)"
-export TEST_DATABASE_URL TEST_REDIS_URL
-
-node scripts/bench/bench.mjs
+status=0
+for n in "${names[@]}"; do
+  echo
+  echo "=== bench: $n ($(date -u +%H:%M:%S))"
+  case "$n" in
+    checkin-burst | reports)
+      node "scripts/bench/$n.mjs" || status=1
+      ;;
+    checkin)
+      (
+        bash scripts/install-system-deps.sh --no-browser
+        # 10,000+ sockets need more than the default open-file limit; EMFILE is reported, not fatal.
+        ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+        ulimit -n 65536 2>/dev/null || true
+        echo "bench: open-file limit $(ulimit -n)"
+        export SYSPONTO_SERVICES_DIR=${SYSPONTO_SERVICES_DIR:-/tmp/sysponto-bench-$$}
+        trap 'bash "$ROOT/scripts/services.sh" stop >/dev/null 2>&1 || true' EXIT
+        trap 'exit 130' INT TERM
+        eval "$(bash scripts/services.sh start)"
+        export TEST_DATABASE_URL TEST_REDIS_URL
+        node scripts/bench/bench.mjs
+      ) || status=1
+      ;;
+  esac
+done
+exit $status

@@ -13,14 +13,13 @@ import type { AppConfig } from './config/app-config.js';
 import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/exception.filter.js';
 import { registerRequestContext } from './common/request-context.js';
+import { redactUrl } from './common/log-redaction.js';
 import { createValidationPipe } from './common/validation.js';
 import { documentIdempotency } from './modules/idempotency/idempotency.openapi.js';
 import { registerIdempotencyBodyHash } from './modules/idempotency/idempotency-fingerprint.js';
 import { RealtimeIoAdapter } from './realtime/realtime.adapter.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
-
-export const redactUrl = (url: string) => url.replace(/(\/api\/calendar\/)[^/?#]+/, '$1[redacted]');
 
 export interface CreateAppOptions {
   /** Log level override (tests pass 'silent'). */

@@ -1,9 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DataSource } from 'typeorm';
-import { loadConfig } from '../src/config/app-config.js';
-import { createApp } from '../src/app.factory.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 describe('database', () => {
@@ -104,34 +98,4 @@ describe('database', () => {
     );
     expect(row.id).toMatch(/^[0-9a-f-]{36}$/);
   });
-});
-
-describe('embedded database on disk', () => {
-  it('keeps data across a restart and seeds the demo school only once', async () => {
-    if (process.env.TEST_DATABASE_URL) return; // the embedded default only
-    const dir = mkdtempSync(join(tmpdir(), 'sysponto-restart-'));
-    const env = { NODE_ENV: 'test', DATA_DIR: dir, SEED_DEMO: 'true', LOG_LEVEL: 'silent', PORT: '0' };
-    try {
-      let app = await createApp(loadConfig(env), { logger: false });
-      await app.init();
-      let ds = app.get(DataSource);
-      const [{ n: first }] = await ds.query('SELECT count(*)::int AS n FROM users');
-      expect(first).toBeGreaterThan(3);
-      await ds.query(
-        `INSERT INTO users (email, full_name, role, password_hash) VALUES ('kept@test.local', 'Kept', 'student', 'x')`,
-      );
-      await app.close();
-
-      app = await createApp(loadConfig(env), { logger: false });
-      await app.init();
-      ds = app.get(DataSource);
-      const [{ n: second }] = await ds.query('SELECT count(*)::int AS n FROM users');
-      expect(second).toBe(first + 1);
-      const kept = await ds.query(`SELECT full_name FROM users WHERE email = 'kept@test.local'`);
-      expect(kept).toEqual([{ full_name: 'Kept' }]);
-      await app.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 240_000);
 });

@@ -1,4 +1,4 @@
-import { redactUrl } from '../app.factory.js';
+import { redactUrl } from './log-redaction.js';
 
 describe('request log redaction', () => {
   it('hides calendar feed tokens and leaves other URLs alone', () => {

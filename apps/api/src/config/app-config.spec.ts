@@ -1,5 +1,16 @@
 import { ConfigError, loadConfig } from './app-config.js';
 
+/** The message of the ConfigError that loadConfig throws for env; fails the test when it does not throw one. */
+function configErrorOf(env: NodeJS.ProcessEnv): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('loadConfig accepted the settings');
+}
+
 describe('loadConfig', () => {
   it('has working defaults for the embedded default', () => {
     const c = loadConfig({});
@@ -9,13 +20,10 @@ describe('loadConfig', () => {
 
   it('refuses to start in production without DATABASE_URL or with a weak JWT_SECRET, naming variables not values', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
-    try {
-      loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short-secret-value' });
-    } catch (err) {
-      expect((err as Error).message).toContain('DATABASE_URL');
-      expect((err as Error).message).toContain('JWT_SECRET');
-      expect((err as Error).message).not.toContain('short-secret-value');
-    }
+    const message = configErrorOf({ NODE_ENV: 'production', JWT_SECRET: 'short-secret-value' });
+    expect(message).toContain('DATABASE_URL');
+    expect(message).toContain('JWT_SECRET');
+    expect(message).not.toContain('short-secret-value');
     const ok = loadConfig({
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://u:p@db/x',

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Client } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { createApp } from '../../src/app.factory.js';
 import { PasswordService } from '../../src/modules/auth/password.service.js';
+import { cloneTestDatabase } from './test-database.js';
 
 export const PASSWORD = 'correct-horse-battery';
 
@@ -16,70 +16,74 @@ export interface TestApp {
   dataSource: DataSource;
   /** Base URL when started with listen: true (sockets). */
   url: string;
+  /** Stops the app and boots it again on the same database (a restart); returns the new app. */
+  reopen(): Promise<TestApp>;
   close(): Promise<void>;
 }
 
-/**
- * Boots the real app on a fresh database: an in-memory PGlite by default, or — with TEST_DATABASE_URL set
- * (`pnpm test:system`) — a new database on that PostgreSQL server, dropped afterwards.
- */
-export async function createTestApp(
-  env: Record<string, string> = {},
-  opts: { listen?: boolean } = {},
-): Promise<TestApp> {
-  let databaseUrl: string | undefined;
-  let dropDatabase: (() => Promise<void>) | undefined;
-  const serverUrl = process.env.TEST_DATABASE_URL;
-  if (serverUrl) {
-    const name = `sysponto_test_${randomBytes(6).toString('hex')}`;
-    const admin = new Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const u = new URL(serverUrl);
-    u.pathname = `/${name}`;
-    databaseUrl = u.toString();
-    dropDatabase = async () => {
-      const c = new Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    };
-  }
-  const config = loadConfig({
+/** The settings every test app starts with; `env` adds or overrides. */
+export function testConfig(env: Record<string, string> = {}): AppConfig {
+  return loadConfig({
     NODE_ENV: 'test',
-    DATA_DIR: ':memory:',
     SEED_DEMO: 'false',
     LOG_LEVEL: 'silent',
     JWT_SECRET: 'test-secret-test-secret-test-secret',
     PORT: '0',
     HOST: '127.0.0.1',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...(process.env.TEST_REDIS_URL ? { REDIS_URL: process.env.TEST_REDIS_URL } : {}),
     ...env,
   });
+}
+
+async function boot(config: AppConfig, listen: boolean) {
   const app = await createApp(config, { logger: false });
   let url = '';
-  if (opts.listen) {
+  if (listen) {
     await app.listen({ port: 0, host: '127.0.0.1' });
-    url = await app.getUrl();
-    url = url.replace('[::1]', '127.0.0.1');
+    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   } else {
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   }
-  const dataSource = app.get(DataSource);
-  return {
-    app,
-    config,
-    http: request(app.getHttpServer()),
-    dataSource,
-    url,
-    async close() {
-      await app.close();
-      await dropDatabase?.();
-    },
+  return { app, url };
+}
+
+/**
+ * Boots the real app on a database of its own: a copy of the run's migrated template — embedded PGlite by default,
+ * or a database on the TEST_DATABASE_URL server (`pnpm test:system`) — removed by close().
+ */
+export async function createTestApp(
+  env: Record<string, string> = {},
+  opts: { listen?: boolean } = {},
+): Promise<TestApp> {
+  const database = await cloneTestDatabase(async (dbEnv) => (await boot(testConfig(dbEnv), false)).app);
+  const config = testConfig({ ...database.env, ...env });
+  const started = async (): Promise<TestApp> => {
+    const { app, url } = await boot(config, opts.listen ?? false).catch(async (err: unknown) => {
+      await database.drop();
+      throw err;
+    });
+    const stop = () => app.close();
+    return {
+      app,
+      config,
+      http: request(app.getHttpServer()),
+      dataSource: app.get(DataSource),
+      url,
+      async reopen() {
+        await stop();
+        return started();
+      },
+      async close() {
+        try {
+          await stop();
+        } finally {
+          await database.drop();
+        }
+      },
+    };
   };
+  return started();
 }
 
 let cachedHash: Promise<string> | null = null;
