@@ -1,11 +1,23 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * A folder for this run's template database (test-database.ts); the suites inherit its path through the
- * environment. (Jest loads this file outside its module mapper: node modules only, no relative imports.)
+ * A folder for this run's template database (test-database.ts), made here by a small jest run of
+ * template.setup.ts — the app needs jest's transform, which a global setup does not get — so that no suite's hook
+ * timeout covers it. The suites inherit the folder's path through the environment. (Jest loads this file outside its
+ * module mapper: node modules only, no relative imports.)
  */
 export default function globalSetup(): void {
-  process.env.SYSPONTO_TEST_RUN_DIR = mkdtempSync(join(tmpdir(), 'sysponto-test-run-'));
+  const runDir = mkdtempSync(join(tmpdir(), 'sysponto-test-run-'));
+  process.env.SYSPONTO_TEST_RUN_DIR = runDir;
+  const apiDir = join(__dirname, '../..');
+  const made = spawnSync(
+    process.execPath,
+    [join(apiDir, 'node_modules/jest/bin/jest.js'), '-c', join(apiDir, 'jest.template.config.cjs'), '--silent'],
+    { cwd: apiDir, env: process.env, encoding: 'utf8' },
+  );
+  if (made.status !== 0)
+    throw new Error(`the template database could not be made:\n${made.stdout ?? ''}${made.stderr ?? ''}`);
 }

@@ -48,6 +48,9 @@ async function boot(config: AppConfig, listen: boolean) {
   return { app, url };
 }
 
+/** Boots the app on the given database settings (it migrates them) without listening: how templates are made. */
+export const bootOnly = async (env: Record<string, string>) => (await boot(testConfig(env), false)).app;
+
 /**
  * Boots the real app on a database of its own: a copy of the run's migrated template — embedded PGlite by default,
  * or a database on the TEST_DATABASE_URL server (`pnpm test:system`) — removed by close().
@@ -56,7 +59,7 @@ export async function createTestApp(
   env: Record<string, string> = {},
   opts: { listen?: boolean } = {},
 ): Promise<TestApp> {
-  const database = await cloneTestDatabase(async (dbEnv) => (await boot(testConfig(dbEnv), false)).app);
+  const database = await cloneTestDatabase(bootOnly);
   const config = testConfig({ ...database.env, ...env });
   const started = async (): Promise<TestApp> => {
     const { app, url } = await boot(config, opts.listen ?? false).catch(async (err: unknown) => {

@@ -6,16 +6,17 @@ import { Client } from 'pg';
 
 /**
  * One migrated database per test run, cloned for every suite: booting PGlite fresh (initdb in WebAssembly) and
- * migrating costs ~7× more CPU than opening a copy of a migrated data dir (measured: docs/testing.md).
+ * migrating costs ~7× more CPU than opening a copy of a migrated data dir (figures: docs/testing.md).
  *
  * - Embedded default: the template is a PGlite data dir on disk; a suite gets a copy of it as its DATA_DIR (the
  *   production embedded mode, on disk too). Copying a data dir beat `dumpDataDir`/`loadDataDir` into memory.
  * - TEST_DATABASE_URL (`pnpm test:system`): the template is a PostgreSQL database; a suite gets
  *   `CREATE DATABASE … TEMPLATE` of it.
  *
- * The template is made by the first suite that asks (with the real app boot, so exactly the migrations the app
- * runs), in the run folder that global-setup.ts creates and global-teardown.ts removes. Without that
- * folder (a jest config without the global setup) every suite migrates a fresh database, as before.
+ * The template is made by booting the real app on it (so exactly the migrations the app runs), in the run folder that
+ * global-setup.ts creates and global-teardown.ts removes. The global setup makes it (template.setup.ts, outside any
+ * suite's hook timeout); should it be missing, the first suite that asks makes it. Without the run folder (a jest
+ * config without the global setup) every suite migrates a fresh database, as before.
  */
 export const RUN_DIR_ENV = 'SYSPONTO_TEST_RUN_DIR';
 
@@ -53,7 +54,7 @@ async function sleep(ms: number) {
 }
 
 /** Makes the run's template once; concurrent workers wait for the one holding the lock. */
-async function ensureTemplate(runDir: string, boot: Boot): Promise<void> {
+export async function ensureTemplate(runDir: string, boot: Boot): Promise<void> {
   const ready = join(runDir, 'template.ready');
   while (!existsSync(ready)) {
     let lock: number;
