@@ -109,7 +109,10 @@ export async function insertCourse(app, { code, teacherIds = [], studentIds = []
     id,
     teacherIds,
   ]);
-  await app.query(`INSERT INTO enrollments (course_id, student_id, enrolled_at) SELECT $1, unnest($2::uuid[]), '2000-01-01'`, [id, studentIds]);
+  await app.query(
+    `INSERT INTO enrollments (course_id, student_id, enrolled_at) SELECT $1, unnest($2::uuid[]), '2000-01-01'`,
+    [id, studentIds],
+  );
   return id;
 }
 
