@@ -235,7 +235,7 @@ export interface paths {
         put?: never;
         /**
          * Enroll students (teachers of the course, admins).
-         * @description All or nothing: if any id is not a student, nothing is enrolled and the answer is 400 `courses/not-students` with details.ids. Already enrolled students are not an error (listed in alreadyEnrolled). A student is expected only at sessions that start while enrolled (from `enrolledAt`, default now); a student who left is enrolled again with a new enrollment.
+         * @description All or nothing: if any id is not a student, nothing is enrolled and the answer is 400 `courses/not-students` with details.ids. Already enrolled students are not an error (listed in alreadyEnrolled).
          */
         post: operations["enrollStudents"];
         delete?: never;
@@ -254,10 +254,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /**
-         * Unenroll a student (teachers of the course, admins): ends the enrollment.
-         * @description The enrollment is kept with `endedAt`: the student's records and their figures from while enrolled stay in the reports; sessions that start later no longer expect them. 404 `courses/not-enrolled` when not enrolled now.
-         */
+        /** Remove a student from a course (teachers of the course, admins). Their past attendance records are kept. */
         delete: operations["unenrollStudent"];
         options?: never;
         head?: never;
@@ -791,7 +788,7 @@ export interface paths {
         patch: operations["updateStudentAttendance"];
         trace?: never;
     };
-    "/api/sessions/{id}/cancel": {
+    "/api/sessions/{id}/attendance/{studentId}/flags/{flag}": {
         parameters: {
             query?: never;
             header?: never;
@@ -800,12 +797,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        post?: never;
         /**
-         * Cancel a session (teachers of the course, admins).
-         * @description State `cancelled` with the reason: never held, never counted in any rate, no check-in (its code is revoked). The enrolled students get a notification and `session.cancelled` (also pushed to the session room). A closed session cannot be cancelled (409 `sessions/closed`); cancelling twice is 409 `sessions/cancelled`.
+         * Clear an integrity flag of a student's record after review (course teachers and admins).
+         * @description Audited. The flag is not raised again on this record. Pushes `attendance.flagged` with the remaining flags. Clearing a flag the record does not have changes nothing. 404 `attendance/no-record` without a record.
          */
-        post: operations["cancelSession"];
-        delete?: never;
+        delete: operations["clearAttendanceFlag"];
         options?: never;
         head?: never;
         patch?: never;
@@ -864,6 +861,27 @@ export interface paths {
         post?: never;
         /** Revoke the active code at once (check-ins with it fail as expired). Pushes `code.revoked`. */
         delete: operations["revokeAttendanceCode"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{id}/location": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The room's location set for the session (404 `attendance/no-location` when none). */
+        get: operations["getSessionLocation"];
+        put?: never;
+        /**
+         * Set the room's location for the in-room check (course teachers and admins), from the teacher's device.
+         * @description Replaces the previous anchor. Used when the course policy `location.mode` is `flag` or `require`: a check-in is `in-range` when its distance to this anchor minus both accuracies is within `location.radiusMeters`. Deleted when the session closes (409 `attendance/session-closed` afterwards).
+         */
+        post: operations["setSessionLocation"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -977,6 +995,8 @@ export interface components {
             pageSize: number;
             total: number;
         };
+        /** @enum {string} */
+        AttendanceFlag: "shared-device" | "location-out-of-range" | "location-unknown";
         AttendanceRateDto: {
             absent: number;
             excused: number;
@@ -1061,10 +1081,6 @@ export interface components {
              */
             url: string;
         };
-        CancelSessionDto: {
-            /** @example Teacher ill */
-            reason: string;
-        };
         ChangePasswordDto: {
             currentPassword: string;
             newPassword: string;
@@ -1078,6 +1094,8 @@ export interface components {
         CheckInDto: {
             /** @example K7M2QX */
             code: string;
+            deviceId?: string;
+            location?: components["schemas"]["GeoFixDto"];
             /** @enum {string} */
             via?: "code" | "qr";
         };
@@ -1161,8 +1179,13 @@ export interface components {
             codeValidityMinutes: number;
             /** @default 10 */
             lateAfterMinutes: number;
+            location: components["schemas"]["LocationPolicyDto"];
             /** @default true */
             requiresValidation: boolean;
+            /** @default 3 */
+            rotatingGraceSeconds: number;
+            /** @default 15 */
+            rotatingIntervalSeconds: number;
         };
         CoursePolicyInputDto: {
             /** @default 15 */
@@ -1171,8 +1194,13 @@ export interface components {
             codeValidityMinutes: number;
             /** @default 10 */
             lateAfterMinutes: number;
+            location?: components["schemas"]["LocationPolicyInputDto"];
             /** @default true */
             requiresValidation: boolean;
+            /** @default 3 */
+            rotatingGraceSeconds: number;
+            /** @default 15 */
+            rotatingIntervalSeconds: number;
         };
         /** @enum {string} */
         CourseRelation: "admin" | "teacher" | "student";
@@ -1227,7 +1255,6 @@ export interface components {
             absent: number;
             atRisk: boolean;
             email: string;
-            enrolled: boolean;
             excused: number;
             fullName: string;
             held: number;
@@ -1316,8 +1343,6 @@ export interface components {
             items: components["schemas"]["EnrollmentDto"][];
         };
         EnrollStudentsDto: {
-            /** Format: date-time */
-            enrolledAt?: string;
             studentIds: string[];
         };
         EnrollmentDto: {
@@ -1325,8 +1350,6 @@ export interface components {
             courseId: string;
             /** Format: email */
             email: string;
-            /** Format: date-time */
-            endedAt: string | null;
             /** Format: date-time */
             enrolledAt: string;
             fullName: string;
@@ -1351,6 +1374,14 @@ export interface components {
             message: string;
             /** @example 404 */
             statusCode: number;
+        };
+        GeoFixDto: {
+            /** @example 25 */
+            accuracy: number;
+            /** @example 38.7369 */
+            latitude: number;
+            /** @example -9.1427 */
+            longitude: number;
         };
         HealthDto: {
             /** @enum {string} */
@@ -1451,6 +1482,20 @@ export interface components {
         JustificationStatus: "pending" | "approved" | "rejected" | "withdrawn";
         /** @enum {string} */
         JustificationType: "absence" | "late";
+        /** @enum {string} */
+        LocationMode: "off" | "flag" | "require";
+        LocationPolicyDto: {
+            /** @default off */
+            mode: components["schemas"]["LocationMode"];
+            /** @default 80 */
+            radiusMeters: number;
+        };
+        LocationPolicyInputDto: {
+            /** @default off */
+            mode: components["schemas"]["LocationMode"];
+            /** @default 80 */
+            radiusMeters: number;
+        };
         LoginDto: {
             /**
              * Format: email
@@ -1496,7 +1541,6 @@ export interface components {
             code: string;
             /** Format: uuid */
             courseId: string;
-            enrolled: boolean;
             excused: number;
             held: number;
             late: number;
@@ -1657,6 +1701,7 @@ export interface components {
             /** Format: date-time */
             checkedInAt: string | null;
             email: string;
+            flags: components["schemas"]["AttendanceFlag"][];
             fullName: string;
             note: string | null;
             source: components["schemas"]["AttendanceSource"] | null;
@@ -1668,9 +1713,6 @@ export interface components {
             validatedAt: string | null;
         };
         SessionDto: {
-            cancelReason: string | null;
-            /** Format: date-time */
-            cancelledAt: string | null;
             /** Format: date-time */
             checkinOpensAt: string;
             /** Format: date-time */
@@ -1697,6 +1739,15 @@ export interface components {
         SessionListDto: {
             items: components["schemas"]["SessionDto"][];
         };
+        SessionLocationDto: {
+            accuracy: number;
+            latitude: number;
+            longitude: number;
+            /** Format: uuid */
+            sessionId: string;
+            /** Format: date-time */
+            setAt: string;
+        };
         SessionPageDto: {
             items: components["schemas"]["SessionDto"][];
             page: number;
@@ -1706,7 +1757,7 @@ export interface components {
         /** @enum {string} */
         SessionScope: "one" | "following";
         /** @enum {string} */
-        SessionState: "scheduled" | "open" | "closed" | "cancelled";
+        SessionState: "scheduled" | "open" | "closed";
         StatusMixPointDto: {
             absent: number;
             excused: number;
@@ -2722,7 +2773,6 @@ export interface operations {
                 page?: number;
                 pageSize?: number;
                 search?: string;
-                includeEnded?: boolean;
             };
             header?: never;
             path: {
@@ -5006,30 +5056,25 @@ export interface operations {
             };
         };
     };
-    cancelSession: {
+    clearAttendanceFlag: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Makes the request safe to retry: the same key with the same request (method, URL, body) from the same caller within 24 h replays the first answer (status and body, with `Idempotent-Replayed: true`) and performs nothing again. Use a new random value (e.g. a UUID) per logical operation. */
-                "Idempotency-Key"?: string;
-            };
+            header?: never;
             path: {
                 id: string;
+                studentId: string;
+                flag: components["schemas"]["AttendanceFlag"];
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CancelSessionDto"];
-            };
-        };
+        requestBody?: never;
         responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionDto"];
+                    "application/json": components["schemas"]["RosterEntryDto"];
                 };
             };
             /** @description Invalid input (details lists each field) */
@@ -5061,24 +5106,6 @@ export interface operations {
             };
             /** @description Not found (or not visible to you) */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Conflicts with existing data */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description `idempotency/key-reused`: this Idempotency-Key was used with a different request */
-            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5351,6 +5378,133 @@ export interface operations {
             };
             /** @description Not found (or not visible to you) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getSessionLocation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionLocationDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    setSessionLocation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GeoFixDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionLocationDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with existing data */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -48,3 +48,26 @@ export const JUSTIFICATION_STATUSES = Object.values(JustificationStatus);
 
 /** Unambiguous alphabet for join and attendance codes: no 0/O/1/I/L. */
 export const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+/**
+ * Integrity flags on an attendance record, for the teacher to review; they never block a check-in.
+ * shared-device: one device checked in two or more students of the session (every such record is flagged).
+ * location-out-of-range / location-unknown: the in-room check's verdict, when the course's location mode is on.
+ */
+export const AttendanceFlag = {
+  SharedDevice: 'shared-device',
+  LocationOutOfRange: 'location-out-of-range',
+  LocationUnknown: 'location-unknown',
+} as const;
+export type AttendanceFlag = (typeof AttendanceFlag)[keyof typeof AttendanceFlag];
+export const ATTENDANCE_FLAGS = Object.values(AttendanceFlag);
+
+/** A course's in-room check: off (default), flag (verdicts become roster flags), require (out-of-range refused). */
+export const LocationMode = { Off: 'off', Flag: 'flag', Require: 'require' } as const;
+export type LocationMode = (typeof LocationMode)[keyof typeof LocationMode];
+export const LOCATION_MODES = Object.values(LocationMode);
+
+/** The in-room check's verdict: the only thing stored about a student's location. */
+export const LocationVerdict = { InRange: 'in-range', OutOfRange: 'out-of-range', Unknown: 'unknown' } as const;
+export type LocationVerdict = (typeof LocationVerdict)[keyof typeof LocationVerdict];
+export const LOCATION_VERDICTS = Object.values(LocationVerdict);

@@ -1,9 +1,16 @@
-import type { AttendanceSource, AttendanceStatus, JustificationStatus, JustificationType } from './enums.js';
+import type {
+  AttendanceFlag,
+  AttendanceSource,
+  AttendanceStatus,
+  JustificationStatus,
+  JustificationType,
+} from './enums.js';
 
 /** Socket.IO event names: `<entity>.<past-tense verb>`. Rooms: `user:<id>`, `session:<id>`. */
 export const ServerEvent = {
   AttendanceSubmitted: 'attendance.submitted',
   AttendanceUpdated: 'attendance.updated',
+  AttendanceFlagged: 'attendance.flagged',
   JustificationSubmitted: 'justification.submitted',
   JustificationReviewed: 'justification.reviewed',
   NotificationCreated: 'notification.created',
@@ -26,6 +33,8 @@ export interface AttendanceSubmittedPayload {
   fullName: string;
   checkedInAt: string;
   status: AttendanceStatus;
+  /** Integrity flags of the new record (e.g. `shared-device`); empty when none. */
+  flags: AttendanceFlag[];
 }
 
 export interface AttendanceUpdatedPayload {
@@ -34,6 +43,16 @@ export interface AttendanceUpdatedPayload {
   status: AttendanceStatus;
   previousStatus: AttendanceStatus | null;
   source: AttendanceSource;
+}
+
+/**
+ * The flags of a record changed (session room only): raised later (another student checked in from the same device,
+ * so an earlier record is flagged retroactively) or cleared by a teacher. `flags` is the record's whole new set.
+ */
+export interface AttendanceFlaggedPayload {
+  sessionId: string;
+  studentId: string;
+  flags: AttendanceFlag[];
 }
 
 export interface JustificationSubmittedPayload {
@@ -71,6 +90,8 @@ export interface CodeRotatedPayload {
   rotatesAt?: string | null;
   /** The link the QR code encodes. */
   checkInUrl?: string;
+  /** Rotating mode: seconds per code (the course's `rotatingIntervalSeconds` when the code was generated). */
+  rotationSeconds?: number | null;
 }
 
 export interface CodeRevokedPayload {
@@ -90,6 +111,7 @@ export interface SessionCancelledPayload {
 export interface ServerToClientEvents {
   'attendance.submitted': (payload: AttendanceSubmittedPayload) => void;
   'attendance.updated': (payload: AttendanceUpdatedPayload) => void;
+  'attendance.flagged': (payload: AttendanceFlaggedPayload) => void;
   'justification.submitted': (payload: JustificationSubmittedPayload) => void;
   'justification.reviewed': (payload: JustificationReviewedPayload) => void;
   'notification.created': (payload: NotificationCreatedPayload) => void;

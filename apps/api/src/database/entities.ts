@@ -1,8 +1,10 @@
 import { AuditEventEntity } from '../modules/audit/audit-event.entity.js';
 import { AttendanceCodeEntity } from '../modules/attendance/attendance-code.entity.js';
+import { AttendanceDeviceHashEntity } from '../modules/attendance/attendance-device-hash.entity.js';
 import { AttendanceEventEntity } from '../modules/attendance/attendance-event.entity.js';
 import { AttendanceRecordEntity } from '../modules/attendance/attendance-record.entity.js';
 import { CalendarFeedEntity } from '../modules/calendar/calendar-feed.entity.js';
+import { SessionLocationAnchorEntity } from '../modules/attendance/session-location-anchor.entity.js';
 import { RefreshTokenEntity } from '../modules/auth/refresh-token.entity.js';
 import { CourseEntity, CourseTeacherEntity, EnrollmentEntity } from '../modules/courses/course.entity.js';
 import { IdempotencyKeyEntity } from '../modules/idempotency/idempotency-key.entity.js';
@@ -29,4 +31,6 @@ export const ENTITIES = [
   CalendarFeedEntity,
   AuditEventEntity,
   IdempotencyKeyEntity,
+  SessionLocationAnchorEntity,
+  AttendanceDeviceHashEntity,
 ];

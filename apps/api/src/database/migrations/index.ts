@@ -9,6 +9,7 @@ import { SqlFunctionFiles1796156606058 } from './1796156606058-SqlFunctionFiles.
 import { IdempotencyKeys1796156638642 } from './1796156638642-IdempotencyKeys.js';
 import { AttendanceRecordChanges1796157917304 } from './1796157917304-AttendanceRecordChanges.js';
 import { EnrollmentHistory1796161550605 } from './1796161550605-EnrollmentHistory.js';
+import { AttendanceIntegrity1796156703729 } from './1796156703729-AttendanceIntegrity.js';
 
 /** Every migration, in order. Add new ones at the end (timestamps keep them ordered). */
 export const MIGRATIONS = [
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   AuditEvents1796156515860,
   SqlFunctionFiles1796156606058,
   IdempotencyKeys1796156638642,
+  AttendanceIntegrity1796156703729,
   AttendanceRecordChanges1796157917304,
   EnrollmentHistory1796161550605,
 ];

@@ -43,6 +43,10 @@ export class AttendanceCodeEntity {
   @Column({ name: 'slot_seconds', type: 'integer', nullable: true })
   slotSeconds: number | null;
 
+  /** Rotating mode: seconds the previous slot's code is still accepted (the course's grace at generation). */
+  @Column({ name: 'grace_seconds', type: 'integer', nullable: true })
+  graceSeconds: number | null;
+
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;
 

@@ -141,6 +141,7 @@ export class AttendanceCodesService {
       mode: dto.mode,
       rotatesAt: dto.rotatesAt,
       checkInUrl: dto.checkInUrl,
+      rotationSeconds: dto.rotationSeconds,
     };
   }
 
@@ -176,14 +177,17 @@ export class AttendanceCodesService {
     expiresAt?: Date,
   ): Promise<ActiveCodeRow> {
     const key = mode === CodeMode.Rotating ? newRotatingKey() : null;
+    // A rotating code takes its interval and grace from the course policy as it is now (replicas all read the row).
     const [row]: ActiveCodeRow[] = await m.query(
-      `INSERT INTO attendance_codes (session_id, mode, code, key_inner, key_outer, slot_seconds, expires_at, created_by)
-       SELECT s.id, $2::varchar, $3::varchar, $4::bytea, $5::bytea, $6::int,
-              COALESCE($8::timestamptz,
-                       CASE WHEN $2::varchar = 'rotating' THEN LEAST(s.ends_at, now() + make_interval(mins => COALESCE($7::int, 24 * 60)))
-                            ELSE now() + make_interval(mins => $7::int) END),
-              $9::uuid
-         FROM class_sessions s WHERE s.id = $1
+      `INSERT INTO attendance_codes (session_id, mode, code, key_inner, key_outer, slot_seconds, grace_seconds, expires_at, created_by)
+       SELECT s.id, $2::varchar, $3::varchar, $4::bytea, $5::bytea,
+              CASE WHEN $2::varchar = 'rotating' THEN c.rotating_interval_seconds END,
+              CASE WHEN $2::varchar = 'rotating' THEN c.rotating_grace_seconds END,
+              COALESCE($7::timestamptz,
+                       CASE WHEN $2::varchar = 'rotating' THEN LEAST(s.ends_at, now() + make_interval(mins => COALESCE($6::int, 24 * 60)))
+                            ELSE now() + make_interval(mins => $6::int) END),
+              $8::uuid
+         FROM class_sessions s JOIN courses c ON c.id = s.course_id WHERE s.id = $1
        RETURNING ${ACTIVE_COLUMNS}`,
       [
         sessionId,
@@ -191,7 +195,6 @@ export class AttendanceCodesService {
         key ? null : generateFixedCode(),
         key?.inner ?? null,
         key?.outer ?? null,
-        key ? this.config.rotatingSlotSeconds : null,
         validityMinutes,
         expiresAt ?? null,
         createdBy,

@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import type { AttendanceSource, AttendanceStatus } from '@sysponto/contracts';
+import type { AttendanceFlag, AttendanceSource, AttendanceStatus, LocationVerdict } from '@sysponto/contracts';
 import { ClassSessionEntity } from '../sessions/class-session.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
@@ -9,6 +9,10 @@ import { UserEntity } from '../users/user.entity.js';
 @Index('attendance_records_change_seq_idx', ['changeSeq', 'id'])
 @Check('attendance_records_status_check', `"status" IN ('pending', 'present', 'late', 'absent', 'excused')`)
 @Check('attendance_records_source_check', `"source" IN ('code', 'qr', 'teacher', 'justification', 'auto-close')`)
+@Check(
+  'attendance_records_location_verdict_check',
+  `"location_verdict" IN ('in-range', 'out-of-range', 'unknown')`,
+)
 export class AttendanceRecordEntity {
   @PrimaryColumn({ name: 'session_id', type: 'uuid', primaryKeyConstraintName: 'attendance_records_pkey' })
   sessionId: string;
@@ -42,6 +46,18 @@ export class AttendanceRecordEntity {
 
   @Column({ type: 'varchar', length: 500, nullable: true })
   note: string | null;
+
+  /** Integrity flags for the teacher to review (shared-device, location-…); they never block a check-in. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  flags: AttendanceFlag[];
+
+  /** Flags a teacher cleared: not raised again on this record. */
+  @Column({ name: 'cleared_flags', type: 'text', array: true, default: () => "'{}'" })
+  clearedFlags: AttendanceFlag[];
+
+  /** The in-room check's verdict at check-in (null when the course's location mode was off). Never coordinates. */
+  @Column({ name: 'location_verdict', type: 'varchar', length: 16, nullable: true })
+  locationVerdict: LocationVerdict | null;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;

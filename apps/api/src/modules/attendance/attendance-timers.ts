@@ -24,6 +24,8 @@ export class AttendanceTimers implements OnApplicationBootstrap, OnApplicationSh
   private tickTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   private closing = false;
+  /** The slot each interval of the active rotating codes was in at the last tick. */
+  private lastSlots = new Map<number, number>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -65,30 +67,50 @@ export class AttendanceTimers implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
-  /** Pushes the current code of every active rotating code (also callable directly). */
-  async pushRotations(): Promise<number> {
+  /**
+   * Pushes the current code of the active rotating codes: all of them, or (`dueOnly`, the ticker) those whose interval
+   * has entered a new slot since the last tick. Each course has its own interval (5–60 s), so the ticker runs every
+   * second while any rotating code is active (one indexed query), and every 5 s otherwise to notice new ones.
+   */
+  async pushRotations(dueOnly = false): Promise<number> {
     const rows: ActiveCodeRow[] = await this.dataSource.query(
       `SELECT ac.id, ac.session_id, ac.mode, ac.code, ac.key_inner, ac.key_outer, ac.slot_seconds, ac.expires_at
          FROM attendance_codes ac JOIN class_sessions s ON s.id = ac.session_id
         WHERE ac.mode = 'rotating' AND ac.revoked_at IS NULL AND ac.expires_at > now() AND s.state <> 'closed'`,
     );
-    if (rows.length === 0) return 0;
-    if (!(await this.winsSlot())) return 0;
-    for (const row of rows)
-      this.realtime.toSession(
-        row.session_id,
-        ServerEvent.CodeRotated,
-        this.codes.rotatedPayload(this.codes.toDto(row)),
-      );
-    return rows.length;
+    const now = this.clock.now();
+    const byInterval = new Map<number, ActiveCodeRow[]>();
+    for (const row of rows) {
+      const interval = row.slot_seconds ?? 0;
+      if (interval > 0) byInterval.set(interval, [...(byInterval.get(interval) ?? []), row]);
+    }
+    let pushed = 0;
+    const seen = new Map<number, number>();
+    for (const [interval, due] of byInterval) {
+      const slot = slotOf(now, interval);
+      seen.set(interval, slot);
+      const last = this.lastSlots.get(interval);
+      // First sight of an interval: its code was pushed when it was generated.
+      if (dueOnly && (last === undefined || last === slot)) continue;
+      if (!(await this.winsSlot(interval, slot))) continue;
+      for (const row of due) {
+        this.realtime.toSession(
+          row.session_id,
+          ServerEvent.CodeRotated,
+          this.codes.rotatedPayload(this.codes.toDto(row)),
+        );
+        pushed++;
+      }
+    }
+    this.lastSlots = seen;
+    return pushed;
   }
 
-  private async winsSlot(): Promise<boolean> {
+  private async winsSlot(interval: number, slot: number): Promise<boolean> {
     if (!this.redis) return true;
     try {
-      const slot = slotOf(this.clock.now(), this.config.rotatingSlotSeconds);
       return (
-        (await this.redis.set(`code-rotated:${slot}`, '1', 'EX', this.config.rotatingSlotSeconds * 3, 'NX')) === 'OK'
+        (await this.redis.set(`code-rotated:${interval}:${slot}`, '1', 'EX', interval * 3, 'NX')) === 'OK'
       );
     } catch {
       return true;
@@ -97,11 +119,12 @@ export class AttendanceTimers implements OnApplicationBootstrap, OnApplicationSh
 
   private scheduleTick() {
     if (this.stopped) return;
-    const period = this.config.rotatingSlotSeconds * 1000;
-    // Just after the boundary, so every replica's clock agrees on the new slot.
-    const delay = period - (this.clock.now() % period) + 100;
+    // Just after each second's boundary, so every replica's clock agrees on the new slot.
+    const delay = 1000 - (this.clock.now() % 1000) + 100;
     this.tickTimer = setTimeout(() => {
-      this.pushRotations()
+      const second = Math.floor(this.clock.now() / 1000);
+      const work = this.lastSlots.size > 0 || second % 5 === 0 ? this.pushRotations(true) : Promise.resolve(0);
+      work
         .catch((err: Error) => this.logger.warn(`Rotation push failed: ${err.message}`))
         .finally(() => this.scheduleTick());
     }, delay);

@@ -5,6 +5,7 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
+  IsNumber,
   IsOptional,
   IsString,
   IsUUID,
@@ -12,11 +13,14 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateNested,
 } from 'class-validator';
 import {
+  ATTENDANCE_FLAGS,
   ATTENDANCE_SOURCES,
   ATTENDANCE_STATUSES,
   CODE_MODES,
+  type AttendanceFlag,
   type AttendanceSource,
   type AttendanceStatus,
   type CodeMode,
@@ -66,6 +70,40 @@ export class AttendanceCodeDto {
   @ApiProperty({ example: 'http://localhost:3000/check-in?code=K7M2QX' }) checkInUrl: string;
 }
 
+// ---- in-room check ----------------------------------------------------------------------------------------------
+
+/** A position from a device's browser (Geolocation API): WGS 84 degrees and the accuracy radius in metres. */
+export class GeoFixDto {
+  @ApiProperty({ minimum: -90, maximum: 90, example: 38.7369 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-90)
+  @Max(90)
+  latitude: number;
+
+  @ApiProperty({ minimum: -180, maximum: 180, example: -9.1427 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-180)
+  @Max(180)
+  longitude: number;
+
+  /** The accuracy radius the browser reports (metres, 0–100000). */
+  @ApiProperty({ minimum: 0, maximum: 100000, example: 25 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(100000)
+  accuracy: number;
+}
+
+/** The room's position for the in-room check: set from the teacher's device. */
+export class SessionLocationDto {
+  @ApiProperty({ format: 'uuid' }) sessionId: string;
+  @ApiProperty() latitude: number;
+  @ApiProperty() longitude: number;
+  /** Metres. */
+  @ApiProperty() accuracy: number;
+  @ApiProperty({ format: 'date-time' }) setAt: string;
+}
+
 // ---- check-in ----------------------------------------------------------------------------------------------------
 
 export class CheckInDto {
@@ -81,6 +119,27 @@ export class CheckInDto {
   @IsOptional()
   @IsIn(['code', 'qr'])
   via?: 'code' | 'qr';
+
+  /**
+   * A random identifier the app keeps on this device (local storage). The server stores only a keyed hash of it that
+   * differs per session, to flag one device checking in several students (`shared-device`); deleted 30 days after the
+   * session.
+   */
+  @ApiPropertyOptional({ maxLength: 64, pattern: '^[A-Za-z0-9._:-]{1,64}$' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'deviceId must be 1-64 letters, digits, dots, colons or dashes' })
+  deviceId?: string;
+
+  /**
+   * The device's position, only when the course's in-room check is on (policy `location.mode` not `off`). Used once
+   * to decide `in-range` / `out-of-range` / `unknown` and never stored, logged or sent anywhere.
+   */
+  @ApiPropertyOptional({ type: GeoFixDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => GeoFixDto)
+  location?: GeoFixDto;
 }
 
 export class CheckInResultDto {
@@ -117,6 +176,12 @@ export class RosterEntryDto {
   @ApiProperty({ enum: ATTENDANCE_SOURCES, enumName: 'AttendanceSource', nullable: true })
   source: AttendanceSource | null;
   @ApiProperty({ type: String, nullable: true }) note: string | null;
+  /**
+   * Integrity flags for the teacher to review (they never block a check-in): `shared-device` (this device also checked
+   * in another student of the session), `location-out-of-range`, `location-unknown` (the in-room check). Empty when none.
+   */
+  @ApiProperty({ enum: ATTENDANCE_FLAGS, enumName: 'AttendanceFlag', isArray: true })
+  flags: AttendanceFlag[];
 }
 
 export class RosterCountsDto {

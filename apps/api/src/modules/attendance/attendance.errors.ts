@@ -41,6 +41,22 @@ export const AttendanceErrors = defineErrors({
     message: 'A session can be closed only once check-in has opened.',
   },
   notEnrolled: { code: 'attendance/not-enrolled', status: 404, message: 'This student is not enrolled in the course.' },
+  outOfRange: {
+    code: 'attendance/out-of-range',
+    status: 403,
+    message:
+      'Your location does not look like the classroom. Check in from the room, or ask your teacher to record you.',
+  },
+  noLocation: {
+    code: 'attendance/no-location',
+    status: 404,
+    message: "The room's location has not been set for this session.",
+  },
+  noRecord: {
+    code: 'attendance/no-record',
+    status: 404,
+    message: 'This student has no attendance record for the session.',
+  },
   concurrentCode: {
     code: 'attendance/code-conflict',
     status: 409,

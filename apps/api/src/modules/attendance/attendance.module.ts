@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 // Side effect: keeps each connection's protocol messages together on the embedded database (see the file).
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { AttendanceClock } from './attendance-clock.js';
+import { AttendanceFlagsController } from './attendance-flags.controller.js';
+import { AttendanceFlagsService } from './attendance-flags.service.js';
 import { AttendanceCodesController } from './attendance-codes.controller.js';
 import { AttendanceCodesService } from './attendance-codes.service.js';
 import { AttendanceTimers } from './attendance-timers.js';
@@ -13,9 +15,18 @@ import { MyAttendanceService } from './my-attendance.service.js';
 import { SessionAttendanceController } from './session-attendance.controller.js';
 import { SessionAttendanceService } from './session-attendance.service.js';
 import { SessionCloseService } from './session-close.service.js';
+import { SessionLocationController } from './session-location.controller.js';
+import { SessionLocationService } from './session-location.service.js';
 
 @Module({
-  controllers: [AttendanceCodesController, CheckInController, SessionAttendanceController, MyAttendanceController],
+  controllers: [
+    AttendanceCodesController,
+    CheckInController,
+    SessionAttendanceController,
+    MyAttendanceController,
+    SessionLocationController,
+    AttendanceFlagsController,
+  ],
   providers: [
     {
       provide: ATTENDANCE_CONFIG,
@@ -28,6 +39,8 @@ import { SessionCloseService } from './session-close.service.js';
     SessionAttendanceService,
     SessionCloseService,
     MyAttendanceService,
+    SessionLocationService,
+    AttendanceFlagsService,
     AttendanceTimers,
   ],
   exports: [SessionCloseService, AttendanceCodesService],

@@ -80,6 +80,7 @@ export class CheckInService {
         fullName: row.full_name,
         checkedInAt,
         status: row.new_status,
+        flags: [],
       });
       return {
         created: true,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type AttendanceSource, type AttendanceStatus, ServerEvent } from '@sysponto/contracts';
+import { type AttendanceFlag, type AttendanceSource, type AttendanceStatus, ServerEvent } from '@sysponto/contracts';
 import { DataSource } from 'typeorm';
 import { AccessService, type SessionContext } from '../../common/access.service.js';
 import type { AuthUser } from '../../common/auth-user.js';
@@ -20,7 +20,7 @@ import type {
 import { AttendanceErrors } from './attendance.errors.js';
 import { type AppliedChange, applyStatusChange, validatePending } from './status-change.js';
 
-interface RosterRow {
+export interface RosterRow {
   student_id: string;
   full_name: string;
   email: string;
@@ -30,6 +30,7 @@ interface RosterRow {
   validated_at: Date | null;
   source: AttendanceSource | null;
   note: string | null;
+  flags: AttendanceFlag[] | null;
 }
 
 /**
@@ -46,11 +47,17 @@ WITH who AS (
   UNION
   SELECT r.student_id FROM attendance_records r WHERE r.session_id = $1
 )
-SELECT u.id AS student_id, u.full_name, u.email, u.student_number, r.status, r.checked_in_at, r.validated_at, r.source, r.note
+SELECT u.id AS student_id, u.full_name, u.email, u.student_number, r.status, r.checked_in_at, r.validated_at, r.source, r.note, r.flags
   FROM who
   JOIN users u ON u.id = who.student_id
   LEFT JOIN attendance_records r ON r.session_id = $1 AND r.student_id = who.student_id
  ORDER BY (r.status IS NULL) DESC, u.full_name, u.id`;
+
+/** One roster entry (also for students who left the course but keep a record). */
+export const ROSTER_ENTRY_SQL = `
+SELECT u.id AS student_id, u.full_name, u.email, u.student_number, r.status, r.checked_in_at, r.validated_at, r.source, r.note, r.flags
+  FROM users u LEFT JOIN attendance_records r ON r.session_id = $1 AND r.student_id = u.id
+ WHERE u.id = $2`;
 
 /** The live roster of a session and the teacher's changes to it (validate, override, validate all), plus the event log. */
 @Injectable()
@@ -131,10 +138,7 @@ export class SessionAttendanceService {
       return { change, created };
     });
     if (change.changed) this.publish([change], created);
-    const [row]: RosterRow[] = await this.dataSource.query(
-      `SELECT u.id AS student_id, u.full_name, u.email, u.student_number, r.status, r.checked_in_at, r.validated_at, r.source, r.note
-         FROM users u LEFT JOIN attendance_records r ON r.session_id = $1 AND r.student_id = u.id
-        WHERE u.id = $2`,
+    const [row]: RosterRow[] = await this.dataSource.query(ROSTER_ENTRY_SQL,
       [sessionId, studentId],
     );
     return toEntry(row);
@@ -232,7 +236,7 @@ function iso(d: Date | string | null): string | null {
   return d ? new Date(d).toISOString() : null;
 }
 
-function toEntry(r: RosterRow): RosterEntryDto {
+export function toEntry(r: RosterRow): RosterEntryDto {
   return {
     studentId: r.student_id,
     fullName: r.full_name,
@@ -243,5 +247,6 @@ function toEntry(r: RosterRow): RosterEntryDto {
     validatedAt: iso(r.validated_at),
     source: r.source,
     note: r.note,
+    flags: r.flags ?? [],
   };
 }

@@ -11,6 +11,7 @@ import { attendanceNotice } from './attendance-notices.js';
 import type { CloseSessionResultDto } from './attendance.dto.js';
 import { AttendanceErrors } from './attendance.errors.js';
 import { SessionAttendanceService } from './session-attendance.service.js';
+import { SessionLocationAnchorEntity } from './session-location-anchor.entity.js';
 import { type AppliedChange, markMissingAbsent, validatePending } from './status-change.js';
 
 interface Closed {
@@ -111,6 +112,8 @@ export class SessionCloseService {
     await m.query(`UPDATE attendance_codes SET revoked_at = now() WHERE session_id = $1 AND revoked_at IS NULL`, [
       sessionId,
     ]);
+    // The room's position is needed only while students check in (docs/privacy.md).
+    await m.getRepository(SessionLocationAnchorEntity).delete({ sessionId });
     const changes = [...validated, ...absent];
     const label = { courseCode: s.code, title: s.title, startsAt: new Date(s.starts_at), timezone: s.timezone };
     const created = await this.notifications.create(

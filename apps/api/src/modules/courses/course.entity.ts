@@ -10,9 +10,14 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import type { LocationMode } from '@sysponto/contracts';
 import { UserEntity } from '../users/user.entity.js';
 
 @Entity({ name: 'courses' })
+@Check('courses_rotating_interval_check', `"rotating_interval_seconds" BETWEEN 5 AND 60`)
+@Check('courses_rotating_grace_check', `"rotating_grace_seconds" BETWEEN 0 AND 10`)
+@Check('courses_location_mode_check', `"location_mode" IN ('off', 'flag', 'require')`)
+@Check('courses_location_radius_check', `"location_radius_meters" BETWEEN 20 AND 500`)
 export class CourseEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'courses_pkey' })
   id: string;
@@ -50,6 +55,21 @@ export class CourseEntity {
 
   @Column({ name: 'requires_validation', type: 'boolean', default: true })
   requiresValidation: boolean;
+
+  /** Rotating codes change every N seconds (5–60). A code keeps the interval it was generated with. */
+  @Column({ name: 'rotating_interval_seconds', type: 'integer', default: 15 })
+  rotatingIntervalSeconds: number;
+
+  /** The previous rotating code is still accepted this many seconds into the next interval (0–10). */
+  @Column({ name: 'rotating_grace_seconds', type: 'integer', default: 3 })
+  rotatingGraceSeconds: number;
+
+  /** In-room check: off | flag | require. */
+  @Column({ name: 'location_mode', type: 'varchar', length: 8, default: 'off' })
+  locationMode: LocationMode;
+
+  @Column({ name: 'location_radius_meters', type: 'integer', default: 80 })
+  locationRadiusMeters: number;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -5,6 +5,7 @@ import {
   ArrayUnique,
   IsArray,
   IsBoolean,
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -16,6 +17,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { LOCATION_MODES, type LocationMode } from '@sysponto/contracts';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -24,6 +26,38 @@ const emptyToNull = ({ value }: { value: unknown }) => (typeof value === 'string
 
 export const COURSE_CODE_PATTERN = /^[A-Z0-9][A-Z0-9._-]{0,19}$/;
 export const COURSE_RELATIONS = ['admin', 'teacher', 'student'] as const;
+
+/**
+ * The in-room check: `off` (default) asks no one for a location; `flag` records a verdict and flags check-ins that are
+ * out of range or unknown for the teacher to review; `require` refuses out-of-range check-ins (403
+ * `attendance/out-of-range`) and flags unknown ones. Only the verdict is stored, never a student's coordinates.
+ */
+export class LocationPolicyDto {
+  @ApiProperty({ enum: LOCATION_MODES, enumName: 'LocationMode', default: 'off' })
+  @IsIn(LOCATION_MODES)
+  mode: LocationMode;
+
+  /** How far from the teacher's anchor (after subtracting both accuracies) still counts as in the room (20–500 m). */
+  @ApiProperty({ minimum: 20, maximum: 500, default: 80 })
+  @IsInt()
+  @Min(20)
+  @Max(500)
+  radiusMeters: number;
+}
+
+export class LocationPolicyInputDto {
+  @ApiPropertyOptional({ enum: LOCATION_MODES, enumName: 'LocationMode', default: 'off' })
+  @IsOptional()
+  @IsIn(LOCATION_MODES)
+  mode?: LocationMode;
+
+  @ApiPropertyOptional({ minimum: 20, maximum: 500, default: 80 })
+  @IsOptional()
+  @IsInt()
+  @Min(20)
+  @Max(500)
+  radiusMeters?: number;
+}
 
 /** Attendance policy of a course (every field bounded). */
 export class CoursePolicyDto {
@@ -52,6 +86,28 @@ export class CoursePolicyDto {
   @ApiProperty({ default: true })
   @IsBoolean()
   requiresValidation: boolean;
+
+  /**
+   * Rotating codes (and their QR) change every N seconds (5–60). Default 15. A new value applies to the next code
+   * generated.
+   */
+  @ApiProperty({ minimum: 5, maximum: 60, default: 15 })
+  @IsInt()
+  @Min(5)
+  @Max(60)
+  rotatingIntervalSeconds: number;
+
+  /** The previous rotating code is still accepted this many seconds into the next interval (0–10). Default 3. */
+  @ApiProperty({ minimum: 0, maximum: 10, default: 3 })
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  rotatingGraceSeconds: number;
+
+  @ApiProperty({ type: LocationPolicyDto })
+  @ValidateNested()
+  @Type(() => LocationPolicyDto)
+  location: LocationPolicyDto;
 }
 
 /** Partial policy for create/update: missing fields keep their current (or default) value. */
@@ -81,6 +137,26 @@ export class CoursePolicyInputDto {
   @IsOptional()
   @IsBoolean()
   requiresValidation?: boolean;
+
+  @ApiPropertyOptional({ minimum: 5, maximum: 60, default: 15 })
+  @IsOptional()
+  @IsInt()
+  @Min(5)
+  @Max(60)
+  rotatingIntervalSeconds?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 10, default: 3 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  rotatingGraceSeconds?: number;
+
+  @ApiPropertyOptional({ type: LocationPolicyInputDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LocationPolicyInputDto)
+  location?: LocationPolicyInputDto;
 }
 
 export class CourseTeacherDto {

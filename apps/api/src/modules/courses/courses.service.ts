@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { UserRole } from '@sysponto/contracts';
+import { type LocationMode, UserRole } from '@sysponto/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AccessErrors, AccessService, type CourseRelation } from '../../common/access.service.js';
 import type { AuthUser } from '../../common/auth-user.js';
@@ -23,6 +23,10 @@ interface CourseRow {
   late_after_minutes: number;
   checkin_opens_minutes: number;
   requires_validation: boolean;
+  rotating_interval_seconds: number;
+  rotating_grace_seconds: number;
+  location_mode: LocationMode;
+  location_radius_meters: number;
   created_at: Date;
   updated_at: Date;
   enrolled_count: number;
@@ -51,6 +55,9 @@ export function toCourseDto(r: CourseRow, relation: CourseRelation): CourseDto {
       lateAfterMinutes: r.late_after_minutes,
       checkinOpensMinutes: r.checkin_opens_minutes,
       requiresValidation: r.requires_validation,
+      rotatingIntervalSeconds: r.rotating_interval_seconds,
+      rotatingGraceSeconds: r.rotating_grace_seconds,
+      location: { mode: r.location_mode, radiusMeters: r.location_radius_meters },
     },
     relation,
     createdAt: new Date(r.created_at).toISOString(),
@@ -126,8 +133,9 @@ export class CoursesService {
           await this.assertTeachers(m, teacherIds);
           const p = dto.policy ?? {};
           const [row]: { id: string }[] = await m.query(
-            `INSERT INTO courses (code, name, description, timezone, join_code, code_validity_minutes, late_after_minutes, checkin_opens_minutes, requires_validation)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+            `INSERT INTO courses (code, name, description, timezone, join_code, code_validity_minutes, late_after_minutes, checkin_opens_minutes, requires_validation,
+                                  rotating_interval_seconds, rotating_grace_seconds, location_mode, location_radius_meters)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
             [
               dto.code,
               dto.name,
@@ -138,6 +146,10 @@ export class CoursesService {
               p.lateAfterMinutes ?? 10,
               p.checkinOpensMinutes ?? 15,
               p.requiresValidation ?? true,
+              p.rotatingIntervalSeconds ?? 15,
+              p.rotatingGraceSeconds ?? 3,
+              p.location?.mode ?? 'off',
+              p.location?.radiusMeters ?? 80,
             ],
           );
           if (teacherIds.length) {
@@ -181,6 +193,10 @@ export class CoursesService {
         if (p?.lateAfterMinutes !== undefined) set('late_after_minutes', p.lateAfterMinutes);
         if (p?.checkinOpensMinutes !== undefined) set('checkin_opens_minutes', p.checkinOpensMinutes);
         if (p?.requiresValidation !== undefined) set('requires_validation', p.requiresValidation);
+        if (p?.rotatingIntervalSeconds !== undefined) set('rotating_interval_seconds', p.rotatingIntervalSeconds);
+        if (p?.rotatingGraceSeconds !== undefined) set('rotating_grace_seconds', p.rotatingGraceSeconds);
+        if (p?.location?.mode !== undefined) set('location_mode', p.location.mode);
+        if (p?.location?.radiusMeters !== undefined) set('location_radius_meters', p.location.radiusMeters);
         if (sets.length)
           await m.query(`UPDATE courses SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, params);
         if (dto.teacherIds !== undefined) {
