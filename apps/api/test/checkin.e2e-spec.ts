@@ -267,8 +267,9 @@ describe('check-in', () => {
       [session.id, others.map((o) => o.id)],
     );
     const clock = t.app.get(AttendanceClock);
-    const slotSeconds = 20;
-    // Frozen 2 s into a slot: the previous slot is still within its 5 s grace.
+    // The course defaults: a new code every 15 s, the previous one accepted for 3 s.
+    const slotSeconds = 15;
+    // Frozen 2 s into a slot: the previous slot is still within its grace.
     const base = (slotOf(Date.now(), slotSeconds) + 1) * slotSeconds * 1000;
     const spy = jest.spyOn(clock, 'now').mockReturnValue(base + 2000);
     try {
@@ -280,7 +281,7 @@ describe('check-in', () => {
         .set(teacher.auth)
         .send({ mode: 'rotating' })
         .expect(201);
-      expect(created.body).toMatchObject({ mode: 'rotating', rotationSeconds: 20 });
+      expect(created.body).toMatchObject({ mode: 'rotating', rotationSeconds: 15 });
       expect(created.body.rotatesAt).toBe(new Date(base + slotSeconds * 1000).toISOString());
       await expect(pushed).resolves.toMatchObject({ sessionId: session.id, code: created.body.code, mode: 'rotating' });
       watcher.close();

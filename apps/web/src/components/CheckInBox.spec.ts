@@ -41,7 +41,10 @@ describe('CheckInBox', () => {
     expect((w.get('input').element as HTMLInputElement).value).toBe('K7M2QX');
     await w.get('form').trigger('submit');
     await flushPromises();
-    expect(JSON.parse(f.calls[0]!.body)).toEqual({ code: 'K7M2QX', via: 'code' });
+    const sent = JSON.parse(f.calls.find((c) => c.method === 'POST')!.body);
+    expect(sent).toEqual({ code: 'K7M2QX', via: 'code', deviceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    // The same device identifier every time (kept in local storage).
+    expect(localStorage.getItem('sysponto.deviceId')).toBe(sent.deviceId);
     const box = w.get('[data-testid=checkin-result]');
     expect(box.text()).toContain('CS101');
     expect(box.text()).toContain('Pending');
@@ -81,7 +84,75 @@ describe('CheckInBox', () => {
     setBaseFetch(f.fn);
     const w = mountBox({ initialCode: 'K7M2QX', via: 'qr', autoSubmit: true });
     await flushPromises();
-    expect(JSON.parse(f.calls[0]!.body)).toEqual({ code: 'K7M2QX', via: 'qr' });
+    expect(JSON.parse(f.calls.find((c) => c.method === 'POST')!.body)).toMatchObject({ code: 'K7M2QX', via: 'qr' });
     expect(w.get('[data-testid=checkin-result]').text()).toContain('Present');
+  });
+});
+
+describe('CheckInBox in-room check', () => {
+  const course = (mode: string) => ({ id: 'c1', policy: { location: { mode, radiusMeters: 80 } } });
+  const openSession = { id: 's1', courseId: 'c1', state: 'open' };
+
+  function withGeolocation(fix: { latitude: number; longitude: number; accuracy: number } | null) {
+    const calls: unknown[] = [];
+    Object.defineProperty(navigator, 'geolocation', {
+      configurable: true,
+      value: {
+        getCurrentPosition: (ok: PositionCallback, fail: PositionErrorCallback) => {
+          calls.push(1);
+          if (fix) ok({ coords: fix } as GeolocationPosition);
+          else fail({ code: 1, message: 'denied' } as GeolocationPositionError);
+        },
+      },
+    });
+    return calls;
+  }
+
+  it('asks for the location only when an open session belongs to a course that checks it, explains why, and sends it', async () => {
+    i18n.global.locale.value = 'en';
+    const asked = withGeolocation({ latitude: 38.7, longitude: -9.1, accuracy: 12 });
+    const f = fakeFetch({
+      'GET /api/courses': { status: 200, body: { items: [course('flag')], total: 1, page: 1, pageSize: 100 } },
+      'GET /api/me/sessions': { status: 200, body: { items: [openSession], truncated: false } },
+      'POST /api/check-ins': { status: 201, body: result },
+    });
+    setBaseFetch(f.fn);
+    const w = mountBox();
+    await flushPromises();
+    expect(w.get('[data-testid=location-why]').text()).toContain('only that answer is kept, never your position');
+    await w.get('input').setValue('K7M2QX');
+    await w.get('form').trigger('submit');
+    await flushPromises();
+    expect(asked).toHaveLength(1);
+    expect(JSON.parse(f.calls.find((c) => c.method === 'POST')!.body)).toMatchObject({
+      location: { latitude: 38.7, longitude: -9.1, accuracy: 12 },
+    });
+  });
+
+  it('never asks when the courses of the open sessions have the check off; a refusal still checks in', async () => {
+    const asked = withGeolocation(null);
+    const f = fakeFetch({
+      'GET /api/courses': { status: 200, body: { items: [course('off')], total: 1, page: 1, pageSize: 100 } },
+      'GET /api/me/sessions': { status: 200, body: { items: [openSession], truncated: false } },
+      'POST /api/check-ins': { status: 201, body: result },
+    });
+    setBaseFetch(f.fn);
+    const w = mountBox({ initialCode: 'K7M2QX', autoSubmit: true });
+    await flushPromises();
+    expect(asked).toHaveLength(0);
+    expect(w.find('[data-testid=location-why]').exists()).toBe(false);
+    expect(JSON.parse(f.calls.find((c) => c.method === 'POST')!.body)).not.toHaveProperty('location');
+
+    const g = fakeFetch({
+      'GET /api/courses': { status: 200, body: { items: [course('require')], total: 1, page: 1, pageSize: 100 } },
+      'GET /api/me/sessions': { status: 200, body: { items: [openSession], truncated: false } },
+      'POST /api/check-ins': { status: 201, body: result },
+    });
+    setBaseFetch(g.fn);
+    const refused = mountBox({ initialCode: 'K7M2QX', autoSubmit: true });
+    await flushPromises();
+    expect(asked).toHaveLength(1);
+    expect(JSON.parse(g.calls.find((c) => c.method === 'POST')!.body)).not.toHaveProperty('location');
+    expect(refused.get('[data-testid=checkin-result]').text()).toContain('CS101');
   });
 });

@@ -134,6 +134,9 @@ export const en = {
     awaiting: 'Checked in. Your teacher will confirm it in a moment; you will be told here.',
     already: 'You had already checked in for this session.',
     recorded: 'Your attendance is recorded.',
+    locationWhy:
+      'Your teacher checks that check-ins come from the classroom. Your browser will ask for your location: it is used once to tell whether you are in the room, and only that answer is kept, never your position. You can refuse; you will still be checked in.',
+    locating: 'Getting your location for the in-room check…',
   },
   student: {
     hello: 'Hello, {name}',
@@ -381,6 +384,10 @@ export const en = {
       'no-active-code': 'This session has no active code.',
       'session-closed': 'This session is already closed.',
       'session-not-started': 'A session can be closed only once check-in has opened.',
+      'out-of-range':
+        'Your location does not look like the classroom. Check in from the room, or ask your teacher to record you.',
+      'no-location': "The room's location has not been set for this session.",
+      'no-record': 'This student has no attendance record for the session.',
     },
     courses: {
       'has-attendance': 'This course already has attendance or justifications, so it cannot simply be deleted.',

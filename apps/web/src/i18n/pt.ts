@@ -136,6 +136,9 @@ export const pt: Messages = {
     awaiting: 'Presença registada. O docente vai confirmá-la em breve; será avisado aqui.',
     already: 'Já tinha registado presença nesta aula.',
     recorded: 'A sua presença ficou registada.',
+    locationWhy:
+      'O docente verifica que as presenças são registadas na sala. O navegador vai pedir a sua localização: é usada uma única vez para saber se está na sala e só essa resposta é guardada, nunca a sua posição. Pode recusar; a presença é registada na mesma.',
+    locating: 'A obter a localização para a verificação na sala…',
   },
   student: {
     hello: 'Olá, {name}',
@@ -388,6 +391,10 @@ export const pt: Messages = {
       'no-active-code': 'Esta aula não tem código ativo.',
       'session-closed': 'Esta aula já está fechada.',
       'session-not-started': 'Uma aula só pode ser fechada depois de o registo abrir.',
+      'out-of-range':
+        'A sua localização não parece ser a da sala. Registe a presença a partir da sala ou peça ao docente que a registe.',
+      'no-location': 'A localização da sala não foi definida para esta aula.',
+      'no-record': 'Este estudante não tem registo de presença nesta aula.',
     },
     courses: {
       'has-attendance':

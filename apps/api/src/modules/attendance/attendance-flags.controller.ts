@@ -9,13 +9,16 @@ import { ParseId } from '../../common/uuid.pipe.js';
 import { RosterEntryDto } from './attendance.dto.js';
 import { AttendanceFlagsService } from './attendance-flags.service.js';
 
-const ParseFlag = new ParseEnumPipe(AttendanceFlag, {
-  exceptionFactory: () =>
-    CommonErrors.validation({
-      message: `flag must be one of ${ATTENDANCE_FLAGS.join(', ')}`,
-      details: [{ field: 'flag', messages: [`must be one of ${ATTENDANCE_FLAGS.join(', ')}`] }],
-    }),
-});
+/** The flag in the URL must be a known one: anything else is a 400 `validation/failed`. */
+function parseFlag() {
+  return new ParseEnumPipe(AttendanceFlag, {
+    exceptionFactory: () =>
+      CommonErrors.validation({
+        message: `flag must be one of ${ATTENDANCE_FLAGS.join(', ')}`,
+        details: [{ field: 'flag', messages: [`must be one of ${ATTENDANCE_FLAGS.join(', ')}`] }],
+      }),
+  });
+}
 
 @ApiTags('attendance')
 @Roles(UserRole.Teacher, UserRole.Admin)
@@ -37,7 +40,7 @@ export class AttendanceFlagsController {
     @CurrentUser() user: AuthUser,
     @Param('id', ParseId) id: string,
     @Param('studentId', ParseId) studentId: string,
-    @Param('flag', ParseFlag) flag: AttendanceFlag,
+    @Param('flag', parseFlag()) flag: AttendanceFlag,
   ): Promise<RosterEntryDto> {
     return this.flags.clear(user, id, studentId, flag);
   }

@@ -45,7 +45,8 @@ export class AttendanceFlagsService {
       // AUDIT: attendance.flag-cleared {sessionId, studentId, flag} by user — wire to AuditService once it is on main.
       return row.flags;
     });
-    if (cleared) this.realtime.toSession(sessionId, ServerEvent.AttendanceFlagged, { sessionId, studentId, flags: cleared });
+    if (cleared)
+      this.realtime.toSession(sessionId, ServerEvent.AttendanceFlagged, { sessionId, studentId, flags: cleared });
     const [entry]: RosterRow[] = await this.dataSource.query(ROSTER_ENTRY_SQL, [sessionId, studentId]);
     return toEntry(entry);
   }

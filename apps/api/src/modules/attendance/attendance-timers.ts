@@ -109,9 +109,7 @@ export class AttendanceTimers implements OnApplicationBootstrap, OnApplicationSh
   private async winsSlot(interval: number, slot: number): Promise<boolean> {
     if (!this.redis) return true;
     try {
-      return (
-        (await this.redis.set(`code-rotated:${interval}:${slot}`, '1', 'EX', interval * 3, 'NX')) === 'OK'
-      );
+      return (await this.redis.set(`code-rotated:${interval}:${slot}`, '1', 'EX', interval * 3, 'NX')) === 'OK';
     } catch {
       return true;
     }

@@ -138,9 +138,7 @@ export class SessionAttendanceService {
       return { change, created };
     });
     if (change.changed) this.publish([change], created);
-    const [row]: RosterRow[] = await this.dataSource.query(ROSTER_ENTRY_SQL,
-      [sessionId, studentId],
-    );
+    const [row]: RosterRow[] = await this.dataSource.query(ROSTER_ENTRY_SQL, [sessionId, studentId]);
     return toEntry(row);
   }
 
