@@ -1,4 +1,4 @@
-import type { AttendanceStatus } from '@sysponto/contracts';
+import type { AttendanceFlag, AttendanceStatus } from '@sysponto/contracts';
 import { computed, onMounted, ref, shallowRef } from 'vue';
 import { api, unwrap } from '@/api/client';
 import type { Schemas } from '@sysponto/api-client';
@@ -60,6 +60,8 @@ export function useRoster(sessionId: () => string) {
     if (payload.sessionId === sessionId()) flash(payload.studentId);
   });
   useSocketEvent('attendance.updated', (payload) => apply({ kind: 'updated', payload }));
+  // A flag raised later (another student checked in from the same device) or cleared by a teacher.
+  useSocketEvent('attendance.flagged', (payload) => apply({ kind: 'flagged', payload }));
 
   /** The rows for a filter, who needs action first. */
   const filtered = (filter: RosterFilter) =>
@@ -105,5 +107,18 @@ export function useRosterActions(sessionId: () => string, reload: () => unknown)
     return r;
   }
 
-  return { ...action, setStatus, validateAll, close };
+  /** Clears an integrity flag after review (audited on the server). */
+  async function clearFlag(studentId: string, flag: AttendanceFlag) {
+    const r = await action.run(() =>
+      unwrap(
+        api.DELETE('/api/sessions/{id}/attendance/{studentId}/flags/{flag}', {
+          params: { path: { id: sessionId(), studentId, flag } },
+        }),
+      ),
+    );
+    if (r) void reload();
+    return r;
+  }
+
+  return { ...action, setStatus, validateAll, close, clearFlag };
 }

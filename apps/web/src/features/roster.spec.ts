@@ -10,6 +10,7 @@ const entry = (fullName: string, status: RosterEntry['status'], id = fullName): 
   checkedInAt: null,
   validatedAt: null,
   source: null,
+  flags: [],
   note: null,
 });
 
@@ -45,6 +46,7 @@ describe('roster', () => {
         fullName: 'Bruno',
         checkedInAt: '2026-11-24T09:01:00Z',
         status: 'pending',
+        flags: [],
       },
     })!;
     expect(afterCheckIn[1]).toMatchObject({ status: 'pending', checkedInAt: '2026-11-24T09:01:00Z' });
@@ -77,8 +79,36 @@ describe('roster', () => {
           fullName: 'New',
           checkedInAt: '2026-11-24T09:01:00Z',
           status: 'pending',
+          flags: [],
         },
       }),
     ).toBeNull();
+  });
+
+  it('shows the flags of a live check-in, a flag raised later and one cleared', () => {
+    const roster = [entry('Ana', 'pending', 'a'), entry('Bruno', null, 'b')];
+    const checkedIn = applyRosterEvent(roster, {
+      kind: 'submitted',
+      payload: {
+        sessionId: 's',
+        studentId: 'b',
+        fullName: 'Bruno',
+        checkedInAt: '2026-11-24T09:01:00Z',
+        status: 'pending',
+        flags: ['shared-device'],
+      },
+    })!;
+    expect(checkedIn[1]!.flags).toEqual(['shared-device']);
+    // Ana's earlier check-in came from the same device: flagged retroactively.
+    const flagged = applyRosterEvent(checkedIn, {
+      kind: 'flagged',
+      payload: { sessionId: 's', studentId: 'a', flags: ['location-unknown', 'shared-device'] },
+    })!;
+    expect(flagged[0]).toMatchObject({ status: 'pending', flags: ['location-unknown', 'shared-device'] });
+    const cleared = applyRosterEvent(flagged, {
+      kind: 'flagged',
+      payload: { sessionId: 's', studentId: 'a', flags: ['location-unknown'] },
+    })!;
+    expect(cleared[0]!.flags).toEqual(['location-unknown']);
   });
 });

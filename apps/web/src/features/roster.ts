@@ -1,5 +1,10 @@
 import type { Schemas } from '@sysponto/api-client';
-import type { AttendanceStatus, AttendanceSubmittedPayload, AttendanceUpdatedPayload } from '@sysponto/contracts';
+import type {
+  AttendanceFlaggedPayload,
+  AttendanceStatus,
+  AttendanceSubmittedPayload,
+  AttendanceUpdatedPayload,
+} from '@sysponto/contracts';
 
 export type RosterEntry = Schemas['RosterEntryDto'];
 
@@ -38,21 +43,36 @@ export function countRoster(entries: readonly Pick<RosterEntry, 'status'>[]): Ro
 export function applyRosterEvent(
   entries: readonly RosterEntry[],
   event:
-    { kind: 'submitted'; payload: AttendanceSubmittedPayload } | { kind: 'updated'; payload: AttendanceUpdatedPayload },
+    | { kind: 'submitted'; payload: AttendanceSubmittedPayload }
+    | { kind: 'updated'; payload: AttendanceUpdatedPayload }
+    | { kind: 'flagged'; payload: AttendanceFlaggedPayload },
 ): RosterEntry[] | null {
   const i = entries.findIndex((e) => e.studentId === event.payload.studentId);
   if (i < 0) return null;
   const next = [...entries];
   const cur = next[i]!;
-  next[i] =
-    event.kind === 'submitted'
-      ? { ...cur, status: event.payload.status, checkedInAt: event.payload.checkedInAt, source: cur.source ?? 'code' }
-      : {
-          ...cur,
-          status: event.payload.status,
-          source: event.payload.source,
-          validatedAt:
-            event.payload.status === 'pending' ? cur.validatedAt : (cur.validatedAt ?? new Date().toISOString()),
-        };
+  switch (event.kind) {
+    case 'submitted':
+      next[i] = {
+        ...cur,
+        status: event.payload.status,
+        checkedInAt: event.payload.checkedInAt,
+        source: cur.source ?? 'code',
+        flags: event.payload.flags ?? [],
+      };
+      break;
+    case 'updated':
+      next[i] = {
+        ...cur,
+        status: event.payload.status,
+        source: event.payload.source,
+        validatedAt:
+          event.payload.status === 'pending' ? cur.validatedAt : (cur.validatedAt ?? new Date().toISOString()),
+      };
+      break;
+    case 'flagged':
+      next[i] = { ...cur, flags: event.payload.flags };
+      break;
+  }
   return next;
 }

@@ -242,6 +242,35 @@ export const en = {
     overrideTitle: 'Status of {name}',
     notePlaceholder: 'Why (kept in the log)',
     noLive: 'Live updates are not available for this session; the list refreshes when you reload.',
+    room: {
+      title: 'In-room check',
+      mode: {
+        flag: 'Check-ins are compared with the room’s location ({radius} m); those that do not look like the room are flagged.',
+        require: 'Check-ins clearly outside the room ({radius} m) are refused; those that cannot tell are flagged.',
+      },
+      set: 'Room location set at {time} (±{accuracy} m).',
+      notSet:
+        'Set the room’s location from this device while you are in the room: until then every check-in is “location unknown”.',
+      setHere: 'I am in the room: use my location',
+      reset: 'Set it again from here',
+      unavailable: 'This browser could not give a location. Allow location access, or try from your phone.',
+    },
+  },
+  flags: {
+    'shared-device': {
+      label: 'Shared device',
+      why: 'This phone or computer also checked in another student of this session.',
+    },
+    'location-out-of-range': {
+      label: 'Outside the room',
+      why: 'The location sent was farther from the room than its accuracy can explain.',
+    },
+    'location-unknown': {
+      label: 'Location unknown',
+      why: 'No usable location: refused, unavailable, too imprecise, or the room’s location was not set.',
+    },
+    clear: 'Clear',
+    clearFor: 'Clear “{flag}” for {name}',
   },
   projector: {
     title: 'Projector',
@@ -291,6 +320,19 @@ export const en = {
       lateAfter: 'Late after (min)',
       opensBefore: 'Check-in opens (min before)',
       requiresValidation: 'Teacher validates check-ins',
+      rotatingInterval: 'Rotating code changes every (s)',
+      rotatingGrace: 'Previous code still accepted for (s)',
+      rotatingHint:
+        'A photo of a rotating QR code sent to a friend stops working after one interval plus the grace. Scanning and checking in takes well under 5 seconds.',
+      locationMode: 'In-room check',
+      locationRadius: 'Room radius (m)',
+      location: { off: 'Off', flag: 'Flag for review', require: 'Require' },
+      locationHint: {
+        off: 'No one is asked for a location.',
+        flag: "Students are asked for their location when they check in; check-ins that do not look like the room (or cannot tell) are flagged for you to review. Only that verdict is kept, never a position. Set the room's location from the live session page.",
+        require:
+          "As 'flag for review', but check-ins clearly outside the room are refused. Unknown locations (indoor GPS, refused permission) are accepted and flagged.",
+      },
     },
   },
   review: {

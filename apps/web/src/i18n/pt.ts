@@ -244,6 +244,37 @@ export const pt: Messages = {
     overrideTitle: 'Estado de {name}',
     notePlaceholder: 'Porquê (fica no registo)',
     noLive: 'As atualizações ao vivo não estão disponíveis para esta aula; a lista atualiza ao recarregar.',
+    room: {
+      title: 'Verificação na sala',
+      mode: {
+        flag: 'Os registos são comparados com a localização da sala ({radius} m); os que não parecem feitos na sala são assinalados.',
+        require:
+          'Os registos claramente fora da sala ({radius} m) são recusados; aqueles em que não é possível saber são assinalados.',
+      },
+      set: 'Localização da sala definida às {time} (±{accuracy} m).',
+      notSet:
+        'Defina a localização da sala a partir deste dispositivo enquanto está na sala: até lá todos os registos ficam com “localização desconhecida”.',
+      setHere: 'Estou na sala: usar a minha localização',
+      reset: 'Definir de novo a partir daqui',
+      unavailable:
+        'Este navegador não conseguiu obter a localização. Permita o acesso à localização ou tente a partir do telemóvel.',
+    },
+  },
+  flags: {
+    'shared-device': {
+      label: 'Dispositivo partilhado',
+      why: 'Este telemóvel ou computador também registou a presença de outro estudante nesta aula.',
+    },
+    'location-out-of-range': {
+      label: 'Fora da sala',
+      why: 'A localização enviada estava mais longe da sala do que a sua precisão explica.',
+    },
+    'location-unknown': {
+      label: 'Localização desconhecida',
+      why: 'Sem localização utilizável: recusada, indisponível, pouco precisa, ou a localização da sala não foi definida.',
+    },
+    clear: 'Retirar',
+    clearFor: 'Retirar “{flag}” de {name}',
   },
   projector: {
     title: 'Projetor',
@@ -298,6 +329,19 @@ export const pt: Messages = {
       lateAfter: 'Atraso após (min)',
       opensBefore: 'Registo abre (min antes)',
       requiresValidation: 'O docente valida os registos',
+      rotatingInterval: 'O código rotativo muda a cada (s)',
+      rotatingGrace: 'Código anterior aceite durante (s)',
+      rotatingHint:
+        'Uma fotografia do código QR rotativo enviada a um colega deixa de funcionar ao fim de um intervalo mais a tolerância. Ler o código e registar a presença demora bem menos de 5 segundos.',
+      locationMode: 'Verificação na sala',
+      locationRadius: 'Raio da sala (m)',
+      location: { off: 'Desligada', flag: 'Assinalar para revisão', require: 'Exigir' },
+      locationHint: {
+        off: 'Não é pedida a localização a ninguém.',
+        flag: 'É pedida a localização aos estudantes quando registam a presença; os registos que não parecem feitos na sala (ou em que não é possível saber) são assinalados para revisão. Só esse veredicto é guardado, nunca uma posição. Defina a localização da sala na página da aula em direto.',
+        require:
+          "Como 'assinalar para revisão', mas os registos claramente fora da sala são recusados. Localizações desconhecidas (GPS dentro de edifícios, permissão recusada) são aceites e assinaladas.",
+      },
     },
   },
   review: {

@@ -104,6 +104,7 @@ export const rosterEntry = (fullName: string, status: string | null, over: Recor
   validatedAt: null,
   source: status ? 'code' : null,
   note: null,
+  flags: [],
   ...over,
 });
 

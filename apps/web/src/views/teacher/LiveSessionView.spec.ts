@@ -48,6 +48,7 @@ describe('LiveSessionView (useSession, useRoster, useRosterActions, useDialog)',
       fullName: 'Sara',
       checkedInAt: '2026-11-24T09:03:00.000Z',
       status: 'pending',
+      flags: [],
     });
     await flushPromises();
     expect(row(wrapper, 'sara@example.com').text()).toContain('Pending');
@@ -107,5 +108,50 @@ describe('LiveSessionView (useSession, useRoster, useRosterActions, useDialog)',
       note: 'Doctor',
     });
     expect((dialog.element as HTMLDialogElement).open).toBe(false);
+  });
+
+  it('shows integrity flags with their explanation, live (also raised later on an earlier check-in), and clears one', async () => {
+    connectSocket();
+    const net = fakeFetch({
+      'GET /api/sessions/s1': { status: 200, body: session() },
+      'GET /api/sessions/s1/attendance': [
+        { status: 200, body: roster([rosterEntry('Sara', 'pending'), rosterEntry('Bruno', null)]) },
+        {
+          status: 200,
+          body: roster([rosterEntry('Sara', 'pending'), rosterEntry('Bruno', 'pending', { flags: ['shared-device'] })]),
+        },
+      ],
+      'GET /api/sessions/s1/codes/current': notFound,
+      'DELETE /api/sessions/s1/attendance/id-Sara/flags/shared-device': { status: 200, body: {} },
+    });
+    const { wrapper } = await mountPage(LiveSessionView, {
+      path: '/teacher/sessions/s1',
+      pattern: '/teacher/sessions/:id',
+      network: net,
+    });
+    expect(row(wrapper, 'sara@example.com').find('[data-testid=roster-flag]').exists()).toBe(false);
+
+    fakeSocket.serverEmit('attendance.submitted', {
+      sessionId: 's1',
+      studentId: 'id-Bruno',
+      fullName: 'Bruno',
+      checkedInAt: '2026-11-24T09:03:00.000Z',
+      status: 'pending',
+      flags: ['shared-device'],
+    });
+    // Sara checked in earlier from the same phone: her record is flagged too.
+    fakeSocket.serverEmit('attendance.flagged', { sessionId: 's1', studentId: 'id-Sara', flags: ['shared-device'] });
+    await flushPromises();
+    for (const email of ['sara@example.com', 'bruno@example.com']) {
+      const flag = row(wrapper, email).get('[data-flag=shared-device]');
+      expect(flag.text()).toContain('Shared device');
+      expect(flag.text()).toContain('also checked in another student of this session');
+    }
+
+    await row(wrapper, 'sara@example.com').get('button[aria-label="Clear “Shared device” for Sara"]').trigger('click');
+    await flushPromises();
+    expect(net.calls.some((c) => c.method === 'DELETE' && c.path.endsWith('/flags/shared-device'))).toBe(true);
+    expect(row(wrapper, 'sara@example.com').find('[data-testid=roster-flag]').exists()).toBe(false);
+    expect(row(wrapper, 'bruno@example.com').find('[data-flag=shared-device]').exists()).toBe(true);
   });
 });
