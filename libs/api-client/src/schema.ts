@@ -235,7 +235,7 @@ export interface paths {
         put?: never;
         /**
          * Enroll students (teachers of the course, admins).
-         * @description All or nothing: if any id is not a student, nothing is enrolled and the answer is 400 `courses/not-students` with details.ids. Already enrolled students are not an error (listed in alreadyEnrolled).
+         * @description All or nothing: if any id is not a student, nothing is enrolled and the answer is 400 `courses/not-students` with details.ids. Already enrolled students are not an error (listed in alreadyEnrolled). A student is expected only at sessions that start while enrolled (from `enrolledAt`, default now); a student who left is enrolled again with a new enrollment.
          */
         post: operations["enrollStudents"];
         delete?: never;
@@ -254,7 +254,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Remove a student from a course (teachers of the course, admins). Their past attendance records are kept. */
+        /**
+         * Unenroll a student (teachers of the course, admins): ends the enrollment.
+         * @description The enrollment is kept with `endedAt`: the student's records and their figures from while enrolled stay in the reports; sessions that start later no longer expect them. 404 `courses/not-enrolled` when not enrolled now.
+         */
         delete: operations["unenrollStudent"];
         options?: never;
         head?: never;
@@ -808,6 +811,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sessions/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a session (teachers of the course, admins).
+         * @description State `cancelled` with the reason: never held, never counted in any rate, no check-in (its code is revoked). The enrolled students get a notification and `session.cancelled` (also pushed to the session room). A closed session cannot be cancelled (409 `sessions/closed`); cancelling twice is 409 `sessions/cancelled`.
+         */
+        post: operations["cancelSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sessions/{id}/close": {
         parameters: {
             query?: never;
@@ -1081,6 +1104,10 @@ export interface components {
              */
             url: string;
         };
+        CancelSessionDto: {
+            /** @example Teacher ill */
+            reason: string;
+        };
         ChangePasswordDto: {
             currentPassword: string;
             newPassword: string;
@@ -1255,6 +1282,7 @@ export interface components {
             absent: number;
             atRisk: boolean;
             email: string;
+            enrolled: boolean;
             excused: number;
             fullName: string;
             held: number;
@@ -1343,6 +1371,8 @@ export interface components {
             items: components["schemas"]["EnrollmentDto"][];
         };
         EnrollStudentsDto: {
+            /** Format: date-time */
+            enrolledAt?: string;
             studentIds: string[];
         };
         EnrollmentDto: {
@@ -1350,6 +1380,8 @@ export interface components {
             courseId: string;
             /** Format: email */
             email: string;
+            /** Format: date-time */
+            endedAt: string | null;
             /** Format: date-time */
             enrolledAt: string;
             fullName: string;
@@ -1541,6 +1573,7 @@ export interface components {
             code: string;
             /** Format: uuid */
             courseId: string;
+            enrolled: boolean;
             excused: number;
             held: number;
             late: number;
@@ -1713,6 +1746,9 @@ export interface components {
             validatedAt: string | null;
         };
         SessionDto: {
+            cancelReason: string | null;
+            /** Format: date-time */
+            cancelledAt: string | null;
             /** Format: date-time */
             checkinOpensAt: string;
             /** Format: date-time */
@@ -1757,7 +1793,7 @@ export interface components {
         /** @enum {string} */
         SessionScope: "one" | "following";
         /** @enum {string} */
-        SessionState: "scheduled" | "open" | "closed";
+        SessionState: "scheduled" | "open" | "closed" | "cancelled";
         StatusMixPointDto: {
             absent: number;
             excused: number;
@@ -2773,6 +2809,7 @@ export interface operations {
                 page?: number;
                 pageSize?: number;
                 search?: string;
+                includeEnded?: boolean;
             };
             header?: never;
             path: {
@@ -5106,6 +5143,88 @@ export interface operations {
             };
             /** @description Not found (or not visible to you) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    cancelSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same request (method, URL, body) from the same caller within 24 h replays the first answer (status and body, with `Idempotent-Replayed: true`) and performs nothing again. Use a new random value (e.g. a UUID) per logical operation. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelSessionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with existing data */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description `idempotency/key-reused`: this Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
