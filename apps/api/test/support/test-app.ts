@@ -49,7 +49,9 @@ async function boot(config: AppConfig, listen: boolean) {
 }
 
 /** Boots the app on the given database settings (it migrates them) without listening: how templates are made. */
-export const bootOnly = async (env: Record<string, string>) => (await boot(testConfig(env), false)).app;
+export const bootOnly = async (env: Record<string, string>) =>
+  // No Redis: a template needs only the migrations (and the socket adapter's blocking reads outlive a quick close).
+  (await boot(testConfig({ REDIS_URL: '', ...env }), false)).app;
 
 /**
  * Boots the real app on a database of its own: a copy of the run's migrated template — embedded PGlite by default,
