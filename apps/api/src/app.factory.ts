@@ -100,7 +100,7 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   if (serveSpa) {
     await app.register(fastifyStatic, { root: config.webDistDir, prefix: '/', wildcard: true, index: ['index.html'] });
   }
-  app.useGlobalFilters(new AllExceptionsFilter(serveSpa));
+  app.useGlobalFilters(new AllExceptionsFilter(serveSpa, config.nodeEnv === 'test' && config.logLevel === 'silent'));
 
   SwaggerModule.setup('api/docs', app, () => buildOpenApi(app), {
     jsonDocumentUrl: 'api/docs-json',

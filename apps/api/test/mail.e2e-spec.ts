@@ -101,24 +101,21 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs
 describe('email through the outbox (real SMTP server)', () => {
   let t: TestApp;
   let inbox: Inbox;
-  const saved = { ...process.env };
 
   beforeAll(async () => {
     inbox = new Inbox(await freePort());
     await inbox.start();
-    Object.assign(process.env, {
+    t = await createTestApp({
       SMTP_URL: `smtp://127.0.0.1:${inbox.port}`,
       MAIL_FROM: 'SysPonto <attendance@school.test>',
       MAIL_POLL_INTERVAL_MS: '100',
       MAIL_RETRY_BASE_MS: '100',
       MAIL_RETRY_MAX_MS: '400',
     });
-    t = await createTestApp();
   });
   afterAll(async () => {
     await t.close();
     await inbox.stop();
-    process.env = saved;
   });
 
   const pastSession = (courseId: string, hoursAgo = 3) =>
@@ -309,7 +306,6 @@ describe('email through the outbox (real SMTP server)', () => {
 describe('without SMTP_URL', () => {
   let t: TestApp;
   beforeAll(async () => {
-    delete process.env.SMTP_URL;
     t = await createTestApp();
   });
   afterAll(async () => {

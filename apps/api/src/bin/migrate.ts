@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../config/app-config.js';
 import { dataSourceOptions } from '../database/data-source.js';
@@ -20,8 +19,7 @@ async function main() {
     console.error(USAGE);
     process.exit(2);
   }
-  // The job signs no tokens: a production env without JWT_SECRET is fine here (the key is never used).
-  const config = loadConfig({ ...process.env, JWT_SECRET: process.env.JWT_SECRET || randomBytes(32).toString('hex') });
+  const config = loadConfig(undefined, { signsTokens: false }); // the process environment; this job signs no tokens
   const embedded = config.databaseUrl ? null : await EmbeddedPostgres.start(config.dataDir);
   const dataSource = new DataSource(dataSourceOptions(config, embedded));
   await dataSource.initialize();

@@ -36,7 +36,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
   /** With the SPA built, unknown non-API GETs get index.html so client-side routes survive a reload. */
-  constructor(private readonly spaFallback = false) {}
+  constructor(
+    private readonly spaFallback = false,
+    private readonly printServerErrors = false,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost) {
     const ctx = host.switchToHttp();
@@ -56,8 +59,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const { body, headers } = this.toBody(exception, request);
     if (body.statusCode >= 500) {
-      // Under jest the app's logger is off: a 500 is always a bug, so show it.
-      if (process.env.JEST_WORKER_ID) console.error(`500 on ${request?.method} ${request?.url}:`, exception);
+      // Tests run with the app's logger off: a 500 is always a bug, so show it.
+      if (this.printServerErrors) console.error(`500 on ${request?.method} ${request?.url}:`, exception);
       this.logger.error(
         `${request?.method} ${request?.url} failed [reqId=${request?.id}]`,
         exception instanceof Error ? exception.stack : String(exception),

@@ -1,8 +1,14 @@
-import { createSecretKey, type KeyObject } from 'node:crypto';
+import { createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { type Env, EnvReader } from './settings.js';
 
-/** Typed, validated configuration read once from the environment. Errors name variables, never values. */
+/**
+ * The configuration tree, built from the environment once at boot (`loadConfig`) and injected with `APP_CONFIG`.
+ * Core settings sit at the top level; each feature reads its own section (`config.attendance`, `config.mail`, …).
+ * Every environment variable is declared in settings.ts (name, default, bounds, description). Nothing outside this
+ * folder reads `process.env`.
+ */
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
   isProduction: boolean;
@@ -24,13 +30,79 @@ export interface AppConfig {
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerIp: number;
   loginWindowSeconds: number;
+  /** Absolute links (QR check-in, calendar feeds, mails), without a trailing slash. */
   publicUrl: string;
+  attendance: AttendanceConfig;
+  justifications: JustificationsConfig;
+  mail: MailConfig;
+  reports: ReportsConfig;
+}
+
+export interface AttendanceConfig {
+  /** Auto-close scheduler period; 0 turns it off (default 60 s, off when NODE_ENV=test). */
+  autoCloseIntervalSeconds: number;
+  /** Rotating codes change every N seconds (15–30). */
+  rotatingSlotSeconds: number;
+  /** The previous rotating code stays valid this many seconds into the next slot. */
+  rotatingGraceSeconds: number;
+  /** Wrong codes a student may send per window before 429. */
+  maxWrongAttempts: number;
+  wrongAttemptWindowSeconds: number;
+  /** Wrong codes per session per minute that make the session's code rotate (and tell the teachers). */
+  sessionFailureBudget: number;
+}
+
+export interface JustificationsConfig {
+  /** Absences and late arrivals may be justified until this many days after the session ends. */
+  windowDays: number;
+  /** Largest document accepted, in bytes (fixed, not a setting). */
+  maxDocumentBytes: number;
+}
+
+export interface MailConfig {
+  /** False without SMTP_URL: nothing is queued or sent. */
+  enabled: boolean;
+  smtpUrl: string | null;
+  from: string;
+  /** How often the worker looks for due mail. */
+  pollIntervalMs: number;
+  /** First retry delay; doubles on every failed attempt up to retryMaxMs. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** After this many failed attempts a mail is marked failed and left in the outbox. */
+  maxAttempts: number;
+  /** How often the attendance warnings and the daily digest are checked. */
+  alertsIntervalMs: number;
+  /** The daily digest goes out from this hour (UTC) on. */
+  digestHourUtc: number;
+}
+
+export interface ReportsConfig {
+  /**
+   * Students under this attendance rate are "at risk" (reports) and get a warning mail (at most once per course per
+   * ISO week). 0..100; 0 never warns.
+   */
+  warningPercent: number;
+  /** The same as a fraction (0..1), as the report queries compare rates. */
+  warningThreshold: number;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export class ConfigError extends Error {}
+
+export interface LoadConfigOptions {
+  /**
+   * False for jobs that sign no tokens (the migration job): a production environment without JWT_SECRET is fine
+   * there, the key is never used.
+   */
+  signsTokens?: boolean;
 }
 
 const DEV_JWT_SECRET = 'sysponto-dev-secret-not-for-production-use-0000';
 const WEAK_SECRETS = new Set(['secret', 'changeme', 'change-me', 'jwt-secret', DEV_JWT_SECRET]);
-
-export class ConfigError extends Error {}
+const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** The built SPA, whether started from the repository root or from apps/api. */
 function defaultWebDist(): string {
@@ -38,108 +110,122 @@ function defaultWebDist(): string {
   return candidates.find((dir) => existsSync(dir)) ?? candidates[0];
 }
 
-/** Reads a bounded integer setting; a bad value adds an error naming the variable (never the value). */
-export function envInt(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  def: number,
-  min: number,
-  max: number,
-  errors: string[],
-): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return def;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    errors.push(`${name} must be an integer between ${min} and ${max}`);
-    return def;
-  }
-  return n;
-}
-
-export function envBool(env: NodeJS.ProcessEnv, name: string, def: boolean, errors: string[]): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return def;
-  if (/^(1|true|yes|on)$/i.test(raw)) return true;
-  if (/^(0|false|no|off)$/i.test(raw)) return false;
-  errors.push(`${name} must be true or false`);
-  return def;
-}
-
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const errors: string[] = [];
-  const nodeEnvRaw = env.NODE_ENV ?? 'development';
+/** Validates the whole environment; throws one ConfigError listing every bad variable (names, never values). */
+export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {}): AppConfig {
+  const r = new EnvReader(env);
+  const nodeEnvRaw = r.string('NODE_ENV')!;
   if (!['development', 'production', 'test'].includes(nodeEnvRaw))
-    errors.push('NODE_ENV must be development, production or test');
+    r.fail('NODE_ENV must be development, production or test');
   const nodeEnv = nodeEnvRaw as AppConfig['nodeEnv'];
   const isProduction = nodeEnv === 'production';
 
-  const databaseUrl = env.DATABASE_URL?.trim() || null;
-  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) errors.push('DATABASE_URL must be a postgres:// URL');
-  const redisUrl = env.REDIS_URL?.trim() || null;
-  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) errors.push('REDIS_URL must be a redis:// URL');
+  const databaseUrl = r.string('DATABASE_URL');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) r.fail('DATABASE_URL must be a postgres:// URL');
+  const redisUrl = r.string('REDIS_URL');
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) r.fail('REDIS_URL must be a redis:// URL');
 
   let secret = env.JWT_SECRET ?? '';
+  if (opts.signsTokens === false && !secret) secret = randomBytes(32).toString('hex');
   if (isProduction) {
-    if (!databaseUrl)
-      errors.push('DATABASE_URL is required in production (the embedded database is for one machine only)');
+    if (!databaseUrl) r.fail('DATABASE_URL is required in production (the embedded database is for one machine only)');
     if (secret.length < 32 || WEAK_SECRETS.has(secret))
-      errors.push('JWT_SECRET must be set to a random string of at least 32 characters in production');
+      r.fail('JWT_SECRET must be set to a random string of at least 32 characters in production');
   } else if (!secret) {
     secret = DEV_JWT_SECRET;
   } else if (secret.length < 16) {
-    errors.push('JWT_SECRET must be at least 16 characters');
+    r.fail('JWT_SECRET must be at least 16 characters');
   }
 
-  const port = envInt(env, 'PORT', 3000, 0, 65535, errors);
-  const host = env.HOST?.trim() || '0.0.0.0';
-  const publicUrl = (env.PUBLIC_URL?.trim() || `http://localhost:${port}`).replace(/\/$/, '');
-  const corsOrigins = (env.CORS_ORIGINS ?? '')
+  const port = r.int('PORT');
+  const publicUrl = (r.string('PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/$/, '');
+  const corsOrigins = (r.string('CORS_ORIGINS') ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
   if (corsOrigins.length === 0)
     corsOrigins.push(publicUrl, `http://localhost:${port}`, `http://127.0.0.1:${port}`, 'http://localhost:5173');
 
-  const trustProxyRaw = env.TRUST_PROXY?.trim();
+  const trustProxyRaw = r.string('TRUST_PROXY')!;
   // false | true (trust every hop) | a hop count (e.g. 1 behind one nginx) | a list of proxy addresses/CIDRs.
-  const trustProxy: boolean | number | string =
-    !trustProxyRaw || /^(0|false)$/i.test(trustProxyRaw)
-      ? false
-      : /^true$/i.test(trustProxyRaw)
-        ? true
-        : /^\d{1,2}$/.test(trustProxyRaw)
-          ? Number(trustProxyRaw)
-          : trustProxyRaw;
+  const trustProxy: boolean | number | string = /^(0|false)$/i.test(trustProxyRaw)
+    ? false
+    : /^true$/i.test(trustProxyRaw)
+      ? true
+      : /^\d{1,2}$/.test(trustProxyRaw)
+        ? Number(trustProxyRaw)
+        : trustProxyRaw;
 
-  const seedDemo = envBool(env, 'SEED_DEMO', !isProduction, errors) && !isProduction;
+  const logLevel = r.raw('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info');
+  if (!LOG_LEVELS.includes(logLevel)) r.fail('LOG_LEVEL must be a pino level');
+  const dataDir = env.DATA_DIR === ':memory:' ? ':memory:' : resolve(r.string('DATA_DIR')!);
 
   const config: AppConfig = {
     nodeEnv,
     isProduction,
-    host,
+    host: r.string('HOST')!,
     port,
-    dataDir: env.DATA_DIR === ':memory:' ? ':memory:' : resolve(env.DATA_DIR?.trim() || './data'),
+    dataDir,
     databaseUrl,
-    databasePoolSize: envInt(env, 'DATABASE_POOL_SIZE', 10, 1, 200, errors),
+    databasePoolSize: r.int('DATABASE_POOL_SIZE'),
     redisUrl,
     jwtKey: createSecretKey(Buffer.from(secret || DEV_JWT_SECRET, 'utf8')),
-    accessTokenTtlSeconds: envInt(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86400, errors),
-    refreshTokenTtlDays: envInt(env, 'REFRESH_TOKEN_TTL_DAYS', 14, 1, 365, errors),
+    accessTokenTtlSeconds: r.int('ACCESS_TOKEN_TTL_SECONDS'),
+    refreshTokenTtlDays: r.int('REFRESH_TOKEN_TTL_DAYS'),
     corsOrigins,
-    seedDemo,
+    seedDemo: r.bool('SEED_DEMO', !isProduction) && !isProduction,
     trustProxy,
-    logLevel: env.LOG_LEVEL?.trim() || (nodeEnv === 'test' ? 'silent' : 'info'),
-    webDistDir: resolve(env.WEB_DIST_DIR?.trim() || defaultWebDist()),
-    loginMaxFailuresPerAccount: envInt(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1, 1000, errors),
-    loginMaxFailuresPerIp: envInt(env, 'LOGIN_MAX_FAILURES_PER_IP', 200, 100, 100000, errors),
-    loginWindowSeconds: envInt(env, 'LOGIN_WINDOW_SECONDS', 900, 10, 86400, errors),
+    logLevel,
+    webDistDir: resolve(r.string('WEB_DIST_DIR') ?? defaultWebDist()),
+    loginMaxFailuresPerAccount: r.int('LOGIN_MAX_FAILURES_PER_ACCOUNT'),
+    loginMaxFailuresPerIp: r.int('LOGIN_MAX_FAILURES_PER_IP'),
+    loginWindowSeconds: r.int('LOGIN_WINDOW_SECONDS'),
     publicUrl,
+    attendance: attendanceSection(r, nodeEnv),
+    justifications: { windowDays: r.int('JUSTIFICATION_WINDOW_DAYS'), maxDocumentBytes: MAX_DOCUMENT_BYTES },
+    mail: mailSection(r, publicUrl),
+    reports: reportsSection(r),
   };
-  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel))
-    errors.push('LOG_LEVEL must be a pino level');
-  if (errors.length) throw new ConfigError(`Invalid configuration:\n  - ${errors.join('\n  - ')}`);
+  if (r.errors.length) throw new ConfigError(`Invalid configuration:\n  - ${r.errors.join('\n  - ')}`);
   return config;
 }
 
-export const APP_CONFIG = Symbol('APP_CONFIG');
+function attendanceSection(r: EnvReader, nodeEnv: AppConfig['nodeEnv']): AttendanceConfig {
+  return {
+    autoCloseIntervalSeconds: r.int('AUTO_CLOSE_INTERVAL_SECONDS', nodeEnv === 'test' ? 0 : undefined),
+    rotatingSlotSeconds: r.int('ROTATING_CODE_SECONDS'),
+    rotatingGraceSeconds: r.int('ROTATING_CODE_GRACE_SECONDS'),
+    maxWrongAttempts: r.int('CHECKIN_MAX_WRONG_ATTEMPTS'),
+    wrongAttemptWindowSeconds: r.int('CHECKIN_WRONG_ATTEMPT_WINDOW_SECONDS'),
+    sessionFailureBudget: r.int('CHECKIN_SESSION_FAILURE_BUDGET'),
+  };
+}
+
+function mailSection(r: EnvReader, publicUrl: string): MailConfig {
+  const smtpUrl = r.string('SMTP_URL');
+  if (smtpUrl && !/^smtps?:\/\/[^/\s]+/.test(smtpUrl)) r.fail('SMTP_URL must be an smtp:// or smtps:// URL');
+  let host = 'localhost';
+  try {
+    host = new URL(publicUrl).hostname || host;
+  } catch {
+    // keep localhost
+  }
+  const from = r.string('MAIL_FROM') ?? `SysPonto <no-reply@${host}>`;
+  if (!/@/.test(from) || from.length > 254 || /[\r\n]/.test(from))
+    r.fail('MAIL_FROM must be an email address, optionally with a display name');
+  return {
+    enabled: !!smtpUrl,
+    smtpUrl,
+    from,
+    pollIntervalMs: r.int('MAIL_POLL_INTERVAL_MS'),
+    retryBaseMs: r.int('MAIL_RETRY_BASE_MS'),
+    retryMaxMs: r.int('MAIL_RETRY_MAX_MS'),
+    maxAttempts: r.int('MAIL_MAX_ATTEMPTS'),
+    alertsIntervalMs: r.int('MAIL_ALERTS_INTERVAL_MS'),
+    digestHourUtc: r.int('MAIL_DIGEST_HOUR_UTC'),
+  };
+}
+
+function reportsSection(r: EnvReader): ReportsConfig {
+  const warningPercent = r.int('ATTENDANCE_WARNING_PERCENT');
+  return { warningPercent, warningThreshold: warningPercent / 100 };
+}

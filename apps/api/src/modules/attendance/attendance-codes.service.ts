@@ -9,7 +9,7 @@ import { RealtimeService } from '../../realtime/realtime.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { AttendanceClock } from './attendance-clock.js';
 import { generateFixedCode, newRotatingKey, rotatingCode, slotOf } from './attendance-codes.js';
-import { ATTENDANCE_CONFIG, type AttendanceConfig } from './attendance.config.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { AttendanceCodeDto, CreateCodeDto } from './attendance.dto.js';
 import { AttendanceErrors } from './attendance.errors.js';
 
@@ -35,7 +35,7 @@ const ACTIVE_COLUMNS = 'id, session_id, mode, code, key_inner, key_outer, slot_s
 export class AttendanceCodesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(ATTENDANCE_CONFIG) private readonly config: AttendanceConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly access: AccessService,
     private readonly clock: AttendanceClock,
     private readonly realtime: RealtimeService,

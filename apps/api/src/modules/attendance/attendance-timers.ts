@@ -8,7 +8,7 @@ import { RealtimeService } from '../../realtime/realtime.service.js';
 import { AttendanceClock } from './attendance-clock.js';
 import { type ActiveCodeRow, AttendanceCodesService } from './attendance-codes.service.js';
 import { slotOf } from './attendance-codes.js';
-import { ATTENDANCE_CONFIG, type AttendanceConfig } from './attendance.config.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { SessionCloseService } from './session-close.service.js';
 
 /**
@@ -29,7 +29,7 @@ export class AttendanceTimers implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(ATTENDANCE_CONFIG) private readonly config: AttendanceConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(REDIS) private readonly redis: Redis | null,
     private readonly clock: AttendanceClock,
     private readonly realtime: RealtimeService,
@@ -38,8 +38,11 @@ export class AttendanceTimers implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   onApplicationBootstrap() {
-    if (this.config.autoCloseIntervalSeconds > 0) {
-      this.autoCloseTimer = setInterval(() => void this.autoClose(), this.config.autoCloseIntervalSeconds * 1000);
+    if (this.config.attendance.autoCloseIntervalSeconds > 0) {
+      this.autoCloseTimer = setInterval(
+        () => void this.autoClose(),
+        this.config.attendance.autoCloseIntervalSeconds * 1000,
+      );
       this.autoCloseTimer.unref();
       setTimeout(() => void this.autoClose(), 2000).unref();
     }

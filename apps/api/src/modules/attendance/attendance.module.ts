@@ -1,13 +1,10 @@
 import { Module } from '@nestjs/common';
-// Side effect: keeps each connection's protocol messages together on the embedded database (see the file).
-import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { AttendanceClock } from './attendance-clock.js';
 import { AttendanceFlagsController } from './attendance-flags.controller.js';
 import { AttendanceFlagsService } from './attendance-flags.service.js';
 import { AttendanceCodesController } from './attendance-codes.controller.js';
 import { AttendanceCodesService } from './attendance-codes.service.js';
 import { AttendanceTimers } from './attendance-timers.js';
-import { ATTENDANCE_CONFIG, loadAttendanceConfig } from './attendance.config.js';
 import { CheckInController } from './check-in.controller.js';
 import { CheckInService } from './check-in.service.js';
 import { MyAttendanceController } from './my-attendance.controller.js';
@@ -28,11 +25,6 @@ import { SessionLocationService } from './session-location.service.js';
     AttendanceFlagsController,
   ],
   providers: [
-    {
-      provide: ATTENDANCE_CONFIG,
-      useFactory: (config: AppConfig) => loadAttendanceConfig(config),
-      inject: [APP_CONFIG],
-    },
     AttendanceClock,
     AttendanceCodesService,
     CheckInService,

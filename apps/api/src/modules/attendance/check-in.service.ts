@@ -8,7 +8,7 @@ import { RealtimeService } from '../../realtime/realtime.service.js';
 import { AttendanceClock } from './attendance-clock.js';
 import { normalizeCode } from './attendance-codes.js';
 import { AttendanceCodesService } from './attendance-codes.service.js';
-import { ATTENDANCE_CONFIG, type AttendanceConfig } from './attendance.config.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { CheckInDto, CheckInResultDto } from './attendance.dto.js';
 import { AttendanceErrors } from './attendance.errors.js';
 
@@ -48,7 +48,7 @@ export class CheckInService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(ATTENDANCE_CONFIG) private readonly config: AttendanceConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly limiter: RateLimiter,
     private readonly clock: AttendanceClock,
     private readonly realtime: RealtimeService,
@@ -59,7 +59,7 @@ export class CheckInService {
     if (user.role !== UserRole.Student) throw AttendanceErrors.studentsOnly();
     const failKey = `checkin-fail:${user.id}`;
     const state = await this.limiter.peek(failKey);
-    if (state.count >= this.config.maxWrongAttempts) throw this.tooMany(state.retryAfterSeconds);
+    if (state.count >= this.config.attendance.maxWrongAttempts) throw this.tooMany(state.retryAfterSeconds);
 
     const code = normalizeCode(dto.code);
     const source: AttendanceSource = dto.via === 'qr' ? 'qr' : 'code';
@@ -68,7 +68,7 @@ export class CheckInService {
       code,
       source,
       this.clock.now() / 1000,
-      this.config.rotatingGraceSeconds,
+      this.config.attendance.rotatingGraceSeconds,
     ]);
     const row = rows[0]?.r;
 
@@ -128,7 +128,7 @@ export class CheckInService {
     }
 
     // A failure: count it, then answer.
-    await this.limiter.hit(failKey, this.config.wrongAttemptWindowSeconds);
+    await this.limiter.hit(failKey, this.config.attendance.wrongAttemptWindowSeconds);
     if (!row) {
       await this.spendSessionBudgets(user.id);
       throw AttendanceErrors.codeInvalid();
@@ -159,7 +159,7 @@ export class CheckInService {
       );
       for (const { session_id } of sessions) {
         const { count } = await this.limiter.hit(`checkin-session-fail:${session_id}`, 60);
-        if (count === this.config.sessionFailureBudget) {
+        if (count === this.config.attendance.sessionFailureBudget) {
           this.logger.warn(`Session ${session_id}: ${count} wrong codes in a minute, replacing its code`);
           await this.codes.rotateAfterAbuse(session_id);
         }

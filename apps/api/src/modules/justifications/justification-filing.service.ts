@@ -13,7 +13,7 @@ import { formatWhen } from '../mail/mail.templates.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { FileStorage } from '../storage/file-storage.js';
 import { readJustificationForm, type StoredDocument } from './justification-upload.js';
-import { JUSTIFICATIONS_CONFIG, type JustificationsConfig } from './justifications.config.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { CreateJustificationDto, type JustificationDto } from './justifications.dto.js';
 import { JustificationErrors } from './justifications.errors.js';
 import { JustificationsService } from './justifications.service.js';
@@ -31,7 +31,7 @@ const validation = createValidationPipe();
 export class JustificationFilingService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(JUSTIFICATIONS_CONFIG) private readonly config: JustificationsConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly access: AccessService,
     private readonly storage: FileStorage,
     private readonly notifications: NotificationsService,
@@ -40,7 +40,7 @@ export class JustificationFilingService {
   ) {}
 
   async file(user: AuthUser, req: FastifyRequest): Promise<JustificationDto> {
-    const form = await readJustificationForm(req, this.storage, this.config.maxDocumentBytes);
+    const form = await readJustificationForm(req, this.storage, this.config.justifications.maxDocumentBytes);
     try {
       const dto = (await validation.transform(form.fields, {
         type: 'body',
@@ -63,9 +63,9 @@ export class JustificationFilingService {
     if (session.relation !== 'student') throw CommonErrors.forbidden();
     const now = Date.now();
     if (now < session.startsAt.getTime()) throw JustificationErrors.tooEarly();
-    if (now > session.endsAt.getTime() + this.config.windowDays * DAY_MS) {
+    if (now > session.endsAt.getTime() + this.config.justifications.windowDays * DAY_MS) {
       throw JustificationErrors.windowClosed({
-        message: `Sessions can be justified up to ${this.config.windowDays} days after they end.`,
+        message: `Sessions can be justified up to ${this.config.justifications.windowDays} days after they end.`,
       });
     }
 

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import type { AuthUser } from '../../common/auth-user.js';
 import { RealtimeService } from '../../realtime/realtime.service.js';
 import { type AppliedChange, applyStatusChange } from '../attendance/status-change.js';
-import { MAIL_CONFIG, type MailConfig } from '../mail/mail.config.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { MailOutboxService } from '../mail/mail-outbox.service.js';
 import { formatWhen, justificationReviewedMail, mailLocale } from '../mail/mail.templates.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
@@ -22,7 +22,7 @@ import { JustificationsService } from './justifications.service.js';
 export class JustificationReviewService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(MAIL_CONFIG) private readonly mailConfig: MailConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly justifications: JustificationsService,
     private readonly notifications: NotificationsService,
     private readonly outbox: MailOutboxService,
@@ -90,7 +90,7 @@ export class JustificationReviewService {
           type: row.type,
           decision: dto.decision,
           comment,
-          link: `${this.mailConfig.publicUrl}/student/justifications`,
+          link: `${this.config.publicUrl}/student/justifications`,
         });
         queuedMail = await this.outbox.enqueue([{ kind: 'justification.reviewed', to: student.email, ...mail }], m);
       }

@@ -1,18 +1,12 @@
 import { Module } from '@nestjs/common';
 import { JustificationFilingService } from './justification-filing.service.js';
 import { JustificationReviewService } from './justification-review.service.js';
-import { JUSTIFICATIONS_CONFIG, loadJustificationsConfig } from './justifications.config.js';
 import { JustificationsController } from './justifications.controller.js';
 import { JustificationsService } from './justifications.service.js';
 
 @Module({
   controllers: [JustificationsController],
-  providers: [
-    { provide: JUSTIFICATIONS_CONFIG, useFactory: () => loadJustificationsConfig(process.env) },
-    JustificationsService,
-    JustificationFilingService,
-    JustificationReviewService,
-  ],
+  providers: [JustificationsService, JustificationFilingService, JustificationReviewService],
   exports: [JustificationsService],
 })
 export class JustificationsModule {}

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { warningCandidates } from '../reports/rates.queries.js';
-import { MAIL_CONFIG, type MailConfig } from './mail.config.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { MailOutboxService, type OutgoingMail } from './mail-outbox.service.js';
 import {
   attendanceWarningMail,
@@ -29,13 +29,13 @@ export class MailAlertsService implements OnApplicationBootstrap, OnApplicationS
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(MAIL_CONFIG) private readonly config: MailConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly outbox: MailOutboxService,
   ) {}
 
   onApplicationBootstrap() {
-    if (!this.config.enabled) return;
-    this.timer = setInterval(() => this.tick(), this.config.alertsIntervalMs);
+    if (!this.config.mail.enabled) return;
+    this.timer = setInterval(() => this.tick(), this.config.mail.alertsIntervalMs);
     this.timer.unref();
   }
 
@@ -68,7 +68,7 @@ export class MailAlertsService implements OnApplicationBootstrap, OnApplicationS
       courseId: filter.courseId ?? null,
       studentIds: filter.studentIds ?? null,
       minSessions: WARNING_MIN_SESSIONS,
-      threshold: this.config.warningPercent / 100,
+      threshold: this.config.reports.warningThreshold,
       week,
     });
     const mails: OutgoingMail[] = rows.map((r) => ({
@@ -81,7 +81,7 @@ export class MailAlertsService implements OnApplicationBootstrap, OnApplicationS
         courseName: r.name,
         // Floored: a rate of 74.96 % is under 75 %, so the mail must not say 75 %.
         ratePercent: Math.floor(Math.round((r.rate ?? 0) * 10_000) / 100),
-        thresholdPercent: this.config.warningPercent,
+        thresholdPercent: this.config.reports.warningPercent,
         link: `${this.config.publicUrl}/student/history`,
       }),
     }));
@@ -92,7 +92,7 @@ export class MailAlertsService implements OnApplicationBootstrap, OnApplicationS
   async queueDailyDigests(now = new Date()): Promise<number> {
     if (!this.outbox.enabled) return 0;
     const at = DateTime.fromJSDate(now, { zone: 'utc' });
-    if (at.hour < this.config.digestHourUtc) return 0;
+    if (at.hour < this.config.mail.digestHourUtc) return 0;
     const day = at.toISODate()!;
     const rows: {
       user_id: string;

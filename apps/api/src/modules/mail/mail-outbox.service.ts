@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createTransport, type Transporter } from 'nodemailer';
 import { DataSource, type EntityManager } from 'typeorm';
-import { MAIL_CONFIG, type MailConfig } from './mail.config.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { RenderedMail } from './mail.templates.js';
 
 export interface OutgoingMail extends RenderedMail {
@@ -42,25 +42,25 @@ export class MailOutboxService implements OnApplicationBootstrap, OnApplicationS
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(MAIL_CONFIG) private readonly config: MailConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   get enabled(): boolean {
-    return this.config.enabled;
+    return this.config.mail.enabled;
   }
 
   onApplicationBootstrap() {
-    if (!this.config.enabled) {
+    if (!this.config.mail.enabled) {
       this.logger.log('Mail is off (SMTP_URL is not set): no email is queued or sent.');
       return;
     }
     this.transport = createTransport({
-      url: this.config.smtpUrl!,
+      url: this.config.mail.smtpUrl!,
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,
       socketTimeout: 30_000,
     });
-    this.timer = setInterval(() => this.kick(), this.config.pollIntervalMs);
+    this.timer = setInterval(() => this.kick(), this.config.mail.pollIntervalMs);
     this.timer.unref();
     this.kick();
   }
@@ -74,7 +74,7 @@ export class MailOutboxService implements OnApplicationBootstrap, OnApplicationS
 
   /** Queues mails in the caller's transaction (or alone). Returns how many were queued (dedupe drops the rest). */
   async enqueue(mails: OutgoingMail[], m: EntityManager = this.dataSource.manager): Promise<number> {
-    if (!this.config.enabled || mails.length === 0) return 0;
+    if (!this.config.mail.enabled || mails.length === 0) return 0;
     const rows: unknown[] = await m.query(
       `INSERT INTO mail_outbox (kind, recipient, subject, text_body, html_body, dedupe_key)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
@@ -94,7 +94,7 @@ export class MailOutboxService implements OnApplicationBootstrap, OnApplicationS
 
   /** Asks the worker to look for due mail now (after a commit that queued some); never waits for it. */
   kick(): void {
-    if (!this.config.enabled || this.stopped) return;
+    if (!this.config.mail.enabled || this.stopped) return;
     if (this.draining) {
       this.again = true;
       return;
@@ -140,7 +140,7 @@ export class MailOutboxService implements OnApplicationBootstrap, OnApplicationS
   private async send(row: ClaimedRow): Promise<boolean> {
     try {
       await this.transport!.sendMail({
-        from: this.config.from,
+        from: this.config.mail.from,
         to: row.recipient,
         subject: row.subject,
         text: row.text_body,
@@ -149,7 +149,7 @@ export class MailOutboxService implements OnApplicationBootstrap, OnApplicationS
     } catch (err) {
       const message = (err instanceof Error ? err.message : String(err)).slice(0, 1000);
       const delay = this.backoff(row.attempts);
-      const giveUp = row.attempts >= this.config.maxAttempts;
+      const giveUp = row.attempts >= this.config.mail.maxAttempts;
       await this.dataSource.query(
         `UPDATE mail_outbox SET status = $2, next_attempt_at = now() + make_interval(secs => $3::double precision), locked_until = NULL, last_error = $4 WHERE id = $1`,
         [row.id, giveUp ? 'failed' : 'pending', delay / 1000, message],
@@ -167,7 +167,7 @@ export class MailOutboxService implements OnApplicationBootstrap, OnApplicationS
 
   /** base · 2^(attempt−1), capped, with ±20% jitter so replicas do not retry in lockstep. */
   private backoff(attempts: number): number {
-    const raw = Math.min(this.config.retryBaseMs * 2 ** Math.max(0, attempts - 1), this.config.retryMaxMs);
+    const raw = Math.min(this.config.mail.retryBaseMs * 2 ** Math.max(0, attempts - 1), this.config.mail.retryMaxMs);
     return Math.round(raw * (0.8 + Math.random() * 0.4));
   }
 }

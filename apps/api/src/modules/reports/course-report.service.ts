@@ -22,7 +22,7 @@ import {
   pickRate,
   type ReportStudentRow,
 } from './rates.queries.js';
-import { WARNING_THRESHOLD } from './reports.tokens.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 
 /** Sessions a student's trend looks back over. */
 const RECENT_SESSIONS = 4;
@@ -56,7 +56,7 @@ export function assertRange(range: ReportRange): void {
 export class CourseReportService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(WARNING_THRESHOLD) private readonly threshold: number,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async course(courseId: string): Promise<ReportCourseDto> {
@@ -129,7 +129,7 @@ export class CourseReportService {
         ...counts,
         recentRate,
         trend: rateDelta(recentRate, counts.rate),
-        atRisk: r.enrolled && counts.rate !== null && counts.rate < this.threshold,
+        atRisk: r.enrolled && counts.rate !== null && counts.rate < this.config.reports.warningThreshold,
       };
     });
 
@@ -175,7 +175,7 @@ export class CourseReportService {
       from: range.from ?? null,
       to: range.to ?? null,
       generatedAt: new Date().toISOString(),
-      warningThreshold: this.threshold,
+      warningThreshold: this.config.reports.warningThreshold,
       rate: t.rate,
       totals,
       checkInBuckets: buckets,

@@ -4,14 +4,14 @@ import { DataSource } from 'typeorm';
 import type { MyReportDto, OverviewDto } from './reports.dto.js';
 import { assertRange, type ReportRange } from './course-report.service.js';
 import { overviewAtRisk, overviewCourses, pickRate, studentCourseRates } from './rates.queries.js';
-import { WARNING_THRESHOLD } from './reports.tokens.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 
 /** Rates for one student across their courses, and the admin overview. A fixed handful of queries each. */
 @Injectable()
 export class OverviewService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(WARNING_THRESHOLD) private readonly threshold: number,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async myReport(studentId: string, range: ReportRange): Promise<MyReportDto> {
@@ -29,7 +29,7 @@ export class OverviewService {
           timezone: r.timezone!,
           enrolled: r.enrolled ?? false,
           ...counts,
-          atRisk: !!r.enrolled && counts.rate !== null && counts.rate < this.threshold,
+          atRisk: !!r.enrolled && counts.rate !== null && counts.rate < this.config.reports.warningThreshold,
         };
       });
     return {
@@ -37,7 +37,7 @@ export class OverviewService {
         ? pickRate(overall)
         : { held: 0, present: 0, late: 0, absent: 0, excused: 0, pending: 0, rate: null },
       courses,
-      warningThreshold: this.threshold,
+      warningThreshold: this.config.reports.warningThreshold,
       from: range.from ?? null,
       to: range.to ?? null,
     };
@@ -46,8 +46,8 @@ export class OverviewService {
   async overview(range: ReportRange): Promise<OverviewDto> {
     assertRange(range);
     const [courseRows, riskRows] = await Promise.all([
-      overviewCourses(this.dataSource.manager, range, this.threshold),
-      overviewAtRisk(this.dataSource.manager, range, this.threshold, 20),
+      overviewCourses(this.dataSource.manager, range, this.config.reports.warningThreshold),
+      overviewAtRisk(this.dataSource.manager, range, this.config.reports.warningThreshold, 20),
     ]);
     const unclosed: {
       id: string;
@@ -71,7 +71,7 @@ export class OverviewService {
     return {
       from: range.from ?? null,
       to: range.to ?? null,
-      warningThreshold: this.threshold,
+      warningThreshold: this.config.reports.warningThreshold,
       courses: courseRows.map((r) => ({
         courseId: r.id,
         code: r.code,

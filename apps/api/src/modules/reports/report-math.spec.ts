@@ -1,4 +1,4 @@
-import { checkInBuckets, rateDelta, rateOf, warningThresholdFromEnv, withRate } from './report-math.js';
+import { checkInBuckets, rateDelta, rateOf, withRate } from './report-math.js';
 
 describe('report math', () => {
   it('counts a held session without a record as absent and leaves excused out of the denominator', () => {
@@ -39,11 +39,5 @@ describe('report math', () => {
       '15 to 30',
       '>= 30',
     ]);
-  });
-
-  it('reads the warning threshold with a default and refuses nonsense', () => {
-    expect(warningThresholdFromEnv({})).toBe(0.75);
-    expect(warningThresholdFromEnv({ ATTENDANCE_WARNING_PERCENT: '80' })).toBe(0.8);
-    expect(() => warningThresholdFromEnv({ ATTENDANCE_WARNING_PERCENT: '180' })).toThrow('ATTENDANCE_WARNING_PERCENT');
   });
 });

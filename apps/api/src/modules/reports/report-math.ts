@@ -54,16 +54,3 @@ export function checkInBuckets(): { label: string; fromMinute: number | null; to
     { label: `>= ${t[t.length - 1]}`, fromMinute: t[t.length - 1], toMinute: null },
   ];
 }
-
-/**
- * Warning threshold for "students at risk", from ATTENDANCE_WARNING_PERCENT (integer 0..100, default 75).
- * Read here rather than in the shared config; an invalid value stops the boot naming the variable, never its value.
- */
-export function warningThresholdFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.ATTENDANCE_WARNING_PERCENT?.trim();
-  if (!raw) return 0.75;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 100)
-    throw new Error('Invalid configuration:\n  - ATTENDANCE_WARNING_PERCENT must be an integer between 0 and 100');
-  return n / 100;
-}

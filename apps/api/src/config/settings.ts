@@ -1,0 +1,363 @@
+/**
+ * Every setting the API reads from the environment, declared once: its name, the section of the config tree it feeds,
+ * its default, bounds and description. `loadConfig` reads them through `EnvReader` (defaults, bounds and error
+ * messages come from here), and `.env.example` and the README's configuration table are generated from this list
+ * (`pnpm gen:config`; `settings-docs.spec.ts` fails when they differ). See README.md in this folder.
+ */
+
+/** Where a setting lands in the config tree: core settings at the top level, features in their own section. */
+export type SettingSection = 'core' | 'attendance' | 'justifications' | 'mail' | 'reports';
+
+interface SettingBase {
+  section: SettingSection;
+  /** One or two sentences for .env.example and the README: what it does, accepted values. */
+  description: string;
+  /** The default as the README shows it, when it is not a plain value (derived from other settings, per mode). */
+  defaultText?: string;
+  /** The value written in .env.example, when it is not the plain default ('' leaves it empty). */
+  example?: string;
+}
+
+export interface IntSetting extends SettingBase {
+  kind: 'int';
+  default: number;
+  min: number;
+  max: number;
+}
+
+export interface BoolSetting extends SettingBase {
+  kind: 'bool';
+  default: boolean;
+}
+
+export interface StringSetting extends SettingBase {
+  kind: 'string';
+  /** null: unset by default. */
+  default: string | null;
+}
+
+export type Setting = IntSetting | BoolSetting | StringSetting;
+
+/** Order matters: it is the order of .env.example and of the README table. */
+export const SETTINGS = {
+  // ---- core ----------------------------------------------------------------------------------------------------------
+  NODE_ENV: {
+    section: 'core',
+    kind: 'string',
+    default: 'development',
+    description:
+      'development | production | test. Production refuses to start without DATABASE_URL and a strong JWT_SECRET, and never seeds demo data.',
+  },
+  PORT: { section: 'core', kind: 'int', default: 3000, min: 0, max: 65535, description: 'Port the API listens on.' },
+  HOST: { section: 'core', kind: 'string', default: '0.0.0.0', description: 'Address the API listens on.' },
+  PUBLIC_URL: {
+    section: 'core',
+    kind: 'string',
+    default: null,
+    defaultText: 'http://localhost:$PORT',
+    example: 'http://localhost:3000',
+    description: 'Public base URL, used in links (QR check-in links, calendar feeds, emails).',
+  },
+  DATA_DIR: {
+    section: 'core',
+    kind: 'string',
+    default: './data',
+    description: 'PGlite data and uploads (embedded default). ":memory:" keeps PGlite in memory.',
+  },
+  DATABASE_URL: {
+    section: 'core',
+    kind: 'string',
+    default: null,
+    description: 'PostgreSQL URL (production, scale-out). Unset: the embedded PGlite under DATA_DIR.',
+  },
+  DATABASE_POOL_SIZE: {
+    section: 'core',
+    kind: 'int',
+    default: 10,
+    min: 1,
+    max: 200,
+    description: 'Database connections per API process.',
+  },
+  REDIS_URL: {
+    section: 'core',
+    kind: 'string',
+    default: null,
+    description: 'Redis for Socket.IO across replicas and shared rate limits. Unset: in-memory (one process).',
+  },
+  JWT_SECRET: {
+    section: 'core',
+    kind: 'string',
+    default: null,
+    defaultText: 'dev-only default',
+    description: 'HS256 signing secret for access tokens: at least 32 random characters in production.',
+  },
+  ACCESS_TOKEN_TTL_SECONDS: {
+    section: 'core',
+    kind: 'int',
+    default: 900,
+    min: 30,
+    max: 86400,
+    description: 'Access token lifetime.',
+  },
+  REFRESH_TOKEN_TTL_DAYS: {
+    section: 'core',
+    kind: 'int',
+    default: 14,
+    min: 1,
+    max: 365,
+    description: 'Refresh token lifetime (rotating, revocable).',
+  },
+  CORS_ORIGINS: {
+    section: 'core',
+    kind: 'string',
+    default: null,
+    defaultText: "PUBLIC_URL, localhost:PORT, Vite's :5173",
+    description: 'Comma-separated browser origins allowed for REST and Socket.IO.',
+  },
+  TRUST_PROXY: {
+    section: 'core',
+    kind: 'string',
+    default: 'false',
+    description:
+      'Behind a proxy: true (every hop), a hop count (1 behind one nginx), or trusted proxy addresses/CIDRs, comma-separated; client IPs then come from X-Forwarded-For.',
+  },
+  SEED_DEMO: {
+    section: 'core',
+    kind: 'bool',
+    default: true,
+    defaultText: 'true (never in production)',
+    description: 'Seed the demo school on an empty database.',
+  },
+  LOG_LEVEL: {
+    section: 'core',
+    kind: 'string',
+    default: 'info',
+    defaultText: 'info (silent under NODE_ENV=test)',
+    description: 'pino level: fatal, error, warn, info, debug, trace or silent.',
+  },
+  WEB_DIST_DIR: {
+    section: 'core',
+    kind: 'string',
+    default: null,
+    defaultText: 'apps/web/dist',
+    description: 'The built SPA served at /.',
+  },
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: {
+    section: 'core',
+    kind: 'int',
+    default: 10,
+    min: 1,
+    max: 1000,
+    description: 'Failed logins per account per window before 429.',
+  },
+  LOGIN_MAX_FAILURES_PER_IP: {
+    section: 'core',
+    kind: 'int',
+    default: 200,
+    min: 100,
+    max: 100000,
+    description:
+      'Failed logins per IP per window (generous: a lecture hall shares one address; correct passwords are never refused for their IP).',
+  },
+  LOGIN_WINDOW_SECONDS: {
+    section: 'core',
+    kind: 'int',
+    default: 900,
+    min: 10,
+    max: 86400,
+    description: 'The login limit window.',
+  },
+
+  // ---- attendance ----------------------------------------------------------------------------------------------------
+  AUTO_CLOSE_INTERVAL_SECONDS: {
+    section: 'attendance',
+    kind: 'int',
+    default: 60,
+    min: 0,
+    max: 86400,
+    defaultText: '60 (0 under NODE_ENV=test)',
+    description: 'Auto-close scheduler period in seconds; 0 turns it off.',
+  },
+  ROTATING_CODE_SECONDS: {
+    section: 'attendance',
+    kind: 'int',
+    default: 20,
+    min: 15,
+    max: 30,
+    description: 'Rotating codes change every N seconds.',
+  },
+  ROTATING_CODE_GRACE_SECONDS: {
+    section: 'attendance',
+    kind: 'int',
+    default: 5,
+    min: 0,
+    max: 15,
+    description: 'The previous rotating code stays valid this many seconds into the next slot.',
+  },
+  CHECKIN_MAX_WRONG_ATTEMPTS: {
+    section: 'attendance',
+    kind: 'int',
+    default: 5,
+    min: 1,
+    max: 1000,
+    description: 'Wrong codes a student may send per window before 429.',
+  },
+  CHECKIN_WRONG_ATTEMPT_WINDOW_SECONDS: {
+    section: 'attendance',
+    kind: 'int',
+    default: 600,
+    min: 10,
+    max: 86400,
+    description: 'The window of CHECKIN_MAX_WRONG_ATTEMPTS.',
+  },
+  CHECKIN_SESSION_FAILURE_BUDGET: {
+    section: 'attendance',
+    kind: 'int',
+    default: 30,
+    min: 1,
+    max: 100000,
+    description: "Wrong codes per session per minute that replace the session's code (and tell its teachers).",
+  },
+
+  // ---- justifications ------------------------------------------------------------------------------------------------
+  JUSTIFICATION_WINDOW_DAYS: {
+    section: 'justifications',
+    kind: 'int',
+    default: 30,
+    min: 1,
+    max: 365,
+    description: 'How many days after a session ends it can still be justified.',
+  },
+
+  // ---- mail ----------------------------------------------------------------------------------------------------------
+  SMTP_URL: {
+    section: 'mail',
+    kind: 'string',
+    default: null,
+    description:
+      'smtp:// or smtps:// URL of the mail server. Unset: mail off (nothing queued). See docs/justifications-and-mail.md.',
+  },
+  MAIL_FROM: {
+    section: 'mail',
+    kind: 'string',
+    default: null,
+    defaultText: 'SysPonto <no-reply@host of PUBLIC_URL>',
+    description: 'Sender address, optionally with a display name.',
+  },
+  MAIL_POLL_INTERVAL_MS: {
+    section: 'mail',
+    kind: 'int',
+    default: 10_000,
+    min: 50,
+    max: 3_600_000,
+    description: 'How often the outbox worker looks for due mail.',
+  },
+  MAIL_RETRY_BASE_MS: {
+    section: 'mail',
+    kind: 'int',
+    default: 30_000,
+    min: 10,
+    max: 86_400_000,
+    description: 'First retry delay; it doubles on every failed attempt up to MAIL_RETRY_MAX_MS.',
+  },
+  MAIL_RETRY_MAX_MS: {
+    section: 'mail',
+    kind: 'int',
+    default: 3_600_000,
+    min: 10,
+    max: 86_400_000,
+    description: 'Longest retry delay.',
+  },
+  MAIL_MAX_ATTEMPTS: {
+    section: 'mail',
+    kind: 'int',
+    default: 12,
+    min: 1,
+    max: 100,
+    description: 'After this many failed attempts a mail is marked failed and left in the outbox.',
+  },
+  MAIL_ALERTS_INTERVAL_MS: {
+    section: 'mail',
+    kind: 'int',
+    default: 900_000,
+    min: 1000,
+    max: 86_400_000,
+    description: 'How often the attendance warnings and the daily digest are checked.',
+  },
+  MAIL_DIGEST_HOUR_UTC: {
+    section: 'mail',
+    kind: 'int',
+    default: 7,
+    min: 0,
+    max: 23,
+    description: "The teachers' daily digest of pending justifications goes out from this hour (UTC) on.",
+  },
+
+  // ---- reports -------------------------------------------------------------------------------------------------------
+  ATTENDANCE_WARNING_PERCENT: {
+    section: 'reports',
+    kind: 'int',
+    default: 75,
+    min: 0,
+    max: 100,
+    description:
+      'Students whose attendance rate is below this percentage are "at risk" in the reports and get the attendance warning email (at most once per course per ISO week); 0: never.',
+  },
+} as const satisfies Record<string, Setting>;
+
+export type SettingName = keyof typeof SETTINGS;
+type NamesOf<K extends Setting['kind']> = {
+  [N in SettingName]: (typeof SETTINGS)[N]['kind'] extends K ? N : never;
+}[SettingName];
+export type IntSettingName = NamesOf<'int'>;
+export type BoolSettingName = NamesOf<'bool'>;
+export type StringSettingName = NamesOf<'string'>;
+
+/** The environment as the loader sees it: `process.env` at boot, a plain map in tests. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads settings by name with the registry's defaults and bounds. A bad value adds an error naming the variable,
+ * never the value, and the default is used so that every error is reported at once.
+ */
+export class EnvReader {
+  readonly errors: string[] = [];
+
+  constructor(private readonly env: Env) {}
+
+  /** The trimmed value, or null when unset or empty. */
+  raw(name: SettingName): string | null {
+    return this.env[name]?.trim() || null;
+  }
+
+  int(name: IntSettingName, def: number = SETTINGS[name].default): number {
+    const { min, max } = SETTINGS[name];
+    const raw = this.raw(name);
+    if (raw === null) return def;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      this.errors.push(`${name} must be an integer between ${min} and ${max}`);
+      return def;
+    }
+    return n;
+  }
+
+  bool(name: BoolSettingName, def: boolean = SETTINGS[name].default): boolean {
+    const raw = this.raw(name);
+    if (raw === null) return def;
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    this.errors.push(`${name} must be true or false`);
+    return def;
+  }
+
+  /** A string setting, or its registry default (null when it has none). */
+  string(name: StringSettingName): string | null {
+    return this.raw(name) ?? SETTINGS[name].default;
+  }
+
+  /** Records an error for a value that failed a check of the caller's. */
+  fail(message: string): void {
+    this.errors.push(message);
+  }
+}
