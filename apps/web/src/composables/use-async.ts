@@ -68,7 +68,8 @@ export const TYPING_PAUSE_MS = 300;
  */
 export function usePagedList<T>(
   load: (page: number) => Promise<T>,
-  { filters = [], typed = [] }: { filters?: WatchSource[]; typed?: WatchSource[] } = {},
+  // Reactive objects (a filters form) count as a whole.
+  { filters = [], typed = [] }: { filters?: (WatchSource | object)[]; typed?: WatchSource[] } = {},
 ) {
   const page = ref(1);
   const list = useAsync(() => load(page.value));

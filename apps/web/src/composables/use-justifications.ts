@@ -133,3 +133,17 @@ export function useJustificationReview(pageSize = 15) {
 
   return { status, courseId, search, list, pageSize, act, linked, open, review };
 }
+
+/** How many justifications wait for my review (the dashboard's badge), kept current by `justification.submitted`. */
+export function usePendingReviewCount() {
+  const pending = useAsync(async () => {
+    const page = await unwrap(
+      api.GET('/api/justifications', { params: { query: { status: 'pending', pageSize: 1 } } }),
+    );
+    return page.total;
+  }, 0);
+  onMounted(pending.run);
+  useResync(() => void pending.run());
+  useSocketEvent('justification.submitted', () => void pending.run());
+  return pending;
+}
