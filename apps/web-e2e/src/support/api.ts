@@ -49,7 +49,10 @@ async function newCourse(
     timezone: 'Europe/Lisbon',
     teacherIds: [teacherId],
   });
-  await apiCall(admin, 'POST', `/api/courses/${course.id}/enrollments`, { studentIds: [studentId] });
+  // Enrolled since two days ago: closing marks absent (and a justification accepts) only students enrolled when the
+  // session started, and the justification journey's session is yesterday's.
+  const enrolledAt = new Date(Date.now() - 48 * 3600_000).toISOString();
+  await apiCall(admin, 'POST', `/api/courses/${course.id}/enrollments`, { studentIds: [studentId], enrolledAt });
   return course;
 }
 
