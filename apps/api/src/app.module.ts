@@ -18,6 +18,7 @@ import { StorageModule } from './modules/storage/storage.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { IdempotencyModule } from './modules/idempotency/idempotency.module.js';
 import { UsersModule } from './modules/users/users.module.js';
+import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
 import { NotificationsModule } from './modules/notifications/notifications.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { SessionsModule } from './modules/sessions/sessions.module.js';
@@ -46,6 +47,7 @@ export class AppModule {
         HealthModule,
         IdempotencyModule,
         AttendanceRecordsModule,
+        WebhooksModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }, DemoSeedService],
     };

@@ -1,2 +1,3 @@
 export * from './enums.js';
 export * from './events.js';
+export * from './webhooks.js';

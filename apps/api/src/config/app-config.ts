@@ -2,6 +2,7 @@ import { createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Env, EnvReader } from './settings.js';
+import { type WebhooksConfig, webhooksSection } from './webhooks.config.js';
 
 /**
  * The configuration tree, built from the environment once at boot (`loadConfig`) and injected with `APP_CONFIG`.
@@ -36,6 +37,7 @@ export interface AppConfig {
   justifications: JustificationsConfig;
   mail: MailConfig;
   reports: ReportsConfig;
+  webhooks: WebhooksConfig;
 }
 
 export interface AttendanceConfig {
@@ -184,6 +186,7 @@ export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {})
     justifications: { windowDays: r.int('JUSTIFICATION_WINDOW_DAYS'), maxDocumentBytes: MAX_DOCUMENT_BYTES },
     mail: mailSection(r, publicUrl),
     reports: reportsSection(r),
+    webhooks: webhooksSection(r),
   };
   if (r.errors.length) throw new ConfigError(`Invalid configuration:\n  - ${r.errors.join('\n  - ')}`);
   return config;

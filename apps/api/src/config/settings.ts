@@ -6,7 +6,7 @@
  */
 
 /** Where a setting lands in the config tree: core settings at the top level, features in their own section. */
-export type SettingSection = 'core' | 'attendance' | 'justifications' | 'mail' | 'reports';
+export type SettingSection = 'core' | 'attendance' | 'justifications' | 'mail' | 'reports' | 'webhooks';
 
 interface SettingBase {
   section: SettingSection;
@@ -302,6 +302,55 @@ export const SETTINGS = {
     max: 100,
     description:
       'Students whose attendance rate is below this percentage are "at risk" in the reports and get the attendance warning email (at most once per course per ISO week); 0: never.',
+  },
+
+  // ---- webhooks ------------------------------------------------------------------------------------------------------
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: {
+    section: 'webhooks',
+    kind: 'bool',
+    default: false,
+    description:
+      'Let webhook URLs resolve to loopback, private and link-local addresses (tests, on-premises receivers). Off: refused at registration and at delivery.',
+  },
+  WEBHOOK_RETRY_DELAYS_SECONDS: {
+    section: 'webhooks',
+    kind: 'string',
+    default: null,
+    defaultText: '5,300,1800,7200,18000,36000,36000',
+    example: '',
+    description: 'Delays before each webhook retry, in seconds, comma-separated (at most 30; the default spans about 27 h).',
+  },
+  WEBHOOK_DISABLE_AFTER_FAILURES: {
+    section: 'webhooks',
+    kind: 'int',
+    default: 50,
+    min: 1,
+    max: 10000,
+    description: 'A webhook endpoint is disabled after this many failed attempts in a row (admins are notified).',
+  },
+  WEBHOOK_TIMEOUT_MS: {
+    section: 'webhooks',
+    kind: 'int',
+    default: 10000,
+    min: 100,
+    max: 60000,
+    description: 'Timeout of one webhook attempt (connect to last byte).',
+  },
+  WEBHOOK_POLL_INTERVAL_MS: {
+    section: 'webhooks',
+    kind: 'int',
+    default: 1000,
+    min: 50,
+    max: 600000,
+    description: 'How often each replica looks for due webhook deliveries (new events also wake the local worker at once).',
+  },
+  WEBHOOK_CONCURRENCY: {
+    section: 'webhooks',
+    kind: 'int',
+    default: 8,
+    min: 1,
+    max: 100,
+    description: 'Webhook deliveries sent at once by one replica.',
   },
 } as const satisfies Record<string, Setting>;
 

@@ -13,6 +13,11 @@ import { MailOutboxEntity } from '../modules/mail/mail-outbox.entity.js';
 import { NotificationEntity } from '../modules/notifications/notification.entity.js';
 import { ClassSessionEntity } from '../modules/sessions/class-session.entity.js';
 import { UserEntity } from '../modules/users/user.entity.js';
+import {
+  WebhookDeliveryEntity,
+  WebhookEndpointEntity,
+  WebhookMessageEntity,
+} from '../modules/webhooks/webhook.entities.js';
 
 /** Every entity, registered once for the data source. Add yours here. */
 export const ENTITIES = [
@@ -33,4 +38,7 @@ export const ENTITIES = [
   IdempotencyKeyEntity,
   SessionLocationAnchorEntity,
   AttendanceDeviceHashEntity,
+  WebhookEndpointEntity,
+  WebhookMessageEntity,
+  WebhookDeliveryEntity,
 ];

@@ -4,7 +4,8 @@
 -- among the sessions of the courses the student is enrolled in now (not one they left), find the one whose code matches (a fixed code by index; a
 -- rotating code by recomputing the HMAC of the last slots, so any replica accepts it without shared state), prefer a
 -- live code in an open window, lock the session row against a concurrent close (FOR SHARE), insert the record
--- (ON CONFLICT DO NOTHING: idempotent) and its event, and return what happened plus any existing record as JSON.
+-- (ON CONFLICT DO NOTHING: idempotent), its event and its webhook outbox rows (only when an endpoint subscribes),
+-- and return what happened plus any existing record as JSON.
 --
 -- p_now: the app clock in epoch seconds (rotating slots); p_grace: seconds the previous slot stays valid.
 -- Called by modules/attendance/check-in.service.ts. To change it, read README.md in this folder.
@@ -58,12 +59,34 @@ BEGIN
     INSERT INTO attendance_events (session_id, student_id, from_status, to_status, source, actor_id, reason)
     SELECT session_id, p_student, NULL, status, source, p_student, 'check-in' FROM ins
     RETURNING id
+  ), wh_ep AS (
+    -- The attendance.submitted webhook, in the same statement (the durable outbox): written only when an enabled
+    -- endpoint subscribes; otherwise one look at the (small) webhook_endpoints table. Same body as webhooks.queries.ts.
+    SELECT we.id FROM webhook_endpoints we
+     WHERE we.enabled AND 'attendance.submitted' = ANY (we.events) AND EXISTS (SELECT 1 FROM ins)
+  ), wh_msg AS (
+    INSERT INTO webhook_messages (event_type, body, ordering_key)
+    SELECT 'attendance.submitted',
+           json_build_object('type', 'attendance.submitted',
+             'timestamp', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+             'data', json_build_object('sessionId', ins.session_id, 'studentId', p_student,
+               'fullName', (SELECT wu.full_name FROM users wu WHERE wu.id = p_student),
+               'checkedInAt', to_char(ins.checked_in_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+               'status', ins.status))::text,
+           ins.session_id
+      FROM ins
+     WHERE EXISTS (SELECT 1 FROM wh_ep)
+    RETURNING id, ordering_key
+  ), wh_del AS (
+    INSERT INTO webhook_deliveries (endpoint_id, message_id, ordering_key)
+    SELECT wh_ep.id, wh_msg.id, wh_msg.ordering_key FROM wh_msg CROSS JOIN wh_ep
+    RETURNING id
   )
   SELECT row_to_json(f) FROM (SELECT hit.session_id, hit.course_id, hit.course_code, hit.course_name, hit.title, hit.starts_at, hit.ends_at, hit.opens_at,
          hit.code_live, hit.window_open, lock.state AS locked_state, u.full_name,
          ins.status AS new_status, ins.source AS new_source, ins.checked_in_at AS new_checked_in_at,
          r.status AS old_status, r.source AS old_source, r.checked_in_at AS old_checked_in_at, r.validated_at AS old_validated_at, r.note AS old_note,
-         (SELECT count(*) FROM ev) AS events
+         (SELECT count(*) FROM ev) AS events, (SELECT count(*) FROM wh_del) AS webhooks
     FROM hit
     JOIN users u ON u.id = p_student
     LEFT JOIN lock ON true

@@ -10,6 +10,7 @@ import { IdempotencyKeys1796156638642 } from './1796156638642-IdempotencyKeys.js
 import { AttendanceRecordChanges1796157917304 } from './1796157917304-AttendanceRecordChanges.js';
 import { EnrollmentHistory1796161550605 } from './1796161550605-EnrollmentHistory.js';
 import { AttendanceIntegrity1796156703729 } from './1796156703729-AttendanceIntegrity.js';
+import { Webhooks1796162768181 } from './1796162768181-Webhooks.js';
 
 /** Every migration, in order. Add new ones at the end (timestamps keep them ordered). */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   AttendanceIntegrity1796156703729,
   AttendanceRecordChanges1796157917304,
   EnrollmentHistory1796161550605,
+  Webhooks1796162768181,
 ];

@@ -12,6 +12,7 @@ import { generateFixedCode, newRotatingKey, rotatingCode, slotOf } from './atten
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { AttendanceCodeDto, CreateCodeDto } from './attendance.dto.js';
 import { AttendanceErrors } from './attendance.errors.js';
+import { enqueueWebhookEvent } from '../webhooks/webhooks.queries.js';
 
 /** An active code row as read for display (keys included for rotating codes). */
 export interface ActiveCodeRow {
@@ -42,6 +43,28 @@ export class AttendanceCodesService {
     private readonly notifications: NotificationsService,
   ) {}
 
+  /** The first code of a session opens it for check-in: the `session.opened` webhook event (in the same transaction). */
+  private async announceOpened(m: EntityManager, sessionId: string) {
+    const [s]: { course_id: string; starts_at: Date; ends_at: Date }[] = await m.query(
+      `SELECT course_id, starts_at, ends_at FROM class_sessions s
+        WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM attendance_codes WHERE session_id = s.id)`,
+      [sessionId],
+    );
+    if (!s) return;
+    await enqueueWebhookEvent(
+      m,
+      'session.opened',
+      {
+        sessionId,
+        courseId: s.course_id,
+        state: 'open',
+        startsAt: new Date(s.starts_at).toISOString(),
+        endsAt: new Date(s.ends_at).toISOString(),
+      },
+      sessionId,
+    );
+  }
+
   async create(user: AuthUser, sessionId: string, dto: CreateCodeDto): Promise<AttendanceCodeDto> {
     const ctx = await this.access.assertSessionStaff(user, sessionId);
     let row: ActiveCodeRow | undefined;
@@ -55,6 +78,7 @@ export class AttendanceCodesService {
             [sessionId],
           );
           if (!w?.open) throw AttendanceErrors.codeWindowClosed();
+          await this.announceOpened(m, sessionId);
           await m.query(`UPDATE attendance_codes SET revoked_at = now() WHERE session_id = $1 AND revoked_at IS NULL`, [
             sessionId,
           ]);

@@ -11,6 +11,7 @@ import { AttendanceCodesService } from './attendance-codes.service.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { CheckInDto, CheckInResultDto } from './attendance.dto.js';
 import { AttendanceErrors } from './attendance.errors.js';
+import { wakeWebhookWorker } from '../webhooks/webhooks.queries.js';
 
 interface CheckInRow {
   session_id: string;
@@ -33,6 +34,8 @@ interface CheckInRow {
   old_checked_in_at: Date | null;
   old_validated_at: Date | null;
   old_note: string | null;
+  /** webhook deliveries the function queued */
+  webhooks: number;
 }
 
 /** The hot path: one round trip to database/functions/attendance_check_in.sql (read its comment). */
@@ -73,6 +76,7 @@ export class CheckInService {
     const row = rows[0]?.r;
 
     if (row?.new_status) {
+      if (Number(row.webhooks) > 0) wakeWebhookWorker();
       const checkedInAt = new Date(row.new_checked_in_at!).toISOString();
       this.realtime.toSession(row.session_id, ServerEvent.AttendanceSubmitted, {
         sessionId: row.session_id,

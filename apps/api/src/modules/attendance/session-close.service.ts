@@ -13,6 +13,7 @@ import { AttendanceErrors } from './attendance.errors.js';
 import { SessionAttendanceService } from './session-attendance.service.js';
 import { SessionLocationAnchorEntity } from './session-location-anchor.entity.js';
 import { type AppliedChange, markMissingAbsent, validatePending } from './status-change.js';
+import { enqueueWebhookEvent } from '../webhooks/webhooks.queries.js';
 
 interface Closed {
   result: CloseSessionResultDto;
@@ -91,6 +92,7 @@ export class SessionCloseService {
       code: string;
       title: string | null;
       starts_at: Date;
+      ends_at: Date;
       late_at: Date;
       timezone: string;
       closed_at: Date;
@@ -100,7 +102,7 @@ export class SessionCloseService {
            FROM courses c
           WHERE s.id = $1 AND c.id = s.course_id AND s.state NOT IN ('closed', 'cancelled')
             AND now() >= session_checkin_opens_at(s.starts_at, c.checkin_opens_minutes)
-          RETURNING s.course_id, c.code, s.title, s.starts_at, s.starts_at + make_interval(mins => c.late_after_minutes) AS late_at, c.timezone, s.closed_at
+          RETURNING s.course_id, c.code, s.title, s.starts_at, s.ends_at, s.starts_at + make_interval(mins => c.late_after_minutes) AS late_at, c.timezone, s.closed_at
        )
        SELECT * FROM closed`,
       [sessionId, actorId],
@@ -115,6 +117,20 @@ export class SessionCloseService {
     // The room's position is needed only while students check in (docs/privacy.md).
     await m.getRepository(SessionLocationAnchorEntity).delete({ sessionId });
     const changes = [...validated, ...absent];
+    await enqueueWebhookEvent(
+      m,
+      'session.closed',
+      {
+        sessionId,
+        courseId: s.course_id,
+        state: 'closed',
+        startsAt: new Date(s.starts_at).toISOString(),
+        endsAt: new Date(s.ends_at).toISOString(),
+        validated: validated.length,
+        markedAbsent: absent.length,
+      },
+      sessionId,
+    );
     const label = { courseCode: s.code, title: s.title, startsAt: new Date(s.starts_at), timezone: s.timezone };
     const created = await this.notifications.create(
       changes.map((c) => attendanceNotice(c, label)),

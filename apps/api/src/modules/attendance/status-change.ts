@@ -1,5 +1,6 @@
 import type { AttendanceSource, AttendanceStatus, AttendanceUpdatedPayload } from '@sysponto/contracts';
 import type { EntityManager } from 'typeorm';
+import { enqueueWebhookEvent, enqueueWebhookEvents } from '../webhooks/webhooks.queries.js';
 
 export interface StatusChange {
   sessionId: string;
@@ -51,20 +52,21 @@ export async function applyStatusChange(m: EntityManager, c: StatusChange): Prom
   );
   const previous = rows[0]?.previous ?? null;
   const changed = previous !== c.to;
-  if (changed) {
-    await m.query(
-      `INSERT INTO attendance_events (session_id, student_id, from_status, to_status, source, actor_id, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [c.sessionId, c.studentId, previous, c.to, c.source, c.actorId, c.reason ?? c.note ?? null],
-    );
-  }
-  return {
+  const payload = {
     sessionId: c.sessionId,
     studentId: c.studentId,
     status: c.to,
     previousStatus: previous,
     source: c.source,
-    changed,
   };
+  if (changed) {
+    await m.query(
+      `INSERT INTO attendance_events (session_id, student_id, from_status, to_status, source, actor_id, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [c.sessionId, c.studentId, previous, c.to, c.source, c.actorId, c.reason ?? c.note ?? null],
+    );
+    await enqueueWebhookEvent(m, 'attendance.updated', payload, c.sessionId);
+  }
+  return { ...payload, changed };
 }
 
 /**
@@ -89,14 +91,16 @@ export async function validatePending(
      SELECT student_id, status FROM upd`,
     [c.sessionId, c.lateAfter, c.source, c.actorId, c.reason],
   );
-  return rows.map((r) => ({
+  const changes = rows.map((r) => ({
     sessionId: c.sessionId,
     studentId: r.student_id,
     status: r.status,
-    previousStatus: 'pending',
+    previousStatus: 'pending' as const,
     source: c.source,
     changed: true,
   }));
+  await enqueueAttendanceUpdated(m, changes);
+  return changes;
 }
 
 /**
@@ -122,7 +126,7 @@ export async function markMissingAbsent(
      SELECT student_id FROM ins`,
     [c.sessionId, c.courseId, c.source, c.actorId, c.reason],
   );
-  return rows.map((r) => ({
+  const changes: AppliedChange[] = rows.map((r) => ({
     sessionId: c.sessionId,
     studentId: r.student_id,
     status: 'absent',
@@ -130,4 +134,15 @@ export async function markMissingAbsent(
     source: c.source,
     changed: true,
   }));
+  await enqueueAttendanceUpdated(m, changes);
+  return changes;
+}
+
+/** The outbox side of a set-based change: one `attendance.updated` webhook event per record, in the same transaction. */
+function enqueueAttendanceUpdated(m: EntityManager, changes: AppliedChange[]) {
+  return enqueueWebhookEvents(
+    m,
+    'attendance.updated',
+    changes.map(({ changed: _c, ...data }) => ({ data, orderingKey: data.sessionId })),
+  );
 }

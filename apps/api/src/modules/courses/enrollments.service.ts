@@ -12,6 +12,7 @@ import type { JoinResultDto } from './courses.dto.js';
 import { CoursesService } from './courses.service.js';
 import type { EnrollmentDto, EnrollmentPageDto, EnrollResultDto, ListEnrollmentsQueryDto } from './enrollments.dto.js';
 import { normalizeJoinCode } from './join-code.js';
+import { enqueueWebhookEvent, enqueueWebhookEvents } from '../webhooks/webhooks.queries.js';
 
 /** Wrong join codes allowed per student per window before 429 (valid codes are never limited). */
 export const JOIN_MAX_FAILURES = 10;
@@ -98,6 +99,11 @@ export class EnrollmentsService {
         [courseId, studentIds, relation === 'admin' ? 'admin' : 'teacher', since],
       );
       const addedIds = new Set(added.map((r) => r.student_id));
+      await enqueueWebhookEvents(
+        m,
+        'enrollment.created',
+        [...addedIds].map((studentId) => ({ data: { courseId, studentId } })),
+      );
       const rows: EnrollmentRow[] = await m.query(
         `${ENROLLMENT_SELECT} WHERE e.course_id = $1 AND e.student_id = ANY($2::uuid[]) AND e.ended_at IS NULL ORDER BY u.full_name, u.id`,
         [courseId, studentIds],
@@ -134,15 +140,18 @@ export class EnrollmentsService {
    */
   async remove(user: AuthUser, courseId: string, studentId: string): Promise<void> {
     await this.access.assertCourseStaff(user, courseId);
-    const ended = await this.dataSource
-      .getRepository(EnrollmentEntity)
-      .createQueryBuilder()
-      .update()
-      .set({ endedAt: () => 'greatest(now(), enrolled_at)' })
-      .where('course_id = :courseId AND student_id = :studentId AND ended_at IS NULL', { courseId, studentId })
-      .execute();
-    // AUDIT: unenrollment (course, student, actor) once AuditService is on main.
-    if (!ended.affected) throw CourseErrors.notEnrolled();
+    await this.dataSource.transaction(async (m) => {
+      const ended = await m
+        .getRepository(EnrollmentEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ endedAt: () => 'greatest(now(), enrolled_at)' })
+        .where('course_id = :courseId AND student_id = :studentId AND ended_at IS NULL', { courseId, studentId })
+        .execute();
+      // AUDIT: unenrollment (course, student, actor) once AuditService is on main.
+      if (!ended.affected) throw CourseErrors.notEnrolled();
+      await enqueueWebhookEvent(m, 'enrollment.deleted', { courseId, studentId });
+    });
   }
 
   /**
@@ -167,10 +176,14 @@ export class EnrollmentsService {
       throw CourseErrors.joinCodeInvalid();
     }
     const courseId = courses[0].id;
-    const inserted: unknown[] = await this.dataSource.query(
-      `INSERT INTO enrollments (course_id, student_id, source) VALUES ($1, $2, 'join-code') ON CONFLICT DO NOTHING RETURNING student_id`,
-      [courseId, user.id],
-    );
+    const inserted: unknown[] = await this.dataSource.transaction(async (m) => {
+      const rows: unknown[] = await m.query(
+        `INSERT INTO enrollments (course_id, student_id, source) VALUES ($1, $2, 'join-code') ON CONFLICT DO NOTHING RETURNING student_id`,
+        [courseId, user.id],
+      );
+      if (rows.length) await enqueueWebhookEvent(m, 'enrollment.created', { courseId, studentId: user.id });
+      return rows;
+    });
     return { course: await this.courses.load(courseId, 'student'), alreadyEnrolled: inserted.length === 0 };
   }
 }

@@ -17,6 +17,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { CreateJustificationDto, type JustificationDto } from './justifications.dto.js';
 import { JustificationErrors } from './justifications.errors.js';
 import { JustificationsService } from './justifications.service.js';
+import { enqueueWebhookEvent } from '../webhooks/webhooks.queries.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const validation = createValidationPipe();
@@ -128,6 +129,7 @@ export class JustificationFilingService {
         fullName: info.full_name,
         type: dto.type,
       };
+      await enqueueWebhookEvent(m, 'justification.submitted', payload, dto.sessionId);
       return { id, teacherIds: info.teacher_ids, notifications, payload };
     });
 

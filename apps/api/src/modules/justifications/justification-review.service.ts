@@ -12,6 +12,7 @@ import { NotificationsService } from '../notifications/notifications.service.js'
 import { type JustificationDto, type ReviewJustificationDto } from './justifications.dto.js';
 import { JustificationErrors } from './justifications.errors.js';
 import { JustificationsService } from './justifications.service.js';
+import { enqueueWebhookEvent } from '../webhooks/webhooks.queries.js';
 
 /**
  * A course teacher or an admin approves or rejects a pending justification. Approval changes the attendance record
@@ -54,6 +55,12 @@ export class JustificationReviewService {
         });
       }
 
+      await enqueueWebhookEvent(
+        m,
+        'justification.reviewed',
+        { justificationId: id, sessionId: row.session_id, status: dto.decision, comment },
+        row.session_id,
+      );
       const approved = dto.decision === 'approved';
       const when = formatWhen(new Date(row.starts_at), row.timezone, 'en');
       const notifications = await this.notifications.create(

@@ -19,6 +19,8 @@ import {
 } from './users-import.csv.js';
 import type { UsersImportReportDto } from './users-import.dto.js';
 import { UsersImportErrors } from './users-import.errors.js';
+import { enqueueWebhookEvents } from '../webhooks/webhooks.queries.js';
+import type { UserRole } from '@sysponto/contracts';
 
 /** Browsers label .csv files text/csv, or application/vnd.ms-excel on Windows with Excel installed. */
 export const CSV_CONTENT_TYPES = ['text/csv', 'application/csv', 'application/vnd.ms-excel'];
@@ -105,18 +107,35 @@ export class UsersImportService {
           ],
         );
         const ids = new Map(created.map((c) => [c.email, c.id]));
+        await enqueueWebhookEvents(
+          m,
+          'user.created',
+          checked.map((r) => ({
+            data: {
+              id: ids.get(r.email)!,
+              email: r.email,
+              fullName: r.fullName,
+              role: r.role as UserRole,
+              active: true,
+              studentNumber: r.studentNumber ?? null,
+            },
+          })),
+        );
         const pairs = checked.flatMap((r) => r.courses.map((code) => [ids.get(r.email)!, code] as const));
         let enrolled = 0;
         if (pairs.length) {
-          const [{ n }]: { n: number }[] = await m.query(
-            `WITH ins AS (
-               INSERT INTO enrollments (course_id, student_id, source)
-               SELECT c.id, t.sid, 'import' FROM unnest($1::uuid[], $2::text[]) AS t(sid, code) JOIN courses c ON c.code = t.code
-               ON CONFLICT DO NOTHING RETURNING 1)
-             SELECT count(*)::int AS n FROM ins`,
+          const ins: { course_id: string; student_id: string }[] = await m.query(
+            `INSERT INTO enrollments (course_id, student_id, source)
+             SELECT c.id, t.sid, 'import' FROM unnest($1::uuid[], $2::text[]) AS t(sid, code) JOIN courses c ON c.code = t.code
+             ON CONFLICT DO NOTHING RETURNING course_id, student_id`,
             [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
           );
-          enrolled = n;
+          enrolled = ins.length;
+          await enqueueWebhookEvents(
+            m,
+            'enrollment.created',
+            ins.map((r) => ({ data: { courseId: r.course_id, studentId: r.student_id } })),
+          );
         }
         report.rows.forEach((row, i) => {
           row.userId = ids.get(row.email);

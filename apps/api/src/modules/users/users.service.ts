@@ -20,6 +20,7 @@ import {
   type UserDto,
   type UserPageDto,
 } from './users.dto.js';
+import { enqueueWebhookEvent } from '../webhooks/webhooks.queries.js';
 
 @Injectable()
 export class UsersService {
@@ -87,6 +88,7 @@ export class UsersService {
             credential: temporaryPassword ? 'temporary' : 'set',
           },
         });
+        await enqueueWebhookEvent(m, 'user.created', userPayload(user));
         return user;
       });
       return { user: toUserDto(created), ...(temporaryPassword ? { temporaryPassword } : {}) };
@@ -129,6 +131,8 @@ export class UsersService {
             summary: { changes, ...(passwordHash ? { credentialReset: true } : {}) },
           });
         }
+        if (Object.keys(changes).length)
+          await enqueueWebhookEvent(m, 'user.updated', userPayload({ ...user, ...visible }));
       });
     } catch (err) {
       throw this.mapUnique(err);
@@ -156,7 +160,13 @@ export class UsersService {
     if (dto.fullName !== undefined) patch.fullName = dto.fullName;
     if (dto.locale !== undefined) patch.locale = dto.locale;
     if (dto.digestOptIn !== undefined) patch.digestOptIn = dto.digestOptIn;
-    if (Object.keys(patch).length) await this.users.update({ id }, patch);
+    if (Object.keys(patch).length) {
+      await this.dataSource.transaction(async (m) => {
+        await m.update(UserEntity, { id }, patch);
+        if (dto.fullName !== undefined)
+          await enqueueWebhookEvent(m, 'user.updated', userPayload(await this.findOrFail(id, m)));
+      });
+    }
     return this.get(id);
   }
 
@@ -192,4 +202,16 @@ export class UsersService {
     if (isUniqueViolation(err, 'users_student_number_key')) return UserErrors.studentNumberTaken();
     return err;
   }
+}
+
+/** The `user.created` / `user.updated` webhook payload (no credentials, no preferences). */
+function userPayload(u: Pick<UserEntity, 'id' | 'email' | 'fullName' | 'role' | 'active' | 'studentNumber'>) {
+  return {
+    id: u.id,
+    email: u.email,
+    fullName: u.fullName,
+    role: u.role,
+    active: u.active,
+    studentNumber: u.studentNumber ?? null,
+  };
 }
