@@ -11,6 +11,7 @@ const SECTION_TITLES: Record<SettingSection, string> = {
   justifications: 'Justifications (config.justifications)',
   mail: 'Mail (config.mail)',
   reports: 'Reports (config.reports)',
+  webhooks: 'Webhooks (config.webhooks)',
 };
 
 function entries(): [string, Setting][] {
