@@ -318,7 +318,8 @@ export const SETTINGS = {
     default: null,
     defaultText: '5,300,1800,7200,18000,36000,36000',
     example: '',
-    description: 'Delays before each webhook retry, in seconds, comma-separated (at most 30; the default spans about 27 h).',
+    description:
+      'Delays before each webhook retry, in seconds, comma-separated (at most 30; the default spans about 27 h).',
   },
   WEBHOOK_DISABLE_AFTER_FAILURES: {
     section: 'webhooks',
@@ -342,7 +343,8 @@ export const SETTINGS = {
     default: 1000,
     min: 50,
     max: 600000,
-    description: 'How often each replica looks for due webhook deliveries (new events also wake the local worker at once).',
+    description:
+      'How often each replica looks for due webhook deliveries (new events also wake the local worker at once).',
   },
   WEBHOOK_CONCURRENCY: {
     section: 'webhooks',
