@@ -20,7 +20,7 @@ const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', swc] },
   transformIgnorePatterns: [
-    '/node_modules/\\.pnpm/(?!(@nestjs|@electric-sql|content-disposition|file-type|strtok3|token-types|peek-readable|uint8array-extras|@tokenizer|@sec-ant)[+@])',
+    '/node_modules/\\.pnpm/(?!(@nestjs|@electric-sql|content-disposition)[+@])',
   ],
   moduleNameMapper: {
     '^@sysponto/contracts$': '<rootDir>/../../libs/contracts/src/index.ts',

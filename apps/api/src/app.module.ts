@@ -4,7 +4,7 @@ import type { AppConfig } from './config/app-config.js';
 import { CoreModule } from './common/core.module.js';
 import { JwtAuthGuard } from './common/auth.guard.js';
 import { DatabaseModule } from './database/database.module.js';
-import { DemoSeedService } from './database/seed/demo-seed.service.js';
+import { DemoSeedService } from './demo/demo-seed.service.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AttendanceModule } from './modules/attendance/attendance.module.js';
 import { AttendanceRecordsModule } from './modules/attendance-records/attendance-records.module.js';

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { createApp } from './app.factory.js';
-import { DEMO_LOGINS, DEMO_PASSWORD, DemoSeedService } from './database/seed/demo-seed.service.js';
+import { DEMO_LOGINS, DEMO_PASSWORD, DemoSeedService } from './demo/demo-seed.service.js';
 
 async function main() {
   const started = Date.now();

@@ -5,7 +5,7 @@ import { FileStorage } from '../src/modules/storage/file-storage.js';
 import { LocalDiskStorage } from '../src/modules/storage/local-disk.storage.js';
 import type { TestApp } from './support/test-app.js';
 
-export { samplePdf } from '../src/modules/justifications/sample-pdf.js';
+export { samplePdf } from './fixtures/sample-pdf.js';
 
 export const HOUR = 60 * 60 * 1000;
 export const DAY = 24 * HOUR;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ServerEvent } from '@sysponto/contracts';
 import { FileStorage } from '../src/modules/storage/file-storage.js';
 import { LocalDiskStorage } from '../src/modules/storage/local-disk.storage.js';
-import { seedJustifications } from '../src/database/seed/justifications.seed.js';
+import { seedJustifications } from '../src/demo/justifications.seed.js';
 import { chunkedUpload, DAY, HOUR, samplePdf, storedFiles } from './justifications-fixtures.js';
 import { createCourse, createRecord, createSession } from './support/factories.js';
 import { connectSocket, nextEvent, watch } from './support/sockets.js';

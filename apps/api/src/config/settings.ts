@@ -235,7 +235,7 @@ export const SETTINGS = {
     kind: 'string',
     default: null,
     description:
-      'smtp:// or smtps:// URL of the mail server. Unset: mail off (nothing queued). See docs/justifications-and-mail.md.',
+      'smtp:// or smtps:// URL of the mail server. Unset: mail off (nothing queued). See docs/mail.md.',
   },
   MAIL_FROM: {
     section: 'mail',

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type AttendanceSource, type AttendanceStatus, ServerEvent, UserRole } from '@sysponto/contracts';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../../common/auth-user.js';
+import { iso } from '../../common/time.js';
 import { RateLimiter } from '../../common/rate-limit/rate-limiter.js';
 import { RealtimeService } from '../../realtime/realtime.service.js';
 import { AttendanceClock } from './attendance-clock.js';
@@ -220,8 +221,4 @@ export class CheckInService {
       alreadyCheckedIn: already,
     };
   }
-}
-
-function iso(d: Date | string | null): string | null {
-  return d ? new Date(d).toISOString() : null;
 }

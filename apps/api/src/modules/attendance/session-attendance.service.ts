@@ -4,6 +4,7 @@ import { type AttendanceFlag, type AttendanceSource, type AttendanceStatus, Serv
 import { DataSource } from 'typeorm';
 import { AccessService, type SessionContext } from '../../common/access.service.js';
 import type { AuthUser } from '../../common/auth-user.js';
+import { iso } from '../../common/time.js';
 import { RealtimeService } from '../../realtime/realtime.service.js';
 import type { NotificationDto } from '../notifications/notifications.dto.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
@@ -230,9 +231,6 @@ export function lateAfter(ctx: Pick<SessionContext, 'startsAt' | 'lateAfterMinut
   return new Date(ctx.startsAt.getTime() + ctx.lateAfterMinutes * 60_000);
 }
 
-function iso(d: Date | string | null): string | null {
-  return d ? new Date(d).toISOString() : null;
-}
 
 export function toEntry(r: RosterRow): RosterEntryDto {
   return {

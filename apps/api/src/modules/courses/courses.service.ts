@@ -6,7 +6,7 @@ import { AccessErrors, AccessService, type CourseRelation } from '../../common/a
 import type { AuthUser } from '../../common/auth-user.js';
 import { isUniqueViolation } from '../../common/db-errors.js';
 import { likePattern, pageOf } from '../../common/pagination.js';
-import { isValidTimeZone } from '../sessions/series.js';
+import { isValidTimeZone } from '../../common/time.js';
 import { CourseErrors } from './courses.errors.js';
 import type { CourseDto, CoursePageDto, CreateCourseDto, ListCoursesQueryDto, UpdateCourseDto } from './courses.dto.js';
 import { generateJoinCode } from './join-code.js';

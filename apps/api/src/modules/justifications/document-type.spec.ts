@@ -1,5 +1,5 @@
 import { detectDocumentType } from './document-type.js';
-import { samplePdf } from './sample-pdf.js';
+import { samplePdf } from '../../../test/fixtures/sample-pdf.js';
 
 describe('detectDocumentType', () => {
   it('recognises PDF, PNG and JPEG by content', () => {

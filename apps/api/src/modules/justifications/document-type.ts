@@ -10,11 +10,9 @@ const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 export const SNIFF_BYTES = 16;
 
 /**
- * The type of a document from its first bytes (the same signatures file-type uses for these three formats), never
- * from its name or the client's Content-Type. Anything else — HTML, SVG, executables, archives — is null.
- *
- * file-type@21 itself cannot be loaded by the test runner (its dependency @borewit/text-codec is ESM-only and
- * outside jest's transform allowlist), and the three signatures are exact, so they are checked here.
+ * The type of a document from its first bytes (the signatures of these three formats are exact, so no sniffing
+ * library is needed), never from its name or the client's Content-Type. Anything else — HTML, SVG, executables,
+ * archives — is null.
  */
 export function detectDocumentType(head: Buffer): DocumentType | null {
   if (head.length >= 5 && head.subarray(0, 5).toString('latin1') === '%PDF-')

@@ -25,12 +25,7 @@ const BATCH = 20;
 /** A claimed mail whose sender died is claimed again after this lease. */
 const LEASE = '5 minutes';
 
-/**
- * The transactional outbox. `enqueue` writes rows in the caller's transaction (so a mail exists only if the change
- * it announces committed); a worker on every replica sends due rows, claiming them with FOR UPDATE SKIP LOCKED so
- * no two replicas send the same mail, and retries failures with exponential backoff. Requests never wait for SMTP.
- * Without SMTP_URL mail is off: `enqueue` does nothing (documented in docs/mail.md) and one line is logged at boot.
- */
+/** The transactional mail outbox and its worker: how and why in docs/mail.md. */
 @Injectable()
 export class MailOutboxService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Mail');

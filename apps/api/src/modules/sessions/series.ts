@@ -1,4 +1,4 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 
 /** Limits of a planned session or series (documented in the OpenAPI descriptions). */
 export const MAX_SESSION_HOURS = 12;
@@ -23,10 +23,6 @@ export interface PlannedSlot {
 export type SeriesProblem =
   | { field: string; reason: string; kind: 'invalid' }
   | { field: string; reason: string; kind: 'too-many'; count: number };
-
-export function isValidTimeZone(zone: string): boolean {
-  return typeof zone === 'string' && zone.length <= 64 && IANAZone.isValidZone(zone) && zone !== 'Etc/Unknown';
-}
 
 function hm(value: string): { hour: number; minute: number } {
   const [hour, minute] = value.split(':').map(Number);

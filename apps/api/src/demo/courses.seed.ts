@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { expandWeeklySeries, type PlannedSlot } from '../../modules/sessions/series.js';
+import { expandWeeklySeries, type PlannedSlot } from '../modules/sessions/series.js';
 import type { SeedContext } from './demo-school.js';
 
 interface DemoCourse {

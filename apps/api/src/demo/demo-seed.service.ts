@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { PasswordService } from '../../modules/auth/password.service.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { PasswordService } from '../modules/auth/password.service.js';
 import { seedDemoSchool } from './demo-school.js';
 
 export const DEMO_PASSWORD = 'sysponto-demo';

@@ -1,5 +1,5 @@
 import type { SeedContext } from './demo-school.js';
-import { applyStatusChange } from '../../modules/attendance/status-change.js';
+import { applyStatusChange } from '../modules/attendance/status-change.js';
 
 interface Candidate {
   id: string;
