@@ -19,9 +19,7 @@ const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', swc] },
-  transformIgnorePatterns: [
-    '/node_modules/\\.pnpm/(?!(@nestjs|@electric-sql|content-disposition)[+@])',
-  ],
+  transformIgnorePatterns: ['/node_modules/\\.pnpm/(?!(@nestjs|@electric-sql|content-disposition)[+@])'],
   moduleNameMapper: {
     '^@sysponto/contracts$': '<rootDir>/../../libs/contracts/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

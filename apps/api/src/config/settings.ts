@@ -234,8 +234,7 @@ export const SETTINGS = {
     section: 'mail',
     kind: 'string',
     default: null,
-    description:
-      'smtp:// or smtps:// URL of the mail server. Unset: mail off (nothing queued). See docs/mail.md.',
+    description: 'smtp:// or smtps:// URL of the mail server. Unset: mail off (nothing queued). See docs/mail.md.',
   },
   MAIL_FROM: {
     section: 'mail',

@@ -231,7 +231,6 @@ export function lateAfter(ctx: Pick<SessionContext, 'startsAt' | 'lateAfterMinut
   return new Date(ctx.startsAt.getTime() + ctx.lateAfterMinutes * 60_000);
 }
 
-
 export function toEntry(r: RosterRow): RosterEntryDto {
   return {
     studentId: r.student_id,
