@@ -6,7 +6,7 @@
 // check-in capacity), BENCH_STUDENTS (2000), BENCH_SOCKETS (10000), BENCH_LOGINS (500), BENCH_STEADY_SECONDS (30),
 // BENCH_SKIP (comma list of: h,p,capacity,steady,burst,sockets,logins,pglite).
 import { spawn, execFileSync } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import {
   copyFileSync,
   createWriteStream,
@@ -84,11 +84,14 @@ function machine() {
   };
 }
 
-/** An access token as the login route issues it (HS256, issuer sysponto): 2,000 students without 2,000 argon2 logins. */
+/**
+ * An access token as the login route issues it (HS256, iss sysponto, aud sysponto-api, token version 1, its own sign-in
+ * id): 2,000 students without 2,000 argon2 logins. Its lifetime must not exceed ACCESS_TOKEN_TTL_SECONDS (set below).
+ */
 function mint(sub, role) {
   const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
-  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub, role, iat: now, exp: now + 7200, iss: 'sysponto' })}`;
+  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub, role, ver: 1, sid: randomUUID(), iat: now, exp: now + 7200, iss: 'sysponto', aud: 'sysponto-api' })}`;
   return `${unsigned}.${createHmac('sha256', JWT_SECRET).update(unsigned).digest('base64url')}`;
 }
 
@@ -136,7 +139,15 @@ async function startApi(name, extraEnv) {
   const out = createWriteStream(logFile);
   const child = spawn(process.execPath, [join(API, 'dist/main.js')], {
     cwd: API,
-    env: { PATH: env.PATH, HOST: '127.0.0.1', PORT: String(port), JWT_SECRET, LOG_LEVEL: 'warn', ...extraEnv },
+    env: {
+      PATH: env.PATH,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      JWT_SECRET,
+      ACCESS_TOKEN_TTL_SECONDS: '7200',
+      LOG_LEVEL: 'warn',
+      ...extraEnv,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
@@ -559,7 +570,7 @@ async function startLean(extraEnv) {
   const logFile = join(work, 'lean.log');
   const out = createWriteStream(logFile);
   const child = spawn(process.execPath, [join(import.meta.dirname, 'lean-server.mjs')], {
-    env: { PATH: env.PATH, PORT: '0', JWT_SECRET, ...extraEnv },
+    env: { PATH: env.PATH, PORT: '0', JWT_SECRET, ACCESS_TOKEN_TTL_SECONDS: '7200', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);

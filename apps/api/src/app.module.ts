@@ -2,13 +2,14 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { AppConfig } from './config/app-config.js';
 import { CoreModule } from './common/core.module.js';
-import { JwtAuthGuard } from './common/auth.guard.js';
+import { AuthGuard } from './common/auth.guard.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DemoSeedService } from './demo/demo-seed.service.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AttendanceModule } from './modules/attendance/attendance.module.js';
 import { AttendanceRecordsModule } from './modules/attendance-records/attendance-records.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
+import { RevocationModule } from './modules/auth/revocation.module.js';
 import { CalendarModule } from './modules/calendar/calendar.module.js';
 import { ReportsModule } from './modules/reports/reports.module.js';
 import { CoursesModule } from './modules/courses/courses.module.js';
@@ -32,6 +33,7 @@ export class AppModule {
         CoreModule.forRoot(config),
         DatabaseModule,
         AuditModule,
+        RevocationModule,
         UsersModule,
         AuthModule,
         RealtimeModule,
@@ -49,7 +51,7 @@ export class AppModule {
         AttendanceRecordsModule,
         WebhooksModule,
       ],
-      providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }, DemoSeedService],
+      providers: [{ provide: APP_GUARD, useClass: AuthGuard }, DemoSeedService],
     };
   }
 }

@@ -1,9 +1,8 @@
-import { JwtService } from '@nestjs/jwt';
 import { ServerEvent, type AttendanceSubmittedPayload } from '@sysponto/contracts';
 import { SessionCloseService } from '../src/modules/attendance/session-close.service.js';
 import { createCourse, createRecord, createSession } from './support/factories.js';
 import { connectSocket, nextEvent, watch } from './support/sockets.js';
-import { actor, createTestApp, createUser, type TestApp } from './support/test-app.js';
+import { actor, createTestApp, createUser, tokenFor, type TestApp } from './support/test-app.js';
 
 describe('attendance: roster, validation, closing, history', () => {
   let t: TestApp;
@@ -14,16 +13,15 @@ describe('attendance: roster, validation, closing, history', () => {
     await t.close();
   });
 
-  /** Students without the argon2 login round trip: tokens signed by the app's own JwtService. */
+  /** Students without the argon2 login round trip: tokens signed by the app's own AccessTokenService. */
   async function students(n: number, prefix: string) {
-    const jwt = t.app.get(JwtService, { strict: false });
     const out: { id: string; fullName: string; auth: { Authorization: string } }[] = [];
     for (let i = 0; i < n; i++) {
       const u = await createUser(t, { role: 'student', fullName: `${prefix} ${String(i).padStart(3, '0')}` });
       out.push({
         id: u.id,
         fullName: u.fullName,
-        auth: { Authorization: `Bearer ${jwt.sign({ sub: u.id, role: 'student' })}` },
+        auth: { Authorization: `Bearer ${tokenFor(t, u.id, 'student')}` },
       });
     }
     return out;
@@ -166,10 +164,7 @@ describe('attendance: roster, validation, closing, history', () => {
     await createRecord(t, session.id, group[1].id, 'excused', { source: 'teacher', checkedInAt: null });
     const c = await code(teacher.auth, session.id);
 
-    const studentSocket = await connectSocket(
-      t.url,
-      t.app.get(JwtService, { strict: false }).sign({ sub: group[3].id, role: 'student' }),
-    );
+    const studentSocket = await connectSocket(t.url, tokenFor(t, group[3].id, 'student'));
     const updated = nextEvent(studentSocket, ServerEvent.AttendanceUpdated);
     const notified = nextEvent(studentSocket, ServerEvent.NotificationCreated);
     const res = await t.http.post(`/api/sessions/${session.id}/close`).set(teacher.auth).expect(200);

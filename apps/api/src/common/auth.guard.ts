@@ -1,9 +1,10 @@
-import { type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
 import type { UserRole } from '@sysponto/contracts';
+import type { FastifyRequest } from 'fastify';
 import { CommonErrors, defineErrors } from './app-error.js';
 import type { AuthUser } from './auth-user.js';
+import { bearerToken, CredentialResolvers, unauthenticated } from './credentials.js';
 import { ALLOW_PASSWORD_CHANGE_PENDING, IS_PUBLIC, ROLES } from './decorators.js';
 import { currentRequest } from './request-context.js';
 
@@ -15,20 +16,30 @@ export const GuardErrors = defineErrors({
   },
 });
 
-/** Global guard: every route needs a valid access token unless @Public(); then @Roles() are enforced. */
+/**
+ * Global guard: every route needs a credential unless @Public(); then @Roles() are enforced.
+ * 1. the bearer credential goes to the resolver for its prefix (CredentialResolvers): JWT access tokens by default,
+ *    other credential types register their own resolver — this guard does not change for them;
+ * 2. the principal is put on the request (`@CurrentUser()`) and in the request context (audit actor);
+ * 3. the temporary-password rule and the roles are checked.
+ */
 @Injectable()
-export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly resolvers: CredentialResolvers,
+  ) {}
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    // Sockets are authenticated once, at the handshake (realtime gateway middleware).
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    // Sockets are authenticated at the handshake (realtime gateway middleware).
     if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
-    await (super.canActivate(context) as Promise<boolean>);
-    const user = context.switchToHttp().getRequest<{ user: AuthUser }>().user;
+    const req = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
+    const token = bearerToken(req.headers.authorization);
+    if (!token) throw unauthenticated();
+    const user = await this.resolvers.resolve(token);
+    req.user = user;
     const ctx = currentRequest();
     if (ctx) ctx.actorId = user.id;
     if (user.mustChangePassword && !this.reflector.getAllAndOverride<boolean>(ALLOW_PASSWORD_CHANGE_PENDING, targets)) {
@@ -37,11 +48,5 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(user.role)) throw CommonErrors.forbidden();
     return true;
-  }
-
-  override handleRequest<T>(err: unknown, user: T): T {
-    if (err || !user)
-      throw CommonErrors.unauthenticated({ message: 'Your session is missing or has expired. Sign in again.' });
-    return user;
   }
 }

@@ -2,6 +2,7 @@ import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nes
 import { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { AccessService } from './access.service.js';
+import { CredentialResolvers } from './credentials.js';
 import { MemoryRateLimiter, RateLimiter, RedisRateLimiter } from './rate-limit/rate-limiter.js';
 
 export const REDIS = Symbol('REDIS');
@@ -47,8 +48,9 @@ export class CoreModule implements OnApplicationShutdown {
           inject: [REDIS],
         },
         AccessService,
+        CredentialResolvers,
       ],
-      exports: [APP_CONFIG, REDIS, RateLimiter, AccessService],
+      exports: [APP_CONFIG, REDIS, RateLimiter, AccessService, CredentialResolvers],
     };
   }
 

@@ -22,6 +22,8 @@ export interface AppConfig {
   redisUrl: string | null;
   jwtKey: KeyObject;
   accessTokenTtlSeconds: number;
+  /** How often each process re-reads recent token revocations (a safety net behind the pub/sub relay). */
+  revocationPollSeconds: number;
   refreshTokenTtlDays: number;
   corsOrigins: string[];
   seedDemo: boolean;
@@ -172,6 +174,7 @@ export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {})
     redisUrl,
     jwtKey: createSecretKey(Buffer.from(secret || DEV_JWT_SECRET, 'utf8')),
     accessTokenTtlSeconds: r.int('ACCESS_TOKEN_TTL_SECONDS'),
+    revocationPollSeconds: r.int('REVOCATION_POLL_SECONDS'),
     refreshTokenTtlDays: r.int('REFRESH_TOKEN_TTL_DAYS'),
     corsOrigins,
     seedDemo: r.bool('SEED_DEMO', !isProduction) && !isProduction,

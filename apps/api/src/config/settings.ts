@@ -99,6 +99,14 @@ export const SETTINGS = {
     max: 86400,
     description: 'Access token lifetime.',
   },
+  REVOCATION_POLL_SECONDS: {
+    section: 'core',
+    kind: 'int',
+    default: 5,
+    min: 1,
+    max: 300,
+    description: 'Re-read of recent token revocations (the safety net behind Redis pub/sub).',
+  },
   REFRESH_TOKEN_TTL_DAYS: {
     section: 'core',
     kind: 'int',

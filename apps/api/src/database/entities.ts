@@ -6,6 +6,7 @@ import { AttendanceRecordEntity } from '../modules/attendance/attendance-record.
 import { CalendarFeedEntity } from '../modules/calendar/calendar-feed.entity.js';
 import { SessionLocationAnchorEntity } from '../modules/attendance/session-location-anchor.entity.js';
 import { RefreshTokenEntity } from '../modules/auth/refresh-token.entity.js';
+import { TokenRevocationEntity } from '../modules/auth/token-revocation.entity.js';
 import { CourseEntity, CourseTeacherEntity, EnrollmentEntity } from '../modules/courses/course.entity.js';
 import { IdempotencyKeyEntity } from '../modules/idempotency/idempotency-key.entity.js';
 import { JustificationEntity } from '../modules/justifications/justification.entity.js';
@@ -23,6 +24,7 @@ import {
 export const ENTITIES = [
   UserEntity,
   RefreshTokenEntity,
+  TokenRevocationEntity,
   CourseEntity,
   CourseTeacherEntity,
   EnrollmentEntity,

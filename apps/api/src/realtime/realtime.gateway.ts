@@ -1,8 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   type OnGatewayConnection,
+  type OnGatewayDisconnect,
   type OnGatewayInit,
   SubscribeMessage,
   WebSocketGateway,
@@ -21,56 +21,92 @@ import {
 } from '@sysponto/contracts';
 import type { Server, Socket } from 'socket.io';
 import { DataSource } from 'typeorm';
-import type { AccessTokenPayload, AuthUser } from '../common/auth-user.js';
+import type { AuthUser } from '../common/auth-user.js';
+import { CredentialResolvers } from '../common/credentials.js';
+import { type AccessEvent, RevocationService } from '../modules/auth/revocation.service.js';
 
-type AppServer = Server<ClientToServerEvents, ServerToClientEvents, object, { user: AuthUser }>;
-type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, { user: AuthUser }>;
+interface SocketData {
+  user: AuthUser;
+  /** Watched session rooms → their course, so losing a course's access leaves exactly its rooms. */
+  watching: Map<string, string>;
+  expiry?: NodeJS.Timeout;
+}
+type AppServer = Server<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
+type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Authenticated sockets only (JWT in `auth.token`). Every socket joins `user:<id>`; a session's live room is joined
- * with `session.watch`, for the course's teachers and admins only. Clients never broadcast: only the server emits.
+ * Authenticated sockets only (a credential in `auth.token`, resolved like a REST bearer token). Every socket joins
+ * `user:<id>`; a session's live room is joined with `session.watch`, for the course's teachers and admins only.
+ * Clients never broadcast: only the server emits.
+ *
+ * Access that ends ends here too: a socket is disconnected when its token expires, and when its user's or its sign-in's
+ * tokens are revoked (every replica learns of it through RevocationService); a teacher removed from a course leaves
+ * that course's session rooms.
  */
 @Injectable()
 @WebSocketGateway()
-export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
+export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   private readonly logger = new Logger('Realtime');
   @WebSocketServer() server: AppServer;
+  private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly jwt: JwtService,
+    private readonly resolvers: CredentialResolvers,
+    private readonly revocations: RevocationService,
     @InjectDataSource() private readonly dataSource: DataSource,
-  ) {}
+  ) {
+    this.unsubscribe = this.revocations.onEvent((e) => this.onAccessEvent(e));
+  }
 
   afterInit(server: AppServer) {
     server.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
       if (typeof token !== 'string' || token.length > 4096) return next(new Error('auth/unauthenticated'));
-      try {
-        const payload = this.jwt.verify<AccessTokenPayload>(token);
-        socket.data.user = { id: payload.sub, role: payload.role, mustChangePassword: payload.mcp === true };
-        next();
-      } catch {
-        next(new Error('auth/unauthenticated'));
-      }
+      Promise.resolve()
+        .then(() => this.resolvers.resolve(token))
+        .then((user) => {
+          socket.data.user = user;
+          socket.data.watching = new Map();
+          next();
+        })
+        .catch(() => next(new Error('auth/unauthenticated')));
     });
   }
 
   async handleConnection(socket: AppSocket) {
-    await socket.join(userRoom(socket.data.user.id));
+    const { user } = socket.data;
+    if (!user) return;
+    if (user.expiresAt !== undefined) {
+      // The client reconnects with a fresh token (the SPA refreshes on this disconnect).
+      const ms = Math.max(0, user.expiresAt * 1000 - Date.now());
+      socket.data.expiry = setTimeout(() => socket.disconnect(true), Math.min(ms, 2 ** 31 - 1));
+    }
+    await socket.join(userRoom(user.id));
+  }
+
+  handleDisconnect(socket: AppSocket) {
+    if (socket.data.expiry) clearTimeout(socket.data.expiry);
+  }
+
+  onModuleDestroy() {
+    this.unsubscribe();
   }
 
   @SubscribeMessage(ClientEvent.SessionWatch)
   async watchSession(@ConnectedSocket() socket: AppSocket, @MessageBody() body: unknown): Promise<WatchAck> {
     const sessionId = (body as { sessionId?: unknown } | null)?.sessionId;
     if (typeof sessionId !== 'string' || !UUID.test(sessionId)) return { ok: false, code: 'validation/failed' };
+    let courseId: string | null;
     try {
-      if (!(await this.canWatch(socket.data.user, sessionId))) return { ok: false, code: 'sessions/not-found' };
+      courseId = await this.watchableCourse(socket.data.user, sessionId);
     } catch (err) {
       this.logger.warn(`session.watch failed: ${(err as Error).message}`);
       return { ok: false, code: 'common/unavailable' };
     }
+    if (!courseId || !socket.connected) return { ok: false, code: 'sessions/not-found' };
+    socket.data.watching.set(sessionId, courseId);
     await socket.join(sessionRoom(sessionId));
     return { ok: true };
   }
@@ -79,22 +115,57 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
   async unwatchSession(@ConnectedSocket() socket: AppSocket, @MessageBody() body: unknown): Promise<WatchAck> {
     const sessionId = (body as { sessionId?: unknown } | null)?.sessionId;
     if (typeof sessionId !== 'string') return { ok: false, code: 'validation/failed' };
+    socket.data.watching.delete(sessionId);
     await socket.leave(sessionRoom(sessionId));
     return { ok: true };
   }
 
-  /** Admins, and teachers of the session's course. Students never join a session room. */
-  private async canWatch(user: AuthUser, sessionId: string): Promise<boolean> {
+  /** The session's course when the caller may watch it: admins, and teachers of the course. Students never. */
+  private async watchableCourse(user: AuthUser, sessionId: string): Promise<string | null> {
     if (user.role === UserRole.Admin) {
-      const rows = await this.dataSource.query('SELECT 1 FROM class_sessions WHERE id = $1', [sessionId]);
-      return rows.length > 0;
+      const rows: { course_id: string }[] = await this.dataSource.query(
+        'SELECT course_id FROM class_sessions WHERE id = $1',
+        [sessionId],
+      );
+      return rows[0]?.course_id ?? null;
     }
-    if (user.role !== UserRole.Teacher) return false;
-    const rows = await this.dataSource.query(
-      `SELECT 1 FROM class_sessions s JOIN course_teachers ct ON ct.course_id = s.course_id
+    if (user.role !== UserRole.Teacher) return null;
+    const rows: { course_id: string }[] = await this.dataSource.query(
+      `SELECT s.course_id FROM class_sessions s JOIN course_teachers ct ON ct.course_id = s.course_id
         WHERE s.id = $1 AND ct.teacher_id = $2`,
       [sessionId, user.id],
     );
-    return rows.length > 0;
+    return rows[0]?.course_id ?? null;
+  }
+
+  /** This replica's sockets of a user (every replica receives the event and handles its own). */
+  private localSocketsOf(userId: string): AppSocket[] {
+    const ids = this.server?.of('/').adapter.rooms.get(userRoom(userId));
+    if (!ids) return [];
+    const out: AppSocket[] = [];
+    for (const id of ids) {
+      const s = this.server.of('/').sockets.get(id);
+      if (s) out.push(s);
+    }
+    return out;
+  }
+
+  private onAccessEvent(e: AccessEvent) {
+    if (e.type === 'course-access-removed') {
+      for (const userId of e.userIds) {
+        for (const socket of this.localSocketsOf(userId)) {
+          for (const [sessionId, courseId] of socket.data.watching) {
+            if (courseId !== e.courseId) continue;
+            socket.data.watching.delete(sessionId);
+            void socket.leave(sessionRoom(sessionId));
+          }
+        }
+      }
+      return;
+    }
+    for (const socket of this.localSocketsOf(e.userId)) {
+      const u = socket.data.user;
+      if (this.revocations.isRevoked(u.id, u.tokenVersion ?? 0, u.sessionId)) socket.disconnect(true);
+    }
   }
 }

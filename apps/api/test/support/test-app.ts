@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { createApp } from '../../src/app.factory.js';
+import { AccessTokenService } from '../../src/modules/auth/access-tokens.service.js';
 import { PasswordService } from '../../src/modules/auth/password.service.js';
 import { cloneTestDatabase } from './test-database.js';
 
@@ -136,4 +137,14 @@ export async function actor(
   const user = await createUser(t, { ...over, role });
   const session = await login(t, user.email);
   return { ...user, ...session };
+}
+
+/**
+ * An access token as a login would issue it (token version 1, a sign-in of its own), without the argon2 round trip:
+ * for tests that need many users. Revocation, logout and claims are tested through the real login.
+ */
+export function tokenFor(t: TestApp, id: string, role: 'student' | 'teacher' | 'admin'): string {
+  return t.app
+    .get(AccessTokenService, { strict: false })
+    .sign({ id, role, mustChangePassword: false, tokenVersion: 1 }, randomUUID());
 }

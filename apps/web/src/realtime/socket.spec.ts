@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as http from '@/api/http';
 
 vi.mock('socket.io-client', () => import('@/test/fake-socket'));
 
@@ -32,5 +33,27 @@ describe('realtime socket', () => {
     expect(emitted).toEqual([{ event: 'session.watch', payload: { sessionId: 's-1' } }]);
     expect(resync).toHaveBeenCalledTimes(1);
     off();
+  });
+
+  it('reconnects with a fresh token when the server ends the socket (token expired), not after a failed refresh', async () => {
+    setAccessToken('old');
+    connectSocket();
+    const refresh = vi.spyOn(http, 'refreshSession');
+    refresh.mockResolvedValueOnce({ accessToken: 'fresh' } as Awaited<ReturnType<typeof http.refreshSession>>);
+    fakeSocket.fire('disconnect', 'io server disconnect');
+    await vi.waitFor(() => expect(connected.value).toBe(true));
+    expect(refresh).toHaveBeenCalledTimes(1);
+
+    refresh.mockResolvedValueOnce(null);
+    fakeSocket.fire('disconnect', 'io server disconnect');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(refresh).toHaveBeenCalledTimes(2);
+    expect(connected.value).toBe(false);
+
+    // A disconnect the app asked for does not refresh.
+    fakeSocket.fire('connect');
+    fakeSocket.fire('disconnect', 'io client disconnect');
+    expect(refresh).toHaveBeenCalledTimes(2);
+    refresh.mockRestore();
   });
 });

@@ -33,8 +33,14 @@ export function getSocket(): AppSocket {
       if (everConnected) reconnectListeners.forEach((fn) => fn());
       everConnected = true;
     });
-    socket.on('disconnect', () => {
+    socket.on('disconnect', async (reason) => {
       connected.value = false;
+      // The server ends a socket when its access token expires or is revoked. Socket.IO does not retry after that:
+      // reconnect with a fresh token; if the refresh is refused the sign-in is over and nothing reconnects.
+      if (reason === 'io server disconnect') {
+        const s = await refreshSession();
+        if (s) socket?.connect();
+      }
     });
     socket.on('connect_error', async () => {
       // The handshake is refused when the access token has expired: refresh, and the manager retries with the new one.

@@ -11,6 +11,7 @@ import { AttendanceRecordChanges1796157917304 } from './1796157917304-Attendance
 import { EnrollmentHistory1796161550605 } from './1796161550605-EnrollmentHistory.js';
 import { AttendanceIntegrity1796156703729 } from './1796156703729-AttendanceIntegrity.js';
 import { Webhooks1796162768181 } from './1796162768181-Webhooks.js';
+import { TokenRevocations1796158896872 } from './1796158896872-TokenRevocations.js';
 
 /** Every migration, in order. Add new ones at the end (timestamps keep them ordered). */
 export const MIGRATIONS = [
@@ -25,6 +26,7 @@ export const MIGRATIONS = [
   IdempotencyKeys1796156638642,
   AttendanceIntegrity1796156703729,
   AttendanceRecordChanges1796157917304,
+  TokenRevocations1796158896872,
   EnrollmentHistory1796161550605,
   Webhooks1796162768181,
 ];

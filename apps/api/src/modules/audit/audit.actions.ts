@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = [
   'user.updated',
   'user.deleted',
   'user.imported',
+  'user.password-changed',
   'course.created',
   'course.updated',
   'course.deleted',

@@ -3,7 +3,9 @@ import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nes
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { ApiErrors } from '../../common/api-errors.decorator.js';
+import { bearerToken } from '../../common/credentials.js';
 import { Public } from '../../common/decorators.js';
+import { AccessTokenService } from './access-tokens.service.js';
 import { AuthTokensDto, LoginDto, RefreshDto } from './auth.dto.js';
 import { AuthService } from './auth.service.js';
 import { clearRefreshCookie, REFRESH_COOKIE, setRefreshCookie } from './refresh-cookie.js';
@@ -14,6 +16,7 @@ import { clearRefreshCookie, REFRESH_COOKIE, setRefreshCookie } from './refresh-
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
+    private readonly tokens: AccessTokenService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -55,7 +58,10 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @ApiOperation({
-    summary: 'Sign out: revokes the refresh token (cookie or body) and every token rotated from the same login.',
+    summary:
+      'Sign out this sign-in: its refresh tokens (cookie or body) and, at once, its access tokens. Other devices stay signed in.',
+    description:
+      'The sign-in is found from the refresh token; without one, from the bearer access token if it is sent and valid.',
   })
   @ApiNoContentResponse()
   @ApiErrors(400)
@@ -64,7 +70,18 @@ export class AuthController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    await this.auth.logout(body?.refreshToken ?? req.cookies?.[REFRESH_COOKIE]);
+    await this.auth.logout(body?.refreshToken ?? req.cookies?.[REFRESH_COOKIE], this.optionalPrincipal(req));
     clearRefreshCookie(reply);
+  }
+
+  /** The caller of a public route, when a valid access token is sent anyway. */
+  private optionalPrincipal(req: FastifyRequest) {
+    const token = bearerToken(req.headers.authorization);
+    if (!token) return undefined;
+    try {
+      return this.tokens.resolve(token);
+    } catch {
+      return undefined;
+    }
   }
 }

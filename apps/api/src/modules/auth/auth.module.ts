@@ -1,27 +1,32 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { UsersModule } from '../users/users.module.js';
+import { AccessTokenService, JWT_AUDIENCE, JWT_ISSUER } from './access-tokens.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
-import { JWT_ISSUER, JwtStrategy } from './jwt.strategy.js';
 import { MeController } from './me.controller.js';
 
 @Module({
   imports: [
     UsersModule,
-    PassportModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
+        // A KeyObject: jsonwebtoken verifies ~50× faster than with a string secret.
         secret: config.jwtKey as unknown as string,
-        signOptions: { algorithm: 'HS256', expiresIn: config.accessTokenTtlSeconds, issuer: JWT_ISSUER },
+        signOptions: {
+          algorithm: 'HS256',
+          expiresIn: config.accessTokenTtlSeconds,
+          issuer: JWT_ISSUER,
+          audience: JWT_AUDIENCE,
+        },
+        verifyOptions: { algorithms: ['HS256'], issuer: JWT_ISSUER, audience: JWT_AUDIENCE },
       }),
     }),
   ],
   controllers: [AuthController, MeController],
-  providers: [AuthService, JwtStrategy],
-  exports: [AuthService, JwtModule],
+  providers: [AuthService, AccessTokenService],
+  exports: [AuthService, AccessTokenService],
 })
 export class AuthModule {}

@@ -1,16 +1,16 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import type { AccessTokenPayload } from '../../common/auth-user.js';
 import { RateLimiter } from '../../common/rate-limit/rate-limiter.js';
 import { UserEntity } from '../users/user.entity.js';
 import { toUserDto } from '../users/users.dto.js';
 import { AuthErrors } from './auth.errors.js';
 import type { AuthTokensDto, LoginDto } from './auth.dto.js';
 import { PasswordService } from './password.service.js';
+import { AccessTokenService } from './access-tokens.service.js';
+import { RevocationService } from './revocation.service.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -19,7 +19,8 @@ export class AuthService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly jwt: JwtService,
+    private readonly tokens: AccessTokenService,
+    private readonly revocations: RevocationService,
     private readonly passwords: PasswordService,
     private readonly limiter: RateLimiter,
   ) {}
@@ -74,11 +75,8 @@ export class AuthService {
       ? (consumed[0] as unknown as { user_id: string; family_id: string }[])[0]
       : consumed[0];
     if (!row) {
-      await this.dataSource.query(
-        `UPDATE refresh_tokens SET revoked_at = now()
-          WHERE revoked_at IS NULL AND family_id IN (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)`,
-        [hash],
-      );
+      // A used or revoked token again: likely stolen. End that sign-in, access tokens included.
+      await this.endSignIn(hash, 'refresh-reuse');
       throw AuthErrors.invalidRefreshToken();
     }
     const user = await this.dataSource.getRepository(UserEntity).findOne({ where: { id: row.user_id } });
@@ -86,13 +84,39 @@ export class AuthService {
     return this.issue(user, row.family_id);
   }
 
-  async logout(token: string | undefined): Promise<void> {
-    if (!token) return;
-    await this.dataSource.query(
-      `UPDATE refresh_tokens SET revoked_at = now()
-        WHERE revoked_at IS NULL AND family_id IN (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)`,
-      [sha256(token)],
-    );
+  /**
+   * Ends one sign-in: its refresh tokens and, at once, its access tokens (every replica). The user's other devices
+   * stay signed in. The sign-in is found from the refresh token, else from the caller's access token.
+   */
+  async logout(token: string | undefined, principal?: { id: string; sessionId?: string }): Promise<void> {
+    if (token) {
+      await this.endSignIn(sha256(token), 'logout');
+    } else if (principal?.sessionId) {
+      const sessionId = principal.sessionId;
+      const event = await this.dataSource.transaction(async (m) => {
+        await m.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL`, [
+          sessionId,
+        ]);
+        return this.revocations.revokeSession(m, principal.id, sessionId, 'logout');
+      });
+      this.revocations.announce(event);
+    }
+  }
+
+  /** Revokes the refresh-token family of this token hash and the access tokens of that sign-in. */
+  private async endSignIn(hash: string, reason: 'logout' | 'refresh-reuse') {
+    const event = await this.dataSource.transaction(async (m) => {
+      const rows: { user_id: string; family_id: string }[] = await m.query(
+        `SELECT user_id, family_id FROM refresh_tokens WHERE token_hash = $1`,
+        [hash],
+      );
+      if (!rows[0]) return null;
+      await m.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL`, [
+        rows[0].family_id,
+      ]);
+      return this.revocations.revokeSession(m, rows[0].user_id, rows[0].family_id, reason);
+    });
+    this.revocations.announce(event);
   }
 
   /** Signs an access token and stores a new refresh token of the given family. */
@@ -102,12 +126,7 @@ export class AuthService {
       `INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, now() + make_interval(days => $4))`,
       [user.id, familyId, sha256(refreshToken), this.config.refreshTokenTtlDays],
     );
-    const payload: AccessTokenPayload = {
-      sub: user.id,
-      role: user.role,
-      ...(user.mustChangePassword ? { mcp: true } : {}),
-    };
-    const accessToken = await this.jwt.signAsync(payload);
+    const accessToken = this.tokens.sign(user, familyId);
     return { accessToken, expiresIn: this.config.accessTokenTtlSeconds, refreshToken, user: toUserDto(user) };
   }
 

@@ -10,6 +10,7 @@ import { isValidTimeZone } from '../../common/time.js';
 import { CourseErrors } from './courses.errors.js';
 import type { CourseDto, CoursePageDto, CreateCourseDto, ListCoursesQueryDto, UpdateCourseDto } from './courses.dto.js';
 import { generateJoinCode } from './join-code.js';
+import { type AccessEvent, RevocationService } from '../auth/revocation.service.js';
 
 interface CourseRow {
   id: string;
@@ -75,6 +76,7 @@ export class CoursesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
+    private readonly revocations: RevocationService,
   ) {}
 
   /** Admins: every course; teachers: the courses they teach; students: the courses they are enrolled in. */
@@ -173,8 +175,9 @@ export class CoursesService {
     if (dto.timezone !== undefined && !isValidTimeZone(dto.timezone)) {
       throw CourseErrors.invalidTimezone({ details: [{ field: 'timezone', messages: ['unknown IANA time zone'] }] });
     }
+    let removedTeachers: AccessEvent | null = null;
     try {
-      return await this.dataSource.transaction(async (m) => {
+      const course = await this.dataSource.transaction(async (m) => {
         const relation = await this.access.assertCourseStaff(user, id, m);
         if (relation !== 'admin' && (dto.code !== undefined || dto.teacherIds !== undefined))
           throw CourseErrors.adminOnlyFields();
@@ -201,10 +204,17 @@ export class CoursesService {
           await m.query(`UPDATE courses SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, params);
         if (dto.teacherIds !== undefined) {
           await this.assertTeachers(m, dto.teacherIds);
-          await m.query(`DELETE FROM course_teachers WHERE course_id = $1 AND NOT (teacher_id = ANY($2::uuid[]))`, [
-            id,
-            dto.teacherIds,
-          ]);
+          const deleted: unknown[] = await m.query(
+            `DELETE FROM course_teachers WHERE course_id = $1 AND NOT (teacher_id = ANY($2::uuid[])) RETURNING teacher_id`,
+            [id, dto.teacherIds],
+          );
+          // The driver answers a DELETE … RETURNING with [rows, count].
+          const rows = (Array.isArray(deleted[0]) ? deleted[0] : deleted) as { teacher_id: string }[];
+          if (rows.length)
+            removedTeachers = this.revocations.courseAccessRemoved(
+              id,
+              rows.map((r) => r.teacher_id),
+            );
           await m.query(
             `INSERT INTO course_teachers (course_id, teacher_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
             [id, dto.teacherIds],
@@ -212,6 +222,9 @@ export class CoursesService {
         }
         return this.load(id, relation, m);
       });
+      // After commit: their sockets leave this course's session rooms on every replica.
+      this.revocations.announce(removedTeachers);
+      return course;
     } catch (err) {
       if (isUniqueViolation(err, 'courses_code_key')) throw CourseErrors.codeTaken();
       throw err;

@@ -39,6 +39,10 @@ export class UserEntity {
   @Column({ name: 'digest_opt_in', type: 'boolean', default: false })
   digestOptIn: boolean;
 
+  /** Raised by every revocation of the user (deactivation, role or password change): older access tokens are refused. */
+  @Column({ name: 'token_version', type: 'int', default: 1 })
+  tokenVersion: number;
+
   @Column({ name: 'last_login_at', type: 'timestamptz', nullable: true })
   lastLoginAt: Date | null;
 

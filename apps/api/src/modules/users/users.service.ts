@@ -7,6 +7,7 @@ import { isUniqueViolation } from '../../common/db-errors.js';
 import { AuditService, diffFields } from '../audit/audit.service.js';
 import { PasswordService } from '../auth/password.service.js';
 import { RefreshTokenEntity } from '../auth/refresh-token.entity.js';
+import { type AccessEvent, type RevocationReason, RevocationService } from '../auth/revocation.service.js';
 import { UserEntity } from './user.entity.js';
 import { UserErrors } from './users.errors.js';
 import {
@@ -29,6 +30,7 @@ export class UsersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly passwords: PasswordService,
     private readonly audit: AuditService,
+    private readonly revocations: RevocationService,
   ) {}
 
   async list(q: ListUsersQueryDto): Promise<UserPageDto> {
@@ -99,6 +101,7 @@ export class UsersService {
 
   async update(actorId: string, id: string, dto: UpdateUserDto): Promise<UserDto> {
     const passwordHash = dto.password ? await this.passwords.hash(dto.password) : undefined;
+    let revoked: AccessEvent | null = null;
     try {
       await this.dataSource.transaction(async (m) => {
         const user = await this.findOrFail(id, m);
@@ -118,9 +121,15 @@ export class UsersService {
           patch.mustChangePassword = actorId !== id;
         }
         if (Object.keys(patch).length) await m.update(UserEntity, { id }, patch);
-        if (dto.active === false || passwordHash || (dto.role && dto.role !== user.role)) {
-          await this.revokeSessions(m, id);
-        }
+        const reason: RevocationReason | null =
+          dto.active === false && user.active
+            ? 'deactivated'
+            : dto.role && dto.role !== user.role
+              ? 'role-changed'
+              : passwordHash
+                ? 'password-reset'
+                : null;
+        if (reason) revoked = await this.revokeSessions(m, id, reason);
         const { passwordHash: _hash, mustChangePassword: _mcp, ...visible } = patch;
         const changes = diffFields(user, visible);
         if (Object.keys(changes).length || passwordHash) {
@@ -137,22 +146,26 @@ export class UsersService {
     } catch (err) {
       throw this.mapUnique(err);
     }
+    this.revocations.announce(revoked);
     return this.get(id);
   }
 
   async remove(actorId: string, id: string): Promise<void> {
     if (actorId === id) throw UserErrors.selfDelete();
-    await this.dataSource.transaction(async (m) => {
+    const revoked = await this.dataSource.transaction(async (m) => {
       const user = await this.findOrFail(id, m);
       if (user.role === UserRole.Admin && user.active) await this.assertAnotherActiveAdmin(m, id);
       await m.delete(UserEntity, { id });
+      const event = await this.revocations.revokeAllOfUser(m, id, 'deleted');
       await this.audit.record(m, {
         action: 'user.deleted',
         targetType: 'user',
         targetId: id,
         summary: { email: user.email, fullName: user.fullName, role: user.role },
       });
+      return event;
     });
+    this.revocations.announce(revoked);
   }
 
   async updateMe(id: string, dto: UpdateMeDto): Promise<UserDto> {
@@ -181,14 +194,19 @@ export class UsersService {
     if (!(await this.passwords.verify(row.passwordHash, dto.currentPassword))) throw UserErrors.wrongPassword();
     if (dto.currentPassword === dto.newPassword) throw UserErrors.samePassword();
     const passwordHash = await this.passwords.hash(dto.newPassword);
-    await this.dataSource.transaction(async (m) => {
+    const revoked = await this.dataSource.transaction(async (m) => {
       await m.update(UserEntity, { id }, { passwordHash, mustChangePassword: false });
-      await this.revokeSessions(m, id);
+      const event = await this.revokeSessions(m, id, 'password-changed');
+      await this.audit.record(m, { action: 'user.password-changed', targetType: 'user', targetId: id });
+      return event;
     });
+    this.revocations.announce(revoked);
   }
 
-  private async revokeSessions(m: EntityManager, userId: string) {
+  /** Every sign-in of the user ends: refresh tokens now, access tokens once the returned event is announced. */
+  private async revokeSessions(m: EntityManager, userId: string, reason: RevocationReason): Promise<AccessEvent> {
     await m.update(RefreshTokenEntity, { userId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+    return this.revocations.revokeUser(m, userId, reason);
   }
 
   /** Locks the active admins so two concurrent demotions cannot both pass the check. */

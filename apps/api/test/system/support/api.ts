@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '@sysponto/contracts';
 import { PasswordService } from '../../../src/modules/auth/password.service.js';
@@ -158,7 +158,8 @@ export function nextEvent<T = unknown>(
 }
 
 /**
- * An access token signed with the replicas' secret, as the login route would issue it (HS256, issuer `sysponto`):
+ * An access token signed with the replicas' secret, as the login route would issue it (HS256, `iss` sysponto, `aud`
+ * sysponto-api, token version 1, a sign-in id of its own; at most the replicas' ACCESS_TOKEN_TTL_SECONDS):
  * lets a test act as hundreds of students without hundreds of argon2 logins. Logins themselves are tested apart.
  */
 export function mintToken(
@@ -169,6 +170,6 @@ export function mintToken(
 ): string {
   const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
-  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub, role, iat: now, exp: now + ttlSeconds, iss: 'sysponto' })}`;
+  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub, role, ver: 1, sid: randomUUID(), iat: now, exp: now + ttlSeconds, iss: 'sysponto', aud: 'sysponto-api' })}`;
   return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
 }

@@ -191,6 +191,8 @@ export async function startReplica(opts: {
       DATABASE_URL: opts.databaseUrl,
       REDIS_URL: opts.redisUrl,
       JWT_SECRET,
+      // Tests mint tokens for up to an hour (mintToken).
+      ACCESS_TOKEN_TTL_SECONDS: '3600',
       // nginx on loopback is the only proxy: believe its X-Forwarded-For.
       TRUST_PROXY: '127.0.0.1',
       LOG_LEVEL: 'warn',
