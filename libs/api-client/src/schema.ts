@@ -92,7 +92,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign out: revokes the refresh token (cookie or body) and every token rotated from the same login. */
+        /**
+         * Sign out this sign-in: its refresh tokens (cookie or body) and, at once, its access tokens. Other devices stay signed in.
+         * @description The sign-in is found from the refresh token; without one, from the bearer access token if it is sent and valid.
+         */
         post: operations["logout"];
         delete?: never;
         options?: never;
