@@ -4,6 +4,7 @@
 #                  (prints the table, writes bench-results/*.json)
 #   checkin-burst  scripts/bench/checkin-burst.mjs: 300 students check in at once, submit → teacher socket latency
 #   reports        scripts/bench/reports.mjs: report routes on a 500-student × 60-session course
+#   auth-cost      scripts/bench/auth-cost.mjs: what the token claim checks + revocation lookup add per request
 # Without a name, all of them. Installs what it needs (system packages via the project's installer, node modules if
 # missing), builds the production API, starts a private PostgreSQL + Redis for `checkin` and stops everything.
 #   BENCH_RATE=600 BENCH_SKIP=pglite,sockets pnpm bench checkin      (see bench.mjs for every knob)
@@ -17,8 +18,8 @@ names=("$@")
 [[ ${#names[@]} -gt 0 ]] || names=(checkin checkin-burst reports)
 for n in "${names[@]}"; do
   case "$n" in
-    checkin | checkin-burst | reports) ;;
-    *) echo "bench: unknown benchmark '$n' (checkin, checkin-burst, reports)" >&2; exit 2 ;;
+    checkin | checkin-burst | reports | auth-cost) ;;
+    *) echo "bench: unknown benchmark '$n' (checkin, checkin-burst, reports, auth-cost)" >&2; exit 2 ;;
   esac
 done
 
@@ -35,7 +36,7 @@ for n in "${names[@]}"; do
   echo
   echo "=== bench: $n ($(date -u +%H:%M:%S))"
   case "$n" in
-    checkin-burst | reports)
+    checkin-burst | reports | auth-cost)
       node "scripts/bench/$n.mjs" || status=1
       ;;
     checkin)
