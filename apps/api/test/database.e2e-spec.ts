@@ -1,3 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Column, DataSource, type DataSourceOptions, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { ENTITIES } from '../src/database/entities.js';
+import {
+  addToMigrationIndex,
+  pendingSchemaChanges,
+  renderMigration,
+  tablesWithoutEntity,
+} from '../src/database/schema-drift.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 describe('database', () => {
@@ -9,9 +19,54 @@ describe('database', () => {
     await t.close();
   });
 
+  // The one drift check (CI runs it with every pnpm test). A failure here means: pnpm --filter api migration:generate <Name>.
   it('has a schema that matches the entities (no pending migration)', async () => {
-    const sql = await t.dataSource.driver.createSchemaBuilder().log();
-    expect(sql.upQueries.map((q) => q.query)).toEqual([]);
+    expect((await pendingSchemaChanges(t.dataSource)).up).toEqual([]);
+  });
+
+  it('has an entity for every table (the schema diff cannot see a table without one)', async () => {
+    expect(await tablesWithoutEntity(t.dataSource)).toEqual([]);
+  });
+
+  it('catches an entity the migrations do not create, and migration:generate writes it', async () => {
+    @Entity({ name: 'schema_drift_probe' })
+    @Index('schema_drift_probe_label_idx', ['label'])
+    class SchemaDriftProbe {
+      @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'schema_drift_probe_pkey' })
+      id: string;
+
+      @Column({ type: 'varchar', length: 20 })
+      label: string;
+    }
+    const probe = new DataSource({
+      ...t.dataSource.options,
+      entities: [...ENTITIES, SchemaDriftProbe],
+      migrations: [],
+    } as DataSourceOptions);
+    await probe.initialize();
+    try {
+      const changes = await pendingSchemaChanges(probe);
+      expect(changes.up.map((q) => q.query)).toEqual([
+        expect.stringContaining('CREATE TABLE "schema_drift_probe"'),
+        expect.stringContaining('CREATE INDEX "schema_drift_probe_label_idx"'),
+      ]);
+      // down undoes in reverse order: the index first, then the table
+      expect(changes.down.map((q) => q.query)).toEqual([
+        expect.stringContaining('DROP INDEX'),
+        'DROP TABLE "schema_drift_probe"',
+      ]);
+      const source = renderMigration('AddDriftProbe', 1800000000000, changes);
+      expect(source).toContain('export class AddDriftProbe1800000000000 implements MigrationInterface');
+      expect(source).toContain('await q.query(`CREATE TABLE "schema_drift_probe"');
+      const index = readFileSync(join(import.meta.dirname, '../src/database/migrations/index.ts'), 'utf8');
+      const updated = addToMigrationIndex(index, 'AddDriftProbe1800000000000', '1800000000000-AddDriftProbe');
+      expect(updated).toContain(
+        "import { AddDriftProbe1800000000000 } from './1800000000000-AddDriftProbe.js';\n\n/**",
+      );
+      expect(updated).toMatch(/ {2}AddDriftProbe1800000000000,\n\];\n$/);
+    } finally {
+      await probe.destroy();
+    }
   });
 
   it('isolates concurrent transactions: a rollback does not touch the other commit', async () => {
