@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module.js';
+import { AttendanceChangesService } from './attendance-changes.service.js';
 import { AttendanceClock } from './attendance-clock.js';
 import { AttendanceFlagsController } from './attendance-flags.controller.js';
 import { AttendanceFlagsService } from './attendance-flags.service.js';
@@ -16,6 +18,7 @@ import { SessionLocationController } from './session-location.controller.js';
 import { SessionLocationService } from './session-location.service.js';
 
 @Module({
+  imports: [NotificationsModule],
   controllers: [
     AttendanceCodesController,
     CheckInController,
@@ -26,6 +29,7 @@ import { SessionLocationService } from './session-location.service.js';
   ],
   providers: [
     AttendanceClock,
+    AttendanceChangesService,
     AttendanceCodesService,
     CheckInService,
     SessionAttendanceService,
@@ -35,6 +39,6 @@ import { SessionLocationService } from './session-location.service.js';
     AttendanceFlagsService,
     AttendanceTimers,
   ],
-  exports: [SessionCloseService, AttendanceCodesService],
+  exports: [SessionCloseService, AttendanceCodesService, AttendanceChangesService],
 })
 export class AttendanceModule {}

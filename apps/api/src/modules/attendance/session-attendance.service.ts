@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type AttendanceFlag, type AttendanceSource, type AttendanceStatus, ServerEvent } from '@sysponto/contracts';
+import type { AttendanceFlag, AttendanceSource, AttendanceStatus } from '@sysponto/contracts';
 import { DataSource } from 'typeorm';
 import { AccessService, type SessionContext } from '../../common/access.service.js';
 import type { AuthUser } from '../../common/auth-user.js';
 import { iso } from '../../common/time.js';
-import { RealtimeService } from '../../realtime/realtime.service.js';
-import type { NotificationDto } from '../notifications/notifications.dto.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { deriveSessionState } from '../sessions/session-state.js';
+import { AttendanceChangesService } from './attendance-changes.service.js';
 import { attendanceNotice, type SessionLabel } from './attendance-notices.js';
 import type {
   AttendanceEventPageDto,
@@ -19,7 +18,7 @@ import type {
   UpdateAttendanceDto,
 } from './attendance.dto.js';
 import { AttendanceErrors } from './attendance.errors.js';
-import { type AppliedChange, applyStatusChange, validatePending } from './status-change.js';
+import { validatePending } from './status-change.js';
 
 export interface RosterRow {
   student_id: string;
@@ -66,8 +65,8 @@ export class SessionAttendanceService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
-    private readonly realtime: RealtimeService,
     private readonly notifications: NotificationsService,
+    private readonly changes: AttendanceChangesService,
   ) {}
 
   async roster(user: AuthUser, sessionId: string): Promise<RosterDto> {
@@ -122,7 +121,7 @@ export class SessionAttendanceService {
       )
         to = 'late';
       const validation = current.status === 'pending' && (to === 'present' || to === 'late');
-      const change = await applyStatusChange(m, {
+      const change = await this.changes.apply(m, {
         sessionId,
         studentId,
         to,
@@ -138,7 +137,7 @@ export class SessionAttendanceService {
         : [];
       return { change, created };
     });
-    if (change.changed) this.publish([change], created);
+    if (change.changed) this.changes.publish([change], created);
     const [row]: RosterRow[] = await this.dataSource.query(ROSTER_ENTRY_SQL, [sessionId, studentId]);
     return toEntry(row);
   }
@@ -163,7 +162,7 @@ export class SessionAttendanceService {
         : [];
       return { changes, created };
     });
-    this.publish(changes, created);
+    this.changes.publish(changes, created);
     return { updated: changes.length };
   }
 
@@ -207,15 +206,6 @@ export class SessionAttendanceService {
       page,
       pageSize,
     };
-  }
-
-  /** After commit: `attendance.updated` to the session room and each student's room, then their notifications. */
-  publish(changes: AppliedChange[], created: NotificationDto[]) {
-    for (const { changed: _changed, ...payload } of changes) {
-      this.realtime.toSession(payload.sessionId, ServerEvent.AttendanceUpdated, payload);
-      this.realtime.toUser(payload.studentId, ServerEvent.AttendanceUpdated, payload);
-    }
-    this.notifications.publish(created);
   }
 
   private async label(m: { query: DataSource['query'] }, ctx: SessionContext): Promise<SessionLabel> {

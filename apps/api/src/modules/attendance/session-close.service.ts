@@ -7,10 +7,10 @@ import type { AuthUser } from '../../common/auth-user.js';
 import { RealtimeService } from '../../realtime/realtime.service.js';
 import type { NotificationDto } from '../notifications/notifications.dto.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
+import { AttendanceChangesService } from './attendance-changes.service.js';
 import { attendanceNotice } from './attendance-notices.js';
 import type { CloseSessionResultDto } from './attendance.dto.js';
 import { AttendanceErrors } from './attendance.errors.js';
-import { SessionAttendanceService } from './session-attendance.service.js';
 import { SessionLocationAnchorEntity } from './session-location-anchor.entity.js';
 import { type AppliedChange, markMissingAbsent, validatePending } from './status-change.js';
 import { enqueueWebhookEvent } from '../webhooks/webhooks.queries.js';
@@ -36,7 +36,7 @@ export class SessionCloseService {
     private readonly access: AccessService,
     private readonly realtime: RealtimeService,
     private readonly notifications: NotificationsService,
-    private readonly attendance: SessionAttendanceService,
+    private readonly attendance: AttendanceChangesService,
   ) {}
 
   async close(user: AuthUser, sessionId: string): Promise<CloseSessionResultDto> {

@@ -1,9 +1,8 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AuditController } from './audit.controller.js';
 import { AuditService } from './audit.service.js';
 
-/** Global: any module records with `AuditService.record(manager, …)` without importing this one. */
-@Global()
+/** A module that records sensitive changes imports this one and calls `AuditService.record(manager, …)`. */
 @Module({
   controllers: [AuditController],
   providers: [AuditService],

@@ -5,11 +5,13 @@ import { UsersModule } from '../users/users.module.js';
 import { AccessTokenService, JWT_AUDIENCE, JWT_ISSUER } from './access-tokens.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { RevocationModule } from './revocation.module.js';
 import { MeController } from './me.controller.js';
 
 @Module({
   imports: [
     UsersModule,
+    RevocationModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({

@@ -1,7 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { RevocationService } from './revocation.service.js';
 
-/** Global: users, auth, courses and the realtime gateway revoke or react to revoked access. */
-@Global()
+/** Imported by users, auth, courses and realtime, which revoke access or react to revoked access. */
 @Module({ providers: [RevocationService], exports: [RevocationService] })
 export class RevocationModule {}

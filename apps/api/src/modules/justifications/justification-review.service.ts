@@ -4,7 +4,8 @@ import { AttendanceSource, AttendanceStatus, JustificationType, ServerEvent } fr
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../../common/auth-user.js';
 import { RealtimeService } from '../../realtime/realtime.service.js';
-import { type AppliedChange, applyStatusChange } from '../attendance/status-change.js';
+import { AttendanceChangesService } from '../attendance/attendance-changes.service.js';
+import type { AppliedChange } from '../attendance/status-change.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { MailOutboxService } from '../mail/mail-outbox.service.js';
 import { formatWhen, justificationReviewedMail, mailLocale } from '../mail/mail.templates.js';
@@ -16,7 +17,7 @@ import { enqueueWebhookEvent } from '../webhooks/webhooks.queries.js';
 
 /**
  * A course teacher or an admin approves or rejects a pending justification. Approval changes the attendance record
- * (absence → excused, late → present) through applyStatusChange, in the same transaction as the review, together
+ * (absence → excused, late → present) through the attendance module's AttendanceChangesService, in the same transaction as the review, together
  * with the student's notification and email (outbox). Events are pushed after commit.
  */
 @Injectable()
@@ -28,6 +29,7 @@ export class JustificationReviewService {
     private readonly notifications: NotificationsService,
     private readonly outbox: MailOutboxService,
     private readonly realtime: RealtimeService,
+    private readonly attendance: AttendanceChangesService,
   ) {}
 
   async review(user: AuthUser, id: string, dto: ReviewJustificationDto): Promise<JustificationDto> {
@@ -44,7 +46,7 @@ export class JustificationReviewService {
 
       let change: AppliedChange | null = null;
       if (dto.decision === 'approved') {
-        change = await applyStatusChange(m, {
+        change = await this.attendance.apply(m, {
           sessionId: row.session_id,
           studentId: row.student_id,
           to: row.type === JustificationType.Absence ? AttendanceStatus.Excused : AttendanceStatus.Present,
@@ -105,12 +107,7 @@ export class JustificationReviewService {
     });
 
     const { row, change } = result;
-    if (change?.changed) {
-      const { changed: _changed, ...payload } = change;
-      void _changed;
-      this.realtime.toSession(row.session_id, ServerEvent.AttendanceUpdated, payload);
-      this.realtime.toUser(row.student_id, ServerEvent.AttendanceUpdated, payload);
-    }
+    if (change?.changed) this.attendance.publish([change]);
     this.realtime.toUser(row.student_id, ServerEvent.JustificationReviewed, {
       justificationId: id,
       sessionId: row.session_id,

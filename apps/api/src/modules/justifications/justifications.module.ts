@@ -1,10 +1,15 @@
 import { Module } from '@nestjs/common';
+import { AttendanceModule } from '../attendance/attendance.module.js';
+import { MailModule } from '../mail/mail.module.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
+import { StorageModule } from '../storage/storage.module.js';
 import { JustificationFilingService } from './justification-filing.service.js';
 import { JustificationReviewService } from './justification-review.service.js';
 import { JustificationsController } from './justifications.controller.js';
 import { JustificationsService } from './justifications.service.js';
 
 @Module({
+  imports: [AttendanceModule, MailModule, NotificationsModule, StorageModule],
   controllers: [JustificationsController],
   providers: [JustificationsService, JustificationFilingService, JustificationReviewService],
   exports: [JustificationsService],

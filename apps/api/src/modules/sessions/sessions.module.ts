@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module.js';
 import { CourseSessionsController, MySessionsController, SessionsController } from './sessions.controller.js';
 import { SessionCancelService } from './session-cancel.service.js';
 import { SessionsService } from './sessions.service.js';
 
 @Module({
+  imports: [NotificationsModule],
   controllers: [CourseSessionsController, SessionsController, MySessionsController],
   providers: [SessionsService, SessionCancelService],
   exports: [SessionsService, SessionCancelService],

@@ -1,13 +1,12 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { FileStorage } from './file-storage.js';
 import { LocalDiskStorage } from './local-disk.storage.js';
 
 /** Uploads under `DATA_DIR/uploads`; with the in-memory database (tests) a temporary folder removed at shutdown. */
-@Global()
 @Module({
   providers: [
     {
