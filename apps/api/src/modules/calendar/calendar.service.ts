@@ -1,12 +1,15 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
 import icalTimezones from '@touch4it/ical-timezones';
 import { UserRole } from '@sysponto/contracts';
 import ical from 'ical-generator';
 import { DateTime } from 'luxon';
-import { DataSource } from 'typeorm';
+import { Repository } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { CourseTeacherEntity, EnrollmentEntity } from '../courses/course.entity.js';
+import { ClassSessionEntity } from '../sessions/class-session.entity.js';
+import { CalendarFeedEntity } from './calendar-feed.entity.js';
 import type { CalendarFeedDto } from './calendar.dto.js';
 import { CalendarErrors } from './calendar.errors.js';
 
@@ -27,25 +30,6 @@ function vtimezone(tz: string): string | null {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-interface FeedRow {
-  seed: string;
-  token_hash: string;
-  created_at: Date;
-}
-
-interface SessionRow {
-  id: string;
-  title: string | null;
-  room: string | null;
-  starts_at: Date;
-  ends_at: Date;
-  state: string;
-  updated_at: Date;
-  code: string;
-  name: string;
-  timezone: string;
-}
-
 /**
  * Private iCalendar feeds. The URL token is HMAC-SHA256(server secret, user id + random seed): the database keeps the
  * seed and the token's SHA-256 only, so the URL can be shown again without storing it, and a copy of the database does
@@ -54,7 +38,8 @@ interface SessionRow {
 @Injectable()
 export class CalendarService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(CalendarFeedEntity) private readonly feeds: Repository<CalendarFeedEntity>,
+    @InjectRepository(ClassSessionEntity) private readonly sessions: Repository<ClassSessionEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -70,78 +55,90 @@ export class CalendarService {
   async getFeed(userId: string): Promise<CalendarFeedDto> {
     const seed = randomBytes(16).toString('base64url');
     // Race-safe first use: two concurrent calls both end with the one stored seed.
-    await this.dataSource.query(
-      `INSERT INTO calendar_feeds (user_id, seed, token_hash) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO NOTHING`,
-      [userId, seed, sha256(this.token(userId, seed))],
-    );
-    const [row]: FeedRow[] = await this.dataSource.query(
-      `SELECT seed, token_hash, created_at FROM calendar_feeds WHERE user_id = $1`,
-      [userId],
-    );
-    const token = this.token(userId, row.seed);
+    await this.feeds
+      .createQueryBuilder()
+      .insert()
+      .values({ userId, seed, tokenHash: sha256(this.token(userId, seed)) })
+      .orIgnore()
+      .execute();
+    const feed = await this.feeds.findOneByOrFail({ userId });
+    const token = this.token(userId, feed.seed);
     const hash = sha256(token);
     // The server secret changed since the feed was made: re-point the stored hash at the URL we now hand out.
-    if (hash !== row.token_hash.trim())
-      await this.dataSource.query(`UPDATE calendar_feeds SET token_hash = $2 WHERE user_id = $1`, [userId, hash]);
-    return this.toDto(token, row.created_at);
+    if (hash !== feed.tokenHash.trim()) await this.feeds.update({ userId }, { tokenHash: hash });
+    return this.toDto(token, feed.createdAt);
   }
 
   /** A new feed URL; the previous one stops working. */
   async regenerate(userId: string): Promise<CalendarFeedDto> {
     const seed = randomBytes(16).toString('base64url');
     const token = this.token(userId, seed);
-    const [row]: { created_at: Date }[] = await this.dataSource.query(
-      `INSERT INTO calendar_feeds (user_id, seed, token_hash) VALUES ($1, $2, $3)
-       ON CONFLICT (user_id) DO UPDATE SET seed = EXCLUDED.seed, token_hash = EXCLUDED.token_hash, created_at = now()
-       RETURNING created_at`,
-      [userId, seed, sha256(token)],
-    );
-    return this.toDto(token, row.created_at);
+    const result = await this.feeds
+      .createQueryBuilder()
+      .insert()
+      .values({ userId, seed, tokenHash: sha256(token), createdAt: () => 'now()' })
+      .orUpdate(['seed', 'token_hash', 'created_at'], ['user_id'])
+      .returning(['created_at'])
+      .execute();
+    const { createdAt } = result.generatedMaps[0] as Pick<CalendarFeedEntity, 'createdAt'>;
+    return this.toDto(token, createdAt);
   }
 
   /** The .ics body for a feed token; unknown, replaced or deactivated → 404. Two queries, no writes. */
   async render(token: string): Promise<string> {
     if (!TOKEN_PATTERN.test(token)) throw CalendarErrors.feedNotFound();
-    const [owner]: { id: string; role: UserRole; full_name: string }[] = await this.dataSource.query(
-      `SELECT u.id, u.role, u.full_name FROM calendar_feeds f JOIN users u ON u.id = f.user_id WHERE f.token_hash = $1 AND u.active`,
-      [sha256(token)],
-    );
+    const feed = await this.feeds
+      .createQueryBuilder('f')
+      .innerJoin('f.user', 'u')
+      .select(['f.userId', 'u.id', 'u.role', 'u.fullName'])
+      .where('f.tokenHash = :hash AND u.active', { hash: sha256(token) })
+      .getOne();
+    const owner = feed?.user;
     if (!owner) throw CalendarErrors.feedNotFound();
     const membership =
       owner.role === UserRole.Student
-        ? `SELECT course_id FROM enrollments WHERE student_id = $1 AND ended_at IS NULL`
+        ? this.sessions.manager
+            .createQueryBuilder(EnrollmentEntity, 'e')
+            .select('e.courseId')
+            .where('e.studentId = :owner AND e.endedAt IS NULL')
         : owner.role === UserRole.Teacher
-          ? `SELECT course_id FROM course_teachers WHERE teacher_id = $1`
+          ? this.sessions.manager
+              .createQueryBuilder(CourseTeacherEntity, 't')
+              .select('t.courseId')
+              .where('t.teacherId = :owner')
           : null;
-    const sessions: SessionRow[] = membership
-      ? await this.dataSource.query(
-          `SELECT s.id, s.title, s.room, s.starts_at, s.ends_at, s.state, s.updated_at, c.code, c.name, c.timezone
-             FROM class_sessions s JOIN courses c ON c.id = s.course_id
-            WHERE s.course_id IN (${membership})
-              AND s.starts_at >= now() - make_interval(days => $2) AND s.starts_at < now() + make_interval(days => $3)
-            ORDER BY s.starts_at LIMIT $4`,
-          [owner.id, FEED_PAST_DAYS, FEED_FUTURE_DAYS, FEED_MAX_EVENTS],
-        )
+    const sessions = membership
+      ? await this.sessions
+          .createQueryBuilder('s')
+          .innerJoin('s.course', 'c')
+          .select(['s.id', 's.title', 's.room', 's.startsAt', 's.endsAt', 's.state', 's.updatedAt'])
+          .addSelect(['c.id', 'c.code', 'c.name', 'c.timezone'])
+          .where(`s.courseId IN (${membership.getQuery()})`, { owner: owner.id })
+          .andWhere('s.startsAt >= now() - make_interval(days => :past)', { past: FEED_PAST_DAYS })
+          .andWhere('s.startsAt < now() + make_interval(days => :future)', { future: FEED_FUTURE_DAYS })
+          .orderBy('s.startsAt')
+          .limit(FEED_MAX_EVENTS)
+          .getMany()
       : [];
 
     const cal = ical({
-      name: `SysPonto — ${owner.full_name}`,
+      name: `SysPonto — ${owner.fullName}`,
       description: 'Class sessions from SysPonto',
       prodId: { company: 'SysPonto', product: 'Calendar feed', language: 'EN' },
       ttl: 60 * 60,
     });
     cal.timezone({ name: null, generator: vtimezone });
     for (const s of sessions) {
-      const zone = s.timezone;
+      const { code, name, timezone: zone } = s.course!;
       cal.createEvent({
         id: s.id,
         // Luxon dates carry the zone, so times are written as local wall time with the course's TZID.
-        start: DateTime.fromJSDate(new Date(s.starts_at)).setZone(zone),
-        end: DateTime.fromJSDate(new Date(s.ends_at)).setZone(zone),
+        start: DateTime.fromJSDate(s.startsAt).setZone(zone),
+        end: DateTime.fromJSDate(s.endsAt).setZone(zone),
         timezone: zone,
-        summary: s.title ? `${s.code} — ${s.name} (${s.title})` : `${s.code} — ${s.name}`,
+        summary: s.title ? `${code} — ${name} (${s.title})` : `${code} — ${name}`,
         location: s.room || null,
-        lastModified: new Date(s.updated_at),
+        lastModified: s.updatedAt,
       });
     }
     return cal.toString();
