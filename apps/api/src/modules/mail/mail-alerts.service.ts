@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { warningCandidates } from '../reports/rates.queries.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { MailOutboxService, type OutgoingMail } from './mail-outbox.service.js';
+import { pendingDigestRows } from './mail.queries.js';
 import {
   attendanceWarningMail,
   DIGEST_MAX_ITEMS,
@@ -94,39 +95,16 @@ export class MailAlertsService implements OnApplicationBootstrap, OnApplicationS
     const at = DateTime.fromJSDate(now, { zone: 'utc' });
     if (at.hour < this.config.mail.digestHourUtc) return 0;
     const day = at.toISODate()!;
-    const rows: {
-      user_id: string;
-      email: string;
-      full_name: string;
-      locale: string;
-      code: string;
-      student_name: string;
-      type: 'absence' | 'late';
-      starts_at: Date;
-      timezone: string;
-    }[] = await this.dataSource.query(
-      `SELECT u.id AS user_id, u.email, u.full_name, u.locale, c.code, st.full_name AS student_name, j.type, s.starts_at, c.timezone
-           FROM users u
-           JOIN justifications j ON j.status = 'pending'
-           JOIN class_sessions s ON s.id = j.session_id
-           JOIN courses c ON c.id = s.course_id
-           JOIN users st ON st.id = j.student_id
-          WHERE u.digest_opt_in AND u.active
-            AND (u.role = 'admin' OR (u.role = 'teacher' AND EXISTS (SELECT 1 FROM course_teachers ct WHERE ct.course_id = c.id AND ct.teacher_id = u.id)))
-            AND NOT EXISTS (SELECT 1 FROM mail_outbox o WHERE o.dedupe_key = 'justification.digest:' || u.id || ':' || $1)
-          ORDER BY u.id, j.created_at, j.id`,
-      [day],
-    );
+    const rows = await pendingDigestRows(this.dataSource.manager, day);
     const byUser = new Map<string, { email: string; fullName: string; locale: string; items: DigestItem[] }>();
     for (const r of rows) {
-      let entry = byUser.get(r.user_id);
-      if (!entry)
-        byUser.set(r.user_id, (entry = { email: r.email, fullName: r.full_name, locale: r.locale, items: [] }));
+      let entry = byUser.get(r.userId);
+      if (!entry) byUser.set(r.userId, (entry = { email: r.email, fullName: r.fullName, locale: r.locale, items: [] }));
       entry.items.push({
         courseCode: r.code,
-        studentName: r.student_name,
+        studentName: r.studentName,
         type: r.type,
-        sessionStartsAt: new Date(r.starts_at),
+        sessionStartsAt: r.startsAt,
         timezone: r.timezone,
       });
     }

@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
 import { createTransport, type Transporter } from 'nodemailer';
-import { DataSource, type EntityManager } from 'typeorm';
+import { type EntityManager, Repository } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { MailOutboxEntity } from './mail-outbox.entity.js';
+import { type ClaimedMail, claimDueMail } from './mail.queries.js';
 import type { RenderedMail } from './mail.templates.js';
 
 export interface OutgoingMail extends RenderedMail {
@@ -12,18 +14,11 @@ export interface OutgoingMail extends RenderedMail {
   dedupeKey?: string | null;
 }
 
-interface ClaimedRow {
-  id: string;
-  recipient: string;
-  subject: string;
-  text_body: string;
-  html_body: string | null;
-  attempts: number;
-}
-
 const BATCH = 20;
 /** A claimed mail whose sender died is claimed again after this lease. */
-const LEASE = '5 minutes';
+const LEASE_SECONDS = 5 * 60;
+/** Rows per INSERT when queueing many mails at once (a warning scan), well under PostgreSQL's parameter limit. */
+const INSERT_CHUNK = 1000;
 
 /** The transactional mail outbox and its worker: how and why in docs/mail.md. */
 @Injectable()
@@ -36,7 +31,7 @@ export class MailOutboxService implements OnApplicationBootstrap, OnApplicationS
   private stopped = false;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(MailOutboxEntity) private readonly outbox: Repository<MailOutboxEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -68,23 +63,31 @@ export class MailOutboxService implements OnApplicationBootstrap, OnApplicationS
   }
 
   /** Queues mails in the caller's transaction (or alone). Returns how many were queued (dedupe drops the rest). */
-  async enqueue(mails: OutgoingMail[], m: EntityManager = this.dataSource.manager): Promise<number> {
+  async enqueue(mails: OutgoingMail[], m: EntityManager = this.outbox.manager): Promise<number> {
     if (!this.config.mail.enabled || mails.length === 0) return 0;
-    const rows: unknown[] = await m.query(
-      `INSERT INTO mail_outbox (kind, recipient, subject, text_body, html_body, dedupe_key)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-       ON CONFLICT (dedupe_key) DO NOTHING
-       RETURNING id`,
-      [
-        mails.map((x) => x.kind),
-        mails.map((x) => x.to),
-        mails.map((x) => x.subject.replace(/[\r\n]+/g, ' ').slice(0, 300)),
-        mails.map((x) => x.text),
-        mails.map((x) => x.html ?? null),
-        mails.map((x) => x.dedupeKey ?? null),
-      ],
-    );
-    return rows.length;
+    let queued = 0;
+    for (let i = 0; i < mails.length; i += INSERT_CHUNK) {
+      const result = await m
+        .createQueryBuilder()
+        .insert()
+        .into(MailOutboxEntity)
+        .values(
+          mails.slice(i, i + INSERT_CHUNK).map((x) => ({
+            kind: x.kind,
+            recipient: x.to,
+            subject: x.subject.replace(/[\r\n]+/g, ' ').slice(0, 300),
+            textBody: x.text,
+            htmlBody: x.html ?? null,
+            dedupeKey: x.dedupeKey ?? null,
+          })),
+        )
+        .orIgnore() // a dedupe key already queued: that mail is dropped
+        .returning('id')
+        .updateEntity(false)
+        .execute();
+      queued += (result.raw as unknown[]).length;
+    }
+    return queued;
   }
 
   /** Asks the worker to look for due mail now (after a commit that queued some); never waits for it. */
@@ -117,46 +120,39 @@ export class MailOutboxService implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
-  private async claim(): Promise<ClaimedRow[]> {
-    const res: unknown = await this.dataSource.query(
-      `UPDATE mail_outbox SET status = 'sending', attempts = attempts + 1, locked_until = now() + interval '${LEASE}'
-        WHERE id IN (
-          SELECT id FROM mail_outbox
-           WHERE (status = 'pending' AND next_attempt_at <= now()) OR (status = 'sending' AND locked_until < now())
-           ORDER BY next_attempt_at
-           LIMIT ${BATCH}
-           FOR UPDATE SKIP LOCKED)
-        RETURNING id, recipient, subject, text_body, html_body, attempts`,
-    );
-    // UPDATE … RETURNING answers [rows, count] through TypeORM's postgres driver.
-    return (Array.isArray(res) && Array.isArray(res[0]) ? res[0] : res) as ClaimedRow[];
+  private claim(): Promise<ClaimedMail[]> {
+    return claimDueMail(this.outbox.manager, BATCH, LEASE_SECONDS);
   }
 
-  private async send(row: ClaimedRow): Promise<boolean> {
+  private async send(row: ClaimedMail): Promise<boolean> {
     try {
       await this.transport!.sendMail({
         from: this.config.mail.from,
         to: row.recipient,
         subject: row.subject,
-        text: row.text_body,
-        html: row.html_body ?? undefined,
+        text: row.textBody,
+        html: row.htmlBody ?? undefined,
       });
     } catch (err) {
       const message = (err instanceof Error ? err.message : String(err)).slice(0, 1000);
       const delay = this.backoff(row.attempts);
       const giveUp = row.attempts >= this.config.mail.maxAttempts;
-      await this.dataSource.query(
-        `UPDATE mail_outbox SET status = $2, next_attempt_at = now() + make_interval(secs => $3::double precision), locked_until = NULL, last_error = $4 WHERE id = $1`,
-        [row.id, giveUp ? 'failed' : 'pending', delay / 1000, message],
-      );
+      await this.outbox
+        .createQueryBuilder()
+        .update()
+        .set({
+          status: giveUp ? 'failed' : 'pending',
+          nextAttemptAt: () => 'now() + make_interval(secs => CAST(:delay AS double precision))',
+          lockedUntil: null,
+          lastError: message,
+        })
+        .where('id = :id', { id: row.id, delay: delay / 1000 })
+        .execute();
       if (giveUp) this.logger.warn(`Gave up on mail ${row.id} after ${row.attempts} attempts: ${message}`);
       else if (row.attempts === 1) this.logger.warn(`Mail ${row.id} not sent (will retry): ${message}`);
       return false;
     }
-    await this.dataSource.query(
-      `UPDATE mail_outbox SET status = 'sent', sent_at = now(), locked_until = NULL, last_error = NULL WHERE id = $1`,
-      [row.id],
-    );
+    await this.outbox.update(row.id, { status: 'sent', sentAt: () => 'now()', lockedUntil: null, lastError: null });
     return true;
   }
 
