@@ -13,6 +13,7 @@ import { MyAttendanceController } from './my-attendance.controller.js';
 import { MyAttendanceService } from './my-attendance.service.js';
 import { SessionAttendanceController } from './session-attendance.controller.js';
 import { SessionAttendanceService } from './session-attendance.service.js';
+import { PrivacyPurgeService } from './privacy-purge.service.js';
 import { SessionCloseService } from './session-close.service.js';
 import { SessionLocationController } from './session-location.controller.js';
 import { SessionLocationService } from './session-location.service.js';
@@ -37,6 +38,7 @@ import { SessionLocationService } from './session-location.service.js';
     MyAttendanceService,
     SessionLocationService,
     AttendanceFlagsService,
+    PrivacyPurgeService,
     AttendanceTimers,
   ],
   exports: [SessionCloseService, AttendanceCodesService, AttendanceChangesService],
