@@ -50,7 +50,10 @@ export class AttendanceTimers implements OnApplicationBootstrap, OnApplicationSh
       setTimeout(() => void this.autoClose(), 2000).unref();
     }
     if (this.config.attendance.privacyPurgeIntervalSeconds > 0) {
-      this.purgeTimer = setInterval(() => void this.purgePrivacy(), this.config.attendance.privacyPurgeIntervalSeconds * 1000);
+      this.purgeTimer = setInterval(
+        () => void this.purgePrivacy(),
+        this.config.attendance.privacyPurgeIntervalSeconds * 1000,
+      );
       this.purgeTimer.unref();
       setTimeout(() => void this.purgePrivacy(), 5000).unref();
     }
