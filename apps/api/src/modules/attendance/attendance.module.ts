@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { AttendanceChangesService } from './attendance-changes.service.js';
 import { AttendanceClock } from './attendance-clock.js';
@@ -19,7 +20,7 @@ import { SessionLocationController } from './session-location.controller.js';
 import { SessionLocationService } from './session-location.service.js';
 
 @Module({
-  imports: [NotificationsModule],
+  imports: [NotificationsModule, AuditModule],
   controllers: [
     AttendanceCodesController,
     CheckInController,
