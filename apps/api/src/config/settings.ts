@@ -186,24 +186,21 @@ export const SETTINGS = {
     defaultText: '60 (0 under NODE_ENV=test)',
     description: 'Auto-close scheduler period in seconds; 0 turns it off.',
   },
-  DEVICE_HASH_RETENTION_DAYS: {
+  ROTATING_CODE_SECONDS: {
     section: 'attendance',
     kind: 'int',
-    default: 30,
-    min: 1,
+    default: 20,
+    min: 15,
     max: 30,
-    description:
-      'Per-session device hashes (buddy check-in detection, docs/privacy.md) are deleted this many days after their session. The rotating code interval and grace are per course now (ROTATING_CODE_SECONDS and ROTATING_CODE_GRACE_SECONDS are no longer read).',
+    description: 'Rotating codes change every N seconds.',
   },
-  PRIVACY_PURGE_INTERVAL_SECONDS: {
+  ROTATING_CODE_GRACE_SECONDS: {
     section: 'attendance',
     kind: 'int',
-    default: 3600,
+    default: 5,
     min: 0,
-    max: 86400,
-    defaultText: '3600 (0 under NODE_ENV=test)',
-    description:
-      'How often each replica deletes expired device hashes and the room locations of closed or cancelled sessions; 0 turns it off.',
+    max: 15,
+    description: 'The previous rotating code stays valid this many seconds into the next slot.',
   },
   CHECKIN_MAX_WRONG_ATTEMPTS: {
     section: 'attendance',

@@ -29,7 +29,6 @@ export const AUDIT_ACTIONS = [
   'code.created',
   'code.revoked',
   'attendance.updated',
-  'attendance.flag-cleared',
   'justification.reviewed',
   'auth.login-failed',
   'auth.locked-out',
