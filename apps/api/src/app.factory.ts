@@ -15,6 +15,7 @@ import { AllExceptionsFilter } from './common/exception.filter.js';
 import { registerRequestContext } from './common/request-context.js';
 import { redactUrl } from './common/log-redaction.js';
 import { createValidationPipe } from './common/validation.js';
+import { documentApiKeys } from './modules/api-keys/api-keys.openapi.js';
 import { documentIdempotency } from './modules/idempotency/idempotency.openapi.js';
 import { registerIdempotencyBodyHash } from './modules/idempotency/idempotency-fingerprint.js';
 import { RealtimeIoAdapter } from './realtime/realtime.adapter.js';
@@ -89,7 +90,14 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   app.enableCors({
     origin: config.corsOrigins,
     credentials: true,
-    exposedHeaders: ['Retry-After', 'X-Request-Id', 'Content-Disposition', 'Idempotent-Replayed'],
+    exposedHeaders: [
+      'Retry-After',
+      'X-Request-Id',
+      'Content-Disposition',
+      'Idempotent-Replayed',
+      'RateLimit',
+      'RateLimit-Policy',
+    ],
   });
   app.useWebSocketAdapter(new RealtimeIoAdapter(app, config));
   app.setGlobalPrefix('api');
@@ -116,13 +124,17 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
     .setTitle('SysPonto API')
     .setDescription(
       'Real-time class attendance. Errors are `{ statusCode, code, message, details? }` with stable `code` strings. ' +
-        'Sign in with `POST /api/auth/login`, then use the access token as a Bearer token. ' +
+        'Sign in with `POST /api/auth/login`, then use the access token as a Bearer token; integrations use an API key ' +
+        '(`spk_…`, `POST /api/api-keys`) the same way, narrowed to the scope each operation names. ' +
+        'Every POST accepts `Idempotency-Key`. Integrations guide: docs/integrations.md. ' +
         'Demo logins (embedded default): admin@example.com, teacher@example.com, student@example.com — password `sysponto-demo`.',
     )
     .setVersion('0.1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  return documentIdempotency(
-    SwaggerModule.createDocument(app, doc, { operationIdFactory: (_controller, method) => method }),
+  return documentApiKeys(
+    documentIdempotency(
+      SwaggerModule.createDocument(app, doc, { operationIdFactory: (_controller, method) => method }),
+    ),
   );
 }

@@ -19,6 +19,7 @@ import { StorageModule } from './modules/storage/storage.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { IdempotencyModule } from './modules/idempotency/idempotency.module.js';
 import { UsersModule } from './modules/users/users.module.js';
+import { ApiKeysModule } from './modules/api-keys/api-keys.module.js';
 import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
 import { NotificationsModule } from './modules/notifications/notifications.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
@@ -50,6 +51,7 @@ export class AppModule {
         IdempotencyModule,
         AttendanceRecordsModule,
         WebhooksModule,
+        ApiKeysModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }, DemoSeedService],
     };

@@ -78,6 +78,19 @@ describe('webhooks', () => {
     await t.http.delete(`/api/webhooks/${first.body.id}`).set(admin.auth).expect(204);
     await t.http.delete(`/api/webhooks/${hook.id}`).set(admin.auth).expect(204);
     await t.http.get(`/api/webhooks/${hook.id}`).set(admin.auth).expect(404);
+    // Creation, changes and deletion are in the audit trail, the secret never.
+    const trail = await t.http
+      .get('/api/audit-events')
+      .query({ targetType: 'webhook', targetId: hook.id })
+      .set(admin.auth)
+      .expect(200);
+    const events = trail.body.items as { action: string; actorId: string; summary: Record<string, unknown> }[];
+    expect(events.map((e) => e.action).sort()).toEqual(['webhook.created', 'webhook.deleted', 'webhook.updated']);
+    expect(events.every((e) => e.actorId === admin.id)).toBe(true);
+    expect(events.find((e) => e.action === 'webhook.updated')?.summary).toMatchObject({
+      changes: { events: { from: ['user.created'], to: ['user.created', 'user.updated'] } },
+    });
+    expect(JSON.stringify(events)).not.toContain(hook.secret.slice(6));
   });
 
   it('delivers a check-in as attendance.submitted, signed per Standard Webhooks, retried after a 500 with the same id', async () => {

@@ -6,6 +6,52 @@
  */
 
 export interface paths {
+    "/api/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My API keys (admins: every key, with its owner). Tokens are never listed.
+         * @description Not available to API keys.
+         */
+        get: operations["listApiKeys"];
+        put?: never;
+        /**
+         * Create an API key (admins and teachers). The token is shown only in this answer.
+         * @description The key acts as you, narrowed to its scopes: send it as `Authorization: Bearer spk_…`. A request outside its scopes is 403 `auth/insufficient-scope` naming the scope. Each key may make API_KEY_RATE_LIMIT_PER_MINUTE requests a minute (600 by default; `RateLimit-Policy` / `RateLimit` headers, 429 with Retry-After beyond).
+         *
+         *     Not available to API keys.
+         */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key: refused within a second on every replica.
+         * @description Not available to API keys.
+         */
+        delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/attendance-records": {
         parameters: {
             query?: never;
@@ -16,6 +62,8 @@ export interface paths {
         /**
          * The attendance changes feed (synchronisation).
          * @description Every attendance record that changed, oldest change first, keyset-paginated: store `nextCursor` and send it as `cursor` next time to get exactly the changes since (none missed, none repeated; a record changed again comes again). `nextCursor` is returned on every page, also an empty one; `hasMore` says whether to fetch the next page now or poll later. Filters courseId, sessionId, studentId, updatedSince (keep the same filters while following a cursor). Scope: admins see every record, teachers their courses, students their own; API keys need `attendance:read`. Changes appear once the transaction that made them — and any older one still running — has ended (normally within milliseconds). `attendance-records/cursor-invalid` (400) for a cursor not made here.
+         *
+         *     API keys: scope `attendance:read`.
          */
         get: operations["listAttendanceRecordChanges"];
         put?: never;
@@ -36,6 +84,8 @@ export interface paths {
         /**
          * The audit trail of administrative and security actions (admin), paged.
          * @description Filters combine with AND: `actor` (user id or email), `action` (`user.updated`, or `user` for every user action), `targetType`, `targetId`, and the instants `from` (inclusive) and `to` (exclusive). Newest first.
+         *
+         *     Not available to API keys.
          */
         get: operations["listAuditEvents"];
         put?: never;
@@ -56,6 +106,8 @@ export interface paths {
         /**
          * The filtered audit trail as CSV (admin), at most 50000 rows.
          * @description Filters combine with AND: `actor` (user id or email), `action` (`user.updated`, or `user` for every user action), `targetType`, `targetId`, and the instants `from` (inclusive) and `to` (exclusive). Newest first.
+         *
+         *     Not available to API keys.
          */
         get: operations["exportAuditEvents"];
         put?: never;
@@ -152,6 +204,8 @@ export interface paths {
         /**
          * Check in with the code alone (students).
          * @description The server finds the session of one of your courses whose active code matches and that is open for check-in. 201 with the new record (pending when the course validates check-ins, else present/late); 200 with the same record when you already have one (idempotent). Errors: `attendance/code-invalid` (400) for a code that matches nothing of yours; `attendance/code-expired` (410) and `attendance/session-not-open` (409) only for your own sessions; `attendance/too-many-attempts` (429, Retry-After) after 5 wrong codes in 10 minutes. Valid check-ins are never throttled.
+         *
+         *     API keys: scope `attendance:write`.
          */
         post: operations["checkIn"];
         delete?: never;
@@ -167,12 +221,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List courses: admins all, teachers the ones they teach, students the ones they are enrolled in. Search by code or name; sorted by code; paged. */
+        /**
+         * List courses: admins all, teachers the ones they teach, students the ones they are enrolled in. Search by code or name; sorted by code; paged.
+         * @description API keys: scope `courses:read`.
+         */
         get: operations["listCourses"];
         put?: never;
         /**
          * Create a course (admin).
          * @description The code is upper-cased and unique (409 `courses/code-taken`); the time zone must be an IANA zone (400 `courses/invalid-timezone`); teacherIds must be teachers (400 `courses/not-teachers`). A random join code is generated and enabled.
+         *
+         *     API keys: scope `courses:write`.
          */
         post: operations["createCourse"];
         delete?: never;
@@ -193,6 +252,8 @@ export interface paths {
         /**
          * Join a course with its join code (students). Idempotent.
          * @description A wrong or disabled code answers one generic 404 `courses/join-code-invalid`. After 10 wrong codes in 15 minutes a student gets 429 `courses/join-rate-limited` with Retry-After.
+         *
+         *     API keys: scope `courses:write`.
          */
         post: operations["joinCourse"];
         delete?: never;
@@ -208,13 +269,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a course (its teachers, enrolled students and admins). The join code is shown to staff only. */
+        /**
+         * Get a course (its teachers, enrolled students and admins). The join code is shown to staff only.
+         * @description API keys: scope `courses:read`.
+         */
         get: operations["getCourse"];
         put?: never;
         post?: never;
         /**
          * Delete a course with its sessions and enrollments (admin).
          * @description Refused with 409 `courses/has-attendance` while attendance records or justifications exist, unless force=true.
+         *
+         *     API keys: scope `courses:write`.
          */
         delete: operations["deleteCourse"];
         options?: never;
@@ -222,6 +288,8 @@ export interface paths {
         /**
          * Edit a course.
          * @description Teachers of the course: name, description, timezone, policy. Admins also: code and teacherIds (replaces the set of teachers; this is how teachers are assigned). Others: 403 `courses/admin-only-fields`.
+         *
+         *     API keys: scope `courses:write`.
          */
         patch: operations["updateCourse"];
         trace?: never;
@@ -233,12 +301,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Students enrolled in a course (teachers of the course, admins). Search by name, email or student number; sorted by name; paged. */
+        /**
+         * Students enrolled in a course (teachers of the course, admins). Search by name, email or student number; sorted by name; paged.
+         * @description API keys: scope `courses:read`.
+         */
         get: operations["listEnrollments"];
         put?: never;
         /**
          * Enroll students (teachers of the course, admins).
          * @description All or nothing: if any id is not a student, nothing is enrolled and the answer is 400 `courses/not-students` with details.ids. Already enrolled students are not an error (listed in alreadyEnrolled). A student is expected only at sessions that start while enrolled (from `enrolledAt`, default now); a student who left is enrolled again with a new enrollment.
+         *
+         *     API keys: scope `courses:write`.
          */
         post: operations["enrollStudents"];
         delete?: never;
@@ -260,6 +333,8 @@ export interface paths {
         /**
          * Unenroll a student (teachers of the course, admins): ends the enrollment.
          * @description The enrollment is kept with `endedAt`: the student's records and their figures from while enrolled stay in the reports; sessions that start later no longer expect them. 404 `courses/not-enrolled` when not enrolled now.
+         *
+         *     API keys: scope `courses:write`.
          */
         delete: operations["unenrollStudent"];
         options?: never;
@@ -276,12 +351,18 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replace the join code with a new random one and enable it (teachers of the course, admins). The old code stops working. */
+        /**
+         * Replace the join code with a new random one and enable it (teachers of the course, admins). The old code stops working.
+         * @description API keys: scope `courses:write`.
+         */
         post: operations["regenerateJoinCode"];
         delete?: never;
         options?: never;
         head?: never;
-        /** Enable or disable the join code (teachers of the course, admins). Disabling keeps the code. */
+        /**
+         * Enable or disable the join code (teachers of the course, admins). Disabling keeps the code.
+         * @description API keys: scope `courses:write`.
+         */
         patch: operations["setJoinCodeEnabled"];
         trace?: never;
     };
@@ -292,12 +373,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A course's sessions overlapping [from, to) (anyone who sees the course). Search by title or room; sorted by start; paged. */
+        /**
+         * A course's sessions overlapping [from, to) (anyone who sees the course). Search by title or room; sorted by start; paged.
+         * @description API keys: scope `sessions:read`.
+         */
         get: operations["listCourseSessions"];
         put?: never;
         /**
          * Plan one session or a weekly series (teachers of the course, admins).
          * @description One session: {startsAt, endsAt} (ISO 8601 with offset) → the session. Weekly series: {series: {weekdays, startTime, endTime, from, to}} in the course time zone → {items}; each session keeps its local time across DST changes (a time inside a spring-forward gap moves forward by the gap). A session ends after it starts and lasts at most 12 hours (400 `sessions/invalid-times` / `sessions/invalid-series`); a series makes at most 400 sessions (400 `sessions/series-too-long`) and is same-day only (endTime after startTime). Sessions may lie in the past and may overlap.
+         *
+         *     API keys: scope `sessions:write`.
          */
         post: operations["createCourseSessions"];
         delete?: never;
@@ -330,12 +416,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Justifications, newest first: a student's own, a teacher's courses', all for an admin. Filter by status, course, student, session; search by student or course. */
+        /**
+         * Justifications, newest first: a student's own, a teacher's courses', all for an admin. Filter by status, course, student, session; search by student or course.
+         * @description API keys: scope `justifications:read`.
+         */
         get: operations["listJustifications"];
         put?: never;
         /**
          * Justify an absence or a late arrival (student), with an optional document.
          * @description multipart/form-data with sessionId, type, reason (≤ 1000 characters) and an optional file `document`: PDF, PNG or JPEG (type checked by content), at most 5 MB (413 `justifications/document-too-large`; 415 `justifications/document-type`). JSON is accepted when there is no document. The session must be of one of your courses; an absence can be justified once it has started, a late arrival during or after it, both until JUSTIFICATION_WINDOW_DAYS (default 30) after it ends. One live justification per session (409 `justifications/already-exists`; withdraw it to file again).
+         *
+         *     API keys: scope `justifications:write`.
          */
         post: operations["createJustification"];
         delete?: never;
@@ -351,7 +442,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One justification (its student, the course teachers, admins). */
+        /**
+         * One justification (its student, the course teachers, admins).
+         * @description API keys: scope `justifications:read`.
+         */
         get: operations["getJustification"];
         put?: never;
         post?: never;
@@ -368,7 +462,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download the document (its student, the course teachers, admins), as an attachment. */
+        /**
+         * Download the document (its student, the course teachers, admins), as an attachment.
+         * @description API keys: scope `justifications:read`.
+         */
         get: operations["downloadJustificationDocument"];
         put?: never;
         post?: never;
@@ -390,6 +487,8 @@ export interface paths {
         /**
          * Approve or reject a pending justification (course teachers, admins).
          * @description Approval makes an absence `excused` and a late arrival `present` in the same transaction; the student is notified (and emailed when mail is on).
+         *
+         *     API keys: scope `justifications:write`.
          */
         post: operations["reviewJustification"];
         delete?: never;
@@ -407,7 +506,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Withdraw my pending justification (a new one may then be filed for the session). */
+        /**
+         * Withdraw my pending justification (a new one may then be filed for the session).
+         * @description API keys: scope `justifications:write`.
+         */
         post: operations["withdrawJustification"];
         delete?: never;
         options?: never;
@@ -422,14 +524,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user. */
+        /**
+         * The signed-in user.
+         * @description API keys: scope `users:read`.
+         */
         get: operations["getMe"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Edit my profile (name, language). */
+        /**
+         * Edit my profile (name, language).
+         * @description Not available to API keys.
+         */
         patch: operations["updateMe"];
         trace?: never;
     };
@@ -443,6 +551,8 @@ export interface paths {
         /**
          * My attendance history (students) with rates per course and overall.
          * @description Items: held sessions of my courses (closed, or already ended) and any session where I have a record, newest first; filters courseId, from/to (session start), status (a held session without a record counts as `absent`). Rates ignore filters and paging: rate = (present + late + pending) ÷ (held − excused), where held = sessions of my courses that are closed or have ended, a held session without a record counts as absent, and a pending check-in (not validated yet) counts as attended; null when nothing counts yet. The same formula as the course reports.
+         *
+         *     API keys: scope `attendance:read`.
          */
         get: operations["getMyAttendance"];
         put?: never;
@@ -463,6 +573,8 @@ export interface paths {
         /**
          * My private calendar feed URL (created on first use).
          * @description An iCalendar URL with my class sessions (students: enrolled courses; teachers: taught courses) from 60 days ago to 180 days ahead, for Google Calendar, Outlook or Apple Calendar. The URL needs no sign-in: keep it private.
+         *
+         *     Not available to API keys.
          */
         get: operations["getMyCalendarFeed"];
         put?: never;
@@ -482,7 +594,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replace my calendar feed URL; the old URL stops working at once. */
+        /**
+         * Replace my calendar feed URL; the old URL stops working at once.
+         * @description Not available to API keys.
+         */
         post: operations["regenerateMyCalendarFeed"];
         delete?: never;
         options?: never;
@@ -499,7 +614,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change my password. Signs out every other session and returns fresh tokens for this one. */
+        /**
+         * Change my password. Signs out every other session and returns fresh tokens for this one.
+         * @description Not available to API keys.
+         */
         post: operations["changeMyPassword"];
         delete?: never;
         options?: never;
@@ -517,6 +635,8 @@ export interface paths {
         /**
          * My calendar: sessions overlapping [from, to) of the courses I am enrolled in (students), teach (teachers), or all (admins).
          * @description At most 366 days per request (400 `sessions/range-too-long`) and 2000 sessions (then truncated=true); sorted by start.
+         *
+         *     API keys: scope `sessions:read`.
          */
         get: operations["listMySessions"];
         put?: never;
@@ -534,7 +654,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My notifications, newest first (unread=true for unread only), with the unread count. */
+        /**
+         * My notifications, newest first (unread=true for unread only), with the unread count.
+         * @description Not available to API keys.
+         */
         get: operations["listNotifications"];
         put?: never;
         post?: never;
@@ -553,7 +676,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark all my notifications read. */
+        /**
+         * Mark all my notifications read.
+         * @description Not available to API keys.
+         */
         post: operations["markAllNotificationsRead"];
         delete?: never;
         options?: never;
@@ -570,7 +696,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark one of my notifications read. */
+        /**
+         * Mark one of my notifications read.
+         * @description Not available to API keys.
+         */
         post: operations["markNotificationRead"];
         delete?: never;
         options?: never;
@@ -588,6 +717,8 @@ export interface paths {
         /**
          * Course report: per student, per session, and chart-ready series.
          * @description Rate = (present + late + pending) ÷ (held − excused), a fraction 0..1 (null when the denominator is 0). Held sessions are closed or already ended; a held session without a record counts as absent; pending check-ins count as attended and are shown apart; excused sessions leave the denominator and are shown apart. Dates (from/to, inclusive) are in the course time zone. Teachers of the course and admins see every enrolled student (or one with ?studentId); an enrolled student sees only their own figures (scope "student"; session counts are theirs alone) and gets 403 for another studentId.
+         *
+         *     API keys: scope `reports:read`.
          */
         get: operations["getCourseReport"];
         put?: never;
@@ -608,6 +739,8 @@ export interface paths {
         /**
          * CSV export: roster × sessions matrix (one row per enrolled student, one column per session, totals).
          * @description Letters: P present, L late, A absent (or no record in a held session), E excused, C checked in awaiting validation, empty: not held yet. UTF-8 with BOM, CRLF, RFC 4180 quoting; text starting with = + - @ TAB CR gets a leading apostrophe. Teachers of the course and admins.
+         *
+         *     API keys: scope `reports:read`.
          */
         get: operations["exportCourseAttendanceCsv"];
         put?: never;
@@ -625,7 +758,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Excel export of the roster × sessions matrix (with a legend sheet). Teachers of the course and admins. */
+        /**
+         * Excel export of the roster × sessions matrix (with a legend sheet). Teachers of the course and admins.
+         * @description API keys: scope `reports:read`.
+         */
         get: operations["exportCourseAttendanceXlsx"];
         put?: never;
         post?: never;
@@ -645,6 +781,8 @@ export interface paths {
         /**
          * CSV export of the raw attendance records of the course's sessions (times with the course's UTC offset).
          * @description Same CSV conventions as attendance.csv. Teachers of the course and admins.
+         *
+         *     API keys: scope `reports:read`.
          */
         get: operations["exportCourseRecordsCsv"];
         put?: never;
@@ -665,6 +803,8 @@ export interface paths {
         /**
          * My attendance rates per course and overall (students).
          * @description Rate = (present + late + pending) ÷ (held − excused), a fraction 0..1 (null when the denominator is 0). Held sessions are closed or already ended; a held session without a record counts as absent; pending check-ins count as attended and are shown apart; excused sessions leave the denominator and are shown apart. Dates (from/to, inclusive) are in the course time zone.
+         *
+         *     API keys: scope `reports:read`.
          */
         get: operations["getMyReport"];
         put?: never;
@@ -685,6 +825,8 @@ export interface paths {
         /**
          * Admin overview: every course's rate, students at risk, sessions left unclosed, justifications pending.
          * @description Rate = (present + late + pending) ÷ (held − excused), a fraction 0..1 (null when the denominator is 0). Held sessions are closed or already ended; a held session without a record counts as absent; pending check-ins count as attended and are shown apart; excused sessions leave the denominator and are shown apart. Dates (from/to, inclusive) are in the course time zone.
+         *
+         *     API keys: scope `reports:read`.
          */
         get: operations["getReportsOverview"];
         put?: never;
@@ -702,13 +844,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a session (teachers of its course, its enrolled students, admins). */
+        /**
+         * Get a session (teachers of its course, its enrolled students, admins).
+         * @description API keys: scope `sessions:read`.
+         */
         get: operations["getSession"];
         put?: never;
         post?: never;
         /**
          * Delete a session, or it and the rest of its series (teachers of the course, admins).
          * @description scope=following also deletes the later sessions of the series that are not closed. All or nothing: if any of them has attendance records or justifications, nothing is deleted and the answer is 409 `sessions/has-attendance` (close the session instead; details.sessionIds lists them).
+         *
+         *     API keys: scope `sessions:write`.
          */
         delete: operations["deleteSession"];
         options?: never;
@@ -716,6 +863,8 @@ export interface paths {
         /**
          * Edit a session, or it and the rest of its series (teachers of the course, admins).
          * @description scope=one (default): this session; startsAt/endsAt or startTime/endTime. scope=following: this session and the later sessions of its series that are not closed; title, room and startTime/endTime (local times of day in the course zone, applied on each session's own date). Times of a closed session cannot change (409 `sessions/closed`). Answers the addressed session; re-read the list to see the others.
+         *
+         *     API keys: scope `sessions:write`.
          */
         patch: operations["updateSession"];
         trace?: never;
@@ -730,6 +879,8 @@ export interface paths {
         /**
          * Live roster: every enrolled student with their status (null = no record yet), missing first, then by name.
          * @description Course teachers and admins. Watch the session room (`session.watch`) for `attendance.submitted` and `attendance.updated`.
+         *
+         *     API keys: scope `attendance:read`.
          */
         get: operations["getSessionRoster"];
         put?: never;
@@ -747,7 +898,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The session's append-only attendance event log (who, from, to, why, when), newest first; filter by student. */
+        /**
+         * The session's append-only attendance event log (who, from, to, why, when), newest first; filter by student.
+         * @description API keys: scope `attendance:read`.
+         */
         get: operations["listAttendanceEvents"];
         put?: never;
         post?: never;
@@ -766,7 +920,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Validate every pending check-in: present, or late when checked in after startsAt + lateAfterMinutes. */
+        /**
+         * Validate every pending check-in: present, or late when checked in after startsAt + lateAfterMinutes.
+         * @description API keys: scope `attendance:write`.
+         */
         post: operations["validateAllAttendance"];
         delete?: never;
         options?: never;
@@ -790,6 +947,8 @@ export interface paths {
         /**
          * Validate or override a student's status (present, late, absent, excused) with an optional note.
          * @description Late rule: `present` for a student who checked in after startsAt + lateAfterMinutes is stored as `late` unless `override: true`. Works before and after closing. Writes an event, pushes `attendance.updated` (session room and the student) and notifies the student.
+         *
+         *     API keys: scope `attendance:write`.
          */
         patch: operations["updateStudentAttendance"];
         trace?: never;
@@ -807,6 +966,8 @@ export interface paths {
         /**
          * Clear an integrity flag of a student's record after review (course teachers and admins).
          * @description Audited. The flag is not raised again on this record. Pushes `attendance.flagged` with the remaining flags. Clearing a flag the record does not have changes nothing. 404 `attendance/no-record` without a record.
+         *
+         *     API keys: scope `attendance:write`.
          */
         delete: operations["clearAttendanceFlag"];
         options?: never;
@@ -826,6 +987,8 @@ export interface paths {
         /**
          * Cancel a session (teachers of the course, admins).
          * @description State `cancelled` with the reason: never held, never counted in any rate, no check-in (its code is revoked). The enrolled students get a notification and `session.cancelled` (also pushed to the session room). A closed session cannot be cancelled (409 `sessions/closed`); cancelling twice is 409 `sessions/cancelled`.
+         *
+         *     API keys: scope `sessions:write`.
          */
         post: operations["cancelSession"];
         delete?: never;
@@ -846,6 +1009,8 @@ export interface paths {
         /**
          * Close the session: pending check-ins are validated (present/late), enrolled students without a record become absent.
          * @description One transaction; an event and a notification per change; codes revoked. Allowed once check-in has opened (409 `attendance/session-not-started` before) and only once (409 `attendance/session-closed`). Sessions also close automatically when they end (source `auto-close`), except sessions created after their end (recorded afterwards): their teacher closes those.
+         *
+         *     API keys: scope `sessions:write`.
          */
         post: operations["closeSession"];
         delete?: never;
@@ -866,6 +1031,8 @@ export interface paths {
         /**
          * Generate the check-in code of a session (course teachers and admins), replacing the active one.
          * @description Only while the session is open for check-in (from `checkinOpensMinutes` before the start until the end, not closed). `fixed`: 6 characters from an unambiguous alphabet, valid `validityMinutes` (default: the course policy). `rotating`: the shown code changes every `rotationSeconds` (HMAC of a per-code secret and the time slot); the previous one is still accepted for a few seconds; valid until the session ends unless `validityMinutes` is given. Pushes `code.rotated` to the session room.
+         *
+         *     API keys: scope `attendance:write`.
          */
         post: operations["createAttendanceCode"];
         delete?: never;
@@ -881,11 +1048,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The active code of a session, as shown now (rotating: the current slot, with rotatesAt). */
+        /**
+         * The active code of a session, as shown now (rotating: the current slot, with rotatesAt).
+         * @description API keys: scope `attendance:read`.
+         */
         get: operations["getCurrentAttendanceCode"];
         put?: never;
         post?: never;
-        /** Revoke the active code at once (check-ins with it fail as expired). Pushes `code.revoked`. */
+        /**
+         * Revoke the active code at once (check-ins with it fail as expired). Pushes `code.revoked`.
+         * @description API keys: scope `attendance:write`.
+         */
         delete: operations["revokeAttendanceCode"];
         options?: never;
         head?: never;
@@ -899,12 +1072,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The room's location set for the session (404 `attendance/no-location` when none). */
+        /**
+         * The room's location set for the session (404 `attendance/no-location` when none).
+         * @description API keys: scope `sessions:read`.
+         */
         get: operations["getSessionLocation"];
         put?: never;
         /**
          * Set the room's location for the in-room check (course teachers and admins), from the teacher's device.
          * @description Replaces the previous anchor. Used when the course policy `location.mode` is `flag` or `require`: a check-in is `in-range` when its distance to this anchor minus both accuracies is within `location.radiusMeters`. Deleted when the session closes (409 `attendance/session-closed` afterwards).
+         *
+         *     API keys: scope `sessions:write`.
          */
         post: operations["setSessionLocation"];
         delete?: never;
@@ -920,10 +1098,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List users (admin): search by email, name or student number; filter by role and active; paged, sorted by name. */
+        /**
+         * List users (admin): search by email, name or student number; filter by role and active; paged, sorted by name.
+         * @description API keys: scope `users:read`.
+         */
         get: operations["listUsers"];
         put?: never;
-        /** Create a user (admin). Without a password, a temporary one is returned once and must be changed at first login. */
+        /**
+         * Create a user (admin). Without a password, a temporary one is returned once and must be changed at first login.
+         * @description API keys: scope `users:write`.
+         */
         post: operations["createUser"];
         delete?: never;
         options?: never;
@@ -943,6 +1127,8 @@ export interface paths {
         /**
          * Import users from CSV (admin), with a dry-run preview.
          * @description The CSV goes as a text/csv body or as multipart/form-data with the file in the field `file` (≤ 2 MB, ≤ 5000 rows). Header (case, spaces and underscores ignored): `email,full name,role,student number` and optionally `courses` (course codes separated by `;`, to enroll students). dryRun=true (the default) reports every row with its errors (line, field, reason) and writes nothing. dryRun=false imports all rows in one transaction, or — if any row is invalid — nothing (400 `users-import/invalid-rows` with the same report in details). A duplicate email (in the file or already existing) is an error on that row. New users get a temporary password, returned once in this report, that they must change at first login. Temporary passwords are random (~80 bits) and hashed with a light argon2id cost (they must be replaced at first login).
+         *
+         *     API keys: scope `users:write`.
          */
         post: operations["importUsers"];
         delete?: never;
@@ -958,15 +1144,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a user (admin). */
+        /**
+         * Get a user (admin).
+         * @description API keys: scope `users:read`.
+         */
         get: operations["getUser"];
         put?: never;
         post?: never;
-        /** Delete a user (admin). Not yourself, not the last active admin. */
+        /**
+         * Delete a user (admin). Not yourself, not the last active admin.
+         * @description API keys: scope `users:write`.
+         */
         delete: operations["deleteUser"];
         options?: never;
         head?: never;
-        /** Edit, deactivate (active=false) or reset the password of a user (admin). The last active admin cannot be demoted or deactivated. */
+        /**
+         * Edit, deactivate (active=false) or reset the password of a user (admin). The last active admin cannot be demoted or deactivated.
+         * @description API keys: scope `users:write`.
+         */
         patch: operations["updateUser"];
         trace?: never;
     };
@@ -979,7 +1174,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a delivery again now, with the same webhook-id (a failed one, or one waiting for its next retry). */
+        /**
+         * Send a delivery again now, with the same webhook-id (a failed one, or one waiting for its next retry).
+         * @description API keys: scope `webhooks:manage`.
+         */
         post: operations["retryWebhookDelivery"];
         delete?: never;
         options?: never;
@@ -994,12 +1192,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every webhook endpoint (admins); secrets are never listed. */
+        /**
+         * Every webhook endpoint (admins); secrets are never listed.
+         * @description API keys: scope `webhooks:manage`.
+         */
         get: operations["listWebhooks"];
         put?: never;
         /**
          * Register a webhook endpoint (admins). The secret is shown only in this answer.
          * @description Each delivery is a POST of `{type, timestamp, data}` signed per the Standard Webhooks specification: headers `webhook-id` (the same on every retry), `webhook-timestamp` (Unix seconds) and `webhook-signature` (`v1,<base64 HMAC-SHA256(secret bytes, "{id}.{timestamp}.{body}")>`). See docs/integrations.md. The URL must be http(s) and resolve to a public address (`webhooks/url-forbidden`), unless the server runs with WEBHOOK_ALLOW_PRIVATE_NETWORKS=true. Redirects are never followed.
+         *
+         *     API keys: scope `webhooks:manage`.
          */
         post: operations["createWebhook"];
         delete?: never;
@@ -1015,17 +1218,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One webhook endpoint. */
+        /**
+         * One webhook endpoint.
+         * @description API keys: scope `webhooks:manage`.
+         */
         get: operations["getWebhook"];
         put?: never;
         post?: never;
-        /** Delete a webhook endpoint and its delivery history. */
+        /**
+         * Delete a webhook endpoint and its delivery history.
+         * @description API keys: scope `webhooks:manage`.
+         */
         delete: operations["deleteWebhook"];
         options?: never;
         head?: never;
         /**
          * Change a webhook endpoint: URL, events, description, or enable/disable it.
          * @description Enabling a disabled endpoint resets its failure count; its pending deliveries resume in order.
+         *
+         *     API keys: scope `webhooks:manage`.
          */
         patch: operations["updateWebhook"];
         trace?: never;
@@ -1037,7 +1248,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Deliveries to this endpoint, newest first: event, attempts, status code, duration, error, next retry. */
+        /**
+         * Deliveries to this endpoint, newest first: event, attempts, status code, duration, error, next retry.
+         * @description API keys: scope `webhooks:manage`.
+         */
         get: operations["listWebhookDeliveries"];
         put?: never;
         post?: never;
@@ -1059,6 +1273,8 @@ export interface paths {
         /**
          * Send a `webhook.test` event to this endpoint now.
          * @description Queued and delivered like any event (signed, retried); follow it in the deliveries.
+         *
+         *     API keys: scope `webhooks:manage`.
          */
         post: operations["testWebhook"];
         delete?: never;
@@ -1071,6 +1287,32 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ApiKeyDto: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            name: string;
+            owner?: components["schemas"]["ApiKeyOwnerDto"];
+            /** @example spk_AbCd1234 */
+            prefix: string;
+            scopes: components["schemas"]["ApiKeyScope"][];
+        };
+        ApiKeyListDto: {
+            items: components["schemas"]["ApiKeyDto"][];
+        };
+        ApiKeyOwnerDto: {
+            email: string;
+            fullName: string;
+            /** Format: uuid */
+            id: string;
+        };
+        /** @enum {string} */
+        ApiKeyScope: "users:read" | "users:write" | "courses:read" | "courses:write" | "sessions:read" | "sessions:write" | "attendance:read" | "attendance:write" | "justifications:read" | "justifications:write" | "reports:read" | "webhooks:manage";
         AtRiskStudentDto: {
             absent: number;
             fullName: string;
@@ -1410,6 +1652,12 @@ export interface components {
             pending: number;
             present: number;
         };
+        CreateApiKeyDto: {
+            /** Format: date-time */
+            expiresAt?: string;
+            name: string;
+            scopes: components["schemas"]["ApiKeyScope"][];
+        };
         CreateCodeDto: {
             mode: components["schemas"]["CodeMode"];
             validityMinutes?: number;
@@ -1461,6 +1709,22 @@ export interface components {
             events: components["schemas"]["WebhookEvent"][];
             /** @example https://sis.example.edu/hooks/sysponto */
             url: string;
+        };
+        CreatedApiKeyDto: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            name: string;
+            owner?: components["schemas"]["ApiKeyOwnerDto"];
+            /** @example spk_AbCd1234 */
+            prefix: string;
+            scopes: components["schemas"]["ApiKeyScope"][];
+            token: string | null;
         };
         CreatedUserDto: {
             temporaryPassword?: string;
@@ -2101,6 +2365,160 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listApiKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyListDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same request (method, URL, body) from the same caller within 24 h replays the first answer (status and body, with `Idempotent-Replayed: true`) and performs nothing again. Use a new random value (e.g. a UUID) per logical operation. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKeyDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict, or `idempotency/in-progress`: the first request with this Idempotency-Key still runs */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description `idempotency/key-reused`: this Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     listAttendanceRecordChanges: {
         parameters: {
             query?: {

@@ -16,6 +16,9 @@ export interface AuthUser {
   tokenVersion?: number;
   /** Unix seconds when the credential expires (sockets are disconnected then); absent when it does not expire. */
   expiresAt?: number;
+  /** Set when the caller is an API key acting for its owner (`id`): the key's id and scopes. */
+  apiKeyId?: string;
+  scopes?: string[];
 }
 
 /** Claims of an access token. `ver`, `sid`, `iat`, `exp`, `iss` and `aud` are all required on verification. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommonErrors } from './app-error.js';
 import type { AuthUser } from './auth-user.js';
 
@@ -16,6 +17,13 @@ export interface CredentialResolver {
   /** Tokens starting with this go to this resolver; '' = the default (JWT). */
   readonly prefix: string;
   resolve(token: string): AuthUser | Promise<AuthUser>;
+  /**
+   * Optional checks of one HTTP request against the credential, after the principal is known and before the roles
+   * (API keys: the route's scope and the key's rate limit, with their headers on `reply`). Throws to refuse.
+   */
+  authorize?(user: AuthUser, req: FastifyRequest, reply: FastifyReply): void | Promise<void>;
+  /** False: not accepted at the Socket.IO handshake (API keys). Default true. */
+  readonly sockets?: boolean;
 }
 
 export const unauthenticated = () =>
@@ -38,10 +46,16 @@ export class CredentialResolvers {
     this.prefixed.push(resolver);
   }
 
-  resolve(token: string): AuthUser | Promise<AuthUser> {
-    for (const r of this.prefixed) if (token.startsWith(r.prefix)) return r.resolve(token);
-    if (!this.fallback) throw unauthenticated();
-    return this.fallback.resolve(token);
+  resolve(token: string, transport: 'http' | 'socket' = 'http'): AuthUser | Promise<AuthUser> {
+    const r = this.prefixed.find((p) => token.startsWith(p.prefix)) ?? this.fallback;
+    if (!r || (transport === 'socket' && r.sockets === false)) throw unauthenticated();
+    return r.resolve(token);
+  }
+
+  /** The resolver's own checks of an HTTP request (`CredentialResolver.authorize`), if it has any. */
+  async authorize(user: AuthUser, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const r = user.credential ? this.prefixed.find((p) => p.name === user.credential) : undefined;
+    await r?.authorize?.(user, req, reply);
   }
 }
 

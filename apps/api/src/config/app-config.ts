@@ -1,6 +1,7 @@
 import { createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { type ApiKeysConfig, apiKeysSection } from './api-keys.config.js';
 import { type Env, EnvReader } from './settings.js';
 import { type WebhooksConfig, webhooksSection } from './webhooks.config.js';
 
@@ -40,6 +41,8 @@ export interface AppConfig {
   mail: MailConfig;
   reports: ReportsConfig;
   webhooks: WebhooksConfig;
+  /** API keys (config/api-keys.config.ts). */
+  apiKeys: ApiKeysConfig;
 }
 
 export interface AttendanceConfig {
@@ -190,6 +193,7 @@ export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {})
     mail: mailSection(r, publicUrl),
     reports: reportsSection(r),
     webhooks: webhooksSection(r),
+    apiKeys: apiKeysSection(r),
   };
   if (r.errors.length) throw new ConfigError(`Invalid configuration:\n  - ${r.errors.join('\n  - ')}`);
   return config;

@@ -12,6 +12,7 @@ const SECTION_TITLES: Record<SettingSection, string> = {
   mail: 'Mail (config.mail)',
   reports: 'Reports (config.reports)',
   webhooks: 'Webhooks (config.webhooks)',
+  apiKeys: 'API keys (config.apiKeys)',
 };
 
 function entries(): [string, Setting][] {

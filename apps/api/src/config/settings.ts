@@ -6,7 +6,7 @@
  */
 
 /** Where a setting lands in the config tree: core settings at the top level, features in their own section. */
-export type SettingSection = 'core' | 'attendance' | 'justifications' | 'mail' | 'reports' | 'webhooks';
+export type SettingSection = 'core' | 'attendance' | 'justifications' | 'mail' | 'reports' | 'webhooks' | 'apiKeys';
 
 interface SettingBase {
   section: SettingSection;
@@ -360,6 +360,17 @@ export const SETTINGS = {
     min: 1,
     max: 100,
     description: 'Webhook deliveries sent at once by one replica.',
+  },
+
+  // ---- API keys ------------------------------------------------------------------------------------------------------
+  API_KEY_RATE_LIMIT_PER_MINUTE: {
+    section: 'apiKeys',
+    kind: 'int',
+    default: 600,
+    min: 1,
+    max: 1_000_000,
+    description:
+      'Requests per minute per API key (RateLimit-Policy / RateLimit headers; 429 with Retry-After beyond). Shared across replicas through Redis when REDIS_URL is set.',
   },
 } as const satisfies Record<string, Setting>;
 

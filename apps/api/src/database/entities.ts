@@ -1,3 +1,4 @@
+import { ApiKeyEntity } from '../modules/api-keys/api-key.entity.js';
 import { AuditEventEntity } from '../modules/audit/audit-event.entity.js';
 import { AttendanceCodeEntity } from '../modules/attendance/attendance-code.entity.js';
 import { AttendanceDeviceHashEntity } from '../modules/attendance/attendance-device-hash.entity.js';
@@ -43,4 +44,5 @@ export const ENTITIES = [
   WebhookEndpointEntity,
   WebhookMessageEntity,
   WebhookDeliveryEntity,
+  ApiKeyEntity,
 ];

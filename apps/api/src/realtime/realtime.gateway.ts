@@ -65,7 +65,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
       if (typeof token !== 'string' || token.length > 4096) return next(new Error('auth/unauthenticated'));
       Promise.resolve()
-        .then(() => this.resolvers.resolve(token))
+        .then(() => this.resolvers.resolve(token, 'socket'))
         .then((user) => {
           socket.data.user = user;
           socket.data.watching = new Map();
@@ -151,6 +151,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   }
 
   private onAccessEvent(e: AccessEvent) {
+    // API keys never hold sockets (refused at the handshake).
+    if (e.type === 'api-key-revoked') return;
     if (e.type === 'course-access-removed') {
       for (const userId of e.userIds) {
         for (const socket of this.localSocketsOf(userId)) {

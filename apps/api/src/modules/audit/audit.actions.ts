@@ -30,6 +30,11 @@ export const AUDIT_ACTIONS = [
   'code.revoked',
   'attendance.updated',
   'justification.reviewed',
+  'api-key.created',
+  'api-key.revoked',
+  'webhook.created',
+  'webhook.updated',
+  'webhook.deleted',
   'auth.login-failed',
   'auth.locked-out',
 ] as const;

@@ -15,12 +15,14 @@ export type RevocationReason =
 /**
  * What every process must learn at once. `user-revoked`: tokens of the user below `minVersion` (null = all) are
  * refused; `session-revoked`: tokens of one sign-in; `course-access-removed`: the users no longer teach the course
- * (sockets leave its session rooms). `expiresAt` (ms) is when the last token it can refuse expires.
+ * (sockets leave its session rooms); `api-key-revoked`: one API key (of `userId`) is refused (nothing to store: keys
+ * are re-read within a second anyway). `expiresAt` (ms) is when the last token it can refuse expires.
  */
 export type AccessEvent =
   | { type: 'user-revoked'; userId: string; minVersion: number | null; expiresAt: number }
   | { type: 'session-revoked'; userId: string; sessionId: string; expiresAt: number }
-  | { type: 'course-access-removed'; courseId: string; userIds: string[] };
+  | { type: 'course-access-removed'; courseId: string; userIds: string[] }
+  | { type: 'api-key-revoked'; userId: string; keyId: string };
 
 const CHANNEL = 'sysponto:access-events';
 /** Replica clocks and token `iat`s may differ a little: keep entries this much longer than the token lifetime. */

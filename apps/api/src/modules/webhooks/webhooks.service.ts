@@ -4,6 +4,7 @@ import { WEBHOOK_TEST_EVENT, type WebhookEvent } from '@sysponto/contracts';
 import { DataSource, Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth-user.js';
 import { pageOf } from '../../common/pagination.js';
+import { AuditService, diffFields } from '../audit/audit.service.js';
 import { WEBHOOKS_CONFIG, type WebhooksConfig } from '../../config/webhooks.config.js';
 import { WebhookDispatcher, webhookId } from './webhook-dispatcher.service.js';
 import { WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entities.js';
@@ -33,6 +34,7 @@ export class WebhooksService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(WEBHOOKS_CONFIG) private readonly config: WebhooksConfig,
     private readonly dispatcher: WebhookDispatcher,
+    private readonly audit: AuditService,
   ) {
     this.endpoints = dataSource.getRepository(WebhookEndpointEntity);
     this.deliveries = dataSource.getRepository(WebhookDeliveryEntity);
@@ -41,14 +43,23 @@ export class WebhooksService {
   async create(user: AuthUser, dto: CreateWebhookDto): Promise<CreatedWebhookDto> {
     await this.assertUrl(dto.url);
     const secret = newWebhookSecret();
-    const rows = await this.endpoints
-      .createQueryBuilder()
-      .insert()
-      .values({ url: dto.url, events: dto.events, description: dto.description ?? null, secret, createdBy: user.id })
-      .returning('*')
-      .execute();
-    const id = (rows.identifiers[0] as { id: string }).id;
-    // AUDIT: webhook created (wire to AuditService once its action names cover integrations).
+    const id = await this.dataSource.transaction(async (m) => {
+      const rows = await m
+        .createQueryBuilder()
+        .insert()
+        .into(WebhookEndpointEntity)
+        .values({ url: dto.url, events: dto.events, description: dto.description ?? null, secret, createdBy: user.id })
+        .returning(['id'])
+        .execute();
+      const endpointId = (rows.raw as { id: string }[])[0].id;
+      await this.audit.record(m, {
+        action: 'webhook.created',
+        targetType: 'webhook',
+        targetId: endpointId,
+        summary: { url: dto.url, events: dto.events },
+      });
+      return endpointId;
+    });
     return { ...toDto(await this.get(id)), secret };
   }
 
@@ -76,13 +87,34 @@ export class WebhooksService {
       }
       if (!dto.enabled && current.enabled) patch.disabledReason = 'Disabled by an admin';
     }
-    if (Object.keys(patch).length) await this.endpoints.update({ id }, patch);
+    const changes = diffFields(current, patch);
+    // Arrays compare by value (diffFields compares by identity).
+    if (changes.events && JSON.stringify(current.events) === JSON.stringify(patch.events)) delete changes.events;
+    if (Object.keys(changes).length)
+      await this.dataSource.transaction(async (m) => {
+        await m.getRepository(WebhookEndpointEntity).update({ id }, patch);
+        await this.audit.record(m, {
+          action: 'webhook.updated',
+          targetType: 'webhook',
+          targetId: id,
+          summary: { changes },
+        });
+      });
     return toDto(await this.get(id));
   }
 
   async remove(id: string): Promise<void> {
-    const res = await this.endpoints.delete({ id });
-    if (!res.affected) throw WebhookErrors.notFound();
+    await this.dataSource.transaction(async (m) => {
+      const row = await m.getRepository(WebhookEndpointEntity).findOne({ where: { id } });
+      if (!row) throw WebhookErrors.notFound();
+      await m.getRepository(WebhookEndpointEntity).delete({ id });
+      await this.audit.record(m, {
+        action: 'webhook.deleted',
+        targetType: 'webhook',
+        targetId: id,
+        summary: { url: row.url, events: row.events },
+      });
+    });
   }
 
   /** Queues a `webhook.test` event for this endpoint alone (signed and retried like any other). */
