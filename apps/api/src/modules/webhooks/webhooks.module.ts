@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { WEBHOOKS_CONFIG } from '../../config/webhooks.config.js';
@@ -11,7 +12,7 @@ import { WebhooksService } from './webhooks.service.js';
  * services in their transactions and by the check-in SQL function), and the delivery worker on every replica.
  */
 @Module({
-  imports: [NotificationsModule],
+  imports: [NotificationsModule, AuditModule],
   controllers: [WebhooksController, WebhookDeliveriesController],
   providers: [
     { provide: WEBHOOKS_CONFIG, useFactory: (c: AppConfig) => c.webhooks, inject: [APP_CONFIG] },
