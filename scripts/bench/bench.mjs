@@ -391,13 +391,18 @@ function checkInSql() {
 
 function pgbench(dbUrl, firstSession, sessionCount, mode, seconds = 15) {
   const sid = `('00000000-0000-4000-8000-' || lpad(:n::text, 12, '0'))::uuid`;
-  // The app's statement with its parameters as pgbench expressions: $1 student, $2 code, $3 source, $4 clock, $5 grace.
+  // The app's statement with its parameters as pgbench expressions: $1 student, $2 code, $3 source, $4 clock,
+  // $5/$6 device key halves and $7–$9 location (none: as a client without a device id on a course with the check off).
   const params = {
     1: `(${sid})::uuid`,
     2: '(SELECT code FROM bench_codes WHERE k = :k)::varchar',
     3: `'code'::varchar`,
     4: 'extract(epoch from now())::float8',
-    5: '5::float8',
+    5: 'NULL::bytea',
+    6: 'NULL::bytea',
+    7: 'NULL::float8',
+    8: 'NULL::float8',
+    9: 'NULL::float8',
   };
   const sql = checkInSql().replace(/\$(\d+)/g, (m, n) => params[n] ?? m);
   if (/\$\d/.test(sql)) throw new Error('pgbench: unreplaced parameter in the check-in SQL');

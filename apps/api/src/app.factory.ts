@@ -25,6 +25,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export interface CreateAppOptions {
   /** Log level override (tests pass 'silent'). */
   logger?: boolean;
+  /** Where the request log (pino) goes instead of stdout: tests read it to check what is never logged. */
+  logStream?: { write(line: string): void };
 }
 
 /** Builds the whole app (REST, docs, static SPA) without listening: used by main, tests and the OpenAPI writer. */
@@ -35,6 +37,7 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
         ? false
         : {
             level: config.logLevel,
+            ...(opts.logStream ? { stream: opts.logStream } : {}),
             redact: ['req.headers.authorization', 'req.headers.cookie'],
             serializers: {
               // Calendar feed URLs carry a secret token: never write it to the log.

@@ -55,6 +55,9 @@ describe('SQL functions (database/functions/*.sql)', () => {
   it('lists the function files', () => {
     expect(files).toEqual([
       'attendance_check_in',
+      'attendance_distance_m',
+      'attendance_location_flags',
+      'attendance_location_verdict',
       'attendance_rate',
       'attendance_records_touch',
       'attendance_rotating_code',

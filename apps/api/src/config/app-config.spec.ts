@@ -19,8 +19,8 @@ describe('loadConfig', () => {
     expect(c.publicUrl).toBe('http://localhost:3000');
     expect(c.attendance).toEqual({
       autoCloseIntervalSeconds: 60,
-      rotatingSlotSeconds: 20,
-      rotatingGraceSeconds: 5,
+      deviceHashRetentionDays: 30,
+      privacyPurgeIntervalSeconds: 3600,
       maxWrongAttempts: 5,
       wrongAttemptWindowSeconds: 600,
       sessionFailureBudget: 30,
@@ -68,7 +68,7 @@ describe('loadConfig', () => {
 
   it('reads the feature sections', () => {
     const c = loadConfig({
-      ROTATING_CODE_SECONDS: '30',
+      DEVICE_HASH_RETENTION_DAYS: '7',
       JUSTIFICATION_WINDOW_DAYS: '7',
       SMTP_URL: 'smtp://mail.test:25',
       MAIL_FROM: 'School <office@school.test>',
@@ -76,7 +76,7 @@ describe('loadConfig', () => {
       PUBLIC_URL: 'https://ponto.school.test/',
     });
     expect(c.publicUrl).toBe('https://ponto.school.test');
-    expect(c.attendance.rotatingSlotSeconds).toBe(30);
+    expect(c.attendance.deviceHashRetentionDays).toBe(7);
     expect(c.justifications.windowDays).toBe(7);
     expect(c.mail).toMatchObject({
       enabled: true,
@@ -100,8 +100,9 @@ describe('loadConfig', () => {
       'JUSTIFICATION_WINDOW_DAYS must be an integer between 1 and 365',
     );
     expect(configError({ SMTP_URL: 'http://x' })).toContain('SMTP_URL must be an smtp:// or smtps:// URL');
-    expect(configError({ ROTATING_CODE_SECONDS: '5' })).toContain(
-      'ROTATING_CODE_SECONDS must be an integer between 15 and 30',
+    // The device hashes are never kept longer than the 30 days docs/privacy.md promises.
+    expect(configError({ DEVICE_HASH_RETENTION_DAYS: '31' })).toContain(
+      'DEVICE_HASH_RETENTION_DAYS must be an integer between 1 and 30',
     );
     const all = configError({ PORT: '-1', MAIL_MAX_ATTEMPTS: 'many', LOG_LEVEL: 'loud' });
     expect(all).toBe(

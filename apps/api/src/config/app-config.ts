@@ -48,10 +48,10 @@ export interface AppConfig {
 export interface AttendanceConfig {
   /** Auto-close scheduler period; 0 turns it off (default 60 s, off when NODE_ENV=test). */
   autoCloseIntervalSeconds: number;
-  /** Rotating codes change every N seconds (15–30). */
-  rotatingSlotSeconds: number;
-  /** The previous rotating code stays valid this many seconds into the next slot. */
-  rotatingGraceSeconds: number;
+  /** Per-session device hashes (docs/privacy.md) are deleted this many days after their session ends (1–30). */
+  deviceHashRetentionDays: number;
+  /** How often each replica runs the privacy purge (device hashes, stale room locations); 0 turns it off. */
+  privacyPurgeIntervalSeconds: number;
   /** Wrong codes a student may send per window before 429. */
   maxWrongAttempts: number;
   wrongAttemptWindowSeconds: number;
@@ -202,8 +202,9 @@ export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {})
 function attendanceSection(r: EnvReader, nodeEnv: AppConfig['nodeEnv']): AttendanceConfig {
   return {
     autoCloseIntervalSeconds: r.int('AUTO_CLOSE_INTERVAL_SECONDS', nodeEnv === 'test' ? 0 : undefined),
-    rotatingSlotSeconds: r.int('ROTATING_CODE_SECONDS'),
-    rotatingGraceSeconds: r.int('ROTATING_CODE_GRACE_SECONDS'),
+    // The rotating interval and grace are per course (policy rotatingIntervalSeconds / rotatingGraceSeconds).
+    deviceHashRetentionDays: r.int('DEVICE_HASH_RETENTION_DAYS'),
+    privacyPurgeIntervalSeconds: r.int('PRIVACY_PURGE_INTERVAL_SECONDS', nodeEnv === 'test' ? 0 : undefined),
     maxWrongAttempts: r.int('CHECKIN_MAX_WRONG_ATTEMPTS'),
     wrongAttemptWindowSeconds: r.int('CHECKIN_WRONG_ATTEMPT_WINDOW_SECONDS'),
     sessionFailureBudget: r.int('CHECKIN_SESSION_FAILURE_BUDGET'),

@@ -186,21 +186,24 @@ export const SETTINGS = {
     defaultText: '60 (0 under NODE_ENV=test)',
     description: 'Auto-close scheduler period in seconds; 0 turns it off.',
   },
-  ROTATING_CODE_SECONDS: {
+  DEVICE_HASH_RETENTION_DAYS: {
     section: 'attendance',
     kind: 'int',
-    default: 20,
-    min: 15,
+    default: 30,
+    min: 1,
     max: 30,
-    description: 'Rotating codes change every N seconds.',
+    description:
+      'Per-session device hashes (buddy check-in detection, docs/privacy.md) are deleted this many days after their session. The rotating code interval and grace are per course now (ROTATING_CODE_SECONDS and ROTATING_CODE_GRACE_SECONDS are no longer read).',
   },
-  ROTATING_CODE_GRACE_SECONDS: {
+  PRIVACY_PURGE_INTERVAL_SECONDS: {
     section: 'attendance',
     kind: 'int',
-    default: 5,
+    default: 3600,
     min: 0,
-    max: 15,
-    description: 'The previous rotating code stays valid this many seconds into the next slot.',
+    max: 86400,
+    defaultText: '3600 (0 under NODE_ENV=test)',
+    description:
+      'How often each replica deletes expired device hashes and the room locations of closed or cancelled sessions; 0 turns it off.',
   },
   CHECKIN_MAX_WRONG_ATTEMPTS: {
     section: 'attendance',

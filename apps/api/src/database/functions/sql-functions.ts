@@ -6,6 +6,9 @@ import type { QueryRunner } from 'typeorm';
 /** The SQL functions kept as readable files in this folder (`<name>.sql`, one `CREATE OR REPLACE FUNCTION` each). */
 export type SqlFunctionName =
   | 'attendance_check_in'
+  | 'attendance_distance_m'
+  | 'attendance_location_flags'
+  | 'attendance_location_verdict'
   | 'attendance_rate'
   | 'attendance_records_touch'
   | 'attendance_rotating_code'

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { AccessService } from '../../common/access.service.js';
 import type { AuthUser } from '../../common/auth-user.js';
 import { RealtimeService } from '../../realtime/realtime.service.js';
+import { AuditService } from '../audit/audit.service.js';
 import type { RosterEntryDto } from './attendance.dto.js';
 import { AttendanceErrors } from './attendance.errors.js';
 import { ROSTER_ENTRY_SQL, type RosterRow, toEntry } from './session-attendance.service.js';
@@ -20,6 +21,7 @@ export class AttendanceFlagsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
     private readonly realtime: RealtimeService,
+    private readonly audit: AuditService,
   ) {}
 
   async clear(user: AuthUser, sessionId: string, studentId: string, flag: AttendanceFlag): Promise<RosterEntryDto> {
@@ -31,18 +33,23 @@ export class AttendanceFlagsService {
       );
       if (!rec) throw AttendanceErrors.noRecord();
       if (!rec.had) return null;
-      const [row]: { flags: AttendanceFlag[] }[] = await m.query(
+      const [row]: { id: string; flags: AttendanceFlag[] }[] = await m.query(
         `WITH u AS (
            UPDATE attendance_records
               SET flags = array_remove(flags, $3::text),
                   cleared_flags = CASE WHEN $3 = ANY(cleared_flags) THEN cleared_flags ELSE array_append(cleared_flags, $3::text) END,
                   updated_at = now()
             WHERE session_id = $1 AND student_id = $2
-           RETURNING flags)
-         SELECT flags FROM u`,
+           RETURNING id, flags)
+         SELECT id, flags FROM u`,
         [sessionId, studentId, flag],
       );
-      // AUDIT: attendance.flag-cleared {sessionId, studentId, flag} by user — wire to AuditService once it is on main.
+      await this.audit.record(m, {
+        action: 'attendance.flag-cleared',
+        targetType: 'attendance',
+        targetId: row.id,
+        summary: { sessionId, studentId, flag, remaining: row.flags },
+      });
       return row.flags;
     });
     if (cleared)

@@ -9,6 +9,7 @@ import { AttendanceClock } from './attendance-clock.js';
 import { type ActiveCodeRow, AttendanceCodesService } from './attendance-codes.service.js';
 import { slotOf } from './attendance-codes.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { PrivacyPurgeService } from './privacy-purge.service.js';
 import { SessionCloseService } from './session-close.service.js';
 
 /**
@@ -21,6 +22,7 @@ import { SessionCloseService } from './session-close.service.js';
 export class AttendanceTimers implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('AttendanceTimers');
   private autoCloseTimer: NodeJS.Timeout | null = null;
+  private purgeTimer: NodeJS.Timeout | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   private closing = false;
@@ -35,6 +37,7 @@ export class AttendanceTimers implements OnApplicationBootstrap, OnApplicationSh
     private readonly realtime: RealtimeService,
     private readonly codes: AttendanceCodesService,
     private readonly closer: SessionCloseService,
+    private readonly privacy: PrivacyPurgeService,
   ) {}
 
   onApplicationBootstrap() {
@@ -46,12 +49,32 @@ export class AttendanceTimers implements OnApplicationBootstrap, OnApplicationSh
       this.autoCloseTimer.unref();
       setTimeout(() => void this.autoClose(), 2000).unref();
     }
+    if (this.config.attendance.privacyPurgeIntervalSeconds > 0) {
+      this.purgeTimer = setInterval(
+        () => void this.purgePrivacy(),
+        this.config.attendance.privacyPurgeIntervalSeconds * 1000,
+      );
+      this.purgeTimer.unref();
+      setTimeout(() => void this.purgePrivacy(), 5000).unref();
+    }
     this.scheduleTick();
+  }
+
+  async purgePrivacy(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const { deviceHashes, anchors } = await this.privacy.purge();
+      if (deviceHashes || anchors)
+        this.logger.log(`Privacy purge: ${deviceHashes} device hash(es), ${anchors} room location(s) deleted`);
+    } catch (err) {
+      this.logger.warn(`Privacy purge failed (will retry): ${(err as Error).message}`);
+    }
   }
 
   onApplicationShutdown() {
     this.stopped = true;
     if (this.autoCloseTimer) clearInterval(this.autoCloseTimer);
+    if (this.purgeTimer) clearInterval(this.purgeTimer);
     if (this.tickTimer) clearTimeout(this.tickTimer);
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { AttendanceChangesService } from './attendance-changes.service.js';
 import { AttendanceClock } from './attendance-clock.js';
@@ -13,12 +14,13 @@ import { MyAttendanceController } from './my-attendance.controller.js';
 import { MyAttendanceService } from './my-attendance.service.js';
 import { SessionAttendanceController } from './session-attendance.controller.js';
 import { SessionAttendanceService } from './session-attendance.service.js';
+import { PrivacyPurgeService } from './privacy-purge.service.js';
 import { SessionCloseService } from './session-close.service.js';
 import { SessionLocationController } from './session-location.controller.js';
 import { SessionLocationService } from './session-location.service.js';
 
 @Module({
-  imports: [NotificationsModule],
+  imports: [NotificationsModule, AuditModule],
   controllers: [
     AttendanceCodesController,
     CheckInController,
@@ -37,6 +39,7 @@ import { SessionLocationService } from './session-location.service.js';
     MyAttendanceService,
     SessionLocationService,
     AttendanceFlagsService,
+    PrivacyPurgeService,
     AttendanceTimers,
   ],
   exports: [SessionCloseService, AttendanceCodesService, AttendanceChangesService],

@@ -1,6 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type AttendanceSource, type AttendanceStatus, ServerEvent, UserRole } from '@sysponto/contracts';
+import {
+  type AttendanceFlag,
+  type AttendanceSource,
+  type AttendanceStatus,
+  LocationMode,
+  LocationVerdict,
+  ServerEvent,
+  UserRole,
+} from '@sysponto/contracts';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../../common/auth-user.js';
 import { iso } from '../../common/time.js';
@@ -13,6 +21,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { CheckInDto, CheckInResultDto } from './attendance.dto.js';
 import { AttendanceErrors } from './attendance.errors.js';
 import { wakeWebhookWorker } from '../webhooks/webhooks.queries.js';
+import { deviceKey } from './device-hash.js';
 
 interface CheckInRow {
   session_id: string;
@@ -37,10 +46,15 @@ interface CheckInRow {
   old_note: string | null;
   /** webhook deliveries the function queued */
   webhooks: number;
+  location_mode: LocationMode;
+  location_verdict: LocationVerdict | null;
+  new_flags: AttendanceFlag[] | null;
+  /** Records flagged `shared-device` by this check-in (the new one and earlier ones from the same device). */
+  flagged?: { student_id: string; flags: AttendanceFlag[] }[];
 }
 
 /** The hot path: one round trip to database/functions/attendance_check_in.sql (read its comment). */
-const CHECK_IN_SQL = `SELECT attendance_check_in($1, $2, $3, $4, $5) AS r`;
+const CHECK_IN_SQL = `SELECT attendance_check_in($1, $2, $3, $4, $5, $6, $7, $8, $9) AS r`;
 
 /**
  * Students check in by the code alone. Only wrong codes count against the per-student limit (5 per 10 minutes by
@@ -67,26 +81,41 @@ export class CheckInService {
 
     const code = normalizeCode(dto.code);
     const source: AttendanceSource = dto.via === 'qr' ? 'qr' : 'code';
+    // Only a keyed hash of the device id reaches the database; the location is used there for the verdict and dropped.
+    const device = dto.deviceId ? deviceKey(this.config.jwtKey, dto.deviceId) : null;
     const rows: { r: CheckInRow }[] = await this.dataSource.query(CHECK_IN_SQL, [
       user.id,
       code,
       source,
       this.clock.now() / 1000,
-      this.config.attendance.rotatingGraceSeconds,
+      device?.inner ?? null,
+      device?.outer ?? null,
+      dto.location?.latitude ?? null,
+      dto.location?.longitude ?? null,
+      dto.location?.accuracy ?? null,
     ]);
     const row = rows[0]?.r;
 
     if (row?.new_status) {
       if (Number(row.webhooks) > 0) wakeWebhookWorker();
       const checkedInAt = new Date(row.new_checked_in_at!).toISOString();
+      const flagged = row.flagged ?? [];
       this.realtime.toSession(row.session_id, ServerEvent.AttendanceSubmitted, {
         sessionId: row.session_id,
         studentId: user.id,
         fullName: row.full_name,
         checkedInAt,
         status: row.new_status,
-        flags: [],
+        flags: flagged.find((f) => f.student_id === user.id)?.flags ?? row.new_flags ?? [],
       });
+      // Earlier check-ins from the same device are flagged now: the live roster updates those rows.
+      for (const f of flagged)
+        if (f.student_id !== user.id)
+          this.realtime.toSession(row.session_id, ServerEvent.AttendanceFlagged, {
+            sessionId: row.session_id,
+            studentId: f.student_id,
+            flags: f.flags,
+          });
       return {
         created: true,
         result: this.toDto(
@@ -101,6 +130,15 @@ export class CheckInService {
     // record the student did not check in to (e.g. absent at closing) answers only a valid attempt.
     if (row?.old_status && (row.old_checked_in_at || (row.code_live && row.window_open)))
       return { created: false, result: this.existing(row, user.id) };
+    // The in-room check refused it (mode require): not a wrong code, so not counted against the student.
+    if (
+      row &&
+      row.code_live &&
+      row.window_open &&
+      row.location_mode === LocationMode.Require &&
+      row.location_verdict === LocationVerdict.OutOfRange
+    )
+      throw AttendanceErrors.outOfRange({ details: { sessionId: row.session_id } });
     if (row && row.code_live && row.window_open && row.locked_state !== 'closed') {
       // Lost a race with a concurrent check-in of the same student: read the winner's record.
       const [rec]: {

@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS = [
   'code.created',
   'code.revoked',
   'attendance.updated',
+  'attendance.flag-cleared',
   'justification.reviewed',
   'api-key.created',
   'api-key.revoked',
