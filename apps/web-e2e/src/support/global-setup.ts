@@ -108,6 +108,8 @@ export async function setup(project: TestProject): Promise<void> {
       DATABASE_URL: '',
       REDIS_URL: '',
       SEED_DEMO: 'true',
+      // The integrations journey registers a webhook receiver on 127.0.0.1.
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,8 +1,10 @@
 import { createI18n } from 'vue-i18n';
 import { en } from './en';
 import { enAdmin } from './en-admin';
+import { enIntegrations } from './en-integrations';
 import { pt } from './pt';
 import { ptAdmin } from './pt-admin';
+import { ptIntegrations } from './pt-integrations';
 
 export type Locale = 'en' | 'pt';
 export const LOCALES: { code: Locale; label: string }[] = [
@@ -32,7 +34,10 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'en',
-  messages: { en: deepMerge(en, enAdmin), pt: deepMerge(pt, ptAdmin) },
+  messages: {
+    en: deepMerge(deepMerge(en, enAdmin), enIntegrations),
+    pt: deepMerge(deepMerge(pt, ptAdmin), ptIntegrations),
+  },
   missingWarn: false,
   fallbackWarn: false,
 });

@@ -117,6 +117,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { roles: staff, title: 'report.title' },
   },
   {
+    path: '/teacher/api-keys',
+    name: 'teacher-api-keys',
+    component: () => import('@/views/admin/integrations/ApiKeysView.vue'),
+    meta: { roles: ['teacher'], title: 'nav.apiKeys' },
+  },
+  {
     path: '/teacher/justifications',
     name: 'teacher-justifications',
     component: () => import('@/views/teacher/ReviewJustificationsView.vue'),
@@ -147,6 +153,18 @@ export const routes: RouteRecordRaw[] = [
     name: 'admin-courses',
     component: () => import('@/views/admin/CoursesView.vue'),
     meta: { roles: admin, title: 'nav.courses' },
+  },
+  {
+    path: '/admin/integrations',
+    name: 'admin-api-keys',
+    component: () => import('@/views/admin/integrations/ApiKeysView.vue'),
+    meta: { roles: admin, title: 'nav.integrations' },
+  },
+  {
+    path: '/admin/integrations/webhooks',
+    name: 'admin-webhooks',
+    component: () => import('@/views/admin/integrations/WebhooksView.vue'),
+    meta: { roles: admin, title: 'integrations.webhooks.title' },
   },
   {
     path: '/admin/justifications',
