@@ -2,7 +2,8 @@
 // ("Tests  12 passed | 1 failed (13)") in the given log files, and prints them as JSON: {passed, failed, skipped}.
 import { readFileSync } from 'node:fs';
 
-const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+const strip = (s) => s.replace(ANSI, '');
 const totals = { passed: 0, failed: 0, skipped: 0 };
 for (const file of process.argv.slice(2)) {
   let text;

@@ -20,7 +20,10 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function check(page: Page, path: string, name: string, ready?: (page: Page) => Promise<unknown>) {
+/** Every page shows its title (PageHeader's h1) once it has rendered; pages with data wait for that too. */
+const titled = (page: Page) => page.locator('[data-page-title]').first().waitFor();
+
+async function check(page: Page, path: string, name: string, ready: (page: Page) => Promise<unknown> = titled) {
   const problems: string[] = [];
   for (const [size, viewport] of [
     ['desktop', DESKTOP],
@@ -28,8 +31,8 @@ async function check(page: Page, path: string, name: string, ready?: (page: Page
   ] as const) {
     await page.setViewportSize(viewport);
     await page.goto(path);
+    await ready(page);
     await settle(page);
-    if (ready) await ready(page);
     await screenshot(page, `${name}-${size}`);
     // Nothing may stick out sideways on a phone (a horizontal scrollbar is the most common layout bug).
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -44,10 +44,14 @@ export function describeViolations(vs: AxeViolation[]): string[] {
 
 /** Waits until the page has loaded its data: no request in flight for a moment and no loading spinner left. */
 export async function settle(page: Page): Promise<void> {
-  await page.waitForLoadState('networkidle').catch(() => undefined);
-  await page
-    .waitForFunction(() => !document.querySelector('main [role="status"] .spinner-border'), null, { timeout: 15_000 })
-    .catch(() => undefined);
+  // Socket.IO may keep a long-poll open, so the network is never idle on some pages: that alone is not a failure.
+  await page.waitForLoadState('networkidle', { timeout: 10_000 }).catch(() => undefined);
+  // A page still loading after 15 s, or one showing an error banner, fails the check (instead of being screenshot).
+  await page.waitForFunction(() => !document.querySelector('main [role="status"] .spinner-border'), null, {
+    timeout: 15_000,
+  });
+  const errors = await page.locator('main .alert-danger[role="alert"]').allInnerTexts();
+  if (errors.length) throw new Error(`${page.url()} shows an error: ${errors.join(' | ')}`);
   // Charts and transitions finish drawing.
   await page.waitForTimeout(400);
 }

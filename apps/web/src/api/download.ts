@@ -5,13 +5,7 @@ import { authFetch } from './http';
 export async function fetchBlob(url: string): Promise<Blob> {
   const res = await authFetch(url);
   if (!res.ok) {
-    let body: unknown = null;
-    try {
-      body = await res.json();
-    } catch {
-      body = null;
-    }
-    throw toApiError(res, body);
+    throw toApiError(res, await res.json().catch(() => null));
   }
   return res.blob();
 }

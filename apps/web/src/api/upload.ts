@@ -23,7 +23,7 @@ function send(
       if (e.lengthComputable) opts.onProgress?.(e.loaded / e.total);
     };
     xhr.onload = () => {
-      let json: unknown = null;
+      let json: unknown;
       try {
         json = xhr.responseText ? JSON.parse(xhr.responseText) : null;
       } catch {
