@@ -3,13 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { fixPgliteSocketServer } from './pglite-socket-sequence.js';
 
 /**
  * The embedded default: PGlite (PostgreSQL in WebAssembly) served over the PostgreSQL wire protocol on a private
  * unix socket, so the app talks to it with the same `pg` driver, TypeORM driver and SQL as to a real server.
  * pglite-socket multiplexes connections and gives an open transaction exclusive use of the single PGlite session
- * (other connections' queries wait), which is what typeorm-pglite failed to do.
+ * (other connections' queries wait), which is what typeorm-pglite failed to do. It also keeps one connection's
+ * extended-protocol sequence (Parse … Sync) together: that is our patch of the exact installed version
+ * (patches/@electric-sql__pglite-socket@0.2.17.patch, applied by pnpm; docs/pglite-socket-bug.md explains it and
+ * test/database.e2e-spec.ts fails without it).
  */
 export class EmbeddedPostgres {
   private constructor(
@@ -29,7 +31,6 @@ export class EmbeddedPostgres {
     // A short path: unix socket paths are limited to ~107 bytes, DATA_DIR may be long.
     const socketDir = mkdtempSync(join(tmpdir(), 'sysponto-pg-'));
     const server = new PGLiteSocketServer({ db, path: join(socketDir, '.s.PGSQL.5432'), maxConnections: connections });
-    fixPgliteSocketServer(server);
     server.addEventListener('error', () => undefined);
     await server.start();
     return new EmbeddedPostgres(db, server, socketDir, connections);
