@@ -87,10 +87,11 @@ export async function insertOpenSession(
     [code],
   );
   await db.query(`INSERT INTO course_teachers (course_id, teacher_id) VALUES ($1, $2)`, [course.id, teacherId]);
-  await db.query(`INSERT INTO enrollments (course_id, student_id) SELECT $1, unnest($2::uuid[])`, [
-    course.id,
-    studentIds,
-  ]);
+  // Enrolled since yesterday: a student is expected only at sessions that start after their enrollment.
+  await db.query(
+    `INSERT INTO enrollments (course_id, student_id, enrolled_at) SELECT $1, unnest($2::uuid[]), now() - interval '1 day'`,
+    [course.id, studentIds],
+  );
   const [session] = await db.query<{ id: string }>(
     `INSERT INTO class_sessions (course_id, title, starts_at, ends_at, state) VALUES ($1, 'Cluster session', now() - interval '5 minutes', now() + interval '2 hours', 'open') RETURNING id`,
     [course.id],
