@@ -16,7 +16,12 @@ import { readJustificationForm, type StoredDocument } from './justification-uplo
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { CreateJustificationDto, type JustificationDto } from './justifications.dto.js';
 import { JustificationErrors } from './justifications.errors.js';
+import { JustificationEntity } from './justification.entity.js';
+import { wasExpectedAt } from './justifications.queries.js';
 import { JustificationsService } from './justifications.service.js';
+import { AttendanceRecordEntity } from '../attendance/attendance-record.entity.js';
+import { CourseEntity, CourseTeacherEntity } from '../courses/course.entity.js';
+import { UserEntity } from '../users/user.entity.js';
 import { enqueueWebhookEvent } from '../webhooks/webhooks.queries.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -72,51 +77,59 @@ export class JustificationFilingService {
 
     const { id, teacherIds, notifications, payload } = await this.dataSource.transaction(async (m) => {
       // Only a session the student was expected at (enrolled when it started; never a cancelled one).
-      const [expected] = (await m.query(`SELECT 1 FROM attendance_expected WHERE session_id = $1 AND student_id = $2`, [
-        dto.sessionId,
-        user.id,
-      ])) as unknown[];
-      if (!expected) throw JustificationErrors.notExpected();
-      const [record] = (await m.query(
-        `SELECT status FROM attendance_records WHERE session_id = $1 AND student_id = $2`,
-        [dto.sessionId, user.id],
-      )) as { status: string }[];
+      if (!(await wasExpectedAt(m, dto.sessionId, user.id))) throw JustificationErrors.notExpected();
+      const record = await m.findOne(AttendanceRecordEntity, {
+        select: { sessionId: true, studentId: true, status: true },
+        where: { sessionId: dto.sessionId, studentId: user.id },
+      });
       if (record && (record.status === 'present' || record.status === 'excused'))
         throw JustificationErrors.nothingToJustify();
-      let inserted: { id: string }[];
+      let id: string;
       try {
-        inserted = await m.query(
-          `INSERT INTO justifications (session_id, student_id, type, reason, document_key, document_name, document_type, document_size)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-          [
-            dto.sessionId,
-            user.id,
-            dto.type,
-            dto.reason,
-            doc?.key ?? null,
-            doc?.name ?? null,
-            doc?.type ?? null,
-            doc?.size ?? null,
-          ],
-        );
+        const inserted = await m
+          .createQueryBuilder()
+          .insert()
+          .into(JustificationEntity)
+          .values({
+            sessionId: dto.sessionId,
+            studentId: user.id,
+            type: dto.type,
+            reason: dto.reason,
+            documentKey: doc?.key ?? null,
+            documentName: doc?.name ?? null,
+            documentType: doc?.type ?? null,
+            documentSize: doc?.size ?? null,
+          })
+          .returning('id')
+          .updateEntity(false)
+          .execute();
+        ({ id } = (inserted.raw as Pick<JustificationEntity, 'id'>[])[0]);
       } catch (err) {
         if (isUniqueViolation(err, 'justifications_session_student_key')) throw JustificationErrors.alreadyExists();
         throw err;
       }
-      const id = inserted[0].id;
-      const [info] = (await m.query(
-        `SELECT u.full_name, c.code, array(SELECT teacher_id::text FROM course_teachers WHERE course_id = c.id) AS teacher_ids
-           FROM users u, courses c WHERE u.id = $1 AND c.id = $2`,
-        [user.id, session.courseId],
-      )) as { full_name: string; code: string; teacher_ids: string[] }[];
+      const student = await m.findOneOrFail(UserEntity, {
+        select: { id: true, fullName: true },
+        where: { id: user.id },
+      });
+      const course = await m.findOneOrFail(CourseEntity, {
+        select: { id: true, code: true },
+        where: { id: session.courseId },
+      });
+      const teacherIds = (
+        await m.find(CourseTeacherEntity, {
+          select: { courseId: true, teacherId: true },
+          where: { courseId: session.courseId },
+        })
+      ).map((t) => t.teacherId);
       const what = dto.type === JustificationType.Absence ? 'absence' : 'late arrival';
       const when = formatWhen(session.startsAt, session.timezone, 'en');
       const notifications = await this.notifications.create(
-        info.teacher_ids.map((teacherId) => ({
+        teacherIds.map((teacherId) => ({
           userId: teacherId,
           type: 'justification.submitted',
-          title: `New justification from ${info.full_name}`,
-          body: `${info.code}, ${when}: ${what}. ${dto.reason}`,
+          title: `New justification from ${student.fullName}`,
+          body: `${course.code}, ${when}: ${what}. ${dto.reason}`,
           link: `/teacher/justifications?id=${id}`,
         })),
         m,
@@ -126,11 +139,11 @@ export class JustificationFilingService {
         sessionId: dto.sessionId,
         courseId: session.courseId,
         studentId: user.id,
-        fullName: info.full_name,
+        fullName: student.fullName,
         type: dto.type,
       };
       await enqueueWebhookEvent(m, 'justification.submitted', payload, dto.sessionId);
-      return { id, teacherIds: info.teacher_ids, notifications, payload };
+      return { id, teacherIds, notifications, payload };
     });
 
     // After commit: nobody hears about a filing that rolled back.

@@ -12,7 +12,9 @@ import { formatWhen, justificationReviewedMail, mailLocale } from '../mail/mail.
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { type JustificationDto, type ReviewJustificationDto } from './justifications.dto.js';
 import { JustificationErrors } from './justifications.errors.js';
+import { JustificationEntity } from './justification.entity.js';
 import { JustificationsService } from './justifications.service.js';
+import { UserEntity } from '../users/user.entity.js';
 import { enqueueWebhookEvent } from '../webhooks/webhooks.queries.js';
 
 /**
@@ -36,19 +38,18 @@ export class JustificationReviewService {
     const comment = dto.comment ? dto.comment : null;
     const result = await this.dataSource.transaction(async (m) => {
       const row = await this.justifications.findVisible(user, id, m); // 404 unless admin or a teacher of the course
-      const res: unknown = await m.query(
-        `UPDATE justifications SET status = $2, reviewer_id = $3, review_comment = $4, reviewed_at = now(), updated_at = now()
-          WHERE id = $1 AND status = 'pending' RETURNING id`,
-        [id, dto.decision, user.id, comment],
+      const { affected } = await m.update(
+        JustificationEntity,
+        { id, status: 'pending' },
+        { status: dto.decision, reviewerId: user.id, reviewComment: comment, reviewedAt: () => 'now()' },
       );
-      const updated = Array.isArray(res) && Array.isArray(res[0]) ? (res[0] as unknown[]) : (res as unknown[]);
-      if (updated.length === 0) throw JustificationErrors.notPending(); // already reviewed or withdrawn (also under a race)
+      if (!affected) throw JustificationErrors.notPending(); // already reviewed or withdrawn (also under a race)
 
       let change: AppliedChange | null = null;
       if (dto.decision === 'approved') {
         change = await this.attendance.apply(m, {
-          sessionId: row.session_id,
-          studentId: row.student_id,
+          sessionId: row.sessionId,
+          studentId: row.studentId,
           to: row.type === JustificationType.Absence ? AttendanceStatus.Excused : AttendanceStatus.Present,
           source: AttendanceSource.Justification,
           actorId: user.id,
@@ -60,19 +61,20 @@ export class JustificationReviewService {
       await enqueueWebhookEvent(
         m,
         'justification.reviewed',
-        { justificationId: id, sessionId: row.session_id, status: dto.decision, comment },
-        row.session_id,
+        { justificationId: id, sessionId: row.sessionId, status: dto.decision, comment },
+        row.sessionId,
       );
       const approved = dto.decision === 'approved';
-      const when = formatWhen(new Date(row.starts_at), row.timezone, 'en');
+      const { course } = row.session;
+      const when = formatWhen(row.session.startsAt, course.timezone, 'en');
       const notifications = await this.notifications.create(
         [
           {
-            userId: row.student_id,
+            userId: row.studentId,
             type: 'justification.reviewed',
             title: approved ? 'Justification approved' : 'Justification rejected',
             body:
-              `${row.course_code}, ${when}: your ${row.type === JustificationType.Absence ? 'absence' : 'late arrival'} justification was ${dto.decision}.` +
+              `${course.code}, ${when}: your ${row.type === JustificationType.Absence ? 'absence' : 'late arrival'} justification was ${dto.decision}.` +
               (approved
                 ? row.type === JustificationType.Absence
                   ? ' The absence is now excused.'
@@ -87,15 +89,16 @@ export class JustificationReviewService {
 
       let queuedMail = 0;
       if (this.outbox.enabled) {
-        const [student] = (await m.query(`SELECT email, full_name, locale FROM users WHERE id = $1`, [
-          row.student_id,
-        ])) as { email: string; full_name: string; locale: string }[];
+        const student = await m.findOneOrFail(UserEntity, {
+          select: { id: true, email: true, fullName: true, locale: true },
+          where: { id: row.studentId },
+        });
         const mail = justificationReviewedMail(mailLocale(student.locale), {
-          fullName: student.full_name,
-          courseCode: row.course_code,
-          courseName: row.course_name,
-          sessionStartsAt: new Date(row.starts_at),
-          timezone: row.timezone,
+          fullName: student.fullName,
+          courseCode: course.code,
+          courseName: course.name,
+          sessionStartsAt: row.session.startsAt,
+          timezone: course.timezone,
           type: row.type,
           decision: dto.decision,
           comment,
@@ -108,9 +111,9 @@ export class JustificationReviewService {
 
     const { row, change } = result;
     if (change?.changed) this.attendance.publish([change]);
-    this.realtime.toUser(row.student_id, ServerEvent.JustificationReviewed, {
+    this.realtime.toUser(row.studentId, ServerEvent.JustificationReviewed, {
       justificationId: id,
-      sessionId: row.session_id,
+      sessionId: row.sessionId,
       status: dto.decision,
       comment,
     });

@@ -10,6 +10,11 @@ import {
   type JustificationType,
 } from '@sysponto/contracts';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
+import type { AttendanceRecordEntity } from '../attendance/attendance-record.entity.js';
+import type { CourseEntity } from '../courses/course.entity.js';
+import type { ClassSessionEntity } from '../sessions/class-session.entity.js';
+import type { UserEntity } from '../users/user.entity.js';
+import type { JustificationEntity } from './justification.entity.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -126,68 +131,48 @@ export class ReviewJustificationDto {
   comment?: string;
 }
 
-/** A row of the shared SELECT (see JustificationsService). */
-export interface JustificationRow {
-  id: string;
-  session_id: string;
-  course_id: string;
-  course_code: string;
-  course_name: string;
-  timezone: string;
-  session_title: string | null;
-  starts_at: Date | string;
-  ends_at: Date | string;
-  student_id: string;
-  student_name: string;
-  student_number: string | null;
-  type: JustificationType;
-  reason: string;
-  status: JustificationStatus;
-  document_key: string | null;
-  document_name: string | null;
-  document_type: string | null;
-  document_size: number | null;
-  attendance_status: AttendanceStatus | null;
-  reviewer_id: string | null;
-  reviewer_name: string | null;
-  review_comment: string | null;
-  reviewed_at: Date | string | null;
-  created_at: Date | string;
-  updated_at: Date | string;
-}
+/**
+ * A justification with what its DTO shows, as JustificationsService loads it: the session and its course, the
+ * student, the reviewer and the attendance record (absent when the student has none).
+ */
+export type JustificationView = JustificationEntity & {
+  session: ClassSessionEntity & { course: CourseEntity };
+  student: UserEntity;
+  reviewer: UserEntity | null;
+  attendance: AttendanceRecordEntity | null;
+};
 
-const iso = (d: Date | string) => new Date(d).toISOString();
-
-export function toJustificationDto(r: JustificationRow): JustificationDto {
+export function toJustificationDto(j: JustificationView): JustificationDto {
+  const { session, student } = j;
   return {
-    id: r.id,
-    sessionId: r.session_id,
-    courseId: r.course_id,
-    courseCode: r.course_code,
-    courseName: r.course_name,
-    timezone: r.timezone,
-    sessionTitle: r.session_title,
-    sessionStartsAt: iso(r.starts_at),
-    sessionEndsAt: iso(r.ends_at),
-    studentId: r.student_id,
-    studentName: r.student_name,
-    studentNumber: r.student_number,
-    type: r.type,
-    reason: r.reason,
-    status: r.status,
-    document: r.document_key
+    id: j.id,
+    sessionId: j.sessionId,
+    courseId: session.courseId,
+    courseCode: session.course.code,
+    courseName: session.course.name,
+    timezone: session.course.timezone,
+    sessionTitle: session.title,
+    sessionStartsAt: session.startsAt.toISOString(),
+    sessionEndsAt: session.endsAt.toISOString(),
+    studentId: j.studentId,
+    studentName: student.fullName,
+    studentNumber: student.studentNumber,
+    type: j.type,
+    reason: j.reason,
+    status: j.status,
+    document: j.documentKey
       ? {
-          name: r.document_name ?? 'document',
-          type: r.document_type ?? 'application/octet-stream',
-          size: r.document_size ?? 0,
+          name: j.documentName ?? 'document',
+          type: j.documentType ?? 'application/octet-stream',
+          size: j.documentSize ?? 0,
         }
       : null,
-    attendanceStatus: r.attendance_status,
-    reviewerId: r.reviewer_id,
-    reviewerName: r.reviewer_name,
-    reviewComment: r.review_comment,
-    reviewedAt: r.reviewed_at ? iso(r.reviewed_at) : null,
-    createdAt: iso(r.created_at),
-    updatedAt: iso(r.updated_at),
+    attendanceStatus: j.attendance?.status ?? null,
+    reviewerId: j.reviewerId,
+    reviewerName: j.reviewer?.fullName ?? null,
+    reviewComment: j.reviewComment,
+    reviewedAt: j.reviewedAt ? j.reviewedAt.toISOString() : null,
+    createdAt: j.createdAt.toISOString(),
+    updatedAt: j.updatedAt.toISOString(),
   };
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { AttendanceModule } from '../attendance/attendance.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
@@ -6,10 +7,17 @@ import { StorageModule } from '../storage/storage.module.js';
 import { JustificationFilingService } from './justification-filing.service.js';
 import { JustificationReviewService } from './justification-review.service.js';
 import { JustificationsController } from './justifications.controller.js';
+import { JustificationEntity } from './justification.entity.js';
 import { JustificationsService } from './justifications.service.js';
 
 @Module({
-  imports: [AttendanceModule, MailModule, NotificationsModule, StorageModule],
+  imports: [
+    TypeOrmModule.forFeature([JustificationEntity]),
+    AttendanceModule,
+    MailModule,
+    NotificationsModule,
+    StorageModule,
+  ],
   controllers: [JustificationsController],
   providers: [JustificationsService, JustificationFilingService, JustificationReviewService],
   exports: [JustificationsService],

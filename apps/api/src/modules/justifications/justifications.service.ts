@@ -1,31 +1,22 @@
 import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
 import { UserRole } from '@sysponto/contracts';
-import { DataSource, type EntityManager } from 'typeorm';
+import { Brackets, type EntityManager, Repository, type SelectQueryBuilder } from 'typeorm';
 import type { AuthUser } from '../../common/auth-user.js';
 import { likePattern, pageOf } from '../../common/pagination.js';
+import { AttendanceRecordEntity } from '../attendance/attendance-record.entity.js';
+import { CourseTeacherEntity } from '../courses/course.entity.js';
 import { FileStorage } from '../storage/file-storage.js';
+import { JustificationEntity } from './justification.entity.js';
 import {
   type JustificationDto,
   type JustificationPageDto,
-  type JustificationRow,
+  type JustificationView,
   type ListJustificationsQueryDto,
   toJustificationDto,
 } from './justifications.dto.js';
 import { JustificationErrors } from './justifications.errors.js';
-
-const SELECT = `
-  SELECT j.id, j.session_id, s.course_id, c.code AS course_code, c.name AS course_name, c.timezone, s.title AS session_title,
-         s.starts_at, s.ends_at, j.student_id, st.full_name AS student_name, st.student_number, j.type, j.reason, j.status,
-         j.document_key, j.document_name, j.document_type, j.document_size, r.status AS attendance_status,
-         j.reviewer_id, rv.full_name AS reviewer_name, j.review_comment, j.reviewed_at, j.created_at, j.updated_at
-    FROM justifications j
-    JOIN class_sessions s ON s.id = j.session_id
-    JOIN courses c ON c.id = s.course_id
-    JOIN users st ON st.id = j.student_id
-    LEFT JOIN users rv ON rv.id = j.reviewer_id
-    LEFT JOIN attendance_records r ON r.session_id = j.session_id AND r.student_id = j.student_id`;
 
 export interface DocumentDownload {
   stream: Readable;
@@ -41,66 +32,88 @@ export interface DocumentDownload {
 @Injectable()
 export class JustificationsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(JustificationEntity) private readonly justifications: Repository<JustificationEntity>,
     private readonly storage: FileStorage,
   ) {}
 
-  /** `$1` is the caller's id in the returned clause. */
-  private visibility(user: AuthUser): string {
+  /** Justifications (alias `j`) with what their DTO shows, limited to those the caller may see. */
+  private visible(user: AuthUser, m: EntityManager): SelectQueryBuilder<JustificationEntity> {
+    const qb = m
+      .createQueryBuilder(JustificationEntity, 'j')
+      .innerJoin('j.session', 's')
+      .innerJoin('s.course', 'c')
+      .innerJoin('j.student', 'st')
+      .leftJoin('j.reviewer', 'rv')
+      .leftJoinAndMapOne(
+        'j.attendance',
+        AttendanceRecordEntity,
+        'r',
+        'r.sessionId = j.sessionId AND r.studentId = j.studentId',
+      )
+      .select('j')
+      .addSelect(['s.id', 's.courseId', 's.title', 's.startsAt', 's.endsAt'])
+      .addSelect(['c.id', 'c.code', 'c.name', 'c.timezone'])
+      .addSelect(['st.id', 'st.fullName', 'st.studentNumber'])
+      .addSelect(['rv.id', 'rv.fullName'])
+      .addSelect(['r.sessionId', 'r.studentId', 'r.status']);
     switch (user.role) {
       case UserRole.Admin:
-        return '$1::uuid IS NOT NULL'; // everything (the parameter is still typed)
+        return qb;
       case UserRole.Teacher:
-        return 'EXISTS (SELECT 1 FROM course_teachers ct WHERE ct.course_id = s.course_id AND ct.teacher_id = $1)';
+        return qb.where(
+          `EXISTS (${m
+            .createQueryBuilder(CourseTeacherEntity, 'ct')
+            .select('1')
+            .where('ct.courseId = s.courseId AND ct.teacherId = :caller')
+            .getQuery()})`,
+          { caller: user.id },
+        );
       case UserRole.Student:
-        return 'j.student_id = $1';
+        return qb.where('j.studentId = :caller', { caller: user.id });
     }
   }
 
   async list(user: AuthUser, q: ListJustificationsQueryDto): Promise<JustificationPageDto> {
     const { page, pageSize, offset } = pageOf(q);
-    const params: unknown[] = [user.id];
-    const where = [this.visibility(user)];
-    const add = (sql: (p: string) => string, value: unknown) => {
-      params.push(value);
-      where.push(sql(`$${params.length}`));
-    };
-    if (q.status) add((p) => `j.status = ${p}`, q.status);
-    if (q.courseId) add((p) => `s.course_id = ${p}`, q.courseId);
-    if (q.studentId) add((p) => `j.student_id = ${p}`, q.studentId);
-    if (q.sessionId) add((p) => `j.session_id = ${p}`, q.sessionId);
+    const qb = this.visible(user, this.justifications.manager);
+    if (q.status) qb.andWhere('j.status = :status', { status: q.status });
+    if (q.courseId) qb.andWhere('s.courseId = :courseId', { courseId: q.courseId });
+    if (q.studentId) qb.andWhere('j.studentId = :studentId', { studentId: q.studentId });
+    if (q.sessionId) qb.andWhere('j.sessionId = :sessionId', { sessionId: q.sessionId });
     if (q.search)
-      add(
-        (p) =>
-          `(st.full_name ILIKE ${p} OR st.email ILIKE ${p} OR st.student_number ILIKE ${p} OR c.code ILIKE ${p} OR c.name ILIKE ${p})`,
-        likePattern(q.search),
+      qb.andWhere(
+        new Brackets((w) =>
+          w
+            .where('st.fullName ILIKE :search')
+            .orWhere('st.email ILIKE :search')
+            .orWhere('st.studentNumber ILIKE :search')
+            .orWhere('c.code ILIKE :search')
+            .orWhere('c.name ILIKE :search'),
+        ),
+        { search: likePattern(q.search) },
       );
-    const filter = where.join(' AND ');
-    params.push(pageSize, offset);
-    const rows: (JustificationRow & { total: number })[] = await this.dataSource.query(
-      `SELECT x.*, count(*) OVER ()::int AS total FROM (${SELECT} WHERE ${filter}) x
-        ORDER BY x.created_at DESC, x.id DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
-      params,
-    );
-    let total = rows[0]?.total ?? 0;
-    if (rows.length === 0 && offset > 0) {
-      const [{ n }] = (await this.dataSource.query(
-        `SELECT count(*)::int AS n FROM (${SELECT} WHERE ${filter}) x`,
-        params.slice(0, -2),
-      )) as { n: number }[];
-      total = n;
-    }
-    return { items: rows.map(toJustificationDto), total, page, pageSize };
+    // One round trip: the page and, beside each row, the count of the whole filtered list.
+    const { entities, raw } = await qb
+      .addSelect('count(*) OVER ()', 'total')
+      .orderBy('j.createdAt', 'DESC')
+      .addOrderBy('j.id', 'DESC')
+      .limit(pageSize)
+      .offset(offset)
+      .getRawAndEntities<{ total: string }>();
+    let total = raw[0] ? Number(raw[0].total) : 0;
+    if (entities.length === 0 && offset > 0) total = await qb.getCount(); // past the last page
+    return { items: (entities as JustificationView[]).map(toJustificationDto), total, page, pageSize };
   }
 
-  /** One visible justification as a raw row (404 otherwise). */
-  async findVisible(user: AuthUser, id: string, m: EntityManager = this.dataSource.manager): Promise<JustificationRow> {
-    const rows: JustificationRow[] = await m.query(`${SELECT} WHERE j.id = $2 AND ${this.visibility(user)}`, [
-      user.id,
-      id,
-    ]);
-    if (!rows[0]) throw JustificationErrors.notFound();
-    return rows[0];
+  /** One visible justification with what its DTO shows (404 otherwise). */
+  async findVisible(
+    user: AuthUser,
+    id: string,
+    m: EntityManager = this.justifications.manager,
+  ): Promise<JustificationView> {
+    const j = await this.visible(user, m).andWhere('j.id = :id', { id }).getOne();
+    if (!j) throw JustificationErrors.notFound();
+    return j as JustificationView;
   }
 
   async get(user: AuthUser, id: string): Promise<JustificationDto> {
@@ -110,25 +123,24 @@ export class JustificationsService {
   /** The document, for its owner, the course's teachers and admins (404 for anyone else). */
   async document(user: AuthUser, id: string): Promise<DocumentDownload> {
     const row = await this.findVisible(user, id);
-    if (!row.document_key) throw JustificationErrors.documentNotFound();
-    const stream = await this.storage.get(row.document_key);
+    if (!row.documentKey) throw JustificationErrors.documentNotFound();
+    const stream = await this.storage.get(row.documentKey);
     if (!stream) throw JustificationErrors.documentNotFound();
     return {
       stream,
-      name: row.document_name ?? 'document',
-      type: row.document_type ?? 'application/octet-stream',
-      size: row.document_size ?? 0,
+      name: row.documentName ?? 'document',
+      type: row.documentType ?? 'application/octet-stream',
+      size: row.documentSize ?? 0,
     };
   }
 
   /** The owner withdraws a pending justification (a new one may then be filed for the session). */
   async withdraw(user: AuthUser, id: string): Promise<JustificationDto> {
-    const res: unknown = await this.dataSource.query(
-      `UPDATE justifications SET status = 'withdrawn', updated_at = now() WHERE id = $1 AND student_id = $2 AND status = 'pending' RETURNING id`,
-      [id, user.id],
+    const { affected } = await this.justifications.update(
+      { id, studentId: user.id, status: 'pending' },
+      { status: 'withdrawn' },
     );
-    const updated = Array.isArray(res) && Array.isArray(res[0]) ? (res[0] as unknown[]) : (res as unknown[]);
-    if (updated.length === 0) {
+    if (!affected) {
       const row = await this.findVisible(user, id); // 404 when not the caller's
       if (row.status !== 'pending') throw JustificationErrors.notPending();
     }
