@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Algorithm, hash } from '@node-rs/argon2';
 import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
-import { DataSource } from 'typeorm';
+import { DataSource, Raw } from 'typeorm';
 import { CommonErrors } from '../../common/app-error.js';
 import { isUniqueViolation } from '../../common/db-errors.js';
 import { PasswordService } from '../auth/password.service.js';
@@ -20,6 +20,9 @@ import {
 import type { UsersImportReportDto } from './users-import.dto.js';
 import { UsersImportErrors } from './users-import.errors.js';
 import { enqueueWebhookEvents } from '../webhooks/webhooks.queries.js';
+import { CourseEntity } from '../courses/course.entity.js';
+import { UserEntity } from './user.entity.js';
+import { enrollByCourseCode, insertImportedUsers } from './users.queries.js';
 import type { UserRole } from '@sysponto/contracts';
 
 /** Browsers label .csv files text/csv, or application/vnd.ms-excel on Windows with Excel installed. */
@@ -94,17 +97,15 @@ export class UsersImportService {
     const hashes = await mapLimit(temporary, HASH_CONCURRENCY, (p) => hash(p, TEMPORARY_HASH));
     try {
       await this.dataSource.transaction(async (m) => {
-        const created: { id: string; email: string }[] = await m.query(
-          `INSERT INTO users (email, full_name, role, password_hash, student_number, must_change_password)
-           SELECT e, n, r, h, s, true FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t(e, n, r, h, s)
-           RETURNING id, email`,
-          [
-            checked.map((r) => r.email),
-            checked.map((r) => r.fullName),
-            checked.map((r) => r.role),
-            hashes,
-            checked.map((r) => r.studentNumber),
-          ],
+        const created = await insertImportedUsers(
+          m,
+          checked.map((r, i) => ({
+            email: r.email,
+            fullName: r.fullName,
+            role: r.role as UserRole,
+            passwordHash: hashes[i],
+            studentNumber: r.studentNumber ?? null,
+          })),
         );
         const ids = new Map(created.map((c) => [c.email, c.id]));
         await enqueueWebhookEvents(
@@ -124,17 +125,12 @@ export class UsersImportService {
         const pairs = checked.flatMap((r) => r.courses.map((code) => [ids.get(r.email)!, code] as const));
         let enrolled = 0;
         if (pairs.length) {
-          const ins: { course_id: string; student_id: string }[] = await m.query(
-            `INSERT INTO enrollments (course_id, student_id, source)
-             SELECT c.id, t.sid, 'import' FROM unnest($1::uuid[], $2::text[]) AS t(sid, code) JOIN courses c ON c.code = t.code
-             ON CONFLICT DO NOTHING RETURNING course_id, student_id`,
-            [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
-          );
+          const ins = await enrollByCourseCode(m, pairs);
           enrolled = ins.length;
           await enqueueWebhookEvents(
             m,
             'enrollment.created',
-            ins.map((r) => ({ data: { courseId: r.course_id, studentId: r.student_id } })),
+            ins.map((r) => ({ data: r })),
           );
         }
         report.rows.forEach((row, i) => {
@@ -158,15 +154,25 @@ export class UsersImportService {
     const codes = rows
       .flatMap((r) => (r.values.courses ?? '').split(';').map((c) => c.trim().toUpperCase()))
       .filter(Boolean);
-    const [e, s, c]: { v: string }[][] = await Promise.all([
-      this.dataSource.query(`SELECT lower(email) AS v FROM users WHERE lower(email) = ANY($1::text[])`, [emails]),
-      this.dataSource.query(`SELECT student_number AS v FROM users WHERE student_number = ANY($1::text[])`, [numbers]),
-      this.dataSource.query(`SELECT code AS v FROM courses WHERE code = ANY($1::text[])`, [[...new Set(codes)]]),
+    const m = this.dataSource.manager;
+    const [e, s, c] = await Promise.all([
+      m.find(UserEntity, {
+        select: { id: true, email: true },
+        where: { email: Raw((a) => `lower(${a}) = ANY(:emails)`, { emails }) },
+      }),
+      m.find(UserEntity, {
+        select: { id: true, studentNumber: true },
+        where: { studentNumber: Raw((a) => `${a} = ANY(:numbers)`, { numbers }) },
+      }),
+      m.find(CourseEntity, {
+        select: { id: true, code: true },
+        where: { code: Raw((a) => `${a} = ANY(:codes)`, { codes: [...new Set(codes)] }) },
+      }),
     ]);
     return {
-      emails: new Set(e.map((r) => r.v)),
-      studentNumbers: new Set(s.map((r) => r.v)),
-      courseCodes: new Set(c.map((r) => r.v)),
+      emails: new Set(e.map((u) => u.email.toLowerCase())),
+      studentNumbers: new Set(s.map((u) => u.studentNumber!)),
+      courseCodes: new Set(c.map((x) => x.code)),
     };
   }
 

@@ -211,7 +211,11 @@ export class UsersService {
 
   /** Locks the active admins so two concurrent demotions cannot both pass the check. */
   private async assertAnotherActiveAdmin(m: EntityManager, exceptId: string) {
-    const rows: { id: string }[] = await m.query(`SELECT id FROM users WHERE role = 'admin' AND active FOR UPDATE`);
+    const rows = await m.find(UserEntity, {
+      select: { id: true },
+      where: { role: UserRole.Admin, active: true },
+      lock: { mode: 'pessimistic_write' },
+    });
     if (!rows.some((r) => r.id !== exceptId)) throw UserErrors.lastAdmin();
   }
 
