@@ -24,6 +24,8 @@ import { DataSource } from 'typeorm';
 import type { AuthUser } from '../common/auth-user.js';
 import { CredentialResolvers } from '../common/credentials.js';
 import { type AccessEvent, RevocationService } from '../modules/auth/revocation.service.js';
+import { CourseTeacherEntity } from '../modules/courses/course.entity.js';
+import { ClassSessionEntity } from '../modules/sessions/class-session.entity.js';
 
 interface SocketData {
   user: AuthUser;
@@ -122,20 +124,16 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   /** The session's course when the caller may watch it: admins, and teachers of the course. Students never. */
   private async watchableCourse(user: AuthUser, sessionId: string): Promise<string | null> {
-    if (user.role === UserRole.Admin) {
-      const rows: { course_id: string }[] = await this.dataSource.query(
-        'SELECT course_id FROM class_sessions WHERE id = $1',
-        [sessionId],
-      );
-      return rows[0]?.course_id ?? null;
-    }
-    if (user.role !== UserRole.Teacher) return null;
-    const rows: { course_id: string }[] = await this.dataSource.query(
-      `SELECT s.course_id FROM class_sessions s JOIN course_teachers ct ON ct.course_id = s.course_id
-        WHERE s.id = $1 AND ct.teacher_id = $2`,
-      [sessionId, user.id],
-    );
-    return rows[0]?.course_id ?? null;
+    const sessions = this.dataSource
+      .createQueryBuilder(ClassSessionEntity, 's')
+      .select(['s.id', 's.courseId'])
+      .where('s.id = :sessionId', { sessionId });
+    if (user.role === UserRole.Teacher)
+      sessions.innerJoin(CourseTeacherEntity, 'ct', 'ct.courseId = s.courseId AND ct.teacherId = :teacherId', {
+        teacherId: user.id,
+      });
+    else if (user.role !== UserRole.Admin) return null;
+    return (await sessions.getOne())?.courseId ?? null;
   }
 
   /** This replica's sockets of a user (every replica receives the event and handles its own). */
