@@ -946,7 +946,7 @@ export interface paths {
         head?: never;
         /**
          * Validate or override a student's status (present, late, absent, excused) with an optional note.
-         * @description Late rule: `present` for a student who checked in after startsAt + lateAfterMinutes is stored as `late` unless `override: true`. Works before and after closing. Writes an event, pushes `attendance.updated` (session room and the student) and notifies the student.
+         * @description Late rule: `present` for a student who checked in after startsAt + lateAfterMinutes is stored as `late` unless `override: true`. Works before and after closing. Writes an event, pushes `attendance.updated` (session room and the student) and notifies the student. A change made offline and sent later carries `recordedAt` (and an `Idempotency-Key`): the later change by server time wins, 409 `attendance/offline-conflict` otherwise.
          *
          *     API keys: scope `attendance:write`.
          */
@@ -2196,6 +2196,8 @@ export interface components {
             note?: string;
             /** @default false */
             override: boolean;
+            /** Format: date-time */
+            recordedAt?: string;
             status: components["schemas"]["TeacherAttendanceStatus"];
         };
         UpdateCourseDto: {
@@ -3332,7 +3334,10 @@ export interface operations {
     updateCourse: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same request (method, URL, body) from the same caller within 24 h replays the first answer (status and body, with `Idempotent-Replayed: true`) and performs nothing again. Use a new random value (e.g. a UUID) per logical operation. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3390,6 +3395,15 @@ export interface operations {
             };
             /** @description Conflicts with existing data */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description `idempotency/key-reused`: this Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3680,7 +3694,10 @@ export interface operations {
     setJoinCodeEnabled: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same request (method, URL, body) from the same caller within 24 h replays the first answer (status and body, with `Idempotent-Replayed: true`) and performs nothing again. Use a new random value (e.g. a UUID) per logical operation. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3729,6 +3746,24 @@ export interface operations {
             };
             /** @description Not found (or not visible to you) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict, or `idempotency/in-progress`: the first request with this Idempotency-Key still runs */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description `idempotency/key-reused`: this Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4388,7 +4423,10 @@ export interface operations {
     updateMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same request (method, URL, body) from the same caller within 24 h replays the first answer (status and body, with `Idempotent-Replayed: true`) and performs nothing again. Use a new random value (e.g. a UUID) per logical operation. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4426,6 +4464,24 @@ export interface operations {
             };
             /** @description Not allowed for this role or object */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict, or `idempotency/in-progress`: the first request with this Idempotency-Key still runs */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description `idempotency/key-reused`: this Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5364,7 +5420,10 @@ export interface operations {
             query?: {
                 scope?: components["schemas"]["SessionScope"];
             };
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same request (method, URL, body) from the same caller within 24 h replays the first answer (status and body, with `Idempotent-Replayed: true`) and performs nothing again. Use a new random value (e.g. a UUID) per logical operation. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -5422,6 +5481,15 @@ export interface operations {
             };
             /** @description Conflicts with existing data */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description `idempotency/key-reused`: this Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5630,7 +5698,10 @@ export interface operations {
     updateStudentAttendance: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same request (method, URL, body) from the same caller within 24 h replays the first answer (status and body, with `Idempotent-Replayed: true`) and performs nothing again. Use a new random value (e.g. a UUID) per logical operation. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
                 studentId: string;
@@ -5680,6 +5751,24 @@ export interface operations {
             };
             /** @description Not found (or not visible to you) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with existing data */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description `idempotency/key-reused`: this Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6587,7 +6676,10 @@ export interface operations {
     updateUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same request (method, URL, body) from the same caller within 24 h replays the first answer (status and body, with `Idempotent-Replayed: true`) and performs nothing again. Use a new random value (e.g. a UUID) per logical operation. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -6645,6 +6737,15 @@ export interface operations {
             };
             /** @description Conflicts with existing data */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description `idempotency/key-reused`: this Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6928,7 +7029,10 @@ export interface operations {
     updateWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same request (method, URL, body) from the same caller within 24 h replays the first answer (status and body, with `Idempotent-Replayed: true`) and performs nothing again. Use a new random value (e.g. a UUID) per logical operation. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -6977,6 +7081,24 @@ export interface operations {
             };
             /** @description Not found (or not visible to you) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict, or `idempotency/in-progress`: the first request with this Idempotency-Key still runs */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description `idempotency/key-reused`: this Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

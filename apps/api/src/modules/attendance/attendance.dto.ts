@@ -233,6 +233,18 @@ export class UpdateAttendanceDto {
   @IsOptional()
   @IsBoolean()
   override?: boolean;
+
+  /**
+   * For a change made offline and sent later (the SPA's offline queue): when the teacher made it, in server time
+   * as the client best knows it (ISO 8601 with offset; a time in the future counts as now). The change is applied
+   * only if this student's record has not changed after that moment; otherwise the later change is kept and the
+   * answer is 409 `attendance/offline-conflict` with the current status in `details`. The event log notes
+   * "recorded offline at …".
+   */
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  recordedAt?: string;
 }
 
 export class BulkUpdateResultDto {

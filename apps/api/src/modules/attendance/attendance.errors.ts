@@ -57,6 +57,12 @@ export const AttendanceErrors = defineErrors({
     status: 404,
     message: 'This student has no attendance record for the session.',
   },
+  /** An offline change that arrived after a later change to the same record: the later one is kept. */
+  offlineConflict: {
+    code: 'attendance/offline-conflict',
+    status: 409,
+    message: 'This attendance was changed after your offline change was made; the later change was kept.',
+  },
   concurrentCode: {
     code: 'attendance/code-conflict',
     status: 409,

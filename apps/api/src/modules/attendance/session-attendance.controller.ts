@@ -45,10 +45,11 @@ export class SessionAttendanceController {
     description:
       'Late rule: `present` for a student who checked in after startsAt + lateAfterMinutes is stored as `late` unless ' +
       '`override: true`. Works before and after closing. Writes an event, pushes `attendance.updated` (session room and the ' +
-      'student) and notifies the student.',
+      'student) and notifies the student. A change made offline and sent later carries `recordedAt` (and an ' +
+      '`Idempotency-Key`): the later change by server time wins, 409 `attendance/offline-conflict` otherwise.',
   })
   @ApiOkResponse({ type: RosterEntryDto })
-  @ApiAuth(400, 404)
+  @ApiAuth(400, 404, 409)
   updateStudentAttendance(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseId) id: string,

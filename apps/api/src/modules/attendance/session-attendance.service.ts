@@ -18,6 +18,7 @@ import type {
   UpdateAttendanceDto,
 } from './attendance.dto.js';
 import { AttendanceErrors } from './attendance.errors.js';
+import { findLatestAttendanceEvent, offlineReason, offlineTime } from './offline-change.js';
 import { validatePending } from './status-change.js';
 
 export interface RosterRow {
@@ -121,6 +122,16 @@ export class SessionAttendanceService {
       )
         to = 'late';
       const validation = current.status === 'pending' && (to === 'present' || to === 'late');
+      const offlineAt = dto.recordedAt ? offlineTime(dto.recordedAt) : null;
+      if (offlineAt && current.status !== to) {
+        const latest = await findLatestAttendanceEvent(m, sessionId, studentId);
+        if (latest && latest.createdAt > offlineAt)
+          throw AttendanceErrors.offlineConflict({
+            details: [
+              { studentId, status: current.status, source: latest.source, changedAt: latest.createdAt.toISOString() },
+            ],
+          });
+      }
       const change = await this.changes.apply(m, {
         sessionId,
         studentId,
@@ -128,9 +139,10 @@ export class SessionAttendanceService {
         source: 'teacher',
         actorId: user.id,
         note: dto.note ?? null,
-        reason: dto.note ?? (validation ? 'validated' : 'override'),
+        reason: offlineAt ? offlineReason(offlineAt, dto.note) : (dto.note ?? (validation ? 'validated' : 'override')),
         validate: true,
         keepSource: validation,
+        at: offlineAt,
       });
       const created = change.changed
         ? await this.notifications.create([attendanceNotice(change, await this.label(m, ctx), dto.note)], m)

@@ -20,6 +20,11 @@ export interface StatusChange {
    * event says `teacher`). A new record gets `source`.
    */
   keepSource?: boolean;
+  /**
+   * When the change was made, if not now: a change recorded offline and sent later is logged at the time it was
+   * made, so the "later change wins" rule compares like with like (see offline-change.ts).
+   */
+  at?: Date | null;
 }
 
 export interface AppliedChange extends AttendanceUpdatedPayload {
@@ -61,8 +66,9 @@ export async function applyStatusChange(m: EntityManager, c: StatusChange): Prom
   };
   if (changed) {
     await m.query(
-      `INSERT INTO attendance_events (session_id, student_id, from_status, to_status, source, actor_id, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [c.sessionId, c.studentId, previous, c.to, c.source, c.actorId, c.reason ?? c.note ?? null],
+      `INSERT INTO attendance_events (session_id, student_id, from_status, to_status, source, actor_id, reason, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8::timestamptz, now()))`,
+      [c.sessionId, c.studentId, previous, c.to, c.source, c.actorId, c.reason ?? c.note ?? null, c.at ?? null],
     );
     await enqueueWebhookEvent(m, 'attendance.updated', payload, c.sessionId);
   }

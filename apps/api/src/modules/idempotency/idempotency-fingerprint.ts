@@ -36,13 +36,14 @@ export function requestFingerprint(req: FastifyRequest): string {
 }
 
 /**
- * A POST with an Idempotency-Key and a non-JSON body is buffered once and hashed before it is parsed, so the
+ * A POST or PATCH with an Idempotency-Key and a non-JSON body is buffered once and hashed before it is parsed, so the
  * interceptor can compare it before the handler consumes the stream. Multipart boundaries are random per request
  * (a client library picks a new one on retry): they are left out of the hash.
  */
 export function registerIdempotencyBodyHash(fastify: FastifyInstance): void {
   fastify.addHook('preParsing', async (req, _reply, payload) => {
-    if (req.method !== 'POST' || req.headers[IDEMPOTENCY_HEADER] === undefined) return payload;
+    if ((req.method !== 'POST' && req.method !== 'PATCH') || req.headers[IDEMPOTENCY_HEADER] === undefined)
+      return payload;
     const type = req.headers['content-type'] ?? '';
     if (/^application\/([\w.-]+\+)?json\b/i.test(type)) return payload;
     const chunks: Buffer[] = [];

@@ -16,6 +16,8 @@ import { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_PATTERN, requestFingerprint } from 
 import { IdempotencyService } from './idempotency.service.js';
 
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
+/** The writes a client may retry safely with a key: POST, and PATCH (a teacher's change queued offline). */
+export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['POST', 'PATCH']);
 
 /** Answers that a retry should see again (client errors are as final as successes); others let a retry run. */
 const replayable = (status: number) => status < 500 && status !== 429 && status !== 408;
@@ -27,7 +29,7 @@ export function idempotencyPrincipal(user: (AuthUser & { apiKeyId?: string }) | 
 }
 
 /**
- * One global mechanism for every POST: with an `Idempotency-Key` header, the first request claims (principal,
+ * One global mechanism for every POST and PATCH: with an `Idempotency-Key` header, the first request claims (principal,
  * key) in the database (INSERT … ON CONFLICT, so concurrent replicas agree), runs, and stores its status and body;
  * the same key with the same request within 24 h replays them with `Idempotent-Replayed: true` and runs nothing;
  * with another request it is 422 `idempotency/key-reused`; while the first still runs, 409 `idempotency/in-progress`.
@@ -46,7 +48,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (context.getType() !== 'http') return next.handle();
     const http = context.switchToHttp();
     const req = http.getRequest<FastifyRequest & { user?: AuthUser }>();
-    if (req.method !== 'POST') return next.handle();
+    if (!IDEMPOTENT_METHODS.has(req.method)) return next.handle();
     const header = req.headers[IDEMPOTENCY_HEADER];
     if (header === undefined) return next.handle();
     if (typeof header !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(header)) throw IdempotencyErrors.keyInvalid();
