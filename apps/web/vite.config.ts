@@ -1,12 +1,52 @@
 import { fileURLToPath, URL } from 'node:url';
 import vue from '@vitejs/plugin-vue';
+import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
 
 const lib = (path: string) => fileURLToPath(new URL(`../../libs/${path}`, import.meta.url));
 const apiTarget = process.env.API_URL ?? 'http://localhost:3000';
 
+/**
+ * The installable app: the web app manifest and a Workbox service worker (src/sw.ts) that precaches the shell and
+ * every built asset (the app opens offline), answers navigations with the cached index.html, and caches no API
+ * answer (the app keeps what it needs in IndexedDB itself, see docs/offline.md). A new version waits for the
+ * person's "reload".
+ */
+const pwa = VitePWA({
+  registerType: 'prompt',
+  injectRegister: false,
+  includeAssets: ['favicon.svg', 'icons/apple-touch-icon-180.png'],
+  manifest: {
+    id: '/',
+    name: 'SysPonto — class attendance',
+    short_name: 'SysPonto',
+    description: 'Class attendance in real time: check in, live roll call, history and justifications.',
+    lang: 'en',
+    start_url: '/',
+    scope: '/',
+    display: 'standalone',
+    orientation: 'any',
+    theme_color: '#0d6efd',
+    background_color: '#ffffff',
+    icons: [
+      { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+      { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+      { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+    ],
+  },
+  // Our own small worker (src/sw.ts), compiled by Vite: quicker to build than Workbox's generated one.
+  strategies: 'injectManifest',
+  srcDir: 'src',
+  filename: 'sw.ts',
+  injectManifest: {
+    // woff2 only: every browser that runs a service worker reads it (bootstrap-icons also ships .woff).
+    globPatterns: ['**/*.{js,css,html,svg,png,woff2}'],
+    maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
+  },
+});
+
 export default defineConfig({
-  plugins: [vue()],
+  plugins: [vue(), pwa],
   resolve: {
     // The SPA compiles the shared libraries from source: no separate build step before `vite`.
     alias: {

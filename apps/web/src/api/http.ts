@@ -1,3 +1,6 @@
+import { reportAnswer, reportNoAnswer } from '@/composables/use-network';
+import { noteServerDate } from '@/offline/server-clock';
+
 /**
  * Token handling shared by the typed client, blob downloads and XHR uploads: the access token lives in memory only,
  * a 401 triggers one refresh through the httpOnly cookie (single flight: concurrent 401s share it) and one retry.
@@ -11,7 +14,25 @@ type Fetch = typeof globalThis.fetch;
 
 let accessToken: string | null = null;
 let refreshing: Promise<RefreshedSession | null> | null = null;
-let baseFetch: Fetch = (...args) => globalThis.fetch(...args);
+/** Set when the last refresh got no answer at all (offline): the session is not over, the network is. */
+let refreshUnreachable = false;
+let plainFetch: Fetch = (...args) => globalThis.fetch(...args);
+/**
+ * Every request: notes the server's clock (offline changes carry server time) and whether the API answered at all
+ * (the offline banner and queue, composables/use-network.ts).
+ */
+const baseFetch: Fetch = async (input, init) => {
+  const sentAt = Date.now();
+  try {
+    const res = await plainFetch(input, init);
+    reportAnswer();
+    noteServerDate(res.headers.get('date'), sentAt, Date.now());
+    return res;
+  } catch (e) {
+    if (!(e instanceof DOMException && e.name === 'AbortError')) reportNoAnswer();
+    throw e;
+  }
+};
 const refreshedListeners = new Set<(s: RefreshedSession) => void>();
 const expiredListeners = new Set<() => void>();
 const passwordChangeListeners = new Set<() => void>();
@@ -23,8 +44,11 @@ export function setAccessToken(token: string | null): void {
 
 /** Tests swap the network. */
 export function setBaseFetch(fn: Fetch): void {
-  baseFetch = fn;
+  plainFetch = fn;
 }
+
+/** True when the last refresh failed because the API could not be reached (not because it refused). */
+export const lastRefreshUnreachable = () => refreshUnreachable;
 
 export function onTokenRefreshed(fn: (s: RefreshedSession) => void): () => void {
   refreshedListeners.add(fn);
@@ -53,12 +77,14 @@ export function refreshSession(): Promise<RefreshedSession | null> {
         headers: { 'content-type': 'application/json' },
         body: '{}',
       });
+      refreshUnreachable = false;
       if (!res.ok) return null;
       const body = (await res.json()) as RefreshedSession;
       accessToken = body.accessToken;
       refreshedListeners.forEach((fn) => fn(body));
       return body;
     } catch {
+      refreshUnreachable = true;
       return null;
     } finally {
       refreshing = null;
@@ -83,7 +109,8 @@ export async function authFetch(input: Request | string | URL, init?: RequestIni
   if (response.status !== 401 || isAuthRoute(request.url)) return response;
   const session = await refreshSession();
   if (!session) {
-    expiredListeners.forEach((fn) => fn());
+    // No answer to the refresh is a network problem, not the end of the session.
+    if (!refreshUnreachable) expiredListeners.forEach((fn) => fn());
     return response;
   }
   retry.headers.set('authorization', `Bearer ${session.accessToken}`);

@@ -2,6 +2,7 @@ import type { Schemas } from '@sysponto/api-client';
 import { onMounted, ref } from 'vue';
 import { api, unwrap } from '@/api/client';
 import { useAction, useAsync, usePagedList } from './use-async';
+import { useOfflineRead } from './use-offline-read';
 
 export type Course = Schemas['CourseDto'];
 
@@ -34,7 +35,10 @@ export function useCourses(pageSize = 20) {
 
 /** The courses I teach (or all, for an admin), for pickers and the dashboard; read on mount. */
 export function useMyCourses() {
-  const courses = useAsync(() => unwrap(api.GET('/api/courses', { params: { query: { pageSize: 100 } } })));
+  const courses = useOfflineRead(
+    () => 'my-courses',
+    () => unwrap(api.GET('/api/courses', { params: { query: { pageSize: 100 } } })),
+  );
   onMounted(courses.run);
   return courses;
 }

@@ -1,34 +1,78 @@
 import type { AttendanceFlag, AttendanceStatus } from '@sysponto/contracts';
-import { computed, onMounted, ref, shallowRef } from 'vue';
+import { DateTime } from 'luxon';
+import { computed, onBeforeUnmount, onMounted, ref, shallowRef, watch } from 'vue';
 import { api, unwrap } from '@/api/client';
 import type { Schemas } from '@sysponto/api-client';
 import { applyRosterEvent, countRoster, sortRoster, type RosterEntry } from '@/features/roster';
+import { pendingByStudent } from '@/offline/queue';
 import { useResync, useSessionRoom, useSocketEvent } from '@/realtime/use-socket-event';
-import { useAction, useAsync } from './use-async';
+import { useAuthStore } from '@/stores/auth';
+import { useOfflineQueueStore } from '@/stores/offline-queue';
+import { useAction } from './use-async';
+import { sendAttendanceChange } from './use-offline-queue';
+import { keepForOffline, useOfflineRead } from './use-offline-read';
 
 export type RosterFilter = 'all' | 'missing' | 'pending';
 
-/** One session's details, read on mount and again after a reconnect. */
+/** One session's details, read on mount and again after a reconnect; the last answer is kept for offline use. */
 export function useSession(id: () => string) {
-  const session = useAsync(() => unwrap(api.GET('/api/sessions/{id}', { params: { path: { id: id() } } })));
+  const session = useOfflineRead(
+    () => `session:${id()}`,
+    () => unwrap(api.GET('/api/sessions/{id}', { params: { path: { id: id() } } })),
+  );
   onMounted(session.run);
   useResync(() => void session.run());
   return session;
 }
 
+/** A session's roster as read, kept in IndexedDB for offline use (the live page and the teacher dashboard). */
+export const rosterReadKey = (sessionId: string) => `roster:${sessionId}`;
+export const sessionReadKey = (sessionId: string) => `session:${sessionId}`;
+
 /**
  * A session's roster kept live: read over REST, then each `attendance.submitted` / `attendance.updated` in the
  * session's room changes one row (a student not on the list — a new enrollment — re-reads it). After a reconnect it
- * is read again: events may have been missed, the database is the truth.
+ * is read again: events may have been missed, the database is the truth. Offline it shows the last roster read
+ * (`load.savedAt`), with the changes waiting in the offline queue applied on top (`pendingSync`).
  */
 export function useRoster(sessionId: () => string) {
-  const entries = shallowRef<RosterEntry[]>([]);
+  const server = shallowRef<RosterEntry[]>([]);
   const meta = shallowRef<Schemas['RosterDto'] | null>(null);
-  const load = useAsync(async () => {
-    const r = await unwrap(api.GET('/api/sessions/{id}/attendance', { params: { path: { id: sessionId() } } }));
-    meta.value = r;
-    entries.value = r.items;
+  const read = useOfflineRead(
+    () => rosterReadKey(sessionId()),
+    () => unwrap(api.GET('/api/sessions/{id}/attendance', { params: { path: { id: sessionId() } } })),
+  );
+  async function run() {
+    const r = await read.run();
+    if (r) {
+      meta.value = r;
+      server.value = r.items;
+    }
     return r;
+  }
+  const load = { ...read, run };
+  const queue = useOfflineQueueStore();
+  /** Students with a change waiting to be sent (shown as "pending sync"). */
+  const pendingSync = computed(() => pendingByStudent(queue.items, sessionId()));
+  const entries = computed<RosterEntry[]>(() => {
+    const pending = pendingSync.value;
+    if (!pending.size) return server.value;
+    return server.value.map((e) => {
+      const p = pending.get(e.studentId);
+      return p ? { ...e, status: p.body.status, note: p.body.note ?? e.note } : e;
+    });
+  });
+  // A replayed change of this session: read the roster again (the server may have applied the late rule, or kept a
+  // later change).
+  let rereadTimer: ReturnType<typeof setTimeout> | undefined;
+  const offOutcome = queue.onOutcome((o) => {
+    if (o.item.kind !== 'attendance' || o.item.sessionId !== sessionId()) return;
+    clearTimeout(rereadTimer);
+    rereadTimer = setTimeout(() => void run(), 300);
+  });
+  onBeforeUnmount(() => {
+    offOutcome();
+    clearTimeout(rereadTimer);
   });
   const sorted = computed(() => sortRoster(entries.value));
   const counts = computed(() => countRoster(entries.value));
@@ -47,8 +91,8 @@ export function useRoster(sessionId: () => string) {
   }
   function apply(event: Parameters<typeof applyRosterEvent>[1]) {
     if (event.payload.sessionId !== sessionId()) return;
-    const next = applyRosterEvent(entries.value, event);
-    if (next) entries.value = next;
+    const next = applyRosterEvent(server.value, event);
+    if (next) server.value = next;
     else void load.run();
   }
 
@@ -69,11 +113,20 @@ export function useRoster(sessionId: () => string) {
       ? sorted.value
       : sorted.value.filter((e) => (filter === 'missing' ? e.status === null : e.status === 'pending'));
 
-  return { entries, meta, sorted, counts, filtered, justArrived, roomDenied, load, reload: load.run };
+  return { entries, meta, sorted, counts, filtered, justArrived, roomDenied, pendingSync, load, reload: load.run };
 }
 
-/** The teacher's actions on a running session: set one status, validate all pending, close. Each re-reads the roster. */
-export function useRosterActions(sessionId: () => string, reload: () => unknown) {
+/**
+ * The teacher's actions on a running session: set one status, validate all pending, close. Each re-reads the roster.
+ * Setting a status works offline: it is queued (with its Idempotency-Key and the time it was made) and shown as
+ * pending sync until the network returns.
+ */
+export function useRosterActions(
+  sessionId: () => string,
+  reload: () => unknown,
+  /** The roster row of a student (its name and status label a queued change). */
+  find: (studentId: string) => RosterEntry | undefined = () => undefined,
+) {
   const action = useAction();
   const path = () => ({ params: { path: { id: sessionId() } } });
 
@@ -82,16 +135,12 @@ export function useRosterActions(sessionId: () => string, reload: () => unknown)
     status: Exclude<AttendanceStatus, 'pending'>,
     opts: { note?: string; override?: boolean } = {},
   ): Promise<boolean> {
-    const r = await action.run(() =>
-      unwrap(
-        api.PATCH('/api/sessions/{id}/attendance/{studentId}', {
-          params: { path: { id: sessionId(), studentId } },
-          body: { status, override: opts.override ?? false, ...(opts.note ? { note: opts.note } : {}) },
-        }),
-      ),
-    );
+    const body = { status, override: opts.override ?? false, ...(opts.note ? { note: opts.note } : {}) };
+    const row = find(studentId);
+    const student = { studentId, fullName: row?.fullName ?? '', status: row?.status ?? null };
+    const r = await action.run(() => sendAttendanceChange(sessionId(), student, body));
     if (r === undefined) return false;
-    void reload();
+    if (!r.queued) void reload();
     return true;
   }
 
@@ -121,4 +170,44 @@ export function useRosterActions(sessionId: () => string, reload: () => unknown)
   }
 
   return { ...action, setStatus, validateAll, close, clearFlag };
+}
+
+/** At most this many sessions are read ahead for offline use from the dashboard. */
+export const PREFETCH_SESSIONS = 8;
+
+/**
+ * Offline roll call starts here: whenever the teacher dashboard has read today's sessions online, each one's details
+ * and roster are read too and kept on this device, so the live page opens without a network later.
+ */
+export function useKeepSessionsOffline(sessions: () => Schemas['SessionDto'][] | undefined, fresh: () => boolean) {
+  const auth = useAuthStore();
+  const kept = ref(0);
+  watch(
+    () => [sessions(), fresh()] as const,
+    async ([list, isFresh]) => {
+      const userId = auth.user?.id;
+      if (!list?.length || !isFresh || !userId) return;
+      const endOfDay = DateTime.now().endOf('day');
+      const today = list
+        .filter((s) => s.state !== 'cancelled' && DateTime.fromISO(s.startsAt) <= endOfDay)
+        .slice(0, PREFETCH_SESSIONS);
+      let n = 0;
+      for (const s of today) {
+        const path = { params: { path: { id: s.id } } };
+        const ok = await keepForOffline(userId, sessionReadKey(s.id), () =>
+          unwrap(api.GET('/api/sessions/{id}', path)),
+        );
+        if (
+          ok &&
+          (await keepForOffline(userId, rosterReadKey(s.id), () =>
+            unwrap(api.GET('/api/sessions/{id}/attendance', path)),
+          ))
+        )
+          n++;
+      }
+      kept.value = n;
+    },
+    { immediate: true },
+  );
+  return { kept };
 }

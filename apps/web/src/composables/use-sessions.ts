@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { onMounted, ref, watch } from 'vue';
 import { api, unwrap } from '@/api/client';
 import { useAction, useAsync } from './use-async';
+import { useOfflineRead } from './use-offline-read';
 
 type Scope = Schemas['SessionScope'];
 
@@ -11,12 +12,19 @@ export async function fetchMySessions(from: string, to: string): Promise<Schemas
   return (await unwrap(api.GET('/api/me/sessions', { params: { query: { from, to } } }))).items;
 }
 
-/** My sessions from the start of today over the next `days` days (the dashboards); read on mount. */
+/**
+ * My sessions from the start of today over the next `days` days (the dashboards); read on mount. Offline: the last
+ * list read (with `savedAt`).
+ */
 export function useUpcomingSessions(days: number) {
-  const sessions = useAsync(() => {
-    const from = DateTime.now().startOf('day');
-    return fetchMySessions(from.toISO()!, from.plus({ days }).toISO()!);
-  }, []);
+  const sessions = useOfflineRead(
+    () => `upcoming:${days}`,
+    () => {
+      const from = DateTime.now().startOf('day');
+      return fetchMySessions(from.toISO()!, from.plus({ days }).toISO()!);
+    },
+    [],
+  );
   onMounted(sessions.run);
   return sessions;
 }

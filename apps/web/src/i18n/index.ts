@@ -2,9 +2,11 @@ import { createI18n } from 'vue-i18n';
 import { en } from './en';
 import { enAdmin } from './en-admin';
 import { enIntegrations } from './en-integrations';
+import { enOffline } from './en-offline';
 import { pt } from './pt';
 import { ptAdmin } from './pt-admin';
 import { ptIntegrations } from './pt-integrations';
+import { ptOffline } from './pt-offline';
 
 export type Locale = 'en' | 'pt';
 export const LOCALES: { code: Locale; label: string }[] = [
@@ -35,8 +37,8 @@ export const i18n = createI18n({
   locale: initialLocale(),
   fallbackLocale: 'en',
   messages: {
-    en: deepMerge(deepMerge(en, enAdmin), enIntegrations),
-    pt: deepMerge(deepMerge(pt, ptAdmin), ptIntegrations),
+    en: deepMerge(deepMerge(deepMerge(en, enAdmin), enIntegrations), enOffline),
+    pt: deepMerge(deepMerge(deepMerge(pt, ptAdmin), ptIntegrations), ptOffline),
   },
   missingWarn: false,
   fallbackWarn: false,

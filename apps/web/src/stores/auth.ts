@@ -4,12 +4,14 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { api, unwrap } from '@/api/client';
 import {
+  lastRefreshUnreachable,
   onPasswordChangeRequired,
   onSessionExpired,
   onTokenRefreshed,
   refreshSession,
   setAccessToken,
 } from '@/api/http';
+import { forgetReads } from '@/offline/db';
 
 export type User = Schemas['UserDto'];
 
@@ -20,6 +22,25 @@ const hint = {
   set: (on: boolean) => (on ? localStorage.setItem(HINT, '1') : localStorage.removeItem(HINT)),
 };
 
+/**
+ * The signed-in user as last read, so the app still opens offline (the refresh cookie cannot be exchanged without
+ * the network): no token, only who it is, cleared on sign-out and when the server ends the session.
+ */
+const LAST_USER = 'sysponto.user';
+const lastUser = {
+  get: (): User | null => {
+    try {
+      return typeof localStorage === 'undefined'
+        ? null
+        : (JSON.parse(localStorage.getItem(LAST_USER) ?? 'null') as User);
+    } catch {
+      return null;
+    }
+  },
+  set: (u: User | null) =>
+    u ? localStorage.setItem(LAST_USER, JSON.stringify(u)) : localStorage.removeItem(LAST_USER),
+};
+
 /** Who is signed in. The access token stays in memory; a reload restores the session through the refresh cookie. */
 export const useAuthStore = defineStore('auth', () => {
   const user = ref<User | null>(null);
@@ -27,8 +48,10 @@ export const useAuthStore = defineStore('auth', () => {
   const restored = ref(false);
   /** Set when the server refused a refresh mid-session: the login page says "your session has ended". */
   const expired = ref(false);
+  /** Opened without a network by someone signed in before: pages read what was kept; the token comes back online. */
+  const offline = ref(false);
 
-  const isSignedIn = computed(() => !!user.value && !!accessToken.value);
+  const isSignedIn = computed(() => !!user.value && (!!accessToken.value || offline.value));
   const role = computed<UserRole | null>(() => user.value?.role ?? null);
   const mustChangePassword = computed(() => !!user.value?.mustChangePassword);
 
@@ -37,11 +60,15 @@ export const useAuthStore = defineStore('auth', () => {
     setAccessToken(session.accessToken);
     user.value = session.user as User;
     expired.value = false;
+    offline.value = false;
     hint.set(true);
+    lastUser.set(user.value);
   }
 
   function clear() {
     hint.set(false);
+    lastUser.set(null);
+    offline.value = false;
     accessToken.value = null;
     setAccessToken(null);
     user.value = null;
@@ -49,6 +76,7 @@ export const useAuthStore = defineStore('auth', () => {
 
   onTokenRefreshed((s) => {
     accessToken.value = s.accessToken;
+    offline.value = false;
     if (s.user) user.value = s.user as User;
   });
   onPasswordChangeRequired(() => {
@@ -66,10 +94,14 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   async function logout(): Promise<void> {
+    const id = user.value?.id;
     try {
       await api.POST('/api/auth/logout', { body: {} });
+    } catch {
+      // Offline: signed out here (no refresh is tried again); the server's refresh token then simply expires.
     } finally {
       clear();
+      if (id) await forgetReads(id).catch(() => undefined);
     }
   }
 
@@ -78,11 +110,33 @@ export const useAuthStore = defineStore('auth', () => {
   function restore(): Promise<void> {
     restoring ??= (async () => {
       const session = hint.get() ? await refreshSession() : null;
+      const known = lastUser.get();
       if (session) adopt(session);
-      else hint.set(false);
+      else if (hint.get() && lastRefreshUnreachable() && known) {
+        user.value = known;
+        offline.value = true;
+      } else if (!lastRefreshUnreachable()) hint.set(false);
       restored.value = true;
     })();
     return restoring;
+  }
+
+  /**
+   * Back online after an offline start: exchange the refresh cookie for a token. False when that did not work
+   * (still no network: try again later; or the server ended the session: then the app goes to sign-in).
+   */
+  async function resume(): Promise<boolean> {
+    if (!offline.value) return !!accessToken.value;
+    const session = await refreshSession();
+    if (session) {
+      adopt(session);
+      return true;
+    }
+    if (!lastRefreshUnreachable()) {
+      expired.value = true;
+      clear();
+    }
+    return false;
   }
 
   async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
@@ -100,12 +154,14 @@ export const useAuthStore = defineStore('auth', () => {
     accessToken,
     restored,
     expired,
+    offline,
     isSignedIn,
     role,
     mustChangePassword,
     login,
     logout,
     restore,
+    resume,
     changePassword,
     updateProfile,
     adopt,

@@ -1,0 +1,19 @@
+import type { QueueOutcome } from './queue';
+
+type Translate = (key: string, named?: Record<string, unknown>) => string;
+
+/** Refusals of a queued check-in that mean "the code was no longer good when it arrived": ask the teacher. */
+const TOO_LATE = new Set([
+  'attendance/code-invalid',
+  'attendance/code-expired',
+  'attendance/session-not-open',
+  'attendance/session-closed',
+]);
+
+/** Plain words for a queued check-in the server did not accept. */
+export function checkInRefusal(o: QueueOutcome, t: Translate, te: (key: string) => boolean): string {
+  if (o.code && TOO_LATE.has(o.code)) return t('offline.checkIn.askTeacher');
+  const key = o.code ? `errors.${o.code.replace('/', '.')}` : '';
+  const reason = key && te(key) ? t(key, { seconds: 60 }) : (o.message ?? t('errors.generic'));
+  return t('offline.checkIn.refused', { reason });
+}

@@ -1,0 +1,23 @@
+/// <reference lib="webworker" />
+import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+
+/**
+ * The service worker (built by vite-plugin-pwa, injectManifest): precaches the app shell and every built asset so
+ * the app opens offline, answers page navigations with the cached index.html (client-side routes), and leaves
+ * every API and Socket.IO request to the network — API answers are never cached here (the app keeps what it needs
+ * in IndexedDB, see docs/offline.md). A new version waits until the page asks it to take over (the update prompt).
+ */
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | { url: string; revision: string | null })[] };
+
+self.addEventListener('message', (event) => {
+  if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
+});
+
+precacheAndRoute(self.__WB_MANIFEST);
+cleanupOutdatedCaches();
+registerRoute(
+  new NavigationRoute(createHandlerBoundToURL('/index.html'), {
+    denylist: [/^\/api(\/|$)/, /^\/socket\.io(\/|$)/],
+  }),
+);
