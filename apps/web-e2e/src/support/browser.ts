@@ -29,6 +29,21 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
+/**
+ * A browser with a profile on disk (launchPersistentContext: its own folder, not the --user-data-dir flag), for what
+ * Chromium refuses to incognito-like contexts, such as offering to install the app.
+ */
+export function launchProfile(userDataDir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    headless: true,
+    baseURL: baseUrl(),
+    locale: 'en-GB',
+    viewport: DESKTOP,
+  });
+}
+
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1366, height: 900 };
 

@@ -8,6 +8,8 @@ import type { TestProject } from 'vitest/node';
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** The copy of the built SPA the API serves (the service-worker update journey deploys a "new build" there). */
+    webDistDir: string;
   }
 }
 
@@ -60,7 +62,7 @@ async function waitForHealth(
   url: string,
   child: ChildProcess,
   output: () => string,
-  timeoutMs = 90_000,
+  timeoutMs = 240_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -85,6 +87,7 @@ export async function setup(project: TestProject): Promise<void> {
   // While writing journeys: reuse a server started by hand (its database then carries earlier runs' changes).
   if (process.env.E2E_BASE_URL) {
     project.provide('baseUrl', process.env.E2E_BASE_URL);
+    project.provide('webDistDir', process.env.E2E_WEB_DIST_DIR ?? '');
     return;
   }
   for (const file of [API_MAIN, WEB_INDEX]) {
@@ -129,6 +132,7 @@ export async function setup(project: TestProject): Promise<void> {
     body: JSON.stringify({ email: 'admin@example.com', password: 'sysponto-demo' }),
   }).then((r) => r.text());
   project.provide('baseUrl', baseUrl);
+  project.provide('webDistDir', webDist);
 }
 
 export async function teardown(): Promise<void> {
