@@ -93,6 +93,9 @@ describe('offline', () => {
     const sw = await fetch(new URL('/sw.js', page.url()));
     expect(sw.headers.get('cache-control') ?? '').not.toMatch(/immutable|max-age=[1-9]/);
     expect(sw.headers.get('content-type')).toMatch(/javascript/);
+    const webmanifest = await fetch(new URL('/manifest.webmanifest', page.url()));
+    expect(webmanifest.headers.get('content-type')).toMatch(/^application\/manifest\+json/);
+    expect(webmanifest.headers.get('cache-control') ?? '').not.toMatch(/immutable/);
     await context.close();
     rmSync(profile, { recursive: true, force: true });
   });
@@ -118,7 +121,9 @@ describe('offline', () => {
     await goOffline(teacher.context);
     await teacher.page.getByTestId('offline-banner').waitFor();
     for (const s of c.students) {
-      await row(s.email).getByRole('button', { name: `Validate ${s.fullName}` }).click();
+      await row(s.email)
+        .getByRole('button', { name: `Validate ${s.fullName}` })
+        .click();
       await row(s.email).getByTestId('pending-sync').waitFor();
     }
     expect(await teacher.page.getByTestId('pending-count').textContent()).toContain('3 changes waiting to be sent');
@@ -180,7 +185,9 @@ describe('offline', () => {
     const row = (email: string) => teacher.page.locator(`[data-testid="roster"] li[data-student="${email}"]`);
     for (const [i, s] of c.students.entries()) {
       const label = { present: 'present', late: 'late', absent: 'absent' }[marks[i]!];
-      await row(s.email).getByRole('button', { name: `Mark ${s.fullName} ${label}` }).click();
+      await row(s.email)
+        .getByRole('button', { name: `Mark ${s.fullName} ${label}` })
+        .click();
       await row(s.email).getByTestId('pending-sync').waitFor();
     }
     expect(await teacher.page.getByTestId('pending-count').textContent()).toContain('4 changes waiting to be sent');

@@ -95,11 +95,11 @@ export async function changesSince(
   let next = cursor;
   for (let i = 0; i < 50; i++) {
     const q = new URLSearchParams({ sessionId: c.sessionId, limit: '100', ...(next ? { cursor: next } : {}) });
-    const page = await apiCall<{ items: { studentId: string; status: string }[]; nextCursor: string; hasMore: boolean }>(
-      c.adminToken,
-      'GET',
-      `/api/attendance-records?${q}`,
-    );
+    const page = await apiCall<{
+      items: { studentId: string; status: string }[];
+      nextCursor: string;
+      hasMore: boolean;
+    }>(c.adminToken, 'GET', `/api/attendance-records?${q}`);
     items.push(...page.items);
     next = page.nextCursor;
     if (!page.hasMore) break;

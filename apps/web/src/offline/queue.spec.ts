@@ -236,6 +236,21 @@ describe('offline queue store and sending (IndexedDB)', () => {
     expect(network.calls).toHaveLength(1);
   });
 
+  it('sends what was queued after an earlier sync found nothing to send', async () => {
+    const store = useOfflineQueueStore();
+    await store.use('u1');
+    expect(await store.sync()).toBeNull();
+    setNetworkState({ api: false });
+    await sendAttendanceChange(S, student, { status: 'late', override: true });
+    setNetworkState({ api: true });
+    const network = fakeFetch({
+      [`PATCH /api/sessions/${S}/attendance/${st(1)}`]: { status: 200, body: { studentId: st(1), status: 'late' } },
+    });
+    setBaseFetch(network.fn);
+    expect((await store.sync())?.outcomes.map((o) => o.ok)).toEqual([true]);
+    expect(network.calls).toHaveLength(1);
+  });
+
   it('re-sends a change whose answer was lost with the same key and body (no recordedAt: it was sent online)', async () => {
     const store = useOfflineQueueStore();
     await store.use('u1');

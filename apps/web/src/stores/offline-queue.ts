@@ -122,9 +122,9 @@ export const useOfflineQueueStore = defineStore('offline-queue', () => {
    * open; a second tab's replay would be harmless anyway (same keys → the server replays its first answers).
    */
   function sync() {
+    const id = userId.value;
+    if (!id || !items.value.length) return Promise.resolve(null);
     running ??= (async () => {
-      const id = userId.value;
-      if (!id || !items.value.length) return null;
       syncing.value = true;
       try {
         const run = () =>
