@@ -9,9 +9,12 @@ import {
   changesSince,
   goOffline,
   goOnline,
+  iconFontStatus,
   offlineClass,
+  onDevice,
   rosterStatuses,
   sessionEvents,
+  waitForKeptReads,
   waitForServiceWorker,
 } from '../support/offline.js';
 
@@ -30,17 +33,17 @@ describe('offline', () => {
   });
 
   it('opens offline after one online visit (phone and desktop), says so, and shows what was read with its age', async () => {
-    for (const [who, viewport, home] of [
-      ['student@example.com', PHONE, /\/student/],
-      ['teacher@example.com', undefined, /\/teacher/],
+    for (const [who, viewport, home, kept] of [
+      ['student@example.com', PHONE, /\/student/, ['upcoming:8', 'my-attendance:summary']],
+      ['teacher@example.com', undefined, /\/teacher/, ['upcoming:7', 'my-courses']],
     ] as const) {
       const actor = await newActor(browser, viewport);
       onTestFailed(async () => void (await screenshot(actor.page, `failed-offline-start-${who}`).catch(() => 0)));
       await signIn(actor.page, who, undefined, home);
       await actor.page.getByRole('heading', { level: 1 }).waitFor();
       await waitForServiceWorker(actor.page);
-      // Let the dashboard's reads be kept (IndexedDB) before the network goes.
-      await actor.page.waitForLoadState('networkidle');
+      // The dashboard's reads are kept (IndexedDB) before the network goes.
+      await waitForKeptReads(actor.page, [...kept]);
 
       await goOffline(actor.context);
       await actor.page.reload();
@@ -50,6 +53,8 @@ describe('offline', () => {
       expect(actor.page.url()).toMatch(home);
       await actor.page.getByRole('heading', { level: 1 }).waitFor();
       expect(await actor.page.getByTestId('offline-data').textContent()).toMatch(/Offline: showing what was read/);
+      // The icons too come from the cache (the CSS asks for the font with a hash query).
+      await expect.poll(() => iconFontStatus(actor.page)).toBe('loaded');
       await screenshot(actor.page, `offline-start-${viewport ? 'phone' : 'desktop'}`);
 
       await goOnline(actor.context);
@@ -156,7 +161,7 @@ describe('offline', () => {
     // Nothing is sent twice: a reload and another sync leave the log as it is.
     await teacher.page.reload();
     await row(c.students[0]!.email).waitFor();
-    await teacher.page.waitForTimeout(1500);
+    expect((await onDevice(teacher.page)).queued).toBe(0);
     expect(await sessionEvents(c)).toHaveLength(6);
     await teacher.context.close();
   });
@@ -169,7 +174,7 @@ describe('offline', () => {
     // The dashboard keeps today's rosters on the device: the session page was never opened online.
     await teacher.page.getByText('Offline roll call').first().waitFor();
     await waitForServiceWorker(teacher.page);
-    await teacher.page.waitForLoadState('networkidle');
+    await waitForKeptReads(teacher.page, [`session:${c.sessionId}`, `roster:${c.sessionId}`, 'upcoming:7']);
     const { code } = await apiCall<{ code: string }>(c.teacherToken, 'POST', `/api/sessions/${c.sessionId}/codes`, {
       mode: 'fixed',
     });
@@ -249,7 +254,8 @@ describe('offline', () => {
     await result.waitFor();
     expect(await result.textContent()).toContain(c.courseCode);
     await queued.waitFor({ state: 'detached' });
-    await student.page.waitForTimeout(1500);
+    // Nothing left on the phone to send again.
+    await expect.poll(async () => (await onDevice(student.page)).queued).toBe(0);
     const events = await sessionEvents(c);
     expect(events.map((e) => [e.studentId, e.toStatus])).toEqual([[s!.id, 'pending']]);
     await student.context.close();
@@ -268,8 +274,22 @@ describe('offline', () => {
     await phone.page.getByLabel('Attendance code').fill(shown.code);
     await phone.page.getByRole('button', { name: 'Check in', exact: true }).click();
     await phone.page.getByTestId('checkin-queued').waitFor();
-    // The network comes back after the code has changed twice.
-    await phone.page.waitForTimeout(11_000);
+    // The network comes back after the code has changed twice (as the server shows it, not by the clock here).
+    const shownSince = new Set([shown.code]);
+    await expect
+      .poll(
+        async () => {
+          const current = await apiCall<{ code: string }>(
+            r.teacherToken,
+            'GET',
+            `/api/sessions/${r.sessionId}/codes/current`,
+          );
+          shownSince.add(current.code);
+          return shownSince.size;
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBeGreaterThanOrEqual(3);
     await goOnline(phone.context);
     const refused = phone.page.getByTestId('checkin-queued-refused');
     await refused.waitFor();

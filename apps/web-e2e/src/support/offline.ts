@@ -127,3 +127,55 @@ export async function goOffline(context: BrowserContext): Promise<void> {
 export async function goOnline(context: BrowserContext): Promise<void> {
   await context.setOffline(false);
 }
+
+/** What this page's device keeps (the app's IndexedDB `sysponto-offline`): the kept reads' names and the queue length. */
+export async function onDevice(page: Page): Promise<{ reads: string[]; queued: number }> {
+  return page.evaluate(
+    () =>
+      new Promise<{ reads: string[]; queued: number }>((resolve, reject) => {
+        const open = indexedDB.open('sysponto-offline');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('reads')) {
+            db.close();
+            return resolve({ reads: [], queued: 0 });
+          }
+          const tx = db.transaction(['reads', 'queue'], 'readonly');
+          const keys = tx.objectStore('reads').getAllKeys();
+          const count = tx.objectStore('queue').count();
+          tx.oncomplete = () => {
+            db.close();
+            // Keys are `<userId>:<what>`: the part after the user.
+            resolve({
+              reads: (keys.result as string[]).map((k) => k.slice(k.indexOf(':') + 1)),
+              queued: count.result,
+            });
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+  );
+}
+
+/** Waits until the device keeps a copy of each read named (e.g. `roster:<id>`), so the page can open offline. */
+export async function waitForKeptReads(page: Page, whats: string[]): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const { reads } = await onDevice(page);
+    const missing = whats.filter((w) => !reads.includes(w));
+    if (!missing.length) return;
+    if (Date.now() > deadline)
+      throw new Error(`not kept on the device: ${missing.join(', ')} (kept: ${reads.join(', ')})`);
+    await page.waitForTimeout(200);
+  }
+}
+
+/** The icon font's state on this page ('loaded' once drawn; 'error' when it could not be fetched, e.g. offline). */
+export async function iconFontStatus(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    await document.fonts.ready;
+    const face = [...document.fonts].find((f) => f.family.replace(/["']/g, '') === 'bootstrap-icons');
+    return face?.status ?? 'missing';
+  });
+}
