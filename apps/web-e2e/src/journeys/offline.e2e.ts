@@ -64,6 +64,33 @@ describe('offline', () => {
     }
   });
 
+  it('a student’s history opens offline with what was read last, marked with its age', async () => {
+    const student = await newActor(browser, PHONE);
+    onTestFailed(async () => void (await screenshot(student.page, 'failed-offline-history').catch(() => 0)));
+    await signIn(student.page, 'student@example.com', undefined, /\/student/);
+    await waitForServiceWorker(student.page);
+    await student.page.goto('/student/history');
+    const rows = student.page.locator('main li.list-group-item');
+    await rows.first().waitFor();
+    const online = await rows.allTextContents();
+    expect(online.length).toBeGreaterThan(0);
+    await waitForKeptReads(student.page, [/^my-attendance:\{"page":1,/]);
+
+    await goOffline(student.context);
+    await student.page.reload();
+    await student.page.getByTestId('offline-banner').waitFor();
+    const notice = student.page.getByTestId('offline-data');
+    await notice.waitFor();
+    expect(await notice.textContent()).toMatch(/Offline: showing what was read .*ago/);
+    await rows.first().waitFor();
+    expect(await rows.allTextContents()).toEqual(online);
+    await screenshot(student.page, 'offline-history-phone');
+
+    await goOnline(student.context);
+    await notice.waitFor({ state: 'detached' });
+    await student.context.close();
+  });
+
   it('meets Chromium’s installability criteria (manifest, icons, service worker, offline start)', async () => {
     // A real profile: Chromium never offers to install from an incognito-like context.
     const profile = mkdtempSync(join(tmpdir(), 'sysponto-install-'));

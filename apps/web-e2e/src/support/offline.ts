@@ -159,11 +159,11 @@ export async function onDevice(page: Page): Promise<{ reads: string[]; queued: n
 }
 
 /** Waits until the device keeps a copy of each read named (e.g. `roster:<id>`), so the page can open offline. */
-export async function waitForKeptReads(page: Page, whats: string[]): Promise<void> {
+export async function waitForKeptReads(page: Page, whats: (string | RegExp)[]): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const { reads } = await onDevice(page);
-    const missing = whats.filter((w) => !reads.includes(w));
+    const missing = whats.filter((w) => !reads.some((r) => (typeof w === 'string' ? r === w : w.test(r))));
     if (!missing.length) return;
     if (Date.now() > deadline)
       throw new Error(`not kept on the device: ${missing.join(', ')} (kept: ${reads.join(', ')})`);
