@@ -107,3 +107,41 @@ export async function unreadCount(email: string): Promise<number> {
   const page = await apiCall<{ unreadCount?: number; unread?: number }>(token, 'GET', '/api/notifications?unread=true');
   return page.unreadCount ?? page.unread ?? 0;
 }
+
+/**
+ * A course of its own with the given integrity policy (issue 16), the students enrolled, and a session open now:
+ * for the integrity journey and the scan-to-check-in measurement.
+ */
+export async function courseWithPolicy(
+  teacherEmail: string,
+  studentEmails: string[],
+  policy: Record<string, unknown>,
+  name: string,
+): Promise<SessionLite> {
+  const admin = await apiLogin('admin@example.com');
+  const me = await apiCall<{ id: string }>(await apiLogin(teacherEmail), 'GET', '/api/me');
+  const students = await apiCall<{ items: { id: string; email: string }[] }>(
+    admin,
+    'GET',
+    '/api/users?role=student&pageSize=100',
+  );
+  const ids = studentEmails.map((e) => {
+    const s = students.items.find((u) => u.email === e);
+    if (!s) throw new Error(`no demo student ${e}`);
+    return s.id;
+  });
+  const course = await apiCall<{ id: string; code: string }>(admin, 'POST', '/api/courses', {
+    code: `E2E${Date.now().toString(36).toUpperCase().slice(-5)}`,
+    name,
+    timezone: 'Europe/Lisbon',
+    teacherIds: [me.id],
+    policy,
+  });
+  await apiCall(admin, 'POST', `/api/courses/${course.id}/enrollments`, { studentIds: ids });
+  const session = await apiCall<SessionLite>(admin, 'POST', `/api/courses/${course.id}/sessions`, {
+    startsAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+    endsAt: new Date(Date.now() + 85 * 60_000).toISOString(),
+    title: name,
+  });
+  return { ...session, courseCode: course.code };
+}
