@@ -1,4 +1,4 @@
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,8 @@ import { baseUrl, DESKTOP, launchBrowser, newActor, signIn } from '../support/br
  * SCAN_TRIES (30), SCAN_INTERVAL (rotating interval of the course, 5 = the shortest allowed), SCAN_LOCATION=1 (the
  * course's in-room check on: the phone also gets its position).
  */
+// jsqr is CommonJS with `exports.default`: under nodenext the default import is the whole module.
+const jsQR = jsQRModule.default;
 const TRIES = Number(process.env.SCAN_TRIES ?? 30);
 const INTERVAL = Number(process.env.SCAN_INTERVAL ?? 5);
 const LOCATION = process.env.SCAN_LOCATION === '1';
