@@ -5,6 +5,8 @@
 #   checkin-burst  scripts/bench/checkin-burst.mjs: 300 students check in at once, submit → teacher socket latency
 #   reports        scripts/bench/reports.mjs: report routes on a 500-student × 60-session course
 #   auth-cost      scripts/bench/auth-cost.mjs: what the token claim checks + revocation lookup add per request
+#   scan           apps/web-e2e/src/bench/scan-to-check-in.bench.ts: projector code → phone-size Chromium scans its QR
+#                  code → checked in, p50/p99 over SCAN_TRIES (30) at SCAN_INTERVAL (5 s); also builds the web app
 # Without a name, all of them. Installs what it needs (system packages via the project's installer, node modules if
 # missing), builds the production API, starts a private PostgreSQL + Redis for `checkin` and stops everything.
 #   BENCH_RATE=600 BENCH_SKIP=pglite,sockets pnpm bench checkin      (see bench.mjs for every knob)
@@ -18,8 +20,8 @@ names=("$@")
 [[ ${#names[@]} -gt 0 ]] || names=(checkin checkin-burst reports)
 for n in "${names[@]}"; do
   case "$n" in
-    checkin | checkin-burst | reports | auth-cost) ;;
-    *) echo "bench: unknown benchmark '$n' (checkin, checkin-burst, reports, auth-cost)" >&2; exit 2 ;;
+    checkin | checkin-burst | reports | auth-cost | scan) ;;
+    *) echo "bench: unknown benchmark '$n' (checkin, checkin-burst, reports, auth-cost, scan)" >&2; exit 2 ;;
   esac
 done
 
@@ -29,6 +31,11 @@ if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
   echo "bench: building the production API"
   pnpm --filter @sysponto/contracts build >/dev/null
   pnpm --filter api build >/dev/null || { echo "bench: the API build failed" >&2; exit 1; }
+  if [[ " ${names[*]} " == *" scan "* ]]; then
+    echo "bench: building the web app (scan)"
+    pnpm --filter @sysponto/api-client build >/dev/null
+    pnpm --filter web build >/dev/null || { echo "bench: the web build failed" >&2; exit 1; }
+  fi
 fi
 
 status=0
@@ -38,6 +45,10 @@ for n in "${names[@]}"; do
   case "$n" in
     checkin-burst | reports | auth-cost)
       node "scripts/bench/$n.mjs" || status=1
+      ;;
+    scan)
+      bash scripts/install-system-deps.sh >/dev/null # Chromium
+      pnpm --filter web-e2e bench:scan || status=1
       ;;
     checkin)
       (
