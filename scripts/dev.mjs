@@ -23,7 +23,7 @@ run('pnpm', [
   'run-many',
   '-t',
   'build',
-  '--projects=@sysponto/contracts,@sysponto/api-client',
+  '--projects=@sysponto/contracts,@sysponto/client',
   '--output-style=static',
 ]).on('exit', () => {
   run('pnpm', ['--filter', 'api', 'exec', 'tsc', '-p', 'tsconfig.build.json', '--watch', '--preserveWatchOutput']);

@@ -51,7 +51,7 @@ export default defineConfig({
     // The SPA compiles the shared libraries from source: no separate build step before `vite`.
     alias: {
       '@sysponto/contracts': lib('contracts/src/index.ts'),
-      '@sysponto/api-client': lib('api-client/src/index.ts'),
+      '@sysponto/client': lib('api-client/src/index.ts'),
       '@': fileURLToPath(new URL('./src', import.meta.url)),
     },
   },

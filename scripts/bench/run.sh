@@ -33,7 +33,7 @@ if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
   pnpm --filter api build >/dev/null || { echo "bench: the API build failed" >&2; exit 1; }
   if [[ " ${names[*]} " == *" scan "* ]]; then
     echo "bench: building the web app (scan)"
-    pnpm --filter @sysponto/api-client build >/dev/null
+    pnpm --filter @sysponto/client build >/dev/null
     pnpm --filter web build >/dev/null || { echo "bench: the web build failed" >&2; exit 1; }
   fi
 fi

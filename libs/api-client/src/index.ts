@@ -1,8 +1,10 @@
 /**
- * The typed SysPonto REST client. `schema.ts` is generated from `openapi.json` by `pnpm gen:api` (do not edit it);
- * this small hand-written file wires it to openapi-fetch.
+ * `@sysponto/client`: the typed SysPonto REST client. `schema.ts` is generated from `openapi.json` by `pnpm gen:api`
+ * (do not edit it); the hand-written files wire it to openapi-fetch: `createClient` for integrations (API key,
+ * idempotency keys, retries), `attendanceChanges` for the changes feed, `verifyWebhook` for webhook deliveries, and
+ * `createApiClient` for the SysPonto web app (cookies, its own auth).
  */
-import createClient, { type ClientOptions, type Middleware } from 'openapi-fetch';
+import createFetchClient, { type ClientOptions, type Middleware } from 'openapi-fetch';
 import type { components, operations, paths } from './schema.js';
 
 export type { components, operations, paths };
@@ -10,14 +12,22 @@ export type Schemas = components['schemas'];
 export type ApiClient = ReturnType<typeof createApiClient>;
 export type { Middleware };
 
-/** The error body every endpoint uses. */
-export interface ApiErrorBody {
-  statusCode: number;
-  code: string;
-  message: string;
-  details?: { field: string; messages: string[] }[];
-}
+export {
+  attendanceChanges,
+  createClient,
+  integrationFetch,
+  SysPontoError,
+  unwrap,
+  type ApiErrorBody,
+  type AttendanceChange,
+  type AttendanceChangePage,
+  type AttendanceChangesQuery,
+  type CreateClientOptions,
+  type SysPontoClient,
+} from './client.js';
+export { signWebhook, verifyWebhook, WebhookVerificationError, type WebhookEvent } from './webhooks.js';
 
+/** The SysPonto web app's client: same origin, with the refresh cookie (`credentials: 'include'`). */
 export function createApiClient(options: ClientOptions = {}) {
-  return createClient<paths>({ credentials: 'include', ...options });
+  return createFetchClient<paths>({ credentials: 'include', ...options });
 }

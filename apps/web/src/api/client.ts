@@ -1,4 +1,4 @@
-import { createApiClient } from '@sysponto/api-client';
+import { createApiClient } from '@sysponto/client';
 import { authFetch } from './http';
 
 /** The one typed client of the SPA (same origin; the dev server proxies /api). */

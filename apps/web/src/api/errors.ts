@@ -1,4 +1,4 @@
-import type { ApiErrorBody } from '@sysponto/api-client';
+import type { ApiErrorBody } from '@sysponto/client';
 
 /** An API error with the server's stable `code` and its plain-words `message`. */
 export class ApiError extends Error {

@@ -1,4 +1,4 @@
-import type { Schemas } from '@sysponto/api-client';
+import type { Schemas } from '@sysponto/client';
 import { api, unwrap } from '@/api/client';
 import { useAction, useAsync } from './use-async';
 import { onMounted } from 'vue';

@@ -1,4 +1,4 @@
-import type { Schemas } from '@sysponto/api-client';
+import type { Schemas } from '@sysponto/client';
 import { onMounted, shallowRef } from 'vue';
 import { api, unwrap } from '@/api/client';
 import { useAction } from './use-async';

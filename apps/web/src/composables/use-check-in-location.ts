@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { ref } from 'vue';
 import { api } from '@/api/client';
 import { unwrap } from '@/api/errors';
-import type { Schemas } from '@sysponto/api-client';
+import type { Schemas } from '@sysponto/client';
 
 export type GeoFix = Schemas['GeoFixDto'];
 

@@ -2,7 +2,7 @@ import QRCode from 'qrcode';
 import { onBeforeUnmount, onMounted, ref, shallowRef, watch } from 'vue';
 import { ApiError, unwrap } from '@/api/errors';
 import { api } from '@/api/client';
-import type { Schemas } from '@sysponto/api-client';
+import type { Schemas } from '@sysponto/client';
 import { getSocket } from '@/realtime/socket';
 import { useResync } from '@/realtime/use-socket-event';
 import { useCountdown } from './use-countdown';

@@ -1,4 +1,4 @@
-import type { Schemas } from '@sysponto/api-client';
+import type { Schemas } from '@sysponto/client';
 import { onMounted, reactive, ref, watch } from 'vue';
 import { api, unwrap } from '@/api/client';
 import { useResync, useSocketEvent } from '@/realtime/use-socket-event';

@@ -1,4 +1,4 @@
-import type { Schemas } from '@sysponto/api-client';
+import type { Schemas } from '@sysponto/client';
 import { storeToRefs } from 'pinia';
 import { api, unwrap } from '@/api/client';
 import { newIdempotencyKey, type QueuedAttendance, type QueuedCheckIn } from '@/offline/queue';

@@ -1,7 +1,7 @@
 import { onBeforeUnmount, watch } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { api } from '@/api/client';
-import type { Schemas } from '@sysponto/api-client';
+import type { Schemas } from '@sysponto/client';
 import { checkInRefusal } from '@/offline/check-in';
 import { useAuthStore } from '@/stores/auth';
 import { useOfflineQueueStore } from '@/stores/offline-queue';

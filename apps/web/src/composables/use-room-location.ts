@@ -1,6 +1,6 @@
 import { onMounted, ref, shallowRef } from 'vue';
 import { ApiError, api, unwrap } from '@/api/client';
-import type { Schemas } from '@sysponto/api-client';
+import type { Schemas } from '@sysponto/client';
 import { useAction } from './use-async';
 
 /**

@@ -2,7 +2,7 @@ import type { AttendanceFlag, AttendanceStatus } from '@sysponto/contracts';
 import { DateTime } from 'luxon';
 import { computed, onBeforeUnmount, onMounted, ref, shallowRef, watch } from 'vue';
 import { api, unwrap } from '@/api/client';
-import type { Schemas } from '@sysponto/api-client';
+import type { Schemas } from '@sysponto/client';
 import { applyRosterEvent, countRoster, sortRoster, type RosterEntry } from '@/features/roster';
 import { pendingByStudent } from '@/offline/queue';
 import { useResync, useSessionRoom, useSocketEvent } from '@/realtime/use-socket-event';

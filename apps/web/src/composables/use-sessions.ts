@@ -1,4 +1,4 @@
-import type { Schemas } from '@sysponto/api-client';
+import type { Schemas } from '@sysponto/client';
 import { DateTime } from 'luxon';
 import { onMounted, ref, watch } from 'vue';
 import { api, unwrap } from '@/api/client';

@@ -1,4 +1,4 @@
-import type { Schemas } from '@sysponto/api-client';
+import type { Schemas } from '@sysponto/client';
 import { onBeforeUnmount, reactive, ref, watch } from 'vue';
 import { api, unwrap } from '@/api/client';
 import { TYPING_PAUSE_MS, useAction, usePagedList } from './use-async';

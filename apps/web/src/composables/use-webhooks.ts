@@ -1,4 +1,4 @@
-import type { Schemas } from '@sysponto/api-client';
+import type { Schemas } from '@sysponto/client';
 import { WEBHOOK_EVENTS } from '@sysponto/contracts';
 import { onMounted, ref, watch, type Ref } from 'vue';
 import { api, unwrap } from '@/api/client';

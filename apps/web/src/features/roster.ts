@@ -1,4 +1,4 @@
-import type { Schemas } from '@sysponto/api-client';
+import type { Schemas } from '@sysponto/client';
 import type {
   AttendanceFlaggedPayload,
   AttendanceStatus,

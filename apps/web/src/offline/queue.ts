@@ -1,4 +1,4 @@
-import type { Schemas } from '@sysponto/api-client';
+import type { Schemas } from '@sysponto/client';
 
 /**
  * The offline queue: changes made without a network (or whose answer was lost), kept in order, each with the
