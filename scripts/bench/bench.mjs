@@ -9,6 +9,8 @@ import { spawn, execFileSync } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import {
   copyFileSync,
+  readdirSync,
+  renameSync,
   createWriteStream,
   existsSync,
   mkdirSync,
@@ -374,6 +376,7 @@ async function autocannonRun(url, token, seconds = 10, connections = 100) {
   const r = await autocannon({ url, connections, duration: seconds, headers: { authorization: `Bearer ${token}` } });
   return {
     reqPerSec: Math.round(r.requests.average),
+    requests: r['2xx'],
     p50: r.latency.p50,
     p99: r.latency.p99,
     non2xx: r.non2xx,
@@ -609,16 +612,37 @@ async function startLean(extraEnv) {
   };
 }
 
-/** A/B/A in one run: baseline, API, baseline; the ratio is the API's figure over the mean of the two baseline runs. */
-async function abaRun(label, lean, api, fn, value) {
-  log(`${label}: baseline`);
-  const a1 = await fn(lean, 'lean');
-  log(`${label}: API`);
-  const b = await fn(api, 'api');
-  log(`${label}: baseline again`);
-  const a2 = await fn(lean, 'lean');
+/** CPU seconds (user + system) a process has used so far: from /proc, in clock ticks of 10 ms. */
+function cpuSecondsOf(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+/**
+ * A/B/A in one run: baseline, API, baseline. `ratio` is the API's figure over the mean of the two baseline runs.
+ * `cpuRatio` compares the server CPU time per successful request (baseline ÷ API), which a loaded machine distorts
+ * far less than throughput: on an idle box, where the server's CPU is the bound, the two ratios agree.
+ */
+async function abaRun(label, lean, api, fn, value, count) {
+  const measured = async (server, which) => {
+    log(`${label}: ${which}`);
+    const cpu0 = cpuSecondsOf(server.pid);
+    const r = await fn(server);
+    const cpu = cpuSecondsOf(server.pid) - cpu0;
+    return { ...r, serverCpuMsPerRequest: +((1000 * cpu) / Math.max(1, count(r))).toFixed(3) };
+  };
+  const a1 = await measured(lean, 'baseline');
+  const b = await measured(api, 'API');
+  const a2 = await measured(lean, 'baseline again');
   const base = (value(a1) + value(a2)) / 2;
-  return { api: b, baseline: [a1, a2], ratio: base ? +(value(b) / base).toFixed(2) : null };
+  const baseCpu = (a1.serverCpuMsPerRequest + a2.serverCpuMsPerRequest) / 2;
+  return {
+    api: b,
+    baseline: [a1, a2],
+    ratio: base ? +(value(b) / base).toFixed(2) : null,
+    cpuRatio: b.serverCpuMsPerRequest ? +(baseCpu / b.serverCpuMsPerRequest).toFixed(2) : null,
+  };
 }
 
 async function runPostgres() {
@@ -666,12 +690,16 @@ async function runPostgres() {
   const servers = { api, lean };
 
   if (!SKIP.has('h')) {
+    log('H: warm-up of both servers');
+    await autocannonRun(`${lean.base}/api/me`, tokens[1], 3);
+    await autocannonRun(`${api.base}/api/me`, tokens[1], 3);
     F.H = await abaRun(
       'H: GET /api/me, autocannon 100 connections, 10 s',
       lean,
       api,
       (s) => autocannonRun(`${s.base}/api/me`, tokens[1]),
       (r) => r.reqPerSec,
+      (r) => r.requests,
     );
   }
   if (!SKIP.has('p')) {
@@ -688,15 +716,16 @@ async function runPostgres() {
   let capacity = null;
   if (!SKIP.has('capacity')) {
     const CAP_SECONDS = 10;
+    log('capacity: warm-up of both servers');
+    await closedLoop(lean.base, fresh(1000), tokens, 32, 2);
+    await closedLoop(api.base, fresh(1000), tokens, 32, 2);
     F.capacity = await abaRun(
       'capacity: closed loop, 64 students checking in back to back, 10 s',
       lean,
       api,
-      async (s) => {
-        await closedLoop(s.base, fresh(1000), tokens, 32, 2); // warm-up
-        return closedLoop(s.base, fresh(2500 * CAP_SECONDS), tokens, 64, CAP_SECONDS);
-      },
+      (s) => closedLoop(s.base, fresh(2500 * CAP_SECONDS), tokens, 64, CAP_SECONDS),
       (r) => r.throughput,
+      (r) => r.ok,
     );
     capacity = F.capacity.api;
   }
@@ -755,6 +784,68 @@ async function runPostgres() {
   await c.connect();
   await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await c.end();
+}
+
+/**
+ * `pnpm bench profile`: CPU profiles of the API (PostgreSQL + Redis) during GET /api/me (autocannon, 10 s) and
+ * during the check-in capacity run (closed loop, 10 s), each summarised (self time by package, inclusive time, top
+ * functions) and saved under bench-results/profile-<time>/.
+ */
+async function runProfile() {
+  const serverUrl = env.TEST_DATABASE_URL;
+  const name = `sysponto_prof_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(serverUrl);
+  u.pathname = `/${name}`;
+  const dbUrl = u.toString();
+  const out = join(ROOT, 'bench-results', `profile-${results.startedAt.replace(/[:.]/g, '-')}`);
+  mkdirSync(out, { recursive: true });
+  const api = await startApi('api-profile', {
+    NODE_ENV: 'production',
+    DATABASE_URL: dbUrl,
+    REDIS_URL: env.TEST_REDIS_URL,
+    DATABASE_POOL_SIZE: env.DATABASE_POOL_SIZE ?? '20',
+    DATA_DIR: join(work, 'data'),
+    CPU_PROFILE_DIR: out,
+    NODE_OPTIONS: `--import=${join(import.meta.dirname, 'cpu-profile.mjs')}`,
+  });
+  const db = new pg.Client({ connectionString: dbUrl });
+  await db.connect();
+  const { sessions, codes } = await seed(db, 20);
+  await db.end();
+  const tokens = [null, ...Array.from({ length: STUDENTS }, (_, i) => mint(studentId(i + 1), 'student'))];
+  const { summarize } = await import('./profile-summary.mjs');
+  const profiled = async (label, fn) => {
+    process.kill(api.pid, 'SIGWINCH');
+    await sleep(200);
+    const r = await fn();
+    const before = new Set(readdirSync(out));
+    process.kill(api.pid, 'SIGWINCH');
+    let file;
+    for (let i = 0; i < 100 && !file; i++) {
+      await sleep(100);
+      file = readdirSync(out).find((f) => f.endsWith('.cpuprofile') && !before.has(f));
+    }
+    await sleep(300);
+    const named = join(out, `${label}.cpuprofile`);
+    renameSync(join(out, file), named);
+    const text = summarize(JSON.parse(readFileSync(named, 'utf8')), 20);
+    writeFileSync(named.replace(/\.cpuprofile$/, '.txt'), text + '\n');
+    console.log(`\n## ${label}: ${JSON.stringify(r)}\n${text}`);
+  };
+  await autocannonRun(`${api.base}/api/me`, tokens[1], 3); // warm-up
+  await profiled('me', () => autocannonRun(`${api.base}/api/me`, tokens[1]));
+  await closedLoop(api.base, new Pairs(sessions, codes, 0, 0), tokens, 32, 3); // warm-up
+  await profiled('check-in', () => closedLoop(api.base, new Pairs(sessions, codes, 1, 19), tokens, 64, 10));
+  await api.stop();
+  const c = new pg.Client({ connectionString: serverUrl });
+  await c.connect();
+  await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await c.end();
+  console.log(`\nprofiles and summaries: ${out}`);
 }
 
 /** The embedded default: one process, PGlite over its in-process socket; data made through the API. */
@@ -845,12 +936,12 @@ function table() {
   const ms = (v) => (v === null || v === undefined ? '–' : `${v} ms`);
   const errs = (e) => (e && Object.keys(e).length ? JSON.stringify(e) : '0');
   if (F.H) {
-    const { api, baseline, ratio } = F.H;
+    const { api, baseline, ratio, cpuRatio } = F.H;
     add(
       'H  GET /api/me (autocannon, 100 conns)',
       `${api.reqPerSec} req/s`,
-      `p50 ${ms(api.p50)}, p99 ${ms(api.p99)}, non-2xx ${api.non2xx}, errors ${api.errors}`,
-      `${ratio} × (${baseline.map((b) => b.reqPerSec).join(', ')} req/s)`,
+      `p50 ${ms(api.p50)}, p99 ${ms(api.p99)}, non-2xx ${api.non2xx}, errors ${api.errors}; server CPU ${api.serverCpuMsPerRequest} ms/req (baseline ${baseline.map((b) => b.serverCpuMsPerRequest).join(', ')})`,
+      `${ratio} × (${baseline.map((b) => b.reqPerSec).join(', ')} req/s); CPU/req ${cpuRatio} ×`,
     );
   }
   if (F.P)
@@ -860,12 +951,12 @@ function table() {
       `avg ${ms(F.P.latencyAvgMs)}; prepared: ${F.P_prepared?.tps ?? '–'} tps`,
     );
   if (F.capacity) {
-    const { api, baseline, ratio } = F.capacity;
+    const { api, baseline, ratio, cpuRatio } = F.capacity;
     add(
       'Check-in capacity (closed loop, 64 students)',
       `${api.throughput} /s`,
-      `p50 ${ms(api.p50)}, p99 ${ms(api.p99)}, errors ${errs(api.errors)}`,
-      `${ratio} × (${baseline.map((b) => b.throughput).join(', ')} /s)`,
+      `p50 ${ms(api.p50)}, p99 ${ms(api.p99)}, errors ${errs(api.errors)}; server CPU ${api.serverCpuMsPerRequest} ms/req (baseline ${baseline.map((b) => b.serverCpuMsPerRequest).join(', ')})`,
+      `${ratio} × (${baseline.map((b) => b.throughput).join(', ')} /s); CPU/req ${cpuRatio} ×`,
     );
   }
   if (F.steady)
@@ -917,6 +1008,21 @@ function table() {
 
 async function main() {
   const t0 = Date.now();
+  if (process.argv.includes('--profile')) {
+    console.log(
+      `load average ${loadavg()
+        .map((v) => v.toFixed(2))
+        .join(' ')}`,
+    );
+    try {
+      await runProfile();
+    } finally {
+      const f = join(work, 'api-profile.log');
+      if (process.exitCode && existsSync(f)) console.error(readFileSync(f, 'utf8').slice(-3000));
+      rmSync(work, { recursive: true, force: true });
+    }
+    return;
+  }
   try {
     await runPostgres();
   } catch (err) {
@@ -963,5 +1069,5 @@ process.on('exit', () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
 });
 // Thousands of sockets: a refused connection (EMFILE) must not take the benchmark down.
-process.on('uncaughtException', (err) => log('uncaught:', err.code ?? err.message));
+process.on('uncaughtException', (err) => log('uncaught:', err.stack ?? err.code ?? err.message));
 await main();

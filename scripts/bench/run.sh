@@ -7,6 +7,7 @@
 #   auth-cost      scripts/bench/auth-cost.mjs: what the token claim checks + revocation lookup add per request
 #   scan           apps/web-e2e/src/bench/scan-to-check-in.bench.ts: projector code → phone-size Chromium scans its QR
 #                  code → checked in, p50/p99 over SCAN_TRIES (30) at SCAN_INTERVAL (5 s); also builds the web app
+#   profile        bench.mjs --profile: CPU profiles of GET /api/me and the check-in, summarised (not run by default)
 # Without a name, all of them. Installs what it needs (system packages via the project's installer, node modules if
 # missing), builds the production API, starts a private PostgreSQL + Redis for `checkin` and stops everything.
 #   BENCH_RATE=600 BENCH_SKIP=pglite,sockets pnpm bench checkin      (see bench.mjs for every knob)
@@ -20,8 +21,8 @@ names=("$@")
 [[ ${#names[@]} -gt 0 ]] || names=(checkin checkin-burst reports)
 for n in "${names[@]}"; do
   case "$n" in
-    checkin | checkin-burst | reports | auth-cost | scan) ;;
-    *) echo "bench: unknown benchmark '$n' (checkin, checkin-burst, reports, auth-cost, scan)" >&2; exit 2 ;;
+    checkin | checkin-burst | reports | auth-cost | scan | profile) ;;
+    *) echo "bench: unknown benchmark '$n' (checkin, checkin-burst, reports, auth-cost, scan, profile)" >&2; exit 2 ;;
   esac
 done
 
@@ -50,7 +51,7 @@ for n in "${names[@]}"; do
       bash scripts/install-system-deps.sh >/dev/null # Chromium
       pnpm --filter web-e2e bench:scan || status=1
       ;;
-    checkin)
+    checkin | profile)
       (
         bash scripts/install-system-deps.sh --no-browser
         # 10,000+ sockets need more than the default open-file limit; EMFILE is reported, not fatal.
@@ -62,7 +63,7 @@ for n in "${names[@]}"; do
         trap 'exit 130' INT TERM
         eval "$(bash scripts/services.sh start)"
         export TEST_DATABASE_URL TEST_REDIS_URL
-        node scripts/bench/bench.mjs
+        if [[ $n == profile ]]; then node scripts/bench/bench.mjs --profile; else node scripts/bench/bench.mjs; fi
       ) || status=1
       ;;
   esac

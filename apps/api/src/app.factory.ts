@@ -3,17 +3,18 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LogController } from 'fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { AppConfig } from './config/app-config.js';
 import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/exception.filter.js';
 import { registerRequestContext } from './common/request-context.js';
 import { redactUrl } from './common/log-redaction.js';
+import { staticSecurityHeaders } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation.js';
 import { documentApiKeys } from './modules/api-keys/api-keys.openapi.js';
 import { documentIdempotency } from './modules/idempotency/idempotency.openapi.js';
@@ -49,6 +50,9 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
               }),
             },
           },
+    // Two log lines per request cost more than the request itself on a busy box (errors are logged by the exception
+    // filter with the request id): the access log is on at LOG_LEVEL=debug or trace only.
+    logController: new LogController({ disableRequestLogging: !['debug', 'trace'].includes(config.logLevel) }),
     // Fastify accepts a hop count at run time; its types omit the number form.
     trustProxy: config.trustProxy as boolean | string,
     bodyLimit: 1024 * 1024,
@@ -66,13 +70,7 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onSend', async (req, reply) => {
-    void reply.header('x-request-id', req.id);
-  });
-  registerRequestContext(fastify);
-  registerIdempotencyBodyHash(fastify);
-
-  await app.register(fastifyHelmet, {
+  const securityHeaders = staticSecurityHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -88,6 +86,14 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     },
     crossOriginEmbedderPolicy: false,
   });
+  // One synchronous hook: the security headers (a route may override one) and the request id echoed back.
+  fastify.addHook('onRequest', (req, reply, done) => {
+    void reply.headers(securityHeaders);
+    void reply.header('x-request-id', req.id);
+    done();
+  });
+  registerRequestContext(fastify);
+  registerIdempotencyBodyHash(fastify);
   await app.register(fastifyCookie);
   await app.register(fastifyMultipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 10 } });
   app.enableCors({

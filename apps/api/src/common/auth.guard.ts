@@ -16,6 +16,13 @@ export const GuardErrors = defineErrors({
   },
 });
 
+/** What the guard needs to know about a route, read once per handler (Reflect metadata lookups cost per request). */
+interface RoutePolicy {
+  isPublic: boolean;
+  allowPasswordChangePending: boolean;
+  roles: UserRole[] | undefined;
+}
+
 /**
  * Global guard: every route needs a credential unless @Public(); then @Roles() are enforced.
  * 1. the bearer credential goes to the resolver for its prefix (CredentialResolvers): JWT access tokens by default,
@@ -26,30 +33,62 @@ export const GuardErrors = defineErrors({
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly policies = new WeakMap<object, RoutePolicy>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly resolvers: CredentialResolvers,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     // Sockets are authenticated at the handshake (realtime gateway middleware).
     if (context.getType() !== 'http') return true;
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const policy = this.policyOf(context);
+    if (policy.isPublic) return true;
     const http = context.switchToHttp();
     const req = http.getRequest<FastifyRequest & { user?: AuthUser }>();
     const token = bearerToken(req.headers.authorization);
     if (!token) throw unauthenticated();
-    const user = await this.resolvers.resolve(token);
+    const user = this.resolvers.resolve(token);
+    // The JWT resolver answers synchronously: no promise (and no extra microtask) on the hot path.
+    if (user instanceof Promise) return user.then((u) => this.admit(req, http.getResponse<FastifyReply>(), u, policy));
+    return this.admit(req, http.getResponse<FastifyReply>(), user, policy);
+  }
+
+  private admit(
+    req: FastifyRequest & { user?: AuthUser },
+    reply: FastifyReply,
+    user: AuthUser,
+    policy: RoutePolicy,
+  ): boolean | Promise<boolean> {
     req.user = user;
     const ctx = currentRequest();
     if (ctx) ctx.actorId = user.id;
-    await this.resolvers.authorize(user, req, http.getResponse<FastifyReply>());
-    if (user.mustChangePassword && !this.reflector.getAllAndOverride<boolean>(ALLOW_PASSWORD_CHANGE_PENDING, targets)) {
-      throw GuardErrors.passwordChangeRequired();
-    }
-    const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES, targets);
-    if (roles && !roles.includes(user.role)) throw CommonErrors.forbidden();
+    // The resolver's own checks (API keys: scope, rate limit); none for access tokens, so nothing to wait for.
+    const checked = this.resolvers.authorize(user, req, reply);
+    if (checked instanceof Promise) return checked.then(() => this.rules(user, policy));
+    return this.rules(user, policy);
+  }
+
+  private rules(user: AuthUser, policy: RoutePolicy): boolean {
+    if (user.mustChangePassword && !policy.allowPasswordChangePending) throw GuardErrors.passwordChangeRequired();
+    if (policy.roles && !policy.roles.includes(user.role)) throw CommonErrors.forbidden();
     return true;
+  }
+
+  private policyOf(context: ExecutionContext): RoutePolicy {
+    const handler = context.getHandler();
+    let policy = this.policies.get(handler);
+    if (!policy) {
+      const targets = [handler, context.getClass()];
+      policy = {
+        isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true,
+        allowPasswordChangePending:
+          this.reflector.getAllAndOverride<boolean>(ALLOW_PASSWORD_CHANGE_PENDING, targets) === true,
+        roles: this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES, targets),
+      };
+      this.policies.set(handler, policy);
+    }
+    return policy;
   }
 }

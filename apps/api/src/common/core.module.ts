@@ -29,6 +29,8 @@ export class CoreModule implements OnApplicationShutdown {
               enableOfflineQueue: false,
               lazyConnect: false,
               retryStrategy: (n) => Math.min(n * 200, 2000),
+              // Commands issued in the same tick (many concurrent check-ins' peeks) go out in one write.
+              enableAutoPipelining: true,
             });
             let down = false;
             redis.on('error', (err) => {

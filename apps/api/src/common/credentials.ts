@@ -53,9 +53,10 @@ export class CredentialResolvers {
   }
 
   /** The resolver's own checks of an HTTP request (`CredentialResolver.authorize`), if it has any. */
-  async authorize(user: AuthUser, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  authorize(user: AuthUser, req: FastifyRequest, reply: FastifyReply): void | Promise<void> {
+    // Synchronous when there is nothing to check (access tokens): the guard then needs no promise.
     const r = user.credential ? this.prefixed.find((p) => p.name === user.credential) : undefined;
-    await r?.authorize?.(user, req, reply);
+    return r?.authorize?.(user, req, reply);
   }
 }
 

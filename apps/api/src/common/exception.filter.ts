@@ -7,8 +7,11 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import pg from 'pg';
 import { QueryFailedError } from 'typeorm';
 import { AppError } from './app-error.js';
+
+const { DatabaseError } = pg;
 
 const STATUS_CODES: Record<number, string> = {
   400: 'common/bad-request',
@@ -95,8 +98,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
         },
       };
     }
-    if (exception instanceof QueryFailedError) {
-      const pgCode = (exception as QueryFailedError & { driverError?: { code?: string } }).driverError?.code;
+    // TypeORM wraps the driver's error; hot paths that use the pg pool directly throw pg's own DatabaseError.
+    if (exception instanceof QueryFailedError || exception instanceof DatabaseError) {
+      const pgCode =
+        exception instanceof DatabaseError
+          ? exception.code
+          : (exception as QueryFailedError & { driverError?: { code?: string } }).driverError?.code;
       if (pgCode === '23505')
         return { body: { statusCode: 409, code: 'common/conflict', message: 'This conflicts with existing data.' } };
       if (pgCode === '23503')

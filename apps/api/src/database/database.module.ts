@@ -5,6 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { dataSourceOptions } from './data-source.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
 import { runMigrationsLocked } from './migrate.js';
+import { markSharedSession } from './pg-pool.js';
 
 type OptionsWithEmbedded = DataSourceOptions & { embedded?: EmbeddedPostgres | null };
 
@@ -26,6 +27,7 @@ type OptionsWithEmbedded = DataSourceOptions & { embedded?: EmbeddedPostgres | n
         const dataSource = new DataSource(rest as DataSourceOptions);
         try {
           await dataSource.initialize();
+          if (embedded) markSharedSession(dataSource);
           await runMigrationsLocked(dataSource);
         } catch (err) {
           if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);

@@ -42,6 +42,8 @@ export class RealtimeIoAdapter extends IoAdapter {
       this.redis = new Redis(this.config.redisUrl, {
         maxRetriesPerRequest: null,
         retryStrategy: (n) => Math.min(n * 200, 2000),
+        // Events emitted in the same tick (a burst of check-ins) are appended to the stream in one write.
+        enableAutoPipelining: true,
       });
       this.redis.on('error', (err) => this.log.warn(`Redis (socket adapter): ${err.message}`));
       server.adapter(createAdapter(this.redis));

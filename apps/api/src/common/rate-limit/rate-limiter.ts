@@ -82,8 +82,11 @@ export class RedisRateLimiter extends RateLimiter {
 
   async peek(key: string): Promise<RateLimitState> {
     try {
-      const [count, ttl] = await Promise.all([this.redis.get(`rl:${key}`), this.redis.pttl(`rl:${key}`)]);
-      if (!count || ttl <= 0) return { count: 0, retryAfterSeconds: 0 };
+      // One command on the hot path (every check-in peeks): the TTL is read only when there is a count to expire.
+      const count = await this.redis.get(`rl:${key}`);
+      if (!count) return { count: 0, retryAfterSeconds: 0 };
+      const ttl = await this.redis.pttl(`rl:${key}`);
+      if (ttl <= 0) return { count: 0, retryAfterSeconds: 0 };
       return { count: Number(count), retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) };
     } catch (err) {
       this.warn(err);

@@ -13,6 +13,7 @@ import { DataSource } from 'typeorm';
 import type { AuthUser } from '../../common/auth-user.js';
 import { iso } from '../../common/time.js';
 import { RateLimiter } from '../../common/rate-limit/rate-limiter.js';
+import { preparedQuery } from '../../database/pg-pool.js';
 import { RealtimeService } from '../../realtime/realtime.service.js';
 import { AttendanceClock } from './attendance-clock.js';
 import { normalizeCode } from './attendance-codes.js';
@@ -83,7 +84,8 @@ export class CheckInService {
     const source: AttendanceSource = dto.via === 'qr' ? 'qr' : 'code';
     // Only a keyed hash of the device id reaches the database; the location is used there for the verdict and dropped.
     const device = dto.deviceId ? deviceKey(this.config.jwtKey, dto.deviceId) : null;
-    const rows: { r: CheckInRow }[] = await this.dataSource.query(CHECK_IN_SQL, [
+    // A named prepared statement (pgbench: 2× the rate of the unnamed extended protocol TypeORM uses).
+    const { rows } = await preparedQuery<{ r: CheckInRow }>(this.dataSource, 'attendance.check-in', CHECK_IN_SQL, [
       user.id,
       code,
       source,

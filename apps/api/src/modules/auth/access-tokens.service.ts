@@ -11,6 +11,16 @@ export const JWT_AUDIENCE = 'sysponto-api';
 /** Clock difference tolerated between the replica that signed a token and the one verifying it. */
 const LEEWAY_SECONDS = 30;
 const ROLES = new Set<string>(USER_ROLES);
+/** Verified tokens remembered (a few MB at most); a full memo is simply cleared. */
+const VERIFIED_MAX = 10_000;
+
+/** A token whose signature and claims passed, remembered until its expiry. */
+interface VerifiedToken {
+  user: AuthUser;
+  version: number;
+  sessionId: string;
+  expiresAtMs: number;
+}
 
 export interface TokenSubject {
   id: string;
@@ -23,11 +33,16 @@ export interface TokenSubject {
  * Access tokens: HS256 JWTs signed with a KeyObject (fast in jsonwebtoken 9), and the default credential resolver.
  * Verification refuses a wrong signature, algorithm, `iss` or `aud`, a missing `exp`/`iat`, an `exp` further than the
  * configured lifetime, missing `ver`/`sid`, and revoked tokens (two Map lookups in RevocationService).
+ *
+ * A client sends the same token for its whole lifetime, so the outcome of the signature and claim checks is
+ * remembered per token (the whole token, signature included, is the key) until the token's own `exp`. The
+ * revocation check is not remembered: it runs on every request, so a revoked token is refused at once.
  */
 @Injectable()
 export class AccessTokenService implements CredentialResolver, OnModuleInit {
   readonly name = 'jwt';
   readonly prefix = '';
+  private readonly verified = new Map<string, VerifiedToken>();
 
   constructor(
     private readonly jwt: JwtService,
@@ -52,6 +67,20 @@ export class AccessTokenService implements CredentialResolver, OnModuleInit {
   }
 
   resolve(token: string): AuthUser {
+    let known = this.verified.get(token);
+    if (known === undefined || known.expiresAtMs <= Date.now()) {
+      if (known !== undefined) this.verified.delete(token);
+      known = this.verify(token);
+      if (this.verified.size >= VERIFIED_MAX) this.verified.clear();
+      this.verified.set(token, known);
+    }
+    const { user } = known;
+    if (this.revocations.isRevoked(user.id, known.version, known.sessionId)) throw unauthenticated();
+    return { ...user };
+  }
+
+  /** Signature and claims; no revocation check (see resolve). */
+  private verify(token: string): VerifiedToken {
     let p: AccessTokenPayload;
     try {
       // Signature, algorithm, iss, aud and (when present) exp, as registered in AuthModule's verifyOptions.
@@ -74,15 +103,19 @@ export class AccessTokenService implements CredentialResolver, OnModuleInit {
     ) {
       throw unauthenticated();
     }
-    if (this.revocations.isRevoked(p.sub, p.ver, p.sid)) throw unauthenticated();
     return {
-      id: p.sub,
-      role: p.role,
-      mustChangePassword: p.mcp === true,
-      credential: 'jwt',
+      user: {
+        id: p.sub,
+        role: p.role,
+        mustChangePassword: p.mcp === true,
+        credential: 'jwt',
+        sessionId: p.sid,
+        expiresAt: p.exp,
+        tokenVersion: p.ver,
+      },
+      version: p.ver,
       sessionId: p.sid,
-      expiresAt: p.exp,
-      tokenVersion: p.ver,
+      expiresAtMs: p.exp * 1000,
     };
   }
 }

@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { USER_ROLES, type UserRole } from '@sysponto/contracts';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
-import type { UserEntity } from './user.entity.js';
+import type { UserView } from './users.queries.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
@@ -28,7 +28,7 @@ export class UserDto {
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
-export function toUserDto(u: UserEntity): UserDto {
+export function toUserDto(u: UserView): UserDto {
   return {
     id: u.id,
     email: u.email,

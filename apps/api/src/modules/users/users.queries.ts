@@ -1,6 +1,7 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { preparedQuery } from '../../database/pg-pool.js';
 import type { EnrollmentEntity } from '../courses/course.entity.js';
-import type { UserEntity } from './user.entity.js';
+import { UserEntity } from './user.entity.js';
 
 type Db = Pick<EntityManager, 'query'>;
 
@@ -40,4 +41,25 @@ export async function enrollByCourseCode(
      ON CONFLICT DO NOTHING RETURNING course_id AS "courseId", student_id AS "studentId"`,
     [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
   );
+}
+
+/** A user as read for display (every selectable column; never the password hash). */
+export type UserView = Omit<UserEntity, 'passwordHash'>;
+
+/**
+ * GET /api/me's primary-key read, on every page load: one named prepared statement whose select list comes from the
+ * entity's metadata (columns aliased to the entity's property names), so the entity stays the one declaration of the
+ * table and the row is already entity-shaped. TypeORM's findOne cost a third of the route's CPU.
+ */
+export function userByIdReader(dataSource: DataSource): (id: string) => Promise<UserView | undefined> {
+  const meta = dataSource.getMetadata(UserEntity);
+  const columns = meta.columns
+    .filter((c) => c.isSelect)
+    .map((c) => `"${c.databaseName}" AS "${c.propertyName}"`)
+    .join(', ');
+  const text = `SELECT ${columns} FROM "${meta.tableName}" WHERE "id" = $1`;
+  return async (id) => {
+    const { rows } = await preparedQuery<UserView>(dataSource, 'users.by-id', text, [id]);
+    return rows[0];
+  };
 }

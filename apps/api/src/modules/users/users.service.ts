@@ -10,6 +10,7 @@ import { RefreshTokenEntity } from '../auth/refresh-token.entity.js';
 import { type AccessEvent, type RevocationReason, RevocationService } from '../auth/revocation.service.js';
 import { UserEntity } from './user.entity.js';
 import { UserErrors } from './users.errors.js';
+import { userByIdReader } from './users.queries.js';
 import {
   type ChangePasswordDto,
   type CreatedUserDto,
@@ -31,7 +32,11 @@ export class UsersService {
     private readonly passwords: PasswordService,
     private readonly audit: AuditService,
     private readonly revocations: RevocationService,
-  ) {}
+  ) {
+    this.byId = userByIdReader(dataSource);
+  }
+
+  private readonly byId: ReturnType<typeof userByIdReader>;
 
   async list(q: ListUsersQueryDto): Promise<UserPageDto> {
     const { page, pageSize, offset } = pageOf(q);
@@ -49,7 +54,9 @@ export class UsersService {
   }
 
   async get(id: string): Promise<UserDto> {
-    return toUserDto(await this.findOrFail(id));
+    const user = await this.byId(id);
+    if (!user) throw UserErrors.notFound();
+    return toUserDto(user);
   }
 
   async findOrFail(id: string, manager: EntityManager = this.dataSource.manager): Promise<UserEntity> {
