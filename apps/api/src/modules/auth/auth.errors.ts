@@ -7,6 +7,11 @@ export const AuthErrors = defineErrors({
     status: 429,
     message: 'Too many failed sign-in attempts. Try again later.',
   },
+  hashingBusy: {
+    code: 'auth/busy',
+    status: 503,
+    message: 'Too many sign-ins at once. Try again in a moment.',
+  },
   invalidRefreshToken: {
     code: 'auth/invalid-refresh-token',
     status: 401,

@@ -1,51 +1,59 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { Injectable } from '@nestjs/common';
-import { Algorithm, hash, verify } from '@node-rs/argon2';
+import { Inject, Injectable, type OnModuleDestroy, Optional } from '@nestjs/common';
+import { Algorithm, type Options } from '@node-rs/argon2';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { AuthErrors } from './auth.errors.js';
+import { PasswordHashPool, PasswordHashPoolFull } from './password-hash-pool.js';
 
-/** OWASP minimum for argon2id: 19 MiB, 2 iterations, 1 lane. Hashing runs on libuv's pool, off the event loop. */
-const OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 };
+/** OWASP minimum for argon2id: 19 MiB, 2 iterations, 1 lane. */
+const OPTIONS: Options = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 };
+/**
+ * Temporary passwords are random (14 characters from 54, ~80 bits) and must be replaced at first login, so a light
+ * argon2id cost is enough against guessing; the login verifies any argon2 hash by the parameters stored in it. With
+ * the interactive cost a 5000-row import would hash for minutes on two cores.
+ */
+const TEMPORARY_OPTIONS: Options = { algorithm: Algorithm.Argon2id, memoryCost: 4096, timeCost: 1, parallelism: 1 };
+/** Hash jobs that may wait for a thread: a 500-login storm fits; beyond it, 503 with Retry-After. */
+const MAX_QUEUE = 1000;
 
 /**
- * At most (cores − 1) hashes at once: a login storm then drains at the machine's hashing rate while one core stays
- * free for the event loop (check-ins keep flowing). The rest wait in a FIFO queue.
+ * Every argon2 operation of the process goes through one bounded pool of low-priority worker threads (see
+ * PasswordHashPool): at most cores − 1 hash at once, so a login storm drains at the machine's spare hashing rate
+ * while the event loop keeps serving check-ins. Under tests the threads keep the normal priority (a loaded CI box
+ * would otherwise starve them).
  */
-class Semaphore {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly max: number) {}
-
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active++;
-    try {
-      return await fn();
-    } finally {
-      this.active--;
-      this.waiting.shift()?.();
-    }
-  }
-}
-
-const hashing = new Semaphore(Math.max(1, availableParallelism() - 1));
-
 @Injectable()
-export class PasswordService {
+export class PasswordService implements OnModuleDestroy {
+  private readonly pool: PasswordHashPool;
   /** A hash to verify against when the email is unknown, so both failures cost the same time. */
   private dummyHash: Promise<string> | null = null;
 
+  constructor(@Optional() @Inject(APP_CONFIG) config?: AppConfig) {
+    this.pool = new PasswordHashPool({
+      threads: Math.max(1, availableParallelism() - 1),
+      maxQueue: MAX_QUEUE,
+      nice: !config || config.nodeEnv === 'test' ? 0 : 10,
+    });
+  }
+
   hash(password: string): Promise<string> {
-    return hashing.run(() => hash(password, OPTIONS));
+    return this.run(() => this.pool.hash(password, OPTIONS));
+  }
+
+  /** A one-time password's hash: a lighter cost (see TEMPORARY_OPTIONS), for bulk creation such as the CSV import. */
+  hashTemporary(password: string): Promise<string> {
+    return this.run(() => this.pool.hash(password, TEMPORARY_OPTIONS));
   }
 
   async verify(passwordHash: string | null, password: string): Promise<boolean> {
     if (!passwordHash) {
       this.dummyHash ??= this.hash(randomBytes(16).toString('hex'));
-      const dummy = await this.dummyHash;
-      await hashing.run(() => verify(dummy, password)).catch(() => false);
+      const dummy = await this.dummyHash.catch(() => null);
+      if (dummy) await this.run(() => this.pool.verify(dummy, password));
       return false;
     }
-    return hashing.run(() => verify(passwordHash, password)).catch(() => false);
+    return this.run(() => this.pool.verify(passwordHash, password));
   }
 
   /** A readable one-time password (no ambiguous characters). */
@@ -55,5 +63,18 @@ export class PasswordService {
     let out = '';
     for (const b of bytes) out += alphabet[b % alphabet.length];
     return `${out.slice(0, 7)}-${out.slice(7)}`;
+  }
+
+  async onModuleDestroy() {
+    await this.pool.close();
+  }
+
+  private async run<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof PasswordHashPoolFull) throw AuthErrors.hashingBusy({ headers: { 'Retry-After': '5' } });
+      throw err;
+    }
   }
 }

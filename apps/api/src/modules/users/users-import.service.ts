@@ -1,7 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Algorithm, hash } from '@node-rs/argon2';
 import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
 import { DataSource, Raw } from 'typeorm';
@@ -27,14 +26,11 @@ import type { UserRole } from '@sysponto/contracts';
 
 /** Browsers label .csv files text/csv, or application/vnd.ms-excel on Windows with Excel installed. */
 export const CSV_CONTENT_TYPES = ['text/csv', 'application/csv', 'application/vnd.ms-excel'];
-/** Hashes run on libuv's pool: a few at a time keeps other requests responsive. */
-const HASH_CONCURRENCY = 4;
 /**
- * Temporary passwords are random (14 characters from 54, ~80 bits) and must be replaced at first login, so a light
- * argon2id cost is enough against guessing; the login verifies any argon2 hash by the parameters stored in it. With
- * the interactive cost (19 MiB, t=2) a 5000-row import would hash for minutes on two cores.
+ * Hashes go through the process's one hashing pool (PasswordService); a few outstanding at a time leaves room in
+ * its queue for the logins that arrive meanwhile (FIFO: a 5000-row import must not queue ahead of them all).
  */
-const TEMPORARY_HASH = { algorithm: Algorithm.Argon2id, memoryCost: 4096, timeCost: 1, parallelism: 1 };
+const HASH_CONCURRENCY = 4;
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
@@ -94,7 +90,7 @@ export class UsersImportService {
 
     // Hash before the transaction: no locks are held while argon2 works.
     const temporary = checked.map(() => this.passwords.temporaryPassword());
-    const hashes = await mapLimit(temporary, HASH_CONCURRENCY, (p) => hash(p, TEMPORARY_HASH));
+    const hashes = await mapLimit(temporary, HASH_CONCURRENCY, (p) => this.passwords.hashTemporary(p));
     try {
       await this.dataSource.transaction(async (m) => {
         const created = await insertImportedUsers(
