@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
@@ -115,7 +115,21 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   const webIndex = join(config.webDistDir, 'index.html');
   const serveSpa = existsSync(webIndex);
   if (serveSpa) {
-    await app.register(fastifyStatic, { root: config.webDistDir, prefix: '/', wildcard: true, index: ['index.html'] });
+    await app.register(fastifyStatic, {
+      root: config.webDistDir,
+      prefix: '/',
+      wildcard: true,
+      index: ['index.html'],
+      // The build writes .br and .gz beside each asset: served as they are, no compression per request.
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (reply, path) => {
+        // Vite's /assets/ file names carry a content hash: cached for a year. Everything else (index.html above
+        // all) is revalidated, so a new release is picked up on the next load.
+        const hashed = path.startsWith(join(config.webDistDir, 'assets') + sep);
+        void reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
   }
   app.useGlobalFilters(new AllExceptionsFilter(serveSpa, config.nodeEnv === 'test' && config.logLevel === 'silent'));
 
