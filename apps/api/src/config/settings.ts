@@ -141,7 +141,8 @@ export const SETTINGS = {
     kind: 'string',
     default: 'info',
     defaultText: 'info (silent under NODE_ENV=test)',
-    description: 'pino level: fatal, error, warn, info, debug, trace or silent. The per-request access log is written at debug and trace only.',
+    description:
+      'pino level: fatal, error, warn, info, debug, trace or silent. The per-request access log is written at debug and trace only.',
   },
   WEB_DIST_DIR: {
     section: 'core',
