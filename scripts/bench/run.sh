@@ -7,6 +7,8 @@
 #   auth-cost      scripts/bench/auth-cost.mjs: what the token claim checks + revocation lookup add per request
 #   scan           apps/web-e2e/src/bench/scan-to-check-in.bench.ts: projector code → phone-size Chromium scans its QR
 #                  code → checked in, p50/p99 over SCAN_TRIES (30) at SCAN_INTERVAL (5 s); also builds the web app
+#   data           scripts/bench/data.mjs: the read routes at 1×, 10× and 100× data on PostgreSQL, growth per step,
+#                  sequential scans of large tables (`pnpm bench:data`; not run by default)
 #   profile        bench.mjs --profile: CPU profiles of GET /api/me and the check-in, summarised (not run by default)
 # Without a name, all of them. Installs what it needs (system packages via the project's installer, node modules if
 # missing), builds the production API, starts a private PostgreSQL + Redis for `checkin` and stops everything.
@@ -21,8 +23,8 @@ names=("$@")
 [[ ${#names[@]} -gt 0 ]] || names=(checkin checkin-burst reports)
 for n in "${names[@]}"; do
   case "$n" in
-    checkin | checkin-burst | reports | auth-cost | scan | profile) ;;
-    *) echo "bench: unknown benchmark '$n' (checkin, checkin-burst, reports, auth-cost, scan, profile)" >&2; exit 2 ;;
+    checkin | checkin-burst | reports | auth-cost | scan | data | profile) ;;
+    *) echo "bench: unknown benchmark '$n' (checkin, checkin-burst, reports, auth-cost, scan, data, profile)" >&2; exit 2 ;;
   esac
 done
 
@@ -64,6 +66,19 @@ for n in "${names[@]}"; do
         eval "$(bash scripts/services.sh start)"
         export TEST_DATABASE_URL TEST_REDIS_URL
         if [[ $n == profile ]]; then node scripts/bench/bench.mjs --profile; else node scripts/bench/bench.mjs; fi
+      ) || status=1
+      ;;
+    data)
+      (
+        bash scripts/install-system-deps.sh --no-browser
+        if [[ -z ${BENCH_DATABASE_URL:-} ]]; then
+          export SYSPONTO_SERVICES_DIR=${SYSPONTO_SERVICES_DIR:-/tmp/sysponto-bench-$$}
+          trap 'bash "$ROOT/scripts/services.sh" stop >/dev/null 2>&1 || true' EXIT
+          trap 'exit 130' INT TERM
+          eval "$(bash scripts/services.sh start)"
+          export BENCH_DATABASE_URL=$TEST_DATABASE_URL
+        fi
+        node scripts/bench/data.mjs
       ) || status=1
       ;;
   esac
