@@ -115,7 +115,6 @@ export class PasswordHashPool {
       // argon2 allocates its memory (19 MiB a hash) natively; the thread's own JavaScript needs little.
       resourceLimits: { maxOldGenerationSizeMb: 32 },
     });
-    worker.unref();
     const slot: Slot = { worker, busy: null };
     worker.on('message', (msg: { ok: boolean; value?: string | boolean; error?: string }) => {
       const done = slot.busy;
@@ -139,17 +138,22 @@ export class PasswordHashPool {
     worker.on('exit', (code) => {
       if (!this.closed) fail(new Error(`password hashing thread exited (${code})`));
     });
+    // Unref'd after the listeners (a 'message' listener refs the worker's port again): an idle thread never keeps
+    // the process alive; a busy one does, until its answer (start / next).
+    worker.unref();
     this.slots.push(slot);
     return slot;
   }
 
   private start(slot: Slot, pending: Pending) {
     slot.busy = pending;
+    slot.worker.ref();
     slot.worker.postMessage(pending.job);
   }
 
   private next(slot: Slot) {
     const pending = this.queue.shift();
     if (pending) this.start(slot, pending);
+    else slot.worker.unref();
   }
 }
