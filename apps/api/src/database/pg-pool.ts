@@ -20,14 +20,24 @@ export function pgPool(dataSource: DataSource): Pool {
  * For the few hot reads and writes: a named prepared statement on the pg pool, parsed and planned once per
  * connection, with none of TypeORM's per-query runner, builder and hydration work. On the embedded database all
  * connections share one session, where a name prepared by one connection collides with the next: there the
- * statement goes unnamed.
+ * statement goes unnamed (also when such a server is reached through a URL: the first collision tells).
  */
-export function preparedQuery<R extends QueryResultRow>(
+export async function preparedQuery<R extends QueryResultRow>(
   dataSource: DataSource,
   name: string,
   text: string,
   values: unknown[],
 ): Promise<QueryResult<R>> {
   const pool = pgPool(dataSource);
-  return sharedSession.has(dataSource) ? pool.query<R>(text, values) : pool.query<R>({ name, text, values });
+  if (sharedSession.has(dataSource)) return pool.query<R>(text, values);
+  try {
+    return await pool.query<R>({ name, text, values });
+  } catch (err) {
+    // 42P05 at Parse (nothing ran): the name exists in a session this connection never prepared it in — a server
+    // that shares one session between connections (the embedded PGlite served over its socket to several
+    // instances). Unnamed from now on.
+    if ((err as { code?: string }).code !== '42P05') throw err;
+    sharedSession.add(dataSource);
+    return pool.query<R>(text, values);
+  }
 }
