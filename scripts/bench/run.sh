@@ -10,6 +10,7 @@
 #   data           scripts/bench/data.mjs: the read routes at 1×, 10× and 100× data on PostgreSQL, growth per step,
 #                  sequential scans of large tables (`pnpm bench:data`; not run by default)
 #   profile        bench.mjs --profile: CPU profiles of GET /api/me and the check-in, summarised (not run by default)
+#   hostile-input  scripts/bench/hostile-input.mjs: 100,000 `[` on login, and /api/health while 4 clients send it
 # Without a name, all of them. Installs what it needs (system packages via the project's installer, node modules if
 # missing), builds the production API, starts a private PostgreSQL + Redis for `checkin` and stops everything.
 #   BENCH_RATE=600 BENCH_SKIP=pglite,sockets pnpm bench checkin      (see bench.mjs for every knob)
@@ -23,8 +24,8 @@ names=("$@")
 [[ ${#names[@]} -gt 0 ]] || names=(checkin checkin-burst reports)
 for n in "${names[@]}"; do
   case "$n" in
-    checkin | checkin-burst | reports | auth-cost | scan | data | profile) ;;
-    *) echo "bench: unknown benchmark '$n' (checkin, checkin-burst, reports, auth-cost, scan, data, profile)" >&2; exit 2 ;;
+    checkin | checkin-burst | reports | auth-cost | scan | data | profile | hostile-input) ;;
+    *) echo "bench: unknown benchmark '$n' (checkin, checkin-burst, reports, auth-cost, scan, data, profile, hostile-input)" >&2; exit 2 ;;
   esac
 done
 
@@ -46,7 +47,7 @@ for n in "${names[@]}"; do
   echo
   echo "=== bench: $n ($(date -u +%H:%M:%S))"
   case "$n" in
-    checkin-burst | reports | auth-cost)
+    checkin-burst | reports | auth-cost | hostile-input)
       node "scripts/bench/$n.mjs" || status=1
       ;;
     scan)

@@ -6,16 +6,20 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { AppConfig } from './config/app-config.js';
 import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/exception.filter.js';
+import { JSON_BODY_LIMIT, registerInputLimits } from './common/input-limits.js';
+import { RequestErrors } from './common/request.errors.js';
 import { registerRequestContext } from './common/request-context.js';
 import { redactUrl } from './common/log-redaction.js';
 import { staticSecurityHeaders } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation.js';
+import { documentContract } from './common/openapi-contract.js';
 import { documentApiKeys } from './modules/api-keys/api-keys.openapi.js';
 import { documentIdempotency } from './modules/idempotency/idempotency.openapi.js';
 import { registerIdempotencyBodyHash } from './modules/idempotency/idempotency-fingerprint.js';
@@ -55,7 +59,16 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     logController: new LogController({ disableRequestLogging: !['debug', 'trace'].includes(config.logLevel) }),
     // Fastify accepts a hop count at run time; its types omit the number form.
     trustProxy: config.trustProxy as boolean | string,
-    bodyLimit: 1024 * 1024,
+    bodyLimit: JSON_BODY_LIMIT,
+    // Bad percent-encoding and over-long path parameters never reach a route: answer them in the one error shape.
+    frameworkErrors: (error: Error & { code?: string }, req: FastifyRequest, reply: FastifyReply) => {
+      const e = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? RequestErrors.paramTooLong() : RequestErrors.badUrl();
+      void reply
+        .code(e.getStatus())
+        .header('x-request-id', req.id)
+        .type('application/json; charset=utf-8')
+        .send({ statusCode: e.getStatus(), code: e.code, message: e.message });
+    },
     // A correlation id per request: the caller's X-Request-Id if sane, else a new one; echoed back and logged.
     requestIdHeader: 'x-request-id',
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
@@ -93,6 +106,7 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     done();
   });
   registerRequestContext(fastify);
+  registerInputLimits(app);
   registerIdempotencyBodyHash(fastify);
   await app.register(fastifyCookie);
   await app.register(fastifyMultipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 10 } });
@@ -155,9 +169,11 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
     .setVersion('0.1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  return documentApiKeys(
-    documentIdempotency(
-      SwaggerModule.createDocument(app, doc, { operationIdFactory: (_controller, method) => method }),
+  return documentContract(
+    documentApiKeys(
+      documentIdempotency(
+        SwaggerModule.createDocument(app, doc, { operationIdFactory: (_controller, method) => method }),
+      ),
     ),
   );
 }

@@ -3,7 +3,17 @@ import { HttpException } from '@nestjs/common';
 export interface ErrorDefinition {
   status: number;
   message: string;
+  /**
+   * The one shape of `details` for this code, when it has any: `'fields'` (an array of `{field, messages}`, as
+   * validation errors) or a short description of the object (`'{ids: uuid[]} — the users that are not students'`).
+   * It is published in the OpenAPI document (ErrorResponseDto.details).
+   */
+  details?: 'fields' | string;
 }
+
+/** Every code of every catalogue (defineErrors registers them): the OpenAPI document lists their details shapes. */
+const CATALOGUE = new Map<string, ErrorDefinition>();
+export const errorCatalogue = (): ReadonlyMap<string, ErrorDefinition> => CATALOGUE;
 
 /** An error with a stable machine code (`area/what`) and a human message. */
 export class AppError extends HttpException {
@@ -35,6 +45,10 @@ export function defineErrors<T extends Record<string, { code: string } & ErrorDe
   };
   for (const key of Object.keys(defs) as (keyof T)[]) {
     const def = defs[key];
+    const known = CATALOGUE.get(def.code);
+    // One code, one shape: two catalogues may share a code (common/bad-request) only with the same details.
+    if (known && known.details !== def.details) throw new Error(`error code ${def.code} has two details shapes`);
+    if (!known || def.details) CATALOGUE.set(def.code, def);
     (out as Record<keyof T, unknown>)[key] = (overrides?: {
       message?: string;
       details?: unknown;
@@ -46,7 +60,7 @@ export function defineErrors<T extends Record<string, { code: string } & ErrorDe
 }
 
 export const CommonErrors = defineErrors({
-  validation: { code: 'validation/failed', status: 400, message: 'Some fields are invalid.' },
+  validation: { code: 'validation/failed', status: 400, message: 'Some fields are invalid.', details: 'fields' },
   unauthenticated: { code: 'auth/unauthenticated', status: 401, message: 'Sign in to continue.' },
   forbidden: { code: 'auth/forbidden', status: 403, message: 'You are not allowed to do this.' },
   notFound: { code: 'common/not-found', status: 404, message: 'Not found.' },

@@ -9,7 +9,8 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import pg from 'pg';
 import { QueryFailedError } from 'typeorm';
-import { AppError } from './app-error.js';
+import { AppError, CommonErrors } from './app-error.js';
+import { RequestErrors } from './request.errors.js';
 
 const { DatabaseError } = pg;
 
@@ -25,6 +26,31 @@ const STATUS_CODES: Record<number, string> = {
   415: 'common/unsupported-media-type',
   429: 'common/rate-limited',
 };
+
+/** Framework error codes → our errors (the codes clients see are ours, never `FST_…`). */
+const FRAMEWORK_ERRORS: Record<string, () => AppError> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: () => CommonErrors.payloadTooLarge(),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => CommonErrors.unsupportedMedia(),
+  FST_ERR_CTP_INVALID_TYPE: () => CommonErrors.unsupportedMedia(),
+  FST_ERR_CTP_EMPTY_TYPE: () => CommonErrors.unsupportedMedia({ message: 'The Content-Type header is missing.' }),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => RequestErrors.emptyJson(),
+  FST_ERR_CTP_INVALID_JSON_BODY: () => RequestErrors.invalidJson(),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => RequestErrors.badContentLength(),
+  FST_ERR_BAD_URL: () => RequestErrors.badUrl(),
+  FST_ERR_MAX_PARAM_LENGTH: () => RequestErrors.paramTooLong(),
+  FST_PARTS_LIMIT: () => CommonErrors.payloadTooLarge({ message: 'The form has too many parts.' }),
+  FST_FILES_LIMIT: () => CommonErrors.payloadTooLarge({ message: 'The form has too many files.' }),
+  FST_FIELDS_LIMIT: () => CommonErrors.payloadTooLarge({ message: 'The form has too many fields.' }),
+  FST_REQ_FILE_TOO_LARGE: () => CommonErrors.payloadTooLarge({ message: 'The file is too large.' }),
+  FST_PROTO_VIOLATION: () => RequestErrors.malformedMultipart(),
+  FST_INVALID_JSON_FIELD_ERROR: () => RequestErrors.malformedMultipart(),
+  FST_MP_PREMATURE_CLOSE: () => RequestErrors.malformedMultipart(),
+  FST_INVALID_MULTIPART_CONTENT_TYPE: () => CommonErrors.unsupportedMedia({ message: 'Send multipart/form-data.' }),
+};
+/** Fastify's default `maxParamLength`. */
+export const MAX_PARAM_LENGTH = 100;
+const BUSBOY_ERROR =
+  /^(Unexpected end of (form|multipart data|file)|Malformed (part header|urlencoded form)|Multipart: Boundary not found|Missing Content-Type|Unsupported content type)/i;
 
 export interface ErrorBody {
   statusCode: number;
@@ -76,6 +102,18 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   toBody(exception: unknown, request?: FastifyRequest): { body: ErrorBody; headers?: Record<string, string> } {
+    // With the SPA's wildcard route, Fastify never reports an over-long path parameter (the wildcard matches
+    // instead): an unmatched API path with a segment longer than any parameter may be answers the same 414.
+    if (
+      exception instanceof NotFoundException &&
+      !(exception instanceof AppError) &&
+      request?.url.startsWith('/api/') &&
+      request.url
+        .split('?')[0]
+        .split('/')
+        .some((segment) => segment.length > MAX_PARAM_LENGTH)
+    )
+      return this.toBody(RequestErrors.paramTooLong());
     if (exception instanceof AppError) {
       const body: ErrorBody = { statusCode: exception.getStatus(), code: exception.code, message: exception.message };
       if (exception.details !== undefined) body.details = exception.details;
@@ -133,7 +171,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
         headers: { 'Retry-After': '2' },
       };
     }
-    // Fastify's own errors (body too large, bad JSON, bad content type) carry a statusCode.
+    // Fastify's and @fastify/multipart's own errors: one stable code each.
+    const known =
+      typeof (exception as { code?: unknown })?.code === 'string' &&
+      FRAMEWORK_ERRORS[(exception as { code: string }).code];
+    if (known) return this.toBody(known());
+    // busboy's framing errors have no code: a truncated or garbled multipart body is the client's fault.
+    if (exception instanceof Error && !('statusCode' in exception) && BUSBOY_ERROR.test(exception.message))
+      return this.toBody(RequestErrors.malformedMultipart());
+    // Other Fastify errors carry a statusCode.
     const fe = exception as { statusCode?: number; code?: string; message?: string };
     if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
       const status = fe.statusCode;

@@ -6,6 +6,7 @@ import { AccessService } from '../../common/access.service.js';
 import type { AuthUser } from '../../common/auth-user.js';
 import { isUniqueViolation } from '../../common/db-errors.js';
 import { RealtimeService } from '../../realtime/realtime.service.js';
+import { AuditService } from '../audit/audit.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { AttendanceClock } from './attendance-clock.js';
 import { generateFixedCode, newRotatingKey, rotatingCode, slotOf } from './attendance-codes.js';
@@ -41,6 +42,7 @@ export class AttendanceCodesService {
     private readonly clock: AttendanceClock,
     private readonly realtime: RealtimeService,
     private readonly notifications: NotificationsService,
+    private readonly audit: AuditService,
   ) {}
 
   /** The first code of a session opens it for check-in: the `session.opened` webhook event (in the same transaction). */
@@ -82,13 +84,21 @@ export class AttendanceCodesService {
           await m.query(`UPDATE attendance_codes SET revoked_at = now() WHERE session_id = $1 AND revoked_at IS NULL`, [
             sessionId,
           ]);
-          return this.insertCode(
+          const inserted = await this.insertCode(
             m,
             sessionId,
             dto.mode,
             dto.validityMinutes ?? (dto.mode === CodeMode.Fixed ? ctx.codeValidityMinutes : null),
             user.id,
           );
+          // Never the code itself: the trail says who opened check-in, not how to check in.
+          await this.audit.record(m, {
+            action: 'code.created',
+            targetType: 'code',
+            targetId: inserted.id,
+            summary: { sessionId, courseId: ctx.courseId, mode: dto.mode, expiresAt: inserted.expires_at },
+          });
+          return inserted;
         });
       } catch (err) {
         if (!isUniqueViolation(err, 'attendance_codes_active_key')) throw err;
@@ -113,12 +123,21 @@ export class AttendanceCodesService {
   async revoke(user: AuthUser, sessionId: string): Promise<void> {
     await this.access.assertSessionStaff(user, sessionId);
     // An expired code that was never revoked is closed off too; only a live one makes this a success.
-    const rows: { live: boolean }[] = await this.dataSource.query(
-      // (WITH … SELECT: TypeORM answers a bare UPDATE … RETURNING with [rows, count].)
-      `WITH u AS (UPDATE attendance_codes SET revoked_at = now() WHERE session_id = $1 AND revoked_at IS NULL RETURNING expires_at > now() AS live) SELECT live FROM u`,
-      [sessionId],
-    );
-    if (!rows.some((r) => r.live)) throw AttendanceErrors.noActiveCode();
+    await this.dataSource.transaction(async (m) => {
+      const rows: { id: string; live: boolean }[] = await m.query(
+        // (WITH … SELECT: TypeORM answers a bare UPDATE … RETURNING with [rows, count].)
+        `WITH u AS (UPDATE attendance_codes SET revoked_at = now() WHERE session_id = $1 AND revoked_at IS NULL RETURNING id, expires_at > now() AS live) SELECT id, live FROM u`,
+        [sessionId],
+      );
+      const live = rows.find((r) => r.live);
+      if (!live) throw AttendanceErrors.noActiveCode();
+      await this.audit.record(m, {
+        action: 'code.revoked',
+        targetType: 'code',
+        targetId: live.id,
+        summary: { sessionId },
+      });
+    });
     this.realtime.toSession(sessionId, ServerEvent.CodeRevoked, { sessionId, reason: 'revoked' });
   }
 

@@ -10,16 +10,19 @@ export const AttendanceErrors = defineErrors({
   codeExpired: {
     code: 'attendance/code-expired',
     status: 410,
+    details: '{sessionId: uuid} — the session whose code it was',
     message: 'This code has expired. Ask your teacher for the current one.',
   },
   sessionNotOpen: {
     code: 'attendance/session-not-open',
     status: 409,
+    details: '{sessionId: uuid, opensAt: date-time, endsAt: date-time}',
     message: 'Check-in for this session is not open.',
   },
   tooManyAttempts: {
     code: 'attendance/too-many-attempts',
     status: 429,
+    details: '{retryAfterSeconds: integer}',
     message: 'Too many wrong codes. Wait a few minutes and try again.',
   },
   studentsOnly: { code: 'attendance/students-only', status: 403, message: 'Only students check in.' },

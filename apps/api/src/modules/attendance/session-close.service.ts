@@ -5,6 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AccessService } from '../../common/access.service.js';
 import type { AuthUser } from '../../common/auth-user.js';
 import { RealtimeService } from '../../realtime/realtime.service.js';
+import { AuditService } from '../audit/audit.service.js';
 import type { NotificationDto } from '../notifications/notifications.dto.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { AttendanceChangesService } from './attendance-changes.service.js';
@@ -37,13 +38,23 @@ export class SessionCloseService {
     private readonly realtime: RealtimeService,
     private readonly notifications: NotificationsService,
     private readonly attendance: AttendanceChangesService,
+    private readonly audit: AuditService,
   ) {}
 
   async close(user: AuthUser, sessionId: string): Promise<CloseSessionResultDto> {
     await this.access.assertSessionStaff(user, sessionId);
     const closed = await this.dataSource.transaction(async (m) => {
       const done = await this.closeInTransaction(m, sessionId, user.id, 'teacher');
-      if (done) return done;
+      if (done) {
+        const { validated, markedAbsent } = done.result;
+        await this.audit.record(m, {
+          action: 'session.closed',
+          targetType: 'session',
+          targetId: sessionId,
+          summary: { validated, markedAbsent },
+        });
+        return done;
+      }
       const [s]: { state: string }[] = await m.query(`SELECT state FROM class_sessions WHERE id = $1`, [sessionId]);
       if (s?.state === 'cancelled') throw AttendanceErrors.sessionCancelled();
       throw s?.state === 'closed' ? AttendanceErrors.sessionClosed() : AttendanceErrors.sessionNotStarted();

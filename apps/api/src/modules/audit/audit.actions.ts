@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS = [
   'session.updated',
   'session.deleted',
   'session.closed',
+  'session.cancelled',
   'code.created',
   'code.revoked',
   'attendance.updated',

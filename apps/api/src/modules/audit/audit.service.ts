@@ -70,6 +70,21 @@ export function diffFields<T extends object>(
   return changes;
 }
 
+/** `{ key: { from, to } }` for the keys whose values differ between two snapshots (compared as JSON). */
+export function diffSnapshots<T extends object>(
+  before: T,
+  after: T,
+  keys: (keyof T)[],
+): Record<string, { from: unknown; to: unknown }> {
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const key of keys) {
+    const from = before[key];
+    const to = after[key];
+    if (JSON.stringify(from) !== JSON.stringify(to)) changes[key as string] = { from, to };
+  }
+  return changes;
+}
+
 interface AuditRow {
   id: string;
   occurred_at: Date;

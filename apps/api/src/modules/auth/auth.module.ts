@@ -7,9 +7,11 @@ import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { RevocationModule } from './revocation.module.js';
 import { MeController } from './me.controller.js';
+import { AuditModule } from '../audit/audit.module.js';
 
 @Module({
   imports: [
+    AuditModule,
     UsersModule,
     RevocationModule,
     JwtModule.registerAsync({

@@ -11,6 +11,7 @@ import type { AuthTokensDto, LoginDto } from './auth.dto.js';
 import { PasswordService } from './password.service.js';
 import { AccessTokenService } from './access-tokens.service.js';
 import { RevocationService } from './revocation.service.js';
+import { AuditService, type AuditEntry } from '../audit/audit.service.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -23,6 +24,7 @@ export class AuthService {
     private readonly revocations: RevocationService,
     private readonly passwords: PasswordService,
     private readonly limiter: RateLimiter,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -45,10 +47,41 @@ export class AuthService {
       .getOne();
     const ok = await this.passwords.verify(user?.active ? user.passwordHash : null, dto.password);
     if (!ok || !user) {
-      const [, ipState] = await Promise.all([
+      const [accountState, ipState] = await Promise.all([
         this.limiter.hit(accountKey, this.config.loginWindowSeconds),
         this.limiter.hit(ipKey, this.config.loginWindowSeconds),
       ]);
+      // Who tried which account, never the password. Past the IP limit only the moment of locking is recorded,
+      // so a flood from one address cannot flood the trail.
+      const target = { targetType: 'auth', targetId: user?.id ?? null, actorId: null };
+      const reason = !user ? 'unknown-email' : !user.active ? 'inactive' : 'wrong-password';
+      const entries: AuditEntry[] = [];
+      if (ipState.count <= this.config.loginMaxFailuresPerIp)
+        entries.push({ action: 'auth.login-failed', ...target, summary: { email: dto.email, reason } });
+      if (accountState.count === this.config.loginMaxFailuresPerAccount)
+        entries.push({
+          action: 'auth.locked-out',
+          ...target,
+          summary: {
+            email: dto.email,
+            scope: 'account',
+            failures: accountState.count,
+            retryAfterSeconds: accountState.retryAfterSeconds,
+          },
+        });
+      if (ipState.count === this.config.loginMaxFailuresPerIp + 1)
+        entries.push({
+          action: 'auth.locked-out',
+          ...target,
+          summary: {
+            email: dto.email,
+            scope: 'ip',
+            ip,
+            failures: ipState.count - 1,
+            retryAfterSeconds: ipState.retryAfterSeconds,
+          },
+        });
+      await this.audit.record(this.dataSource.manager, entries);
       if (ipState.count > this.config.loginMaxFailuresPerIp) {
         throw AuthErrors.tooManyAttempts({ headers: { 'Retry-After': String(ipState.retryAfterSeconds) } });
       }

@@ -5,12 +5,19 @@ export const CourseErrors = defineErrors({
   invalidTimezone: {
     code: 'courses/invalid-timezone',
     status: 400,
+    details: 'fields',
     message: 'The time zone is not a known IANA time zone (e.g. Europe/Lisbon).',
   },
-  notTeachers: { code: 'courses/not-teachers', status: 400, message: 'Some of these users are not teachers.' },
+  notTeachers: {
+    code: 'courses/not-teachers',
+    status: 400,
+    details: '{ids: uuid[]} — the users that are not teachers',
+    message: 'Some of these users are not teachers.',
+  },
   notStudents: {
     code: 'courses/not-students',
     status: 400,
+    details: '{ids: uuid[]} — the users that are not students',
     message: 'Only students can be enrolled: some of these users are not students.',
   },
   notEnrolled: { code: 'courses/not-enrolled', status: 404, message: 'This student is not enrolled in the course.' },

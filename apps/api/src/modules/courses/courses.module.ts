@@ -5,9 +5,10 @@ import { CoursesController } from './courses.controller.js';
 import { CoursesService } from './courses.service.js';
 import { EnrollmentsController } from './enrollments.controller.js';
 import { EnrollmentsService } from './enrollments.service.js';
+import { AuditModule } from '../audit/audit.module.js';
 
 @Module({
-  imports: [NotificationsModule, RevocationModule],
+  imports: [AuditModule, NotificationsModule, RevocationModule],
   controllers: [CoursesController, EnrollmentsController],
   providers: [CoursesService, EnrollmentsService],
   exports: [CoursesService],

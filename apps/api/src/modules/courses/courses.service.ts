@@ -11,6 +11,7 @@ import { CourseErrors } from './courses.errors.js';
 import type { CourseDto, CoursePageDto, CreateCourseDto, ListCoursesQueryDto, UpdateCourseDto } from './courses.dto.js';
 import { generateJoinCode } from './join-code.js';
 import { type AccessEvent, RevocationService } from '../auth/revocation.service.js';
+import { AuditService, diffSnapshots } from '../audit/audit.service.js';
 
 interface CourseRow {
   id: string;
@@ -77,7 +78,33 @@ export class CoursesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
     private readonly revocations: RevocationService,
+    private readonly audit: AuditService,
   ) {}
+
+  /** The audited view of a course: what an admin changes (never the join code itself). */
+  private static snapshot(c: CourseDto) {
+    return {
+      code: c.code,
+      name: c.name,
+      description: c.description,
+      timezone: c.timezone,
+      policy: c.policy,
+      teacherIds: c.teachers.map((t) => t.id).sort(),
+      joinCodeEnabled: c.joinCodeEnabled,
+    };
+  }
+
+  private async recordChange(m: EntityManager, id: string, before: CourseDto, after: CourseDto, extra = {}) {
+    const a = CoursesService.snapshot(before);
+    const changes = diffSnapshots(a, CoursesService.snapshot(after), Object.keys(a) as (keyof typeof a)[]);
+    if (Object.keys(changes).length || Object.keys(extra).length)
+      await this.audit.record(m, {
+        action: 'course.updated',
+        targetType: 'course',
+        targetId: id,
+        summary: { code: after.code, changes, ...extra },
+      });
+  }
 
   /** Admins: every course; teachers: the courses they teach; students: the courses they are enrolled in. */
   async list(user: AuthUser, q: ListCoursesQueryDto): Promise<CoursePageDto> {
@@ -160,6 +187,13 @@ export class CoursesService {
               teacherIds,
             ]);
           }
+          const created = CoursesService.snapshot(await this.load(row.id, 'admin', m));
+          await this.audit.record(m, {
+            action: 'course.created',
+            targetType: 'course',
+            targetId: row.id,
+            summary: created,
+          });
           return row.id;
         });
         return this.load(id, 'admin');
@@ -181,6 +215,7 @@ export class CoursesService {
         const relation = await this.access.assertCourseStaff(user, id, m);
         if (relation !== 'admin' && (dto.code !== undefined || dto.teacherIds !== undefined))
           throw CourseErrors.adminOnlyFields();
+        const before = await this.load(id, 'admin', m);
         const sets: string[] = [];
         const params: unknown[] = [id];
         const set = (column: string, value: unknown) => {
@@ -220,6 +255,7 @@ export class CoursesService {
             [id, dto.teacherIds],
           );
         }
+        await this.recordChange(m, id, before, await this.load(id, 'admin', m));
         return this.load(id, relation, m);
       });
       // After commit: their sockets leave this course's session rooms on every replica.
@@ -245,7 +281,14 @@ export class CoursesService {
         );
         if (used) throw CourseErrors.hasAttendance();
       }
+      const before = await this.load(id, 'admin', m);
       await m.query(`DELETE FROM courses WHERE id = $1`, [id]);
+      await this.audit.record(m, {
+        action: 'course.deleted',
+        targetType: 'course',
+        targetId: id,
+        summary: { code: before.code, name: before.name, force },
+      });
     });
   }
 
@@ -254,10 +297,14 @@ export class CoursesService {
     const relation = await this.access.assertCourseStaff(user, id);
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.dataSource.query(
-          `UPDATE courses SET join_code = $2, join_code_enabled = true, updated_at = now() WHERE id = $1`,
-          [id, generateJoinCode()],
-        );
+        await this.dataSource.transaction(async (m) => {
+          const before = await this.load(id, 'admin', m);
+          await m.query(
+            `UPDATE courses SET join_code = $2, join_code_enabled = true, updated_at = now() WHERE id = $1`,
+            [id, generateJoinCode()],
+          );
+          await this.recordChange(m, id, before, await this.load(id, 'admin', m), { joinCodeRegenerated: true });
+        });
         return this.load(id, relation);
       } catch (err) {
         if (isUniqueViolation(err, 'courses_join_code_key') && attempt < 3) continue;
@@ -271,10 +318,14 @@ export class CoursesService {
     for (let attempt = 0; ; attempt++) {
       try {
         // Enabling a course that never had a code gives it one.
-        await this.dataSource.query(
-          `UPDATE courses SET join_code_enabled = $2, join_code = CASE WHEN $2 AND join_code IS NULL THEN $3 ELSE join_code END, updated_at = now() WHERE id = $1`,
-          [id, enabled, generateJoinCode()],
-        );
+        await this.dataSource.transaction(async (m) => {
+          const before = await this.load(id, 'admin', m);
+          await m.query(
+            `UPDATE courses SET join_code_enabled = $2, join_code = CASE WHEN $2 AND join_code IS NULL THEN $3 ELSE join_code END, updated_at = now() WHERE id = $1`,
+            [id, enabled, generateJoinCode()],
+          );
+          await this.recordChange(m, id, before, await this.load(id, 'admin', m));
+        });
         return this.load(id, relation);
       } catch (err) {
         if (isUniqueViolation(err, 'courses_join_code_key') && attempt < 3) continue;

@@ -13,6 +13,7 @@ import { CoursesService } from './courses.service.js';
 import type { EnrollmentDto, EnrollmentPageDto, EnrollResultDto, ListEnrollmentsQueryDto } from './enrollments.dto.js';
 import { normalizeJoinCode } from './join-code.js';
 import { enqueueWebhookEvent, enqueueWebhookEvents } from '../webhooks/webhooks.queries.js';
+import { AuditService } from '../audit/audit.service.js';
 
 /** Wrong join codes allowed per student per window before 429 (valid codes are never limited). */
 export const JOIN_MAX_FAILURES = 10;
@@ -54,6 +55,7 @@ export class EnrollmentsService {
     private readonly courses: CoursesService,
     private readonly limiter: RateLimiter,
     private readonly notifications: NotificationsService,
+    private readonly audit: AuditService,
   ) {}
 
   async list(user: AuthUser, courseId: string, q: ListEnrollmentsQueryDto): Promise<EnrollmentPageDto> {
@@ -89,16 +91,25 @@ export class EnrollmentsService {
       const ok = new Set(found.map((r) => r.id));
       const bad = studentIds.filter((id) => !ok.has(id));
       if (bad.length) throw CourseErrors.notStudents({ details: { ids: bad } });
-      const added: { student_id: string }[] = await m.query(
+      const added: { id: string; student_id: string }[] = await m.query(
         `INSERT INTO enrollments (course_id, student_id, source, enrolled_at)
          SELECT $1, id, $3, greatest(coalesce($4::timestamptz, now()),
                                      -- a new enrollment starts after the last one of the same student ended
                                      coalesce((SELECT max(p.ended_at) FROM enrollments p WHERE p.course_id = $1 AND p.student_id = id), '-infinity'))
            FROM unnest($2::uuid[]) AS id
-           ON CONFLICT DO NOTHING RETURNING student_id`,
+           ON CONFLICT DO NOTHING RETURNING id, student_id`,
         [courseId, studentIds, relation === 'admin' ? 'admin' : 'teacher', since],
       );
       const addedIds = new Set(added.map((r) => r.student_id));
+      await this.audit.record(
+        m,
+        added.map((r) => ({
+          action: 'enrollment.created' as const,
+          targetType: 'enrollment',
+          targetId: r.id,
+          summary: { courseId, studentId: r.student_id, source: relation === 'admin' ? 'admin' : 'teacher' },
+        })),
+      );
       await enqueueWebhookEvents(
         m,
         'enrollment.created',
@@ -147,9 +158,16 @@ export class EnrollmentsService {
         .update()
         .set({ endedAt: () => 'greatest(now(), enrolled_at)' })
         .where('course_id = :courseId AND student_id = :studentId AND ended_at IS NULL', { courseId, studentId })
+        .returning(['id'])
         .execute();
-      // AUDIT: unenrollment (course, student, actor) once AuditService is on main.
       if (!ended.affected) throw CourseErrors.notEnrolled();
+      const [row] = ended.raw as { id: string }[];
+      await this.audit.record(m, {
+        action: 'enrollment.deleted',
+        targetType: 'enrollment',
+        targetId: row?.id ?? null,
+        summary: { courseId, studentId },
+      });
       await enqueueWebhookEvent(m, 'enrollment.deleted', { courseId, studentId });
     });
   }
@@ -178,10 +196,18 @@ export class EnrollmentsService {
     const courseId = courses[0].id;
     const inserted: unknown[] = await this.dataSource.transaction(async (m) => {
       const rows: unknown[] = await m.query(
-        `INSERT INTO enrollments (course_id, student_id, source) VALUES ($1, $2, 'join-code') ON CONFLICT DO NOTHING RETURNING student_id`,
+        `INSERT INTO enrollments (course_id, student_id, source) VALUES ($1, $2, 'join-code') ON CONFLICT DO NOTHING RETURNING id, student_id`,
         [courseId, user.id],
       );
-      if (rows.length) await enqueueWebhookEvent(m, 'enrollment.created', { courseId, studentId: user.id });
+      if (rows.length) {
+        await enqueueWebhookEvent(m, 'enrollment.created', { courseId, studentId: user.id });
+        await this.audit.record(m, {
+          action: 'enrollment.created',
+          targetType: 'enrollment',
+          targetId: (rows[0] as { id: string }).id,
+          summary: { courseId, studentId: user.id, source: 'join-code' },
+        });
+      }
       return rows;
     });
     return { course: await this.courses.load(courseId, 'student'), alreadyEnrolled: inserted.length === 0 };

@@ -6,6 +6,7 @@ import type { AuthUser } from '../../common/auth-user.js';
 import { RealtimeService } from '../../realtime/realtime.service.js';
 import { AttendanceChangesService } from '../attendance/attendance-changes.service.js';
 import type { AppliedChange } from '../attendance/status-change.js';
+import { AuditService } from '../audit/audit.service.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { MailOutboxService } from '../mail/mail-outbox.service.js';
 import { formatWhen, justificationReviewedMail, mailLocale } from '../mail/mail.templates.js';
@@ -32,6 +33,7 @@ export class JustificationReviewService {
     private readonly outbox: MailOutboxService,
     private readonly realtime: RealtimeService,
     private readonly attendance: AttendanceChangesService,
+    private readonly audit: AuditService,
   ) {}
 
   async review(user: AuthUser, id: string, dto: ReviewJustificationDto): Promise<JustificationDto> {
@@ -58,6 +60,19 @@ export class JustificationReviewService {
         });
       }
 
+      await this.audit.record(m, {
+        action: 'justification.reviewed',
+        targetType: 'justification',
+        targetId: id,
+        summary: {
+          decision: dto.decision,
+          comment,
+          type: row.type,
+          sessionId: row.session_id,
+          studentId: row.student_id,
+          ...(change?.changed ? { status: { from: change.previousStatus, to: change.status } } : {}),
+        },
+      });
       await enqueueWebhookEvent(
         m,
         'justification.reviewed',

@@ -6,6 +6,8 @@ import { type FileStorage, newStorageKey } from '../storage/file-storage.js';
 import { safeDocumentName } from './document-name.js';
 import { detectDocumentType, SNIFF_BYTES } from './document-type.js';
 import { JustificationErrors } from './justifications.errors.js';
+import { nulError, nulPaths } from '../../common/input-limits.js';
+import { RequestErrors } from '../../common/request.errors.js';
 
 /** A document written to storage under a random key (delete it if what follows fails). */
 export interface StoredDocument {
@@ -71,6 +73,9 @@ export async function readJustificationForm(
         fields[part.fieldname] = part.valueTruncated ? 'x'.repeat(FIELD_BYTES + 1) : part.value;
       }
     }
+    // PostgreSQL text refuses NUL: the same 400 as a JSON body with one.
+    const nul = nulPaths(fields);
+    if (nul.length) throw nulError(nul);
     return { fields, document };
   } catch (err) {
     if (document) await storage.delete(document.key);
@@ -159,8 +164,8 @@ function mapMultipartError(err: unknown): unknown {
   const code = (err as { code?: unknown } | null)?.code;
   if (code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge();
   if (typeof code === 'string' && BAD_UPLOAD_CODES.has(code)) return JustificationErrors.badUpload();
-  // busboy's own parse errors ("Malformed part header", "Unexpected end of form") are the client's fault too
+  // busboy's own framing errors ("Malformed part header", "Unexpected end of form"): the one code for a broken body
   if (err instanceof Error && !('statusCode' in err) && /multipart|part|form|boundary/i.test(err.message))
-    return JustificationErrors.badUpload();
+    return RequestErrors.malformedMultipart();
   return err;
 }

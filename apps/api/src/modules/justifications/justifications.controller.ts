@@ -25,6 +25,7 @@ import {
   ReviewJustificationDto,
 } from './justifications.dto.js';
 import { JustificationsService } from './justifications.service.js';
+import { AcceptsMultipart } from '../../common/input-limits.js';
 
 @ApiTags('justifications')
 @Controller('justifications')
@@ -46,6 +47,7 @@ export class JustificationsController {
       'once it has started, a late arrival during or after it, both until JUSTIFICATION_WINDOW_DAYS (default 30) after it ends. ' +
       'One live justification per session (409 `justifications/already-exists`; withdraw it to file again).',
   })
+  @AcceptsMultipart()
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: CreateJustificationFormDto })
   @ApiCreatedResponse({ type: JustificationDto })

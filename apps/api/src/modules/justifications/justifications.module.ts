@@ -9,10 +9,12 @@ import { JustificationReviewService } from './justification-review.service.js';
 import { JustificationsController } from './justifications.controller.js';
 import { JustificationEntity } from './justification.entity.js';
 import { JustificationsService } from './justifications.service.js';
+import { AuditModule } from '../audit/audit.module.js';
 
 @Module({
   imports: [
     TypeOrmModule.forFeature([JustificationEntity]),
+    AuditModule,
     AttendanceModule,
     MailModule,
     NotificationsModule,

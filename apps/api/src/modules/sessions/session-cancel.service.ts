@@ -5,6 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AccessService } from '../../common/access.service.js';
 import type { AuthUser } from '../../common/auth-user.js';
 import { RealtimeService } from '../../realtime/realtime.service.js';
+import { AuditService } from '../audit/audit.service.js';
 import type { NotificationDto } from '../notifications/notifications.dto.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { cancelSessionRows, type CancelledSessionRow } from './sessions.queries.js';
@@ -27,6 +28,7 @@ export class SessionCancelService {
     private readonly access: AccessService,
     private readonly realtime: RealtimeService,
     private readonly notifications: NotificationsService,
+    private readonly audit: AuditService,
   ) {}
 
   async cancel(user: AuthUser, sessionId: string, reason: string): Promise<void> {
@@ -50,6 +52,15 @@ export class SessionCancelService {
     reason: string,
   ): Promise<CancelOutcome> {
     const rows = await cancelSessionRows(m, sessionIds, actorId, reason);
+    await this.audit.record(
+      m,
+      rows.map((r) => ({
+        action: 'session.cancelled' as const,
+        targetType: 'session',
+        targetId: r.id,
+        summary: { courseCode: r.course_code, reason },
+      })),
+    );
     const created = await this.notifications.create(
       rows.flatMap((r) =>
         r.student_ids.map((userId) => ({

@@ -4,12 +4,19 @@ export const SessionErrors = defineErrors({
   invalidTimes: {
     code: 'sessions/invalid-times',
     status: 400,
+    details: 'fields',
     message: 'A session must end after it starts and last at most 12 hours.',
   },
-  invalidSeries: { code: 'sessions/invalid-series', status: 400, message: 'The weekly series is not valid.' },
+  invalidSeries: {
+    code: 'sessions/invalid-series',
+    status: 400,
+    details: 'fields',
+    message: 'The weekly series is not valid.',
+  },
   seriesTooLong: {
     code: 'sessions/series-too-long',
     status: 400,
+    details: 'fields',
     message: 'A weekly series makes at most 400 sessions.',
   },
   oneOrSeries: {
@@ -28,6 +35,7 @@ export const SessionErrors = defineErrors({
   hasAttendance: {
     code: 'sessions/has-attendance',
     status: 409,
+    details: '{sessionIds: uuid[]} — the sessions that have attendance',
     message: 'This session has attendance records or justifications: close it instead of deleting it.',
   },
 });

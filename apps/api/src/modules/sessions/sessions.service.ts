@@ -17,6 +17,7 @@ import {
 } from './series.js';
 import { checkinOpensAt, deriveSessionState } from './session-state.js';
 import { SessionErrors } from './sessions.errors.js';
+import { AuditService, diffSnapshots } from '../audit/audit.service.js';
 import type {
   CreateSessionsDto,
   DeletedSessionsDto,
@@ -92,6 +93,7 @@ export class SessionsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
+    private readonly audit: AuditService,
   ) {}
 
   async listForCourse(user: AuthUser, courseId: string, q: ListCourseSessionsQueryDto): Promise<SessionPageDto> {
@@ -202,19 +204,38 @@ export class SessionsService {
       slots = r.slots;
       seriesId = randomUUID();
     }
-    const ids: { id: string }[] = await this.dataSource.query(
-      `INSERT INTO class_sessions (course_id, series_id, title, room, starts_at, ends_at)
-       SELECT $1, $2, $3, $4, t.s, t.e FROM unnest($5::timestamptz[], $6::timestamptz[]) AS t(s, e)
-       RETURNING id`,
-      [
-        courseId,
-        seriesId,
-        dto.title ?? null,
-        dto.room ?? null,
-        slots.map((s) => s.startsAt.toISOString()),
-        slots.map((s) => s.endsAt.toISOString()),
-      ],
-    );
+    const ids = await this.dataSource.transaction(async (m) => {
+      const inserted: { id: string; starts_at: Date; ends_at: Date }[] = await m.query(
+        `INSERT INTO class_sessions (course_id, series_id, title, room, starts_at, ends_at)
+         SELECT $1, $2, $3, $4, t.s, t.e FROM unnest($5::timestamptz[], $6::timestamptz[]) AS t(s, e)
+         RETURNING id, starts_at, ends_at`,
+        [
+          courseId,
+          seriesId,
+          dto.title ?? null,
+          dto.room ?? null,
+          slots.map((s) => s.startsAt.toISOString()),
+          slots.map((s) => s.endsAt.toISOString()),
+        ],
+      );
+      await this.audit.record(
+        m,
+        inserted.map((r) => ({
+          action: 'session.created' as const,
+          targetType: 'session',
+          targetId: r.id,
+          summary: {
+            courseId,
+            startsAt: r.starts_at,
+            endsAt: r.ends_at,
+            title: dto.title ?? null,
+            room: dto.room ?? null,
+            ...(seriesId ? { seriesId, seriesCount: inserted.length } : {}),
+          },
+        })),
+      );
+      return inserted;
+    });
     const rows: SessionRow[] = await this.dataSource.query(
       `${SESSION_SELECT} WHERE s.id = ANY($1::uuid[]) ORDER BY s.starts_at, s.id`,
       [ids.map((r) => r.id)],
@@ -275,6 +296,29 @@ export class SessionsService {
           dto.room ?? null,
         ],
       );
+      const fields = Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined));
+      await this.audit.record(
+        m,
+        planned.map((p, i) => ({
+          action: 'session.updated' as const,
+          targetType: 'session',
+          targetId: p.id,
+          summary: {
+            courseId: ctx.courseId,
+            scope,
+            set: fields,
+            ...(changesTime
+              ? {
+                  changes: diffSnapshots(
+                    { startsAt: new Date(targets[i].starts_at), endsAt: new Date(targets[i].ends_at) },
+                    { startsAt: p.startsAt, endsAt: p.endsAt },
+                    ['startsAt', 'endsAt'],
+                  ),
+                }
+              : {}),
+          },
+        })),
+      );
     });
     return this.load(id);
   }
@@ -294,6 +338,15 @@ export class SessionsService {
       );
       if (used.length) throw SessionErrors.hasAttendance({ details: { sessionIds: used.map((u) => u.id) } });
       await m.query(`DELETE FROM class_sessions WHERE id = ANY($1::uuid[])`, [ids]);
+      await this.audit.record(
+        m,
+        targets.map((t) => ({
+          action: 'session.deleted' as const,
+          targetType: 'session',
+          targetId: t.id,
+          summary: { scope, startsAt: new Date(t.starts_at), endsAt: new Date(t.ends_at) },
+        })),
+      );
       return { deleted: ids.length, ids };
     });
   }

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { UserRole } from '@sysponto/contracts';
 import { ApiAuth } from '../../common/api-errors.decorator.js';
 import { Roles } from '../../common/decorators.js';
+import { AcceptsMultipart } from '../../common/input-limits.js';
 import { UsersImportQueryDto, UsersImportReportDto } from './users-import.dto.js';
 import { CSV_CONTENT_TYPES, UsersImportService } from './users-import.service.js';
 
@@ -28,6 +29,7 @@ export class UsersImportController implements OnModuleInit {
   }
 
   @Post('import')
+  @AcceptsMultipart()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Import users from CSV (admin), with a dry-run preview.',

@@ -9,6 +9,7 @@ export const UsersImportErrors = defineErrors({
   badHeader: {
     code: 'users-import/bad-header',
     status: 400,
+    details: '{missing: string[], unknown: string[], duplicate: string[]} — header columns',
     message: 'The first line must be the header: email, full name, role, student number (and optionally courses).',
   },
   notCsv: { code: 'users-import/not-csv', status: 400, message: 'The file is not valid CSV.' },
@@ -22,6 +23,7 @@ export const UsersImportErrors = defineErrors({
   invalidRows: {
     code: 'users-import/invalid-rows',
     status: 400,
+    details: 'the import report (UsersImportReportDto), every row with its errors',
     message: 'Some rows are invalid: nothing was imported (details lists each error).',
   },
   conflict: {

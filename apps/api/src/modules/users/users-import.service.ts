@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
@@ -23,6 +23,8 @@ import { CourseEntity } from '../courses/course.entity.js';
 import { UserEntity } from './user.entity.js';
 import { enrollByCourseCode, insertImportedUsers } from './users.queries.js';
 import type { UserRole } from '@sysponto/contracts';
+import { AuditService } from '../audit/audit.service.js';
+import { RequestErrors } from '../../common/request.errors.js';
 
 /** Browsers label .csv files text/csv, or application/vnd.ms-excel on Windows with Excel installed. */
 export const CSV_CONTENT_TYPES = ['text/csv', 'application/csv', 'application/vnd.ms-excel'];
@@ -54,16 +56,32 @@ export class UsersImportService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly passwords: PasswordService,
+    private readonly audit: AuditService,
   ) {}
 
   /** The uploaded CSV as a stream: a multipart `file` field, or a text/csv body. */
   async source(req: FastifyRequest): Promise<Readable> {
     if (req.isMultipart()) {
-      const part = await req.file({ limits: { fileSize: IMPORT_MAX_BYTES + 1, files: 1 } }).catch((err: unknown) => {
+      // Every part is read to the end, so a truncated or garbled body fails here (busboy reports it only after the
+      // file's bytes) instead of importing what arrived. The file is at most IMPORT_MAX_BYTES.
+      let file: Buffer | null = null;
+      let truncated = false;
+      try {
+        for await (const part of req.parts({ limits: { fileSize: IMPORT_MAX_BYTES + 1, files: 1, fields: 5 } })) {
+          if (part.type !== 'file') continue;
+          if (part.fieldname !== 'file' || file) {
+            part.file.resume();
+            continue;
+          }
+          file = await part.toBuffer();
+          truncated = part.file.truncated;
+        }
+      } catch (err) {
         throw this.mapReadError(err);
-      });
-      if (!part || part.fieldname !== 'file') throw UsersImportErrors.noFile();
-      return part.file;
+      }
+      if (!file) throw UsersImportErrors.noFile();
+      if (truncated || file.length > IMPORT_MAX_BYTES) throw UsersImportErrors.tooLarge();
+      return Readable.from([file]);
     }
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (CSV_CONTENT_TYPES.includes(type) && req.body && typeof (req.body as Readable).pipe === 'function')
@@ -135,6 +153,27 @@ export class UsersImportService {
         });
         report.created = created.length;
         report.enrollments = enrolled;
+        await this.audit.record(m, [
+          {
+            action: 'user.imported',
+            targetType: 'user',
+            summary: { created: created.length, enrollments: enrolled, emails: checked.map((r) => r.email) },
+          },
+          ...checked.map((r) => ({
+            action: 'user.created' as const,
+            targetType: 'user',
+            targetId: ids.get(r.email)!,
+            summary: {
+              email: r.email,
+              fullName: r.fullName,
+              role: r.role,
+              studentNumber: r.studentNumber ?? null,
+              courses: r.courses,
+              credential: 'temporary',
+              source: 'import',
+            },
+          })),
+        ]);
       });
     } catch (err) {
       if (isUniqueViolation(err)) throw UsersImportErrors.conflict();
@@ -199,6 +238,9 @@ export class UsersImportService {
       });
     }
     if (typeof e?.code === 'string' && e.code.startsWith('FST_')) return UsersImportErrors.noFile();
+    // busboy's framing errors ("Unexpected end of form", "Malformed part header"): a truncated or garbled body
+    if (err instanceof Error && !('statusCode' in err) && /multipart|part|form|boundary/i.test(err.message))
+      return RequestErrors.malformedMultipart();
     return err;
   }
 }

@@ -6,6 +6,7 @@ export const WebhookErrors = defineErrors({
   urlForbidden: {
     code: 'webhooks/url-forbidden',
     status: 400,
+    details: '{reason: string} — why the URL is refused',
     message:
       'This URL is not allowed: use http(s) to a public address (private, loopback and link-local addresses are refused).',
   },
