@@ -3,7 +3,7 @@
  * the English messages in index.ts). Every key here must exist in pt-admin.ts too (typed).
  */
 export const enAdmin = {
-  nav: { rates: 'My rates' },
+  nav: { rates: 'My rates', audit: 'Audit trail' },
   admin: {
     users: {
       subtitle: 'Students, teachers and administrators',
@@ -44,6 +44,37 @@ export const enAdmin = {
         'This removes the account and cannot be undone. To keep their attendance history, deactivate instead.',
       deleted: '{name} was deleted',
       editName: 'Edit {name}',
+    },
+    audit: {
+      subtitle: 'Who created, changed or deleted what, and failed sign-ins',
+      export: 'Export CSV',
+      actor: 'Who',
+      actorPlaceholder: 'Email or user id',
+      action: 'Action',
+      allOf: 'Every {type} action',
+      targetId: 'Object id',
+      from: 'From',
+      to: 'To',
+      empty: 'No events match',
+      caption: 'Audit events, newest first',
+      when: 'When',
+      summary: 'What changed',
+      origin: 'IP and request',
+      requestId: 'Request id',
+      anonymous: 'Not signed in',
+      deletedUser: 'Deleted user',
+      targets: {
+        user: 'User',
+        course: 'Course',
+        enrollment: 'Enrollment',
+        session: 'Session',
+        code: 'Code',
+        attendance: 'Attendance',
+        justification: 'Justification',
+        'api-key': 'API key',
+        webhook: 'Webhook',
+        auth: 'Sign-in',
+      },
     },
   },
   import: {

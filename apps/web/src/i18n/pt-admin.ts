@@ -2,7 +2,7 @@ import type { AdminMessages } from './en-admin';
 
 /** Textos das páginas de administração e relatórios (junto a pt.ts; juntados em index.ts). */
 export const ptAdmin: AdminMessages = {
-  nav: { rates: 'As minhas taxas' },
+  nav: { rates: 'As minhas taxas', audit: 'Auditoria' },
   admin: {
     users: {
       subtitle: 'Alunos, professores e administradores',
@@ -43,6 +43,37 @@ export const ptAdmin: AdminMessages = {
       deleteBody: 'A conta é removida e não é possível desfazer. Para manter o histórico de presenças, desative-a.',
       deleted: '{name} foi apagado',
       editName: 'Editar {name}',
+    },
+    audit: {
+      subtitle: 'Quem criou, alterou ou apagou o quê, e as entradas falhadas',
+      export: 'Exportar CSV',
+      actor: 'Quem',
+      actorPlaceholder: 'Email ou id do utilizador',
+      action: 'Ação',
+      allOf: 'Todas as ações de {type}',
+      targetId: 'Id do objeto',
+      from: 'De',
+      to: 'Até',
+      empty: 'Nenhum evento corresponde',
+      caption: 'Eventos de auditoria, os mais recentes primeiro',
+      when: 'Quando',
+      summary: 'O que mudou',
+      origin: 'IP e pedido',
+      requestId: 'Id do pedido',
+      anonymous: 'Sem sessão iniciada',
+      deletedUser: 'Utilizador apagado',
+      targets: {
+        user: 'Utilizador',
+        course: 'Unidade curricular',
+        enrollment: 'Inscrição',
+        session: 'Aula',
+        code: 'Código',
+        attendance: 'Presença',
+        justification: 'Justificação',
+        'api-key': 'Chave de API',
+        webhook: 'Webhook',
+        auth: 'Entrada',
+      },
     },
   },
   import: {

@@ -155,6 +155,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { roles: admin, title: 'nav.courses' },
   },
   {
+    path: '/admin/audit',
+    name: 'admin-audit',
+    component: () => import('@/views/admin/AuditView.vue'),
+    meta: { roles: admin, title: 'nav.audit' },
+  },
+  {
     path: '/admin/integrations',
     name: 'admin-api-keys',
     component: () => import('@/views/admin/integrations/ApiKeysView.vue'),
