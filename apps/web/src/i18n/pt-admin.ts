@@ -5,7 +5,7 @@ export const ptAdmin: AdminMessages = {
   nav: { rates: 'As minhas taxas', audit: 'Auditoria' },
   admin: {
     users: {
-      subtitle: 'Alunos, professores e administradores',
+      subtitle: 'Estudantes, professores e administradores',
       new: 'Novo utilizador',
       import: 'Importar CSV',
       search: 'Procurar utilizadores',
@@ -80,7 +80,7 @@ export const ptAdmin: AdminMessages = {
     title: 'Importar utilizadores',
     subtitle: 'Adicione muitos utilizadores de uma vez a partir de um ficheiro CSV',
     format:
-      'Um utilizador por linha, com cabeçalho: {header}. A coluna opcional "courses" lista códigos de disciplinas separados por ";" para inscrever alunos.',
+      'Um utilizador por linha, com cabeçalho: {header}. A coluna opcional "courses" lista códigos de unidades curriculares separados por ";" para inscrever estudantes.',
     file: 'Ficheiro CSV',
     fileHint: 'UTF-8, até 2 MB e 5000 linhas.',
     paste: 'Ou cole o CSV aqui',
@@ -97,7 +97,7 @@ export const ptAdmin: AdminMessages = {
     line: 'Linha',
     problems: 'Problemas',
     ok: 'OK',
-    courses: 'Disciplinas',
+    courses: 'Unidades curriculares',
     passwords: 'Palavras-passe temporárias (mostradas só agora)',
     downloadPasswords: 'Descarregar em CSV',
     again: 'Importar outro ficheiro',
@@ -106,17 +106,17 @@ export const ptAdmin: AdminMessages = {
   },
   reports: {
     held: 'Aulas dadas',
-    atRisk: 'Alunos em risco',
+    atRisk: 'Estudantes em risco',
     atRiskHint: 'Abaixo de {threshold} de presença',
     noneAtRisk: 'Ninguém está abaixo de {threshold}.',
     myTitle: 'As minhas taxas de presença',
-    mySubtitle: 'A sua presença por disciplina; as faltas justificadas aparecem à parte',
+    mySubtitle: 'A sua presença por unidade curricular; as faltas justificadas aparecem à parte',
     overviewSubtitle: 'Presenças em toda a escola',
-    courses: 'Disciplinas',
+    courses: 'Unidades curriculares',
     pendingJustifications: 'Justificações por rever',
     unclosed: 'Aulas por fechar',
     unclosedHint: 'Terminaram mas continuam abertas: feche-as para marcar as faltas.',
-    atRiskList: 'Alunos abaixo de {threshold}',
+    atRiskList: 'Estudantes abaixo de {threshold}',
     report: 'Relatório',
   },
 };
