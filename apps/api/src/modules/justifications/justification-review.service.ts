@@ -68,8 +68,8 @@ export class JustificationReviewService {
           decision: dto.decision,
           comment,
           type: row.type,
-          sessionId: row.session_id,
-          studentId: row.student_id,
+          sessionId: row.sessionId,
+          studentId: row.studentId,
           ...(change?.changed ? { status: { from: change.previousStatus, to: change.status } } : {}),
         },
       });
