@@ -13,8 +13,15 @@ export function formatIn(
   return dt.isValid ? dt.setLocale(locale).toLocaleString(fmt) : '';
 }
 
+export interface StatusCounts {
+  present: number;
+  late: number;
+  absent: number;
+  excused: number;
+}
+
 export function useFormat() {
-  const { locale } = useI18n();
+  const { locale, t } = useI18n();
   const loc = () => (locale.value === 'pt' ? 'pt-PT' : 'en-GB');
   return {
     dateTime: (iso?: string | null, zone?: string) =>
@@ -30,5 +37,8 @@ export function useFormat() {
         : new Intl.NumberFormat(loc(), { style: 'percent', maximumFractionDigits: 0 }).format(fraction),
     relative: (iso?: string | null) => (iso ? (DateTime.fromISO(iso).setLocale(loc()).toRelative() ?? '') : ''),
     zoneLabel: (zone?: string) => (zone ? DateTime.now().setZone(zone).toFormat('ZZZZ') : ''),
+    /** "3 presenças · 1 atraso · 2 faltas · 1 justificada": each count with its own plural form. */
+    statusCounts: (c: StatusCounts) =>
+      (['present', 'late', 'absent', 'excused'] as const).map((k) => t(`history.counts.${k}`, c[k])).join(' · '),
   };
 }

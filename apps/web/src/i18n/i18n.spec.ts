@@ -38,4 +38,23 @@ describe('i18n', () => {
     expect(pt.every((k) => get(messages.pt, k).trim().length > 0)).toBe(true);
     expect(same.length / en.length).toBeLessThan(0.1);
   });
+
+  it('uses Portuguese plural forms ("1 atraso", "2 atrasos") and one term per concept', () => {
+    i18n.global.locale.value = 'pt';
+    const t = i18n.global.t;
+    expect(t('history.counts.late', 1)).toBe('1 atraso');
+    expect(t('history.counts.late', 2)).toBe('2 atrasos');
+    expect(t('history.counts.absent', 1)).toBe('1 falta');
+    expect(t('history.counts.absent', 0)).toBe('sem faltas');
+    expect(t('live.closeConfirm', 1)).toBe('Fechar a aula? 1 estudante sem registo fica com falta.');
+    expect(t('live.closeConfirm', 3)).toBe('Fechar a aula? 3 estudantes sem registo ficam com falta.');
+    i18n.global.locale.value = 'en';
+    expect(t('history.counts.absent', 1)).toBe('1 absence');
+    expect(t('history.counts.absent', 4)).toBe('4 absences');
+    // "unidade curricular" and "estudante" everywhere: never disciplina/cadeira/aluno.
+    const get = (tree: Tree, k: string) =>
+      k.split('.').reduce<string | Tree>((x, p) => (x as Tree)[p]!, tree) as string;
+    const offending = pt.filter((k) => /disciplina|cadeira|\baluno/i.test(get(messages.pt, k)));
+    expect(offending).toEqual([]);
+  });
 });

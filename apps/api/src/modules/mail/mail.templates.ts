@@ -186,8 +186,8 @@ export function justificationDigestMail(locale: MailLocale, d: JustificationDige
       `Olá ${d.fullName},`,
       [
         d.total === 1
-          ? 'Há 1 justificação pendente nas suas disciplinas:'
-          : `Há ${d.total} justificações pendentes nas suas disciplinas:`,
+          ? 'Há 1 justificação pendente nas suas unidades curriculares:'
+          : `Há ${d.total} justificações pendentes nas suas unidades curriculares:`,
         lines.join('\n') + (more > 0 ? `\n… e mais ${more}.` : ''),
         'Pode desativar este resumo diário no seu perfil.',
       ],
