@@ -49,11 +49,50 @@ describe('realtime gateway and notifications', () => {
     const student = await actor(t, 'student');
     const s = await connectSocket(t.url, student.token);
     const received = nextEvent(s, ServerEvent.NotificationCreated);
+    await t.app.get(NotificationsService).notify([
+      {
+        userId: student.id,
+        type: 'course.enrolled',
+        params: { courseCode: 'HI101', courseName: 'Hello' },
+        link: '/x',
+      },
+    ]);
+    await expect(received).resolves.toMatchObject({
+      title: 'Enrolled in HI101',
+      params: { courseCode: 'HI101', courseName: 'Hello' },
+      link: '/x',
+    });
+    s.close();
+
+    // Each reader gets the texts in their own language: live and in the list; the stored row is not changed.
+    await t.http.patch('/api/me').set(student.auth).send({ locale: 'pt' }).expect(200);
+    const s2 = await connectSocket(t.url, student.token);
+    const live = nextEvent(s2, ServerEvent.NotificationCreated);
     await t.app
       .get(NotificationsService)
-      .notify([{ userId: student.id, type: 'test.hello', title: 'Hello', body: 'World', link: '/x' }]);
-    await expect(received).resolves.toMatchObject({ title: 'Hello', body: 'World', link: '/x' });
-    s.close();
+      .notify([
+        { userId: student.id, type: 'course.enrolled', params: { courseCode: 'HI102', courseName: 'Olá' }, link: '/x' },
+      ]);
+    await expect(live).resolves.toMatchObject({ title: 'Inscrito em HI102' });
+    s2.close();
+    const inPt = await t.http.get('/api/notifications').set(student.auth).expect(200);
+    expect(inPt.body.items.map((n: { title: string }) => n.title)).toEqual(['Inscrito em HI102', 'Inscrito em HI101']);
+    // A row from before (no params) keeps its stored text.
+    await t.dataSource.query(
+      `INSERT INTO notifications (user_id, type, title, body, created_at) VALUES ($1, 'attendance.validated', 'Old title', 'Old body', now() - interval '1 day')`,
+      [student.id],
+    );
+    const withOld = await t.http.get('/api/notifications').set(student.auth).expect(200);
+    expect(withOld.body.items[2]).toMatchObject({ title: 'Old title', body: 'Old body', params: null });
+    await t.dataSource.query(`DELETE FROM notifications WHERE user_id = $1`, [student.id]);
+    await t.app.get(NotificationsService).notify([
+      {
+        userId: student.id,
+        type: 'course.enrolled',
+        params: { courseCode: 'HI101', courseName: 'Hello' },
+        link: '/x',
+      },
+    ]);
 
     const list = await t.http.get('/api/notifications?unread=true').set(student.auth).expect(200);
     expect(list.body).toMatchObject({ total: 1, unreadCount: 1 });

@@ -71,11 +71,13 @@ export interface JustificationReviewedPayload {
   comment: string | null;
 }
 
+/** Title and body are in the recipient's language; `params` are what they were rendered from. */
 export interface NotificationCreatedPayload {
   id: string;
   type: string;
   title: string;
   body: string;
+  params: Record<string, unknown> | null;
   link: string | null;
   createdAt: string;
 }

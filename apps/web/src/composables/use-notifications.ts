@@ -1,4 +1,5 @@
-import { ref } from 'vue';
+import { ref, watch } from 'vue';
+import { useI18n } from 'vue-i18n';
 import { api, unwrap } from '@/api/client';
 import { useResync, useSocketEvent } from '@/realtime/use-socket-event';
 import { useNotificationStore } from '@/stores/notifications';
@@ -24,6 +25,9 @@ export function useNotificationList(pageSize = 20) {
     if (list.page.value === 1) void list.run();
   });
   useResync(() => void list.run());
+  // The server renders each notification in the reader's language: a new language means a re-read.
+  const { locale } = useI18n();
+  watch(locale, () => void list.run());
 
   const action = useAction();
   async function markRead(id: string) {

@@ -3,6 +3,7 @@ import type { UserRole } from '@sysponto/contracts';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { api, unwrap } from '@/api/client';
+import { useNotificationStore } from '@/stores/notifications';
 import {
   lastRefreshUnreachable,
   onPasswordChangeRequired,
@@ -146,6 +147,11 @@ export const useAuthStore = defineStore('auth', () => {
 
   async function updateProfile(patch: Schemas['UpdateMeDto']): Promise<User> {
     user.value = await unwrap(api.PATCH('/api/me', { body: patch }));
+    // Notifications are rendered in the stored language: re-read the badge's list in the new one.
+    if (patch.locale)
+      void useNotificationStore()
+        .refreshCount()
+        .catch(() => undefined);
     return user.value;
   }
 

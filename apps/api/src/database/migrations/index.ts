@@ -12,6 +12,7 @@ import { EnrollmentHistory1796161550605 } from './1796161550605-EnrollmentHistor
 import { AttendanceIntegrity1796156703729 } from './1796156703729-AttendanceIntegrity.js';
 import { Webhooks1796162768181 } from './1796162768181-Webhooks.js';
 import { TokenRevocations1796158896872 } from './1796158896872-TokenRevocations.js';
+import { NotificationParams1796162880566 } from './1796162880566-NotificationParams.js';
 import { IntegrityCheckIn1796164662127 } from './1796164662127-IntegrityCheckIn.js';
 import { ApiKeys1796167521918 } from './1796167521918-ApiKeys.js';
 
@@ -31,6 +32,7 @@ export const MIGRATIONS = [
   TokenRevocations1796158896872,
   EnrollmentHistory1796161550605,
   Webhooks1796162768181,
+  NotificationParams1796162880566,
   IntegrityCheckIn1796164662127,
   ApiKeys1796167521918,
 ];

@@ -161,9 +161,8 @@ export class AttendanceCodesService {
       const created = await this.notifications.create(
         teachers.map((t) => ({
           userId: t.teacher_id,
-          type: 'attendance.code-rotated',
-          title: `${t.code}: the check-in code was replaced`,
-          body: 'Many wrong codes were tried for your session, so its code was replaced. Show the new code to your students.',
+          type: 'attendance.code-rotated' as const,
+          params: { courseCode: t.code },
           link: `/teacher/sessions/${sessionId}`,
         })),
         m,

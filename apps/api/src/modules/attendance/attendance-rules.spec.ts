@@ -1,3 +1,4 @@
+import { renderNotification } from '../notifications/notification-messages.js';
 import { attendanceNotice } from './attendance-notices.js';
 import { lateAfter } from './session-attendance.service.js';
 
@@ -19,18 +20,21 @@ describe('attendance rules', () => {
       { sessionId: 's', studentId: 'u', status: 'late', previousStatus: 'pending', source: 'teacher', changed: true },
       session,
     );
-    expect(validated).toMatchObject({
-      userId: 'u',
-      type: 'attendance.validated',
-      title: 'CS101: check-in validated (late)',
-    });
-    expect(validated.body).toContain('Mon 30 Mar 2026, 09:00'); // WEST (UTC+1) after the DST change
+    expect(validated).toMatchObject({ userId: 'u', type: 'attendance.validated' });
+    const en = renderNotification(validated.type, validated.params, 'en')!;
+    expect(en.title).toBe('CS101: check-in validated (late)');
+    expect(en.body).toContain('Mon, 30 Mar 2026, 09:00'); // WEST (UTC+1) after the DST change
+    const pt = renderNotification(validated.type, validated.params, 'pt')!;
+    expect(pt.title).toBe('CS101: registo validado (atrasado)');
+    expect(pt.body).toContain('30/03/2026, 09:00');
     const absent = attendanceNotice(
       { sessionId: 's', studentId: 'u', status: 'absent', previousStatus: null, source: 'auto-close', changed: true },
       session,
       'no show',
     );
-    expect(absent).toMatchObject({ type: 'attendance.updated', title: 'CS101: marked absent' });
-    expect(absent.body).toContain('Note: no show');
+    expect(absent).toMatchObject({ type: 'attendance.updated' });
+    expect(renderNotification(absent.type, absent.params, 'en')).toMatchObject({ title: 'CS101: marked absent' });
+    expect(renderNotification(absent.type, absent.params, 'en')!.body).toContain('Note: no show');
+    expect(renderNotification(absent.type, absent.params, 'pt')!.title).toBe('CS101: marcado como falta');
   });
 });

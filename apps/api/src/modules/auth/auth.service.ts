@@ -89,7 +89,8 @@ export class AuthService {
     }
     await this.limiter.reset(accountKey);
     await this.dataSource.getRepository(UserEntity).update({ id: user.id }, { lastLoginAt: () => 'now()' });
-    user.lastLoginAt = new Date();
+    // The login answer carries the previous sign-in (null at the first one): the SPA then takes the browser's
+    // language as the user's preference (issue 13). Elsewhere lastLoginAt is this sign-in.
     return this.issue(user, randomUUID());
   }
 

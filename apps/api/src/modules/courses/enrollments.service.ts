@@ -126,9 +126,8 @@ export class EnrollmentsService {
       const notices = await this.notifications.create(
         [...addedIds].map((userId) => ({
           userId,
-          type: 'course.enrolled',
-          title: `Enrolled in ${course.code}`,
-          body: `You were enrolled in ${course.code} — ${course.name}. Its sessions are now in your calendar.`,
+          type: 'course.enrolled' as const,
+          params: { courseCode: course.code, courseName: course.name },
           link: '/student',
         })),
         m,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { JustificationType, ServerEvent } from '@sysponto/contracts';
+import { ServerEvent } from '@sysponto/contracts';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { AccessService } from '../../common/access.service.js';
@@ -9,7 +9,6 @@ import type { AuthUser } from '../../common/auth-user.js';
 import { isUniqueViolation } from '../../common/db-errors.js';
 import { createValidationPipe } from '../../common/validation.js';
 import { RealtimeService } from '../../realtime/realtime.service.js';
-import { formatWhen } from '../mail/mail.templates.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { FileStorage } from '../storage/file-storage.js';
 import { readJustificationForm, type StoredDocument } from './justification-upload.js';
@@ -122,14 +121,19 @@ export class JustificationFilingService {
           where: { courseId: session.courseId },
         })
       ).map((t) => t.teacherId);
-      const what = dto.type === JustificationType.Absence ? 'absence' : 'late arrival';
-      const when = formatWhen(session.startsAt, session.timezone, 'en');
       const notifications = await this.notifications.create(
         teacherIds.map((teacherId) => ({
           userId: teacherId,
-          type: 'justification.submitted',
-          title: `New justification from ${student.fullName}`,
-          body: `${course.code}, ${when}: ${what}. ${dto.reason}`,
+          type: 'justification.submitted' as const,
+          params: {
+            courseCode: course.code,
+            title: null,
+            startsAt: session.startsAt.toISOString(),
+            timezone: session.timezone,
+            studentName: student.fullName,
+            kind: dto.type,
+            reason: dto.reason,
+          },
           link: `/teacher/justifications?id=${id}`,
         })),
         m,

@@ -9,7 +9,7 @@ import type { AppliedChange } from '../attendance/status-change.js';
 import { AuditService } from '../audit/audit.service.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { MailOutboxService } from '../mail/mail-outbox.service.js';
-import { formatWhen, justificationReviewedMail, mailLocale } from '../mail/mail.templates.js';
+import { justificationReviewedMail, mailLocale } from '../mail/mail.templates.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { type JustificationDto, type ReviewJustificationDto } from './justifications.dto.js';
 import { JustificationErrors } from './justifications.errors.js';
@@ -79,23 +79,21 @@ export class JustificationReviewService {
         { justificationId: id, sessionId: row.sessionId, status: dto.decision, comment },
         row.sessionId,
       );
-      const approved = dto.decision === 'approved';
       const { course } = row.session;
-      const when = formatWhen(row.session.startsAt, course.timezone, 'en');
       const notifications = await this.notifications.create(
         [
           {
             userId: row.studentId,
             type: 'justification.reviewed',
-            title: approved ? 'Justification approved' : 'Justification rejected',
-            body:
-              `${course.code}, ${when}: your ${row.type === JustificationType.Absence ? 'absence' : 'late arrival'} justification was ${dto.decision}.` +
-              (approved
-                ? row.type === JustificationType.Absence
-                  ? ' The absence is now excused.'
-                  : ' You are now marked present.'
-                : '') +
-              (comment ? ` Comment: ${comment}` : ''),
+            params: {
+              courseCode: course.code,
+              title: null,
+              startsAt: row.session.startsAt.toISOString(),
+              timezone: course.timezone,
+              kind: row.type,
+              decision: dto.decision,
+              comment: comment ?? null,
+            },
             link: `/student/justifications?id=${id}`,
           },
         ],

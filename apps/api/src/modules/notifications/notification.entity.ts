@@ -22,6 +22,10 @@ export class NotificationEntity {
   @Column({ type: 'varchar', length: 1000 })
   body: string;
 
+  /** The parameters its texts are rendered from per reader (notification-messages.ts); null on older rows. */
+  @Column({ type: 'jsonb', nullable: true })
+  params: Record<string, unknown> | null;
+
   /** SPA route to open, e.g. /student/history */
   @Column({ type: 'varchar', length: 500, nullable: true })
   link: string | null;

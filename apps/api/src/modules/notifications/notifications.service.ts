@@ -5,6 +5,13 @@ import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { defineErrors } from '../../common/app-error.js';
 import { pageOf } from '../../common/pagination.js';
 import { RealtimeService } from '../../realtime/realtime.service.js';
+import {
+  type Locale,
+  type NotificationParams,
+  type NotificationType,
+  renderNotification,
+  toLocale,
+} from './notification-messages.js';
 import { NotificationEntity } from './notification.entity.js';
 import {
   type ListNotificationsQueryDto,
@@ -17,13 +24,10 @@ export const NotificationErrors = defineErrors({
   notFound: { code: 'notifications/not-found', status: 404, message: 'Notification not found.' },
 });
 
-export interface NewNotification {
-  userId: string;
-  type: string;
-  title: string;
-  body: string;
-  link?: string | null;
-}
+/** A notification to create: its type and parameters (rendered per reader, see notification-messages.ts). */
+export type NewNotification = {
+  [T in NotificationType]: { userId: string; type: T; params: NotificationParams[T]; link?: string | null };
+}[NotificationType];
 
 @Injectable()
 export class NotificationsService {
@@ -38,26 +42,38 @@ export class NotificationsService {
    */
   async create(items: NewNotification[], manager: EntityManager = this.dataSource.manager): Promise<NotificationDto[]> {
     if (items.length === 0) return [];
+    // The stored title and body are the English rendering: what readers of the table (and old clients) see.
+    const english = items.map((i) => renderNotification(i.type, i.params, 'en')!);
     const rows: (Record<string, unknown> & { id: string })[] = await manager.query(
-      `INSERT INTO notifications (user_id, type, title, body, link)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])
-       RETURNING id, user_id, type, title, body, link, read_at, created_at`,
+      `WITH ins AS (
+         INSERT INTO notifications (user_id, type, title, body, link, params)
+         SELECT u, t, ti, b, l, p::jsonb FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS x(u, t, ti, b, l, p)
+         RETURNING id, user_id, type, title, body, link, params, read_at, created_at
+       )
+       SELECT ins.*, users.locale FROM ins JOIN users ON users.id = ins.user_id`,
       [
         items.map((i) => i.userId),
         items.map((i) => i.type),
-        items.map((i) => i.title.slice(0, 200)),
-        items.map((i) => i.body.slice(0, 1000)),
+        english.map((e) => e.title.slice(0, 200)),
+        english.map((e) => e.body.slice(0, 1000)),
         items.map((i) => i.link ?? null),
+        items.map((i) => JSON.stringify(i.params)),
       ],
     );
     return rows.map((r) => ({
-      id: r.id,
-      type: r.type as string,
-      title: r.title as string,
-      body: r.body as string,
-      link: (r.link as string | null) ?? null,
-      readAt: null,
-      createdAt: new Date(r.created_at as string).toISOString(),
+      ...toNotificationDto(
+        {
+          id: r.id,
+          type: r.type as string,
+          title: r.title as string,
+          body: r.body as string,
+          link: (r.link as string | null) ?? null,
+          params: (r.params as Record<string, unknown> | null) ?? null,
+          readAt: null,
+          createdAt: new Date(r.created_at as string),
+        } as NotificationEntity,
+        toLocale(r.locale as string),
+      ),
       userId: r.user_id as string,
     })) as (NotificationDto & { userId: string })[];
   }
@@ -86,7 +102,8 @@ export class NotificationsService {
       take: pageSize,
     });
     const unreadCount = q.unread ? total : await repo.count({ where: { userId, readAt: IsNull() } });
-    return { items: rows.map(toNotificationDto), total, page, pageSize, unreadCount };
+    const locale = await this.readerLocale(userId);
+    return { items: rows.map((n) => toNotificationDto(n, locale)), total, page, pageSize, unreadCount };
   }
 
   async markRead(userId: string, id: string): Promise<NotificationDto> {
@@ -94,7 +111,13 @@ export class NotificationsService {
     await repo.update({ id, userId, readAt: IsNull() }, { readAt: () => 'now()' });
     const row = await repo.findOne({ where: { id, userId } });
     if (!row) throw NotificationErrors.notFound();
-    return toNotificationDto(row);
+    return toNotificationDto(row, await this.readerLocale(userId));
+  }
+
+  /** The reader's stored language preference: notifications are rendered in it. */
+  private async readerLocale(userId: string): Promise<Locale> {
+    const [u]: { locale: string }[] = await this.dataSource.query(`SELECT locale FROM users WHERE id = $1`, [userId]);
+    return toLocale(u?.locale);
   }
 
   async markAllRead(userId: string): Promise<number> {

@@ -65,9 +65,14 @@ export class SessionCancelService {
       rows.flatMap((r) =>
         r.student_ids.map((userId) => ({
           userId,
-          type: 'session.cancelled',
-          title: `${r.course_code}: session cancelled`,
-          body: `The session ${r.title ? `${r.title} ` : ''}of ${r.course_code} on ${r.local_start} is cancelled: ${reason}`,
+          type: 'session.cancelled' as const,
+          params: {
+            courseCode: r.course_code,
+            title: r.title,
+            startsAt: new Date(r.starts_at).toISOString(),
+            timezone: r.timezone,
+            reason,
+          },
           link: '/calendar',
         })),
       ),
