@@ -2000,6 +2000,9 @@ export interface components {
             /** Format: uuid */
             id: string;
             link: string | null;
+            params: {
+                [key: string]: unknown;
+            } | null;
             /** Format: date-time */
             readAt: string | null;
             title: string;

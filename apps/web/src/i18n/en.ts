@@ -2,6 +2,9 @@
 export const en = {
   app: { name: 'SysPonto', tagline: 'Class attendance in real time', dateLocale: 'en-GB' },
   common: {
+    dateInvalid: 'Not a date: write it as dd/mm/yyyy.',
+    datePlaceholder: 'dd/mm/yyyy',
+    timeInvalid: 'Not a time: write it as hh:mm (24-hour).',
     loading: 'Loading…',
     retry: 'Try again',
     save: 'Save',

@@ -4,6 +4,9 @@ import type { Messages } from './en';
 export const pt: Messages = {
   app: { name: 'SysPonto', tagline: 'Presenças nas aulas em tempo real', dateLocale: 'pt-PT' },
   common: {
+    dateInvalid: 'Data inválida: escreva-a como dd/mm/aaaa.',
+    datePlaceholder: 'dd/mm/aaaa',
+    timeInvalid: 'Hora inválida: escreva-a como hh:mm (24 horas).',
     loading: 'A carregar…',
     retry: 'Tentar de novo',
     save: 'Guardar',

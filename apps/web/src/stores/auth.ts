@@ -140,9 +140,22 @@ export const useAuthStore = defineStore('auth', () => {
     return false;
   }
 
+  /** A language to save as the user's preference once they may (after a required password change). */
+  let pendingLocale: Schemas['UpdateMeDto']['locale'] | null = null;
+  /** Saves the language as the user's preference now, or after the required password change. */
+  async function adoptLocale(locale: NonNullable<Schemas['UpdateMeDto']['locale']>): Promise<void> {
+    if (user.value?.mustChangePassword) pendingLocale = locale;
+    else if (user.value && user.value.locale !== locale) await updateProfile({ locale }).catch(() => undefined);
+  }
+
   async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
     const session = await unwrap(api.POST('/api/me/password', { body: { currentPassword, newPassword } }));
     adopt(session);
+    if (pendingLocale) {
+      const locale = pendingLocale;
+      pendingLocale = null;
+      await adoptLocale(locale);
+    }
   }
 
   async function updateProfile(patch: Schemas['UpdateMeDto']): Promise<User> {
@@ -170,6 +183,7 @@ export const useAuthStore = defineStore('auth', () => {
     resume,
     changePassword,
     updateProfile,
+    adoptLocale,
     adopt,
   };
 });

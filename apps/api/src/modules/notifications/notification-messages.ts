@@ -39,6 +39,7 @@ export interface NotificationParams {
     comment: string | null;
   };
   'session.cancelled': SessionParams & { reason: string };
+  'webhook.disabled': { url: string; failures: number };
 }
 export type NotificationType = keyof NotificationParams;
 
@@ -124,6 +125,16 @@ export const NOTIFICATION_MESSAGES: Record<NotificationType, Record<Locale, Text
     pt: {
       title: '{courseCode}: aula cancelada',
       body: 'A aula {hasTitle, select, yes {{title} } other {}}de {courseCode} a {when} foi cancelada: {reason}',
+    },
+  },
+  'webhook.disabled': {
+    en: {
+      title: 'Webhook disabled',
+      body: '{url} failed {failures, plural, one {# time} other {# times}} in a row and was disabled. Fix the receiver, then enable it again.',
+    },
+    pt: {
+      title: 'Webhook desativado',
+      body: '{url} falhou {failures, plural, one {# vez} other {# vezes seguidas}} e foi desativado. Corrija o recetor e volte a ativá-lo.',
     },
   },
 };

@@ -117,9 +117,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
         return this.notifications.create(
           admins.map((a) => ({
             userId: a.id,
-            type: 'webhook.disabled',
-            title: 'Webhook disabled',
-            body: `${endpoint.url} failed ${this.config.disableAfterFailures} times in a row and was disabled. Fix the receiver, then enable it again.`,
+            type: 'webhook.disabled' as const,
+            params: { url: endpoint.url, failures: this.config.disableAfterFailures },
             link: '/admin/integrations/webhooks',
           })),
           m,
