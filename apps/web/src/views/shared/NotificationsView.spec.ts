@@ -15,6 +15,7 @@ const note = (id: string, readAt: string | null = null) => ({
   type: 'justification.reviewed',
   title: `Title ${id}`,
   body: `Body ${id}`,
+  params: null,
   link: null,
   readAt,
   createdAt: '2026-11-24T12:00:00.000Z',
