@@ -1,4 +1,4 @@
-import type { Schemas } from '@sysponto/api-client';
+import type { Schemas } from '@sysponto/client';
 import { computed, reactive } from 'vue';
 import { api, unwrap } from '@/api/client';
 import { downloadFile } from '@/api/download';
