@@ -47,7 +47,7 @@ describe('NotificationsView (useNotificationList)', () => {
     await flushPromises();
     expect(net.calls.at(-1)!.query).toEqual({ page: '1', pageSize: '20', unread: 'true' });
 
-    await wrapper.get('li .btn-outline-secondary').trigger('click');
+    await wrapper.get('li .btn-outline-dark').trigger('click');
     await flushPromises();
     expect(net.calls.slice(-2).map((c) => `${c.method} ${c.path}`)).toEqual([
       'POST /api/notifications/n2/read',
