@@ -34,6 +34,7 @@ export interface AppConfig {
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerIp: number;
   loginWindowSeconds: number;
+  passwordReset: { ttlMinutes: number; maxPerAccount: number; maxPerIp: number; windowSeconds: number };
   /** Absolute links (QR check-in, calendar feeds, mails), without a trailing slash. */
   publicUrl: string;
   attendance: AttendanceConfig;
@@ -187,6 +188,12 @@ export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {})
     loginMaxFailuresPerAccount: r.int('LOGIN_MAX_FAILURES_PER_ACCOUNT'),
     loginMaxFailuresPerIp: r.int('LOGIN_MAX_FAILURES_PER_IP'),
     loginWindowSeconds: r.int('LOGIN_WINDOW_SECONDS'),
+    passwordReset: {
+      ttlMinutes: r.int('PASSWORD_RESET_TTL_MINUTES'),
+      maxPerAccount: r.int('PASSWORD_RESET_MAX_PER_ACCOUNT'),
+      maxPerIp: r.int('PASSWORD_RESET_MAX_PER_IP'),
+      windowSeconds: r.int('PASSWORD_RESET_WINDOW_SECONDS'),
+    },
     publicUrl,
     attendance: attendanceSection(r, nodeEnv),
     justifications: { windowDays: r.int('JUSTIFICATION_WINDOW_DAYS'), maxDocumentBytes: MAX_DOCUMENT_BYTES },

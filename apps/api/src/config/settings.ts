@@ -176,6 +176,38 @@ export const SETTINGS = {
     max: 86400,
     description: 'The login limit window.',
   },
+  PASSWORD_RESET_TTL_MINUTES: {
+    section: 'core',
+    kind: 'int',
+    default: 30,
+    min: 5,
+    max: 1440,
+    description: 'How long a password reset link works (it works once).',
+  },
+  PASSWORD_RESET_MAX_PER_ACCOUNT: {
+    section: 'core',
+    kind: 'int',
+    default: 3,
+    min: 1,
+    max: 100,
+    description: 'Reset mails per account per window; more requests still answer 202 but send nothing.',
+  },
+  PASSWORD_RESET_MAX_PER_IP: {
+    section: 'core',
+    kind: 'int',
+    default: 30,
+    min: 1,
+    max: 100000,
+    description: 'Reset requests and wrong reset tokens per IP per window before 429.',
+  },
+  PASSWORD_RESET_WINDOW_SECONDS: {
+    section: 'core',
+    kind: 'int',
+    default: 3600,
+    min: 10,
+    max: 86400,
+    description: 'The password reset limit window.',
+  },
 
   // ---- attendance ----------------------------------------------------------------------------------------------------
   AUTO_CLOSE_INTERVAL_SECONDS: {

@@ -6,6 +6,7 @@ import { AttendanceEventEntity } from '../modules/attendance/attendance-event.en
 import { AttendanceRecordEntity } from '../modules/attendance/attendance-record.entity.js';
 import { CalendarFeedEntity } from '../modules/calendar/calendar-feed.entity.js';
 import { SessionLocationAnchorEntity } from '../modules/attendance/session-location-anchor.entity.js';
+import { PasswordResetTokenEntity } from '../modules/auth/password-reset-token.entity.js';
 import { RefreshTokenEntity } from '../modules/auth/refresh-token.entity.js';
 import { TokenRevocationEntity } from '../modules/auth/token-revocation.entity.js';
 import { CourseEntity, CourseTeacherEntity, EnrollmentEntity } from '../modules/courses/course.entity.js';
@@ -25,6 +26,7 @@ import {
 export const ENTITIES = [
   UserEntity,
   RefreshTokenEntity,
+  PasswordResetTokenEntity,
   TokenRevocationEntity,
   CourseEntity,
   CourseTeacherEntity,

@@ -15,6 +15,7 @@ import { TokenRevocations1796158896872 } from './1796158896872-TokenRevocations.
 import { NotificationParams1796162880566 } from './1796162880566-NotificationParams.js';
 import { IntegrityCheckIn1796164662127 } from './1796164662127-IntegrityCheckIn.js';
 import { ApiKeys1796167521918 } from './1796167521918-ApiKeys.js';
+import { PasswordResetTokens1796170449511 } from './1796170449511-PasswordResetTokens.js';
 
 /** Every migration, in order. Add new ones at the end (timestamps keep them ordered). */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   NotificationParams1796162880566,
   IntegrityCheckIn1796164662127,
   ApiKeys1796167521918,
+  PasswordResetTokens1796170449511,
 ];

@@ -17,6 +17,8 @@ export const AUDIT_ACTIONS = [
   'user.deleted',
   'user.imported',
   'user.password-changed',
+  'user.password-reset',
+  'user.password-reset-sent',
   'course.created',
   'course.updated',
   'course.deleted',

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { UserDto } from '../users/users.dto.js';
+import { PASSWORD_MAX, PASSWORD_MIN, UserDto } from '../users/users.dto.js';
 
 export class LoginDto {
   @ApiProperty({ format: 'email', maxLength: 254, example: 'admin@example.com' })
@@ -35,4 +35,33 @@ export class AuthTokensDto {
   /** Rotating refresh token (also set as an httpOnly cookie). Each use returns a new one; reusing an old one signs out the whole login. */
   @ApiProperty() refreshToken: string;
   @ApiProperty({ type: UserDto }) user: UserDto;
+}
+
+export class PasswordResetRequestDto {
+  @ApiProperty({ format: 'email', maxLength: 254, example: 'student1@example.com' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsString()
+  @MinLength(3)
+  @MaxLength(254)
+  email: string;
+}
+
+export class PasswordResetConfirmDto {
+  /** The token from the mailed link (`/reset-password?token=…`). */
+  @ApiProperty({ maxLength: 200 })
+  @IsString()
+  @MinLength(10)
+  @MaxLength(200)
+  token: string;
+
+  @ApiProperty({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
+  @IsString()
+  @MinLength(PASSWORD_MIN)
+  @MaxLength(PASSWORD_MAX)
+  password: string;
+}
+
+export class PasswordResetSentDto {
+  /** When the mailed link stops working. */
+  @ApiProperty({ format: 'date-time' }) expiresAt: string;
 }

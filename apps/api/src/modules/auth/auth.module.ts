@@ -8,6 +8,8 @@ import { AuthService } from './auth.service.js';
 import { RevocationModule } from './revocation.module.js';
 import { MeController } from './me.controller.js';
 import { AuditModule } from '../audit/audit.module.js';
+import { PasswordResetController } from './password-reset.controller.js';
+import { PasswordResetService } from './password-reset.service.js';
 
 @Module({
   imports: [
@@ -29,8 +31,8 @@ import { AuditModule } from '../audit/audit.module.js';
       }),
     }),
   ],
-  controllers: [AuthController, MeController],
-  providers: [AuthService, AccessTokenService],
+  controllers: [AuthController, MeController, PasswordResetController],
+  providers: [AuthService, AccessTokenService, PasswordResetService],
   exports: [AuthService, AccessTokenService],
 })
 export class AuthModule {}

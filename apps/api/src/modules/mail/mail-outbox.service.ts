@@ -7,6 +7,9 @@ import { MailOutboxEntity } from './mail-outbox.entity.js';
 import { type ClaimedMail, claimDueMail } from './mail.queries.js';
 import type { RenderedMail } from './mail.templates.js';
 
+/** Mail kinds whose body holds a one-time secret: the body is blanked once the mail is sent. */
+export const SECRET_KINDS = ['auth.password-reset'];
+
 export interface OutgoingMail extends RenderedMail {
   kind: string;
   to: string;
@@ -152,7 +155,11 @@ export class MailOutboxService implements OnApplicationBootstrap, OnApplicationS
       else if (row.attempts === 1) this.logger.warn(`Mail ${row.id} not sent (will retry): ${message}`);
       return false;
     }
-    await this.outbox.update(row.id, { status: 'sent', sentAt: () => 'now()', lockedUntil: null, lastError: null });
+    // A mail carrying a one-time secret (a password reset link) keeps no copy of it once sent.
+    const secret = SECRET_KINDS.includes(row.kind)
+      ? { textBody: '(one-time link removed after sending)', htmlBody: null }
+      : {};
+    await this.outbox.update(row.id, { status: 'sent', sentAt: () => 'now()', lockedUntil: null, lastError: null, ...secret });
     return true;
   }
 

@@ -7,7 +7,10 @@ import type { MailOutboxEntity } from './mail-outbox.entity.js';
 
 type Db = Pick<EntityManager, 'query'>;
 
-export type ClaimedMail = Pick<MailOutboxEntity, 'id' | 'recipient' | 'subject' | 'textBody' | 'htmlBody' | 'attempts'>;
+export type ClaimedMail = Pick<
+  MailOutboxEntity,
+  'id' | 'kind' | 'recipient' | 'subject' | 'textBody' | 'htmlBody' | 'attempts'
+>;
 
 /**
  * Claims up to `limit` due mails for this worker (pending and due, or sending with an expired lease) in one
@@ -23,7 +26,7 @@ export async function claimDueMail(db: Db, limit: number, leaseSeconds: number):
          ORDER BY next_attempt_at
          LIMIT $1
          FOR UPDATE SKIP LOCKED)
-      RETURNING id, recipient, subject, text_body AS "textBody", html_body AS "htmlBody", attempts`,
+      RETURNING id, kind, recipient, subject, text_body AS "textBody", html_body AS "htmlBody", attempts`,
     [limit, leaseSeconds],
   );
   // UPDATE … RETURNING answers [rows, count] through TypeORM's postgres driver.

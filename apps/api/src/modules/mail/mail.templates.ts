@@ -211,3 +211,40 @@ export function justificationDigestMail(locale: MailLocale, d: JustificationDige
     FOOTER.en,
   );
 }
+
+export interface PasswordResetMailData {
+  fullName: string;
+  link: string;
+  minutes: number;
+  /** Sent by an admin rather than asked for by the user. */
+  byAdmin: boolean;
+}
+
+export function passwordResetMail(locale: MailLocale, d: PasswordResetMailData): RenderedMail {
+  if (locale === 'pt') {
+    return compose(
+      'Definir uma nova palavra-passe do SysPonto',
+      `Olá ${d.fullName},`,
+      [
+        d.byAdmin
+          ? 'A administração da sua escola enviou-lhe uma ligação para definir uma nova palavra-passe.'
+          : 'Recebemos um pedido para definir uma nova palavra-passe da sua conta.',
+        `A ligação funciona uma única vez, durante ${d.minutes} minutos. Se não pediu nada, ignore este email: a sua palavra-passe não muda.`,
+      ],
+      { label: 'Definir nova palavra-passe', url: d.link },
+      FOOTER.pt,
+    );
+  }
+  return compose(
+    'Set a new SysPonto password',
+    `Hello ${d.fullName},`,
+    [
+      d.byAdmin
+        ? "Your school's administration sent you a link to set a new password."
+        : 'We received a request to set a new password for your account.',
+      `The link works once, for ${d.minutes} minutes. If you did not ask for it, ignore this email: your password stays as it is.`,
+    ],
+    { label: 'Set a new password', url: d.link },
+    FOOTER.en,
+  );
+}
