@@ -5,6 +5,8 @@ import { UsersModule } from '../users/users.module.js';
 import { AccessTokenService, JWT_AUDIENCE, JWT_ISSUER } from './access-tokens.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { AuditModule } from '../audit/audit.module.js';
+import { MailModule } from '../mail/mail.module.js';
 import { RevocationModule } from './revocation.module.js';
 import { MeController } from './me.controller.js';
 import { AuditModule } from '../audit/audit.module.js';
@@ -16,6 +18,8 @@ import { PasswordResetService } from './password-reset.service.js';
     AuditModule,
     UsersModule,
     RevocationModule,
+    AuditModule,
+    MailModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
