@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { SMTPServer } from 'smtp-server';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -10,6 +11,8 @@ declare module 'vitest' {
     baseUrl: string;
     /** The copy of the built SPA the API serves (the service-worker update journey deploys a "new build" there). */
     webDistDir: string;
+    /** Every mail the API sends lands here as <n>.eml (a real SMTP server in this process; see support/mail.ts). */
+    mailDir: string;
   }
 }
 
@@ -81,6 +84,32 @@ async function waitForHealth(
 
 let child: ChildProcess | undefined;
 let dataDir: string | undefined;
+let smtp: SMTPServer | undefined;
+
+/** A real SMTP server on a free port that writes each message it receives into `dir`. */
+async function startSmtp(dir: string): Promise<number> {
+  mkdirSync(dir, { recursive: true });
+  let n = 0;
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData: (stream, _session, callback) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        writeFileSync(join(dir, `${String(++n).padStart(5, '0')}.eml`), Buffer.concat(chunks));
+        callback();
+      });
+    },
+  });
+  const port = await freePort();
+  await new Promise<void>((ok, fail) => {
+    smtp!.once('error', fail);
+    smtp!.listen(port, '127.0.0.1', () => ok());
+  });
+  return port;
+}
 
 /** Starts the BUILT API (which serves the built SPA) on a free port with a fresh data dir and the demo school. */
 export async function setup(project: TestProject): Promise<void> {
@@ -88,6 +117,7 @@ export async function setup(project: TestProject): Promise<void> {
   if (process.env.E2E_BASE_URL) {
     project.provide('baseUrl', process.env.E2E_BASE_URL);
     project.provide('webDistDir', process.env.E2E_WEB_DIST_DIR ?? '');
+    project.provide('mailDir', process.env.E2E_MAIL_DIR ?? '');
     return;
   }
   for (const file of [API_MAIN, WEB_INDEX]) {
@@ -97,6 +127,8 @@ export async function setup(project: TestProject): Promise<void> {
   const baseUrl = `http://localhost:${port}`;
   dataDir = mkdtempSync(join(tmpdir(), 'sysponto-e2e-'));
   const webDist = await snapshotWebDist(dataDir);
+  const mailDir = join(dataDir, 'mail');
+  const smtpPort = await startSmtp(mailDir);
   let log = '';
   child = spawn(process.execPath, [API_MAIN], {
     cwd: ROOT,
@@ -114,6 +146,8 @@ export async function setup(project: TestProject): Promise<void> {
       // The integrations journey registers a webhook receiver on 127.0.0.1.
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
       LOG_LEVEL: 'warn',
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      MAIL_POLL_INTERVAL_MS: '200',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -133,6 +167,7 @@ export async function setup(project: TestProject): Promise<void> {
   }).then((r) => r.text());
   project.provide('baseUrl', baseUrl);
   project.provide('webDistDir', webDist);
+  project.provide('mailDir', mailDir);
 }
 
 export async function teardown(): Promise<void> {
@@ -142,5 +177,6 @@ export async function teardown(): Promise<void> {
     await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
     if (child.exitCode === null) child.kill('SIGKILL');
   }
+  await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }

@@ -84,7 +84,16 @@ export function useUsers(pageSize = 20) {
     return !!ok;
   }
 
-  return { filters, list, editor, act, save, setActive, remove };
+  /** Mails the user a single-use link to set a new password (their current one keeps working until then). */
+  async function sendPasswordReset(user: User): Promise<boolean> {
+    const ok = await act.run(async () => {
+      await unwrap(api.POST('/api/users/{id}/password-reset', { params: { path: { id: user.id } } }));
+      return true;
+    });
+    return !!ok;
+  }
+
+  return { filters, list, editor, act, save, setActive, remove, sendPasswordReset };
 }
 
 /** Search-as-you-type over active users of one role (the pickers for enrollments and course teachers). */

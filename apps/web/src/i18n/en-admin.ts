@@ -6,6 +6,9 @@ export const enAdmin = {
   nav: { rates: 'My rates', audit: 'Audit trail' },
   admin: {
     users: {
+      sendReset: 'Send a password reset link',
+      sendResetName: 'Send {name} a password reset link',
+      resetSent: 'Reset link sent to {email} (valid 30 minutes)',
       subtitle: 'Students, teachers and administrators',
       new: 'New user',
       import: 'Import CSV',

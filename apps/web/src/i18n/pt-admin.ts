@@ -5,6 +5,9 @@ export const ptAdmin: AdminMessages = {
   nav: { rates: 'As minhas taxas', audit: 'Auditoria' },
   admin: {
     users: {
+      sendReset: 'Enviar ligação para nova palavra-passe',
+      sendResetName: 'Enviar a {name} uma ligação para nova palavra-passe',
+      resetSent: 'Ligação enviada para {email} (válida 30 minutos)',
       subtitle: 'Estudantes, docentes e administradores',
       new: 'Novo utilizador',
       import: 'Importar CSV',

@@ -29,6 +29,18 @@ export const routes: RouteRecordRaw[] = [
     meta: { public: true, layout: 'bare', title: 'login.title' },
   },
   {
+    path: '/forgot-password',
+    name: 'forgot-password',
+    component: () => import('@/views/shared/PasswordResetView.vue'),
+    meta: { public: true, layout: 'bare', title: 'reset.title' },
+  },
+  {
+    path: '/reset-password',
+    name: 'reset-password',
+    component: () => import('@/views/shared/PasswordResetView.vue'),
+    meta: { public: true, layout: 'bare', title: 'reset.newTitle' },
+  },
+  {
     path: '/profile',
     name: 'profile',
     component: () => import('@/views/shared/ProfileView.vue'),

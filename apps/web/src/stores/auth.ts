@@ -185,5 +185,7 @@ export const useAuthStore = defineStore('auth', () => {
     updateProfile,
     adoptLocale,
     adopt,
+    /** Forgets the sign-in locally (its tokens were revoked elsewhere, e.g. by a password reset). */
+    clear,
   };
 });
