@@ -34,7 +34,7 @@ describe('forgot password', () => {
     const mail = await waitForMail(email, (m) => m.subject.includes('new SysPonto password'));
     const link = /https?:\/\/\S+\/reset-password\?token=[\w-]+/.exec(mail.text)![0];
     await page.goto(link);
-    await page.getByLabel('New password').fill('my own new password');
+    await page.getByLabel('New password', { exact: true }).fill('my own new password');
     await page.getByLabel('Repeat the new password').fill('my own new password');
     await page.getByRole('button', { name: 'Set the new password' }).click();
     await page.waitForURL(/\/login\?reset=1/);
@@ -42,7 +42,7 @@ describe('forgot password', () => {
 
     // The link works once.
     await page.goto(link);
-    await page.getByLabel('New password').fill('yet another password');
+    await page.getByLabel('New password', { exact: true }).fill('yet another password');
     await page.getByLabel('Repeat the new password').fill('yet another password');
     await page.getByRole('button', { name: 'Set the new password' }).click();
     await page.getByTestId('reset-error').getByText('does not work any more').waitFor();
@@ -69,7 +69,10 @@ describe('forgot password', () => {
     const row = admin.page.locator(`tr[data-email="${email}"]`);
     await row.waitFor();
     await row.getByRole('button', { name: /^Send .* a password reset link$/ }).click();
-    await admin.page.getByRole('status').filter({ hasText: `Reset link sent to ${email}` }).waitFor();
+    await admin.page
+      .getByRole('status')
+      .filter({ hasText: `Reset link sent to ${email}` })
+      .waitFor();
     await waitForMail(email, (m) => m.text.includes('administration sent you a link'));
     await admin.context.close();
   });

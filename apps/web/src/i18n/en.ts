@@ -95,7 +95,8 @@ export const en = {
   },
   reset: {
     title: 'Forgot password',
-    intro: 'Enter the email of your account. We will send you a link to choose a new password; it works once, for 30 minutes.',
+    intro:
+      'Enter the email of your account. We will send you a link to choose a new password; it works once, for 30 minutes.',
     send: 'Send the link',
     sent: 'If {email} belongs to an active account, a link is on its way. Check your inbox (and the spam folder).',
     newTitle: 'Choose a new password',
@@ -424,7 +425,8 @@ export const en = {
     network: { unreachable: 'We could not reach the server. Check your connection and try again.' },
     auth: {
       'too-many-reset-requests': 'Too many password reset attempts from here. Try again in {seconds} seconds.',
-      'reset-token-invalid': 'This link does not work any more: it was used, it expired (30 minutes) or a newer one was sent.',
+      'reset-token-invalid':
+        'This link does not work any more: it was used, it expired (30 minutes) or a newer one was sent.',
       'reset-unavailable': 'Mail is not configured on this server: set a password for the user instead.',
       'reset-inactive': 'This account is deactivated: reactivate it before sending a reset link.',
       'invalid-credentials': 'Wrong email or password.',

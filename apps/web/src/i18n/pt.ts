@@ -97,7 +97,8 @@ export const pt: Messages = {
   },
   reset: {
     title: 'Esqueci-me da palavra-passe',
-    intro: 'Indique o email da sua conta. Enviamos uma ligação para escolher uma nova palavra-passe; funciona uma vez, durante 30 minutos.',
+    intro:
+      'Indique o email da sua conta. Enviamos uma ligação para escolher uma nova palavra-passe; funciona uma vez, durante 30 minutos.',
     send: 'Enviar a ligação',
     sent: 'Se {email} pertence a uma conta ativa, a ligação está a caminho. Veja a caixa de entrada (e o spam).',
     newTitle: 'Escolher uma nova palavra-passe',
@@ -432,8 +433,10 @@ export const pt: Messages = {
     generic: 'Algo correu mal. Tente de novo.',
     network: { unreachable: 'Não foi possível contactar o servidor. Verifique a ligação e tente de novo.' },
     auth: {
-      'too-many-reset-requests': 'Demasiados pedidos de nova palavra-passe a partir daqui. Tente de novo dentro de {seconds} segundos.',
-      'reset-token-invalid': 'Esta ligação já não funciona: foi usada, expirou (30 minutos) ou foi enviada uma mais recente.',
+      'too-many-reset-requests':
+        'Demasiados pedidos de nova palavra-passe a partir daqui. Tente de novo dentro de {seconds} segundos.',
+      'reset-token-invalid':
+        'Esta ligação já não funciona: foi usada, expirou (30 minutos) ou foi enviada uma mais recente.',
       'reset-unavailable': 'O email não está configurado neste servidor: defina uma palavra-passe para o utilizador.',
       'reset-inactive': 'Esta conta está desativada: reative-a antes de enviar uma ligação.',
       'invalid-credentials': 'Email ou palavra-passe errados.',

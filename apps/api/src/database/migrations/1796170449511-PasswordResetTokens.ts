@@ -17,7 +17,9 @@ export class PasswordResetTokens1796170449511 implements MigrationInterface {
         CONSTRAINT "password_reset_tokens_pkey" PRIMARY KEY ("id"),
         CONSTRAINT "password_reset_tokens_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE
       )`);
-    await q.query(`CREATE UNIQUE INDEX "password_reset_tokens_token_hash_key" ON "password_reset_tokens" ("token_hash")`);
+    await q.query(
+      `CREATE UNIQUE INDEX "password_reset_tokens_token_hash_key" ON "password_reset_tokens" ("token_hash")`,
+    );
     await q.query(`CREATE INDEX "password_reset_tokens_user_id_idx" ON "password_reset_tokens" ("user_id")`);
   }
 

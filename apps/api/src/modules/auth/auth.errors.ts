@@ -26,12 +26,14 @@ export const AuthErrors = defineErrors({
   resetTokenInvalid: {
     code: 'auth/reset-token-invalid',
     status: 400,
-    message: 'This password reset link is not valid any more (used, expired or replaced by a newer one). Ask for a new one.',
+    message:
+      'This password reset link is not valid any more (used, expired or replaced by a newer one). Ask for a new one.',
   },
   resetUnavailable: {
     code: 'auth/reset-unavailable',
     status: 409,
-    message: 'Mail is not configured on this server, so no reset link can be sent. Set a password for the user instead.',
+    message:
+      'Mail is not configured on this server, so no reset link can be sent. Set a password for the user instead.',
   },
   resetInactive: {
     code: 'auth/reset-inactive',

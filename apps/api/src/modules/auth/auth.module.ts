@@ -9,7 +9,6 @@ import { AuditModule } from '../audit/audit.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { RevocationModule } from './revocation.module.js';
 import { MeController } from './me.controller.js';
-import { AuditModule } from '../audit/audit.module.js';
 import { PasswordResetController } from './password-reset.controller.js';
 import { PasswordResetService } from './password-reset.service.js';
 
@@ -18,7 +17,6 @@ import { PasswordResetService } from './password-reset.service.js';
     AuditModule,
     UsersModule,
     RevocationModule,
-    AuditModule,
     MailModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],

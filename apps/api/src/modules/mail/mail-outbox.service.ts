@@ -159,7 +159,13 @@ export class MailOutboxService implements OnApplicationBootstrap, OnApplicationS
     const secret = SECRET_KINDS.includes(row.kind)
       ? { textBody: '(one-time link removed after sending)', htmlBody: null }
       : {};
-    await this.outbox.update(row.id, { status: 'sent', sentAt: () => 'now()', lockedUntil: null, lastError: null, ...secret });
+    await this.outbox.update(row.id, {
+      status: 'sent',
+      sentAt: () => 'now()',
+      lockedUntil: null,
+      lastError: null,
+      ...secret,
+    });
     return true;
   }
 
