@@ -148,6 +148,8 @@ async function startApi(name, extraEnv) {
       JWT_SECRET,
       ACCESS_TOKEN_TTL_SECONDS: '7200',
       LOG_LEVEL: 'warn',
+      // The check-in batching knobs (CHECKIN_BATCH_MAX_SIZE=1: off) pass through, to compare settings.
+      ...Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('CHECKIN_BATCH_'))),
       ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

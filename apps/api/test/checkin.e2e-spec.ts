@@ -1,6 +1,8 @@
 import { CODE_ALPHABET, ServerEvent } from '@sysponto/contracts';
 import { AttendanceClock } from '../src/modules/attendance/attendance-clock.js';
 import { AttendanceTimers } from '../src/modules/attendance/attendance-timers.js';
+import { CheckInBatcher } from '../src/modules/attendance/check-in-batcher.js';
+import { pgPool } from '../src/database/pg-pool.js';
 import { rotatingCode, slotOf } from '../src/modules/attendance/attendance-codes.js';
 import { createCourse, createSession } from './support/factories.js';
 import { connectSocket, nextEvent, watch } from './support/sockets.js';
@@ -365,6 +367,163 @@ describe('check-in', () => {
       [session.id],
     );
     expect({ records, events }).toEqual({ records: 1, events: 1 });
+  });
+
+  /** 12 students of a course, 2 students of another course, a teacher watching the first course's session. */
+  async function crowd() {
+    const { teacher, session, course } = await setup();
+    const students = await Promise.all(Array.from({ length: 12 }, () => actor(t, 'student')));
+    await t.dataSource.query(`INSERT INTO enrollments (course_id, student_id) SELECT $1, unnest($2::uuid[])`, [
+      course.id,
+      students.map((s) => s.id),
+    ]);
+    const outsiders = await Promise.all(Array.from({ length: 2 }, () => actor(t, 'student')));
+    const code = await fixedCode(teacher, session.id);
+    return { teacher, session, students, outsiders, code };
+  }
+
+  /**
+   * Holds the single check-in statements on the pg pool until `waiting` more check-ins queue behind them in the
+   * batcher, so those leave as one batch whatever the timing; `failBatches` batch statements fail (as a deadlock
+   * would) before reaching the database. Returns the statements seen and a restore function.
+   */
+  function holdCheckIns(waiting: number, failBatches = 0) {
+    const pool = pgPool(t.dataSource);
+    const batcher = t.app.get(CheckInBatcher);
+    const original = pool.query.bind(pool) as (...a: unknown[]) => Promise<unknown>;
+    const seen = { singles: 0, batches: 0, failed: 0 };
+    let released = false;
+    const queued = async () => {
+      for (let i = 0; !released && batcher.waiting < waiting && i < 500; i++)
+        await new Promise((r) => setTimeout(r, 10));
+      released = true;
+    };
+    const spy = jest.spyOn(pool, 'query').mockImplementation(((...args: unknown[]) => {
+      const q = args[0] as string | { text: string };
+      const text = typeof q === 'string' ? q : q.text;
+      if (!text.includes('attendance_check_in(')) return original(...args);
+      if (text.includes('unnest(')) {
+        seen.batches++;
+        if (seen.failed < failBatches) {
+          seen.failed++;
+          return Promise.reject(new Error('deadlock detected'));
+        }
+        return original(...args);
+      }
+      seen.singles++;
+      return queued().then(() => original(...args));
+    }) as never);
+    return { seen, restore: () => spy.mockRestore() };
+  }
+
+  it('batches concurrent check-ins into one statement, each request with its own answer, error and event', async () => {
+    const { teacher, session, students, outsiders, code } = await crowd();
+    const teacherSocket = await connectSocket(t.url, teacher.token);
+    await watch(teacherSocket, session.id);
+    const pushed: { studentId: string }[] = [];
+    const flagged: { studentId: string }[] = [];
+    teacherSocket.on(ServerEvent.AttendanceSubmitted, (e: { studentId: string }) => pushed.push(e));
+    teacherSocket.on(ServerEvent.AttendanceFlagged, (e: { studentId: string }) => flagged.push(e));
+    const batcher = t.app.get(CheckInBatcher);
+    const { inFlight } = t.config.attendance.checkInBatch;
+    const before = { ...batcher.stats };
+    // Students 0–9 with the right code (student 0 twice; students 1 and 2 from one phone), 10–11 a wrong one, the
+    // outsiders (not enrolled) the right one.
+    const sends = [
+      ...students
+        .slice(0, 10)
+        .map((s, i) => ({ who: s, code: code.code, deviceId: i === 1 || i === 2 ? 'phone-12' : undefined })),
+      { who: students[0], code: code.code, deviceId: undefined },
+      ...students.slice(10).map((s) => ({ who: s, code: otherCode(code.code), deviceId: undefined })),
+      ...outsiders.map((s) => ({ who: s, code: code.code, deviceId: undefined })),
+    ];
+    const hold = holdCheckIns(sends.length - inFlight);
+    let results: { status: number; body: Record<string, unknown> }[];
+    try {
+      results = await Promise.all(
+        sends.map((x) =>
+          t.http
+            .post('/api/check-ins')
+            .set(x.who.auth)
+            .send({ code: x.code, ...(x.deviceId ? { deviceId: x.deviceId } : {}) }),
+        ),
+      );
+    } finally {
+      hold.restore();
+    }
+    // The first `inFlight` went alone, the rest waited and left together as ONE statement.
+    expect(hold.seen).toEqual({ singles: inFlight, batches: 1, failed: 0 });
+    expect(batcher.stats.calls - before.calls).toBe(sends.length);
+    expect(batcher.stats.batches - before.batches).toBe(inFlight + 1);
+    expect(batcher.stats.largest).toBeGreaterThanOrEqual(sends.length - inFlight);
+
+    const answers = results.map((r, i) => ({ status: r.status, body: r.body, i }));
+    for (const [i, s] of students.slice(1, 10).entries())
+      expect(answers[i + 1]).toMatchObject({
+        status: 201,
+        body: { sessionId: session.id, studentId: s.id, alreadyCheckedIn: false, status: 'pending' },
+      });
+    // Student 0 twice: one record, the other request answered with it.
+    expect([answers[0].status, answers[10].status].sort()).toEqual([200, 201]);
+    for (const a of [answers[0], answers[10]])
+      expect(a.body).toMatchObject({ sessionId: session.id, studentId: students[0].id });
+    expect([answers[0], answers[10]].find((a) => a.status === 200)?.body).toMatchObject({ alreadyCheckedIn: true });
+    // Wrong codes and codes of a course the student is not in: each its own generic error.
+    for (const a of answers.slice(11))
+      expect(a).toMatchObject({ status: 400, body: { code: 'attendance/code-invalid' } });
+
+    const events: { student_id: string }[] = await t.dataSource.query(
+      `SELECT student_id FROM attendance_events WHERE session_id = $1`,
+      [session.id],
+    );
+    const checkedIn = students
+      .slice(0, 10)
+      .map((s) => s.id)
+      .sort();
+    expect(events.map((r) => r.student_id).sort()).toEqual(checkedIn);
+    // The two check-ins from one phone: both records flagged, in the same batch.
+    const shared: { student_id: string }[] = await t.dataSource.query(
+      `SELECT student_id FROM attendance_records WHERE session_id = $1 AND 'shared-device' = ANY(flags)`,
+      [session.id],
+    );
+    expect(shared.map((r) => r.student_id).sort()).toEqual([students[1].id, students[2].id].sort());
+    // One event per new record, pushed after the batch committed; the earlier phone check-in re-flagged live.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(pushed.map((e) => e.studentId).sort()).toEqual(checkedIn);
+    expect(flagged.map((e) => e.studentId)).toHaveLength(1);
+    teacherSocket.close();
+  });
+
+  it('sends each check-in alone when its batch fails, so each still gets its own answer', async () => {
+    const { session, students, code } = await crowd();
+    const batcher = t.app.get(CheckInBatcher);
+    const { inFlight } = t.config.attendance.checkInBatch;
+    const fallbacks = batcher.stats.fallbacks;
+    const hold = holdCheckIns(students.length - inFlight, 1);
+    let results: { status: number; body: Record<string, unknown> }[];
+    try {
+      results = await Promise.all(
+        students.map((s, i) =>
+          t.http
+            .post('/api/check-ins')
+            .set(s.auth)
+            .send({ code: i < 10 ? code.code : otherCode(code.code) }),
+        ),
+      );
+    } finally {
+      hold.restore();
+    }
+    expect(hold.seen).toMatchObject({ batches: 1, failed: 1 });
+    // inFlight alone at first, then the failed batch's calls one by one.
+    expect(hold.seen.singles).toBe(students.length);
+    expect(batcher.stats.fallbacks).toBe(fallbacks + 1);
+    expect(results.map((r) => r.status)).toEqual([...Array(10).fill(201), 400, 400]);
+    for (const [i, r] of results.slice(0, 10).entries()) expect(r.body).toMatchObject({ studentId: students[i].id });
+    const [{ records }] = await t.dataSource.query(
+      `SELECT count(*)::int AS records FROM attendance_records WHERE session_id = $1`,
+      [session.id],
+    );
+    expect(records).toBe(10);
   });
 
   it('replaces the code when a session spends its wrong-code budget, and tells the teacher', async () => {

@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       maxWrongAttempts: 5,
       wrongAttemptWindowSeconds: 600,
       sessionFailureBudget: 30,
+      checkInBatch: { maxSize: 64, inFlight: 2, windowMs: 0 },
     });
     expect(c.justifications).toEqual({ windowDays: 30, maxDocumentBytes: 5 * 1024 * 1024 });
     expect(c.mail).toMatchObject({ enabled: false, smtpUrl: null, from: 'SysPonto <no-reply@localhost>' });

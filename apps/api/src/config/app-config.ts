@@ -58,6 +58,8 @@ export interface AttendanceConfig {
   wrongAttemptWindowSeconds: number;
   /** Wrong codes per session per minute that make the session's code rotate (and tell the teachers). */
   sessionFailureBudget: number;
+  /** Micro-batching of concurrent check-ins (modules/attendance/check-in-batcher.ts). */
+  checkInBatch: { maxSize: number; inFlight: number; windowMs: number };
 }
 
 export interface JustificationsConfig {
@@ -215,6 +217,11 @@ function attendanceSection(r: EnvReader, nodeEnv: AppConfig['nodeEnv']): Attenda
     maxWrongAttempts: r.int('CHECKIN_MAX_WRONG_ATTEMPTS'),
     wrongAttemptWindowSeconds: r.int('CHECKIN_WRONG_ATTEMPT_WINDOW_SECONDS'),
     sessionFailureBudget: r.int('CHECKIN_SESSION_FAILURE_BUDGET'),
+    checkInBatch: {
+      maxSize: r.int('CHECKIN_BATCH_MAX_SIZE'),
+      inFlight: r.int('CHECKIN_BATCH_IN_FLIGHT'),
+      windowMs: r.int('CHECKIN_BATCH_WINDOW_MS'),
+    },
   };
 }
 

@@ -262,6 +262,33 @@ export const SETTINGS = {
     max: 100000,
     description: "Wrong codes per session per minute that replace the session's code (and tell its teachers).",
   },
+  CHECKIN_BATCH_MAX_SIZE: {
+    section: 'attendance',
+    kind: 'int',
+    default: 64,
+    min: 1,
+    max: 1000,
+    description:
+      'Most check-ins sent to the database as one statement (micro-batching of concurrent check-ins); 1 sends each alone.',
+  },
+  CHECKIN_BATCH_IN_FLIGHT: {
+    section: 'attendance',
+    kind: 'int',
+    default: 2,
+    min: 1,
+    max: 64,
+    description:
+      'Check-in statements running at once per API process; check-ins arriving meanwhile wait and leave together.',
+  },
+  CHECKIN_BATCH_WINDOW_MS: {
+    section: 'attendance',
+    kind: 'int',
+    default: 0,
+    min: 0,
+    max: 50,
+    description:
+      'Milliseconds a check-in batch waits for more check-ins before it leaves; 0: it leaves at the end of the current event-loop turn.',
+  },
 
   // ---- justifications ------------------------------------------------------------------------------------------------
   JUSTIFICATION_WINDOW_DAYS: {

@@ -8,6 +8,7 @@ import { AttendanceFlagsService } from './attendance-flags.service.js';
 import { AttendanceCodesController } from './attendance-codes.controller.js';
 import { AttendanceCodesService } from './attendance-codes.service.js';
 import { AttendanceTimers } from './attendance-timers.js';
+import { CheckInBatcher } from './check-in-batcher.js';
 import { CheckInController } from './check-in.controller.js';
 import { CheckInService } from './check-in.service.js';
 import { MyAttendanceController } from './my-attendance.controller.js';
@@ -33,6 +34,7 @@ import { SessionLocationService } from './session-location.service.js';
     AttendanceClock,
     AttendanceChangesService,
     AttendanceCodesService,
+    CheckInBatcher,
     CheckInService,
     SessionAttendanceService,
     SessionCloseService,

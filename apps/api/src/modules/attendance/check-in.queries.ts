@@ -1,0 +1,101 @@
+import type {
+  AttendanceFlag,
+  AttendanceSource,
+  AttendanceStatus,
+  LocationMode,
+  LocationVerdict,
+} from '@sysponto/contracts';
+import type { DataSource } from 'typeorm';
+import { preparedQuery } from '../../database/pg-pool.js';
+
+/** One check-in's arguments to database/functions/attendance_check_in.sql (read its comment). */
+export interface CheckInCall {
+  studentId: string;
+  code: string;
+  source: AttendanceSource;
+  /** The app clock in epoch seconds (rotating slots). */
+  nowSeconds: number;
+  /** The padded halves of the device key (device-hash.ts), or null. */
+  deviceInner: Buffer | null;
+  deviceOuter: Buffer | null;
+  latitude: number | null;
+  longitude: number | null;
+  accuracy: number | null;
+}
+
+/** What the function returns for one check-in. */
+export interface CheckInRow {
+  session_id: string;
+  course_id: string;
+  course_code: string;
+  course_name: string;
+  title: string | null;
+  starts_at: Date;
+  ends_at: Date;
+  opens_at: Date;
+  code_live: boolean;
+  window_open: boolean;
+  locked_state: string | null;
+  full_name: string;
+  new_status: AttendanceStatus | null;
+  new_source: AttendanceSource | null;
+  new_checked_in_at: Date | null;
+  old_status: AttendanceStatus | null;
+  old_source: AttendanceSource | null;
+  old_checked_in_at: Date | null;
+  old_validated_at: Date | null;
+  old_note: string | null;
+  /** webhook deliveries the function queued */
+  webhooks: number;
+  location_mode: LocationMode;
+  location_verdict: LocationVerdict | null;
+  new_flags: AttendanceFlag[] | null;
+  /** Records flagged `shared-device` by this check-in (the new one and earlier ones from the same device). */
+  flagged?: { student_id: string; flags: AttendanceFlag[] }[];
+}
+
+const CHECK_IN_SQL = `SELECT attendance_check_in($1, $2, $3, $4, $5, $6, $7, $8, $9) AS r`;
+
+/**
+ * Several check-ins in one statement: the function once per call, in the order given (a nested loop over the
+ * arrays, so each call sees the records of the calls before it), in one transaction. Row i answers call i; `r` is
+ * null when the function found nothing.
+ */
+const CHECK_IN_BATCH_SQL = `SELECT f.r
+  FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::float8[], $5::bytea[], $6::bytea[],
+              $7::float8[], $8::float8[], $9::float8[])
+       WITH ORDINALITY AS u(student, code, source, now_s, dev_inner, dev_outer, lat, lon, acc, i)
+  LEFT JOIN LATERAL attendance_check_in(u.student, u.code, u.source, u.now_s, u.dev_inner, u.dev_outer,
+                                        u.lat, u.lon, u.acc) AS f(r) ON true
+ ORDER BY u.i`;
+
+const args = (c: CheckInCall) => [
+  c.studentId,
+  c.code,
+  c.source,
+  c.nowSeconds,
+  c.deviceInner,
+  c.deviceOuter,
+  c.latitude,
+  c.longitude,
+  c.accuracy,
+];
+
+/** One check-in: a named prepared statement (pgbench: 2× the rate of the unnamed extended protocol). */
+export async function checkInOne(db: DataSource, call: CheckInCall): Promise<CheckInRow | undefined> {
+  const { rows } = await preparedQuery<{ r: CheckInRow }>(db, 'attendance.check-in', CHECK_IN_SQL, args(call));
+  return rows[0]?.r;
+}
+
+/** Check-ins of several students (or of one student several times) in one statement; row i answers calls[i]. */
+export async function checkInBatch(db: DataSource, calls: CheckInCall[]): Promise<(CheckInRow | undefined)[]> {
+  const columns = calls.map(args);
+  const { rows } = await preparedQuery<{ r: CheckInRow | null }>(
+    db,
+    'attendance.check-in-batch',
+    CHECK_IN_BATCH_SQL,
+    columns[0].map((_, k) => columns.map((c) => c[k])),
+  );
+  if (rows.length !== calls.length) throw new Error(`check-in batch: ${rows.length} rows for ${calls.length} calls`);
+  return rows.map((row) => row.r ?? undefined);
+}
