@@ -144,6 +144,15 @@ describe('users and profile', () => {
   it('lets everyone edit their profile and change their password', async () => {
     const s = await actor(t, 'student');
     const me = await t.http.patch('/api/me').set(s.auth).send({ fullName: 'Me Myself', locale: 'pt' }).expect(200);
+    // null is not "unchanged": each field is NOT NULL, so null is a 400 (the fuzz found a 500), and nothing changes.
+    for (const field of ['fullName', 'locale', 'digestOptIn'])
+      await t.http
+        .patch('/api/me')
+        .set(s.auth)
+        .send({ [field]: null })
+        .expect(400)
+        .expect((r) => expect(r.body.code).toBe('validation/failed'));
+    expect((await t.http.get('/api/me').set(s.auth).expect(200)).body).toMatchObject({ fullName: 'Me Myself' });
     expect(me.body).toMatchObject({ fullName: 'Me Myself', locale: 'pt', role: 'student' });
     await t.http.patch('/api/me').set(s.auth).send({ role: 'admin' }).expect(400);
     const wrong = await t.http

@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
 import { USER_ROLES, type UserRole } from '@sysponto/contracts';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
 import type { UserView } from './users.queries.js';
@@ -149,9 +159,12 @@ export class UpdateUserDto {
   password?: string;
 }
 
+/** Absent means "unchanged"; null is not absent (the columns are NOT NULL): it is validated, and refused. */
+const present = (_: object, v: unknown) => v !== undefined;
+
 export class UpdateMeDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 120 })
-  @IsOptional()
+  @ValidateIf(present)
   @Transform(trim)
   @IsString()
   @MinLength(1)
@@ -159,13 +172,13 @@ export class UpdateMeDto {
   fullName?: string;
 
   @ApiPropertyOptional({ enum: ['en', 'pt'] })
-  @IsOptional()
+  @ValidateIf(present)
   @IsIn(['en', 'pt'])
   locale?: string;
 
   /** Teachers: get a daily email digest of the justifications waiting for review (needs mail to be configured). */
   @ApiPropertyOptional()
-  @IsOptional()
+  @ValidateIf(present)
   @IsBoolean()
   digestOptIn?: boolean;
 }
