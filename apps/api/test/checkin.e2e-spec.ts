@@ -224,18 +224,114 @@ describe('check-in', () => {
     expect(late.body.code).toBe('attendance/session-not-open');
   });
 
-  it('limits wrong codes per student: the 6th is 429 with Retry-After, even with a valid code', async () => {
+  it('limits wrong codes per student: the 5th already says "ask your teacher", then even a valid code is 429', async () => {
+    const { teacher, student, session } = await setup();
+    const code = await fixedCode(teacher, session.id);
+    for (let i = 0; i < 4; i++)
+      await t.http
+        .post('/api/check-ins')
+        .set(student.auth)
+        .send({ code: otherCode(code.code) })
+        .expect(400);
+    const fifth = await t.http
+      .post('/api/check-ins')
+      .set(student.auth)
+      .send({ code: otherCode(code.code) })
+      .expect(429);
+    expect(fifth.body).toMatchObject({
+      code: 'attendance/too-many-attempts',
+      message: 'Too many wrong codes. Ask your teacher to let you try again, or to mark you present.',
+    });
+    expect(fifth.body.message).not.toMatch(/\d/);
+    const res = await t.http.post('/api/check-ins').set(student.auth).send({ code: code.code }).expect(429);
+    expect(res.body.code).toBe('attendance/too-many-attempts');
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(500);
+  });
+
+  it('shows the teacher who is locked out, live; letting them try again clears the limit (audited)', async () => {
+    const { teacher, student, session } = await setup();
+    const code = await fixedCode(teacher, session.id);
+    const teacherSocket = await connectSocket(t.url, teacher.token);
+    const studentSocket = await connectSocket(t.url, student.token);
+    try {
+      await watch(teacherSocket, session.id);
+      const lockedOut = nextEvent(teacherSocket, ServerEvent.AttendanceLockedOut);
+      for (let i = 0; i < 5; i++)
+        await t.http
+          .post('/api/check-ins')
+          .set(student.auth)
+          .send({ code: otherCode(code.code) });
+      await expect(lockedOut).resolves.toEqual({
+        sessionId: session.id,
+        studentId: student.id,
+        fullName: expect.any(String),
+      });
+      // Re-read over REST (after a reload or a reconnect).
+      const roster = await t.http.get(`/api/sessions/${session.id}/attendance`).set(teacher.auth).expect(200);
+      expect(roster.body.lockedOut).toEqual([student.id]);
+
+      // Only the course's staff, only for a student of the roster.
+      const stranger = await actor(t, 'teacher');
+      await t.http
+        .delete(`/api/sessions/${session.id}/attendance/${student.id}/lockout`)
+        .set(stranger.auth)
+        .expect(404);
+      await t.http.delete(`/api/sessions/${session.id}/attendance/${student.id}/lockout`).set(student.auth).expect(403);
+      const outsider = await actor(t, 'student');
+      const notOnRoster = await t.http
+        .delete(`/api/sessions/${session.id}/attendance/${outsider.id}/lockout`)
+        .set(teacher.auth)
+        .expect(404);
+      expect(notOnRoster.body.code).toBe('attendance/not-enrolled');
+      await t.http.delete(`/api/sessions/${session.id}/attendance/not-a-uuid/lockout`).set(teacher.auth).expect(400);
+
+      const clearedForTeacher = nextEvent(teacherSocket, ServerEvent.AttendanceLockoutCleared);
+      const clearedForStudent = nextEvent(studentSocket, ServerEvent.AttendanceLockoutCleared);
+      const cleared = await t.http
+        .delete(`/api/sessions/${session.id}/attendance/${student.id}/lockout`)
+        .set(teacher.auth)
+        .expect(200);
+      expect(cleared.body).toEqual({ wasLockedOut: true });
+      await expect(clearedForTeacher).resolves.toEqual({ sessionId: session.id, studentId: student.id });
+      await expect(clearedForStudent).resolves.toEqual({ sessionId: session.id, studentId: student.id });
+      const after = await t.http.get(`/api/sessions/${session.id}/attendance`).set(teacher.auth).expect(200);
+      expect(after.body.lockedOut).toEqual([]);
+      const audit = await t.dataSource.query(
+        `SELECT actor_id, target_type, summary FROM audit_events WHERE action = 'user.check-in-unlocked' AND target_id = $1`,
+        [student.id],
+      );
+      expect(audit).toEqual([
+        {
+          actor_id: teacher.id,
+          target_type: 'user',
+          summary: { sessionId: session.id, wrongCodes: 5, wasLockedOut: true },
+        },
+      ]);
+
+      // The student checks in with the right code now.
+      await t.http.post('/api/check-ins').set(student.auth).send({ code: code.code }).expect(201);
+    } finally {
+      teacherSocket.close();
+      studentSocket.close();
+    }
+  });
+
+  it('a teacher can mark a locked-out student present instead; the roster stops listing them', async () => {
     const { teacher, student, session } = await setup();
     const code = await fixedCode(teacher, session.id);
     for (let i = 0; i < 5; i++)
       await t.http
         .post('/api/check-ins')
         .set(student.auth)
-        .send({ code: otherCode(code.code) })
-        .expect(400);
-    const res = await t.http.post('/api/check-ins').set(student.auth).send({ code: code.code }).expect(429);
-    expect(res.body.code).toBe('attendance/too-many-attempts');
-    expect(Number(res.headers['retry-after'])).toBeGreaterThan(500);
+        .send({ code: otherCode(code.code) });
+    await t.http
+      .patch(`/api/sessions/${session.id}/attendance/${student.id}`)
+      .set(teacher.auth)
+      .send({ status: 'present' })
+      .expect(200);
+    const roster = await t.http.get(`/api/sessions/${session.id}/attendance`).set(teacher.auth).expect(200);
+    expect(roster.body.lockedOut).toEqual([]);
+    expect(roster.body.items.find((i: { studentId: string }) => i.studentId === student.id).status).toBe('present');
   });
 
   it('never throttles valid check-ins: 70 in a row are all answered 2xx', async () => {

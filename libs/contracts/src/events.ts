@@ -11,6 +11,8 @@ export const ServerEvent = {
   AttendanceSubmitted: 'attendance.submitted',
   AttendanceUpdated: 'attendance.updated',
   AttendanceFlagged: 'attendance.flagged',
+  AttendanceLockedOut: 'attendance.locked-out',
+  AttendanceLockoutCleared: 'attendance.lockout-cleared',
   JustificationSubmitted: 'justification.submitted',
   JustificationReviewed: 'justification.reviewed',
   NotificationCreated: 'notification.created',
@@ -53,6 +55,22 @@ export interface AttendanceFlaggedPayload {
   sessionId: string;
   studentId: string;
   flags: AttendanceFlag[];
+}
+
+/**
+ * A student is locked out of check-in (too many wrong codes): to the rooms of the sessions they could be checking in
+ * to, so their teacher can let them try again or mark them.
+ */
+export interface AttendanceLockedOutPayload {
+  sessionId: string;
+  studentId: string;
+  fullName: string;
+}
+
+/** A teacher let a locked-out student try again: to the session room and to the student. */
+export interface AttendanceLockoutClearedPayload {
+  sessionId: string;
+  studentId: string;
 }
 
 export interface JustificationSubmittedPayload {
@@ -114,6 +132,8 @@ export interface ServerToClientEvents {
   'attendance.submitted': (payload: AttendanceSubmittedPayload) => void;
   'attendance.updated': (payload: AttendanceUpdatedPayload) => void;
   'attendance.flagged': (payload: AttendanceFlaggedPayload) => void;
+  'attendance.locked-out': (payload: AttendanceLockedOutPayload) => void;
+  'attendance.lockout-cleared': (payload: AttendanceLockoutClearedPayload) => void;
   'justification.submitted': (payload: JustificationSubmittedPayload) => void;
   'justification.reviewed': (payload: JustificationReviewedPayload) => void;
   'notification.created': (payload: NotificationCreatedPayload) => void;

@@ -155,4 +155,38 @@ describe('CheckInBox in-room check', () => {
     expect(JSON.parse(g.calls.find((c) => c.method === 'POST')!.body)).not.toHaveProperty('location');
     expect(refused.get('[data-testid=checkin-result]').text()).toContain('CS101');
   });
+
+  it('after too many wrong codes says in words to ask the teacher; when the teacher lets them, the message goes', async () => {
+    for (const [locale, words] of [
+      ['en', 'Ask your teacher to let you try again, or to mark you present.'],
+      ['pt', 'Peça ao docente que o deixe tentar de novo ou que registe a sua presença.'],
+    ] as const) {
+      i18n.global.locale.value = locale;
+      const f = fakeFetch({
+        'POST /api/check-ins': {
+          status: 429,
+          headers: { 'retry-after': '587' },
+          body: {
+            statusCode: 429,
+            code: 'attendance/too-many-attempts',
+            message: 'Too many wrong codes.',
+            details: { retryAfterSeconds: 587 },
+          },
+        },
+      });
+      setBaseFetch(f.fn);
+      const w = mountBox();
+      await w.get('input').setValue('WRONG1');
+      await w.get('form').trigger('submit');
+      await flushPromises();
+      const error = w.get('[data-testid=checkin-error]').text();
+      expect(error).toContain(words);
+      expect(error).not.toMatch(/\d/);
+      fakeSocket.serverEmit('attendance.lockout-cleared', { sessionId: 's1', studentId: 'u1' });
+      await flushPromises();
+      expect(w.find('[data-testid=checkin-error]').exists()).toBe(false);
+      w.unmount();
+    }
+    i18n.global.locale.value = 'en';
+  });
 });

@@ -8,7 +8,16 @@ export type AuditEvent = Schemas['AuditEventDto'];
 
 /** What the trail records, by target type (the API takes a type alone for all of its actions). */
 export const AUDIT_TARGETS: Record<string, string[]> = {
-  user: ['user.created', 'user.updated', 'user.deleted', 'user.imported', 'user.password-changed'],
+  user: [
+    'user.created',
+    'user.updated',
+    'user.deleted',
+    'user.imported',
+    'user.password-changed',
+    'user.password-reset',
+    'user.password-reset-sent',
+    'user.check-in-unlocked',
+  ],
   course: ['course.created', 'course.updated', 'course.deleted'],
   enrollment: ['enrollment.created', 'enrollment.deleted'],
   session: ['session.created', 'session.updated', 'session.deleted', 'session.closed', 'session.cancelled'],

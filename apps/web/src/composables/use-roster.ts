@@ -42,11 +42,14 @@ export function useRoster(sessionId: () => string) {
     () => rosterReadKey(sessionId()),
     () => unwrap(api.GET('/api/sessions/{id}/attendance', { params: { path: { id: sessionId() } } })),
   );
+  /** Students locked out of check-in (too many wrong codes), as read and then as pushed live. */
+  const lockedOutIds = ref(new Set<string>());
   async function run() {
     const r = await read.run();
     if (r) {
       meta.value = r;
       server.value = r.items;
+      lockedOutIds.value = new Set(r.lockedOut ?? []);
     }
     return r;
   }
@@ -106,6 +109,25 @@ export function useRoster(sessionId: () => string) {
   useSocketEvent('attendance.updated', (payload) => apply({ kind: 'updated', payload }));
   // A flag raised later (another student checked in from the same device) or cleared by a teacher.
   useSocketEvent('attendance.flagged', (payload) => apply({ kind: 'flagged', payload }));
+  function setLockedOut(studentId: string, locked: boolean) {
+    const next = new Set(lockedOutIds.value);
+    if (locked) next.add(studentId);
+    else next.delete(studentId);
+    lockedOutIds.value = next;
+  }
+  useSocketEvent('attendance.locked-out', (p) => {
+    if (p.sessionId !== sessionId()) return;
+    setLockedOut(p.studentId, true);
+    // A student not on the list (a new enrollment): read it again.
+    if (!server.value.some((e) => e.studentId === p.studentId)) void load.run();
+  });
+  useSocketEvent('attendance.lockout-cleared', (p) => {
+    if (p.sessionId === sessionId()) setLockedOut(p.studentId, false);
+  });
+  /** Who is locked out and not recorded yet: the teacher lets them try again or marks them. */
+  const lockedOut = computed(() =>
+    sorted.value.filter((e) => lockedOutIds.value.has(e.studentId) && (e.status === null || e.status === 'absent')),
+  );
 
   /** The rows for a filter, who needs action first. */
   const filtered = (filter: RosterFilter) =>
@@ -113,7 +135,20 @@ export function useRoster(sessionId: () => string) {
       ? sorted.value
       : sorted.value.filter((e) => (filter === 'missing' ? e.status === null : e.status === 'pending'));
 
-  return { entries, meta, sorted, counts, filtered, justArrived, roomDenied, pendingSync, load, reload: load.run };
+  return {
+    entries,
+    meta,
+    sorted,
+    counts,
+    filtered,
+    justArrived,
+    roomDenied,
+    pendingSync,
+    lockedOut,
+    setLockedOut,
+    load,
+    reload: load.run,
+  };
 }
 
 /**
@@ -169,7 +204,18 @@ export function useRosterActions(
     return r;
   }
 
-  return { ...action, setStatus, validateAll, close, clearFlag };
+  /** Lets a student locked out of check-in try again (clears their limit; audited on the server). */
+  async function clearLockout(studentId: string) {
+    return action.run(() =>
+      unwrap(
+        api.DELETE('/api/sessions/{id}/attendance/{studentId}/lockout', {
+          params: { path: { id: sessionId(), studentId } },
+        }),
+      ),
+    );
+  }
+
+  return { ...action, setStatus, validateAll, close, clearFlag, clearLockout };
 }
 
 /** At most this many sessions are read ahead for offline use from the dashboard. */

@@ -135,6 +135,7 @@ export const en = {
   toasts: {
     validated: 'Your attendance was confirmed: {status}',
     checkedIn: 'Checked in',
+    lockoutCleared: 'Your teacher let you try again: type the code.',
   },
   checkIn: {
     scan: 'Scan the QR code',
@@ -260,6 +261,14 @@ export const en = {
     validate: 'Validate',
     validateOne: 'Validate {name}',
     markPresent: 'Mark {name} present',
+    lockout: {
+      title: 'Locked out of check-in | {n} students locked out of check-in',
+      hint: 'Too many wrong codes. Let them try again, or mark them present if they are here.',
+      tryAgain: 'Let try again',
+      tryAgainName: 'Let {name} try again',
+      markPresent: 'Mark present',
+      cleared: '{name} can try the code again.',
+    },
     override: 'Change the status of {name}',
     overrideTitle: 'Status of {name}',
     notePlaceholder: 'Why (kept in the log)',
@@ -447,7 +456,7 @@ export const en = {
       'code-invalid': 'This code is not valid. Check it and try again.',
       'code-expired': 'This code has expired. Ask your teacher for the current one.',
       'session-not-open': 'Check-in for this session is not open.',
-      'too-many-attempts': 'Too many wrong codes. Wait {seconds} seconds and try again.',
+      'too-many-attempts': 'Too many wrong codes. Ask your teacher to let you try again, or to mark you present.',
       'students-only': 'Only students check in.',
       'check-in-closed': 'Codes can be made only while the session is open for check-in.',
       'no-active-code': 'This session has no active code.',

@@ -137,6 +137,7 @@ export const pt: Messages = {
   toasts: {
     validated: 'A sua presença foi confirmada: {status}',
     checkedIn: 'Presença registada',
+    lockoutCleared: 'O docente deixou-o tentar de novo: escreva o código.',
   },
   checkIn: {
     scan: 'Ler o código QR',
@@ -262,6 +263,14 @@ export const pt: Messages = {
     validate: 'Validar',
     validateOne: 'Validar {name}',
     markPresent: 'Marcar {name} como presente',
+    lockout: {
+      title: 'Estudante bloqueado no registo de presença | {n} estudantes bloqueados no registo de presença',
+      hint: 'Demasiados códigos errados. Deixe-os tentar de novo, ou marque-os como presentes se estiverem na sala.',
+      tryAgain: 'Deixar tentar de novo',
+      tryAgainName: 'Deixar {name} tentar de novo',
+      markPresent: 'Marcar presente',
+      cleared: '{name} pode tentar o código de novo.',
+    },
     override: 'Alterar o estado de {name}',
     overrideTitle: 'Estado de {name}',
     notePlaceholder: 'Porquê (fica no registo)',
@@ -457,7 +466,8 @@ export const pt: Messages = {
       'code-invalid': 'Este código não é válido. Verifique-o e tente de novo.',
       'code-expired': 'Este código expirou. Peça o código atual ao docente.',
       'session-not-open': 'O registo de presenças desta aula não está aberto.',
-      'too-many-attempts': 'Demasiados códigos errados. Aguarde {seconds} segundos e tente de novo.',
+      'too-many-attempts':
+        'Demasiados códigos errados. Peça ao docente que o deixe tentar de novo ou que registe a sua presença.',
       'students-only': 'Só os estudantes registam presença.',
       'check-in-closed': 'Só é possível gerar códigos enquanto a aula está aberta para registo.',
       'no-active-code': 'Esta aula não tem código ativo.',

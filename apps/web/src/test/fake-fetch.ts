@@ -119,6 +119,7 @@ export const roster = (items: ReturnType<typeof rosterEntry>[], over: Record<str
   missing: items.filter((e) => !e.status).length,
   counts: { missing: 0, pending: 0, present: 0, late: 0, absent: 0, excused: 0 },
   items,
+  lockedOut: [] as string[],
   ...over,
 });
 

@@ -210,6 +210,16 @@ export class RosterDto {
   @ApiProperty() total: number;
   /** Same as counts.missing. */
   @ApiProperty() missing: number;
+  /**
+   * Students of the roster locked out of check-in now (too many wrong codes): the teacher can let them try again
+   * (`DELETE …/attendance/:studentId/lockout`) or mark them. Live: `attendance.locked-out`, `attendance.lockout-cleared`.
+   */
+  @ApiProperty({ type: [String], format: 'uuid' }) lockedOut: string[];
+}
+
+export class LockoutClearedDto {
+  /** Whether the student was locked out (false: nothing to clear, their count of wrong codes is reset anyway). */
+  @ApiProperty() wasLockedOut: boolean;
 }
 
 export class UpdateAttendanceDto {

@@ -22,8 +22,8 @@ export const AttendanceErrors = defineErrors({
   tooManyAttempts: {
     code: 'attendance/too-many-attempts',
     status: 429,
-    details: '{retryAfterSeconds: integer}',
-    message: 'Too many wrong codes. Wait a few minutes and try again.',
+    details: '{retryAfterSeconds: integer} — the limit also ends by itself then; the teacher can end it sooner',
+    message: 'Too many wrong codes. Ask your teacher to let you try again, or to mark you present.',
   },
   studentsOnly: { code: 'attendance/students-only', status: 403, message: 'Only students check in.' },
   codeWindowClosed: {

@@ -11,6 +11,7 @@ import { AttendanceTimers } from './attendance-timers.js';
 import { CheckInBatcher } from './check-in-batcher.js';
 import { CheckInController } from './check-in.controller.js';
 import { CheckInService } from './check-in.service.js';
+import { CheckInLockoutService } from './check-in-lockout.service.js';
 import { MyAttendanceController } from './my-attendance.controller.js';
 import { MyAttendanceService } from './my-attendance.service.js';
 import { SessionAttendanceController } from './session-attendance.controller.js';
@@ -36,6 +37,7 @@ import { SessionLocationService } from './session-location.service.js';
     AttendanceCodesService,
     CheckInBatcher,
     CheckInService,
+    CheckInLockoutService,
     SessionAttendanceService,
     SessionCloseService,
     MyAttendanceService,

@@ -5,7 +5,7 @@ import type {
   LocationMode,
   LocationVerdict,
 } from '@sysponto/contracts';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { preparedQuery } from '../../database/pg-pool.js';
 
 /** One check-in's arguments to database/functions/attendance_check_in.sql (read its comment). */
@@ -98,4 +98,35 @@ export async function checkInBatch(db: DataSource, calls: CheckInCall[]): Promis
   );
   if (rows.length !== calls.length) throw new Error(`check-in batch: ${rows.length} rows for ${calls.length} calls`);
   return rows.map((row) => row.r ?? undefined);
+}
+
+type Db = DataSource | EntityManager;
+
+/**
+ * The sessions a student could be checking in to right now: not closed or cancelled, not over, in a course they are
+ * enrolled in, with a live code. Wrong codes spend these sessions' budgets; a lockout is announced to their rooms.
+ */
+export async function findCheckInSessionsOfStudent(db: Db, studentId: string): Promise<string[]> {
+  const rows: { session_id: string }[] = await db.query(
+    `SELECT DISTINCT ac.session_id
+       FROM enrollments e
+       JOIN class_sessions s ON s.course_id = e.course_id AND s.state NOT IN ('closed', 'cancelled') AND s.ends_at > now()
+       JOIN attendance_codes ac ON ac.session_id = s.id AND ac.revoked_at IS NULL AND ac.expires_at > now()
+      WHERE e.student_id = $1 AND e.ended_at IS NULL`,
+    [studentId],
+  );
+  return rows.map((r) => r.session_id);
+}
+
+/** Whether the student is on the session's roster: enrolled in its course now, or with a record in it. */
+export async function isOnSessionRoster(db: Db, sessionId: string, studentId: string): Promise<boolean> {
+  const [row]: { ok: boolean }[] = await db.query(
+    `SELECT EXISTS (
+       SELECT 1 FROM class_sessions s JOIN enrollments e ON e.course_id = s.course_id AND e.ended_at IS NULL
+        WHERE s.id = $1 AND e.student_id = $2
+       UNION ALL
+       SELECT 1 FROM attendance_records r WHERE r.session_id = $1 AND r.student_id = $2) AS ok`,
+    [sessionId, studentId],
+  );
+  return row?.ok === true;
 }

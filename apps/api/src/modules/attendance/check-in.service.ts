@@ -22,7 +22,8 @@ import { AttendanceErrors } from './attendance.errors.js';
 import { wakeWebhookWorker } from '../webhooks/webhooks.queries.js';
 import { deviceKey } from './device-hash.js';
 import { CheckInBatcher } from './check-in-batcher.js';
-import type { CheckInRow } from './check-in.queries.js';
+import { findCheckInSessionsOfStudent, type CheckInRow } from './check-in.queries.js';
+import { CheckInLockoutService, wrongCodeKey } from './check-in-lockout.service.js';
 
 /**
  * Students check in by the code alone. Only wrong codes count against the per-student limit (5 per 10 minutes by
@@ -40,13 +41,14 @@ export class CheckInService {
     private readonly realtime: RealtimeService,
     private readonly codes: AttendanceCodesService,
     private readonly batcher: CheckInBatcher,
+    private readonly lockout: CheckInLockoutService,
   ) {}
 
   async checkIn(user: AuthUser, dto: CheckInDto): Promise<{ created: boolean; result: CheckInResultDto }> {
     if (user.role !== UserRole.Student) throw AttendanceErrors.studentsOnly();
-    const failKey = `checkin-fail:${user.id}`;
+    const failKey = wrongCodeKey(user.id);
     const state = await this.limiter.peek(failKey);
-    if (state.count >= this.config.attendance.maxWrongAttempts) throw this.tooMany(state.retryAfterSeconds);
+    if (this.lockout.isLocked(state.count)) throw this.tooMany(state.retryAfterSeconds);
 
     const code = normalizeCode(dto.code);
     const source: AttendanceSource = dto.via === 'qr' ? 'qr' : 'code';
@@ -139,12 +141,17 @@ export class CheckInService {
       }
     }
 
-    // A failure: count it, then answer.
-    await this.limiter.hit(failKey, this.config.attendance.wrongAttemptWindowSeconds);
-    if (!row) {
-      await this.spendSessionBudgets(user.id);
-      throw AttendanceErrors.codeInvalid();
+    // A failure: count it, then answer. The one that reaches the limit already says what to do (ask the teacher),
+    // and the teachers' live pages learn who is locked out.
+    const failures = await this.limiter.hit(failKey, this.config.attendance.wrongAttemptWindowSeconds);
+    if (!row) await this.spendSessionBudgets(user.id);
+    if (this.lockout.isLocked(failures.count)) {
+      await this.lockout.announce(user.id).catch((err: Error) => {
+        this.logger.warn(`Lockout announcement failed: ${err.message}`);
+      });
+      throw this.tooMany(failures.retryAfterSeconds);
     }
+    if (!row) throw AttendanceErrors.codeInvalid();
     if (!row.code_live) throw AttendanceErrors.codeExpired({ details: { sessionId: row.session_id } });
     throw AttendanceErrors.sessionNotOpen({
       message:
@@ -161,15 +168,7 @@ export class CheckInService {
    */
   private async spendSessionBudgets(studentId: string) {
     try {
-      const sessions: { session_id: string }[] = await this.dataSource.query(
-        `SELECT ac.session_id
-           FROM enrollments e
-           JOIN class_sessions s ON s.course_id = e.course_id AND s.state NOT IN ('closed', 'cancelled') AND s.ends_at > now()
-           JOIN attendance_codes ac ON ac.session_id = s.id AND ac.revoked_at IS NULL AND ac.expires_at > now()
-          WHERE e.student_id = $1 AND e.ended_at IS NULL`,
-        [studentId],
-      );
-      for (const { session_id } of sessions) {
+      for (const session_id of await findCheckInSessionsOfStudent(this.dataSource, studentId)) {
         const { count } = await this.limiter.hit(`checkin-session-fail:${session_id}`, 60);
         if (count === this.config.attendance.sessionFailureBudget) {
           this.logger.warn(`Session ${session_id}: ${count} wrong codes in a minute, replacing its code`);

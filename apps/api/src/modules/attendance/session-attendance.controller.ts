@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { UserRole } from '@sysponto/contracts';
 import { ApiAuth } from '../../common/api-errors.decorator.js';
@@ -10,12 +10,14 @@ import {
   BulkUpdateResultDto,
   CloseSessionResultDto,
   ListAttendanceEventsQueryDto,
+  LockoutClearedDto,
   RosterDto,
   RosterEntryDto,
   UpdateAttendanceDto,
 } from './attendance.dto.js';
 import { SessionAttendanceService } from './session-attendance.service.js';
 import { SessionCloseService } from './session-close.service.js';
+import { CheckInLockoutService } from './check-in-lockout.service.js';
 
 @ApiTags('attendance')
 @Roles(UserRole.Teacher, UserRole.Admin)
@@ -24,6 +26,7 @@ export class SessionAttendanceController {
   constructor(
     private readonly attendance: SessionAttendanceService,
     private readonly closer: SessionCloseService,
+    private readonly lockout: CheckInLockoutService,
   ) {}
 
   @Get('attendance')
@@ -57,6 +60,23 @@ export class SessionAttendanceController {
     @Body() body: UpdateAttendanceDto,
   ): Promise<RosterEntryDto> {
     return this.attendance.update(user, id, studentId, body);
+  }
+
+  @Delete('attendance/:studentId/lockout')
+  @ApiOperation({
+    summary: 'Let a student locked out of check-in (too many wrong codes) try again: clears their limit (audited).',
+    description:
+      'Course teachers and admins, for a student of the roster. Pushes `attendance.lockout-cleared` to the session room ' +
+      'and to the student. To record them instead, mark them with `PATCH …/attendance/:studentId`.',
+  })
+  @ApiOkResponse({ type: LockoutClearedDto })
+  @ApiAuth(400, 404)
+  clearCheckInLockout(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseId) id: string,
+    @Param('studentId', ParseId) studentId: string,
+  ): Promise<LockoutClearedDto> {
+    return this.lockout.clear(user, id, studentId);
   }
 
   @Post('attendance/validate-all')

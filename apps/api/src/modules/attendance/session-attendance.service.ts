@@ -18,6 +18,7 @@ import type {
   UpdateAttendanceDto,
 } from './attendance.dto.js';
 import { AttendanceErrors } from './attendance.errors.js';
+import { CheckInLockoutService } from './check-in-lockout.service.js';
 import { findLatestAttendanceEvent, offlineReason, offlineTime } from './offline-change.js';
 import { validatePending } from './status-change.js';
 
@@ -68,6 +69,7 @@ export class SessionAttendanceService {
     private readonly access: AccessService,
     private readonly notifications: NotificationsService,
     private readonly changes: AttendanceChangesService,
+    private readonly lockout: CheckInLockoutService,
   ) {}
 
   async roster(user: AuthUser, sessionId: string): Promise<RosterDto> {
@@ -76,10 +78,18 @@ export class SessionAttendanceService {
     const items = rows.map(toEntry);
     const counts = { pending: 0, present: 0, late: 0, absent: 0, excused: 0, missing: 0 };
     for (const i of items) counts[i.status ?? 'missing']++;
+    const state = deriveSessionState(ctx, ctx.checkinOpensMinutes);
+    // Locked out matters while students may still check in; those already marked need nothing.
+    const lockedOut =
+      state === 'closed' || state === 'cancelled'
+        ? []
+        : await this.lockout.lockedOut(
+            items.filter((i) => i.status === null || i.status === 'absent').map((i) => i.studentId),
+          );
     return {
       sessionId,
       courseId: ctx.courseId,
-      state: deriveSessionState(ctx, ctx.checkinOpensMinutes),
+      state,
       startsAt: ctx.startsAt.toISOString(),
       endsAt: ctx.endsAt.toISOString(),
       lateAfter: lateAfter(ctx).toISOString(),
@@ -87,6 +97,7 @@ export class SessionAttendanceService {
       counts,
       total: items.length,
       missing: counts.missing,
+      lockedOut,
     };
   }
 

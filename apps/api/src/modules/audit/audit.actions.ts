@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = [
   'user.password-changed',
   'user.password-reset',
   'user.password-reset-sent',
+  'user.check-in-unlocked',
   'course.created',
   'course.updated',
   'course.deleted',

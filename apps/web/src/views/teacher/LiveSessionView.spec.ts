@@ -154,4 +154,79 @@ describe('LiveSessionView (useSession, useRoster, useRosterActions, useDialog)',
     expect(row(wrapper, 'sara@example.com').find('[data-testid=roster-flag]').exists()).toBe(false);
     expect(row(wrapper, 'bruno@example.com').find('[data-flag=shared-device]').exists()).toBe(true);
   });
+
+  it('shows who is locked out of check-in, live; "Let try again" clears it, "Mark present" records them', async () => {
+    connectSocket();
+    const net = fakeFetch({
+      'GET /api/sessions/s1': { status: 200, body: session() },
+      'GET /api/sessions/s1/attendance': [
+        {
+          status: 200,
+          body: roster([rosterEntry('Sara', null), rosterEntry('Bruno', null), rosterEntry('Carla', 'present')], {
+            lockedOut: ['id-Sara'],
+          }),
+        },
+        {
+          status: 200,
+          body: roster([rosterEntry('Sara', null), rosterEntry('Bruno', 'present'), rosterEntry('Carla', 'present')]),
+        },
+      ],
+      'GET /api/sessions/s1/codes/current': notFound,
+      'DELETE /api/sessions/s1/attendance/id-Sara/lockout': { status: 200, body: { wasLockedOut: true } },
+      'PATCH /api/sessions/s1/attendance/id-Bruno': { status: 200, body: {} },
+    });
+    const { wrapper } = await mountPage(LiveSessionView, {
+      path: '/teacher/sessions/s1',
+      pattern: '/teacher/sessions/:id',
+      network: net,
+    });
+    const lockouts = () => wrapper.find('[data-testid=lockouts]');
+    // Read over REST (after a reload): Sara is locked out.
+    expect(lockouts().text()).toContain('Locked out of check-in');
+    expect(lockouts().text()).toContain('Too many wrong codes');
+    expect(
+      lockouts()
+        .findAll('li')
+        .map((li) => li.attributes('data-student')),
+    ).toEqual(['sara@example.com']);
+
+    // Bruno reaches the limit now: pushed live.
+    fakeSocket.serverEmit('attendance.locked-out', { sessionId: 's1', studentId: 'id-Bruno', fullName: 'Bruno' });
+    // Another session's lockout is not this page's.
+    fakeSocket.serverEmit('attendance.locked-out', { sessionId: 's2', studentId: 'id-Carla', fullName: 'Carla' });
+    await flushPromises();
+    expect(lockouts().text()).toContain('2 students locked out of check-in');
+    expect(
+      lockouts()
+        .findAll('li')
+        .map((li) => li.attributes('data-student')),
+    ).toEqual(['bruno@example.com', 'sara@example.com']);
+
+    await lockouts().get('button[aria-label="Let Sara try again"]').trigger('click');
+    await flushPromises();
+    expect(
+      net.calls.some((c) => c.method === 'DELETE' && c.path === '/api/sessions/s1/attendance/id-Sara/lockout'),
+    ).toBe(true);
+    expect(
+      lockouts()
+        .findAll('li')
+        .map((li) => li.attributes('data-student')),
+    ).toEqual(['bruno@example.com']);
+
+    // Cleared from another tab: pushed live.
+    fakeSocket.serverEmit('attendance.lockout-cleared', { sessionId: 's1', studentId: 'id-Bruno' });
+    await flushPromises();
+    expect(lockouts().exists()).toBe(false);
+
+    // Locked out again; this time the teacher marks him present (he is in the room).
+    fakeSocket.serverEmit('attendance.locked-out', { sessionId: 's1', studentId: 'id-Bruno', fullName: 'Bruno' });
+    await flushPromises();
+    await lockouts().get('button[aria-label="Mark Bruno present"]').trigger('click');
+    await flushPromises();
+    const patch = net.calls.find((c) => c.method === 'PATCH')!;
+    expect(patch.path).toBe('/api/sessions/s1/attendance/id-Bruno');
+    expect(JSON.parse(patch.body)).toEqual({ status: 'present', override: false });
+    expect(row(wrapper, 'bruno@example.com').text()).toContain('Present');
+    expect(lockouts().exists()).toBe(false);
+  });
 });
