@@ -18,6 +18,7 @@ import { MailModule } from './modules/mail/mail.module.js';
 import { StorageModule } from './modules/storage/storage.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { IdempotencyModule } from './modules/idempotency/idempotency.module.js';
+import { MoodleImportModule } from './modules/moodle-import/moodle-import.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module.js';
 import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
@@ -52,6 +53,7 @@ export class AppModule {
         AttendanceRecordsModule,
         WebhooksModule,
         ApiKeysModule,
+        MoodleImportModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }, DemoSeedService],
     };

@@ -25,6 +25,8 @@ export const AttendanceSource = {
   Teacher: 'teacher',
   Justification: 'justification',
   AutoClose: 'auto-close',
+  /** Brought in from another system (the Moodle attendance import). */
+  Import: 'import',
 } as const;
 export type AttendanceSource = (typeof AttendanceSource)[keyof typeof AttendanceSource];
 export const ATTENDANCE_SOURCES = Object.values(AttendanceSource);

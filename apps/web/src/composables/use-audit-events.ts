@@ -18,7 +18,7 @@ export const AUDIT_TARGETS: Record<string, string[]> = {
     'user.password-reset-sent',
     'user.check-in-unlocked',
   ],
-  course: ['course.created', 'course.updated', 'course.deleted'],
+  course: ['course.created', 'course.updated', 'course.deleted', 'course.attendance-imported'],
   enrollment: ['enrollment.created', 'enrollment.deleted'],
   session: ['session.created', 'session.updated', 'session.deleted', 'session.closed', 'session.cancelled'],
   code: ['code.created', 'code.revoked'],

@@ -1,7 +1,6 @@
 import type { Schemas } from '@sysponto/client';
-import { shallowRef } from 'vue';
 import { api, unwrap } from '@/api/client';
-import { useAction } from './use-async';
+import { useImportSteps } from './use-import-steps';
 
 export type ImportReport = Schemas['UsersImportReportDto'];
 export type ImportRow = Schemas['ImportRowDto'];
@@ -27,31 +26,7 @@ async function importUsers(csv: Blob | string, dryRun: boolean): Promise<ImportR
  * import, into `result`, with each new user's one-time password). Changing the file clears the preview.
  */
 export function useUserImport() {
-  const checking = useAction();
-  const importing = useAction();
-  const preview = shallowRef<ImportReport | null>(null);
-  const result = shallowRef<ImportReport | null>(null);
-
-  async function check(csv: Blob | string) {
-    result.value = null;
-    preview.value = (await checking.run(() => importUsers(csv, true))) ?? null;
-  }
-
-  async function commit(csv: Blob | string) {
-    if (!preview.value || preview.value.invalidRows > 0) return null;
-    const report = await importing.run(() => importUsers(csv, false));
-    if (!report) return null;
-    result.value = report;
-    preview.value = null;
-    return report;
-  }
-
-  function reset() {
-    preview.value = null;
-    result.value = null;
-  }
-
-  return { checking, importing, preview, result, check, commit, reset };
+  return useImportSteps(importUsers, (r) => r.invalidRows === 0);
 }
 
 /** The created users' one-time passwords as a CSV the admin can hand out. */

@@ -80,6 +80,7 @@ export const en = {
     teacher: 'Teacher',
     justification: 'Justification',
     'auto-close': 'Session closed',
+    import: 'Imported',
   },
   login: {
     title: 'Sign in',

@@ -82,6 +82,7 @@ export const pt: Messages = {
     teacher: 'Docente',
     justification: 'Justificação',
     'auto-close': 'Aula fechada',
+    import: 'Importado',
   },
   login: {
     title: 'Entrar',

@@ -135,6 +135,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { roles: ['teacher'], title: 'nav.apiKeys' },
   },
   {
+    path: '/teacher/moodle-import',
+    name: 'moodle-import',
+    component: () => import('@/views/shared/MoodleImportView.vue'),
+    meta: { roles: staff, title: 'integrations.moodle.title' },
+  },
+  {
     path: '/teacher/justifications',
     name: 'teacher-justifications',
     component: () => import('@/views/teacher/ReviewJustificationsView.vue'),

@@ -16,6 +16,7 @@ import { NotificationParams1796162880566 } from './1796162880566-NotificationPar
 import { IntegrityCheckIn1796164662127 } from './1796164662127-IntegrityCheckIn.js';
 import { ApiKeys1796167521918 } from './1796167521918-ApiKeys.js';
 import { PasswordResetTokens1796170449511 } from './1796170449511-PasswordResetTokens.js';
+import { AttendanceSourceImport1796185241634 } from './1796185241634-AttendanceSourceImport.js';
 
 /** Every migration, in order. Add new ones at the end (timestamps keep them ordered). */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   IntegrityCheckIn1796164662127,
   ApiKeys1796167521918,
   PasswordResetTokens1796170449511,
+  AttendanceSourceImport1796185241634,
 ];

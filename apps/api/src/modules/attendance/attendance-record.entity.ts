@@ -8,7 +8,10 @@ import { UserEntity } from '../users/user.entity.js';
 @Index('attendance_records_student_id_idx', ['studentId', 'sessionId'])
 @Index('attendance_records_change_seq_idx', ['changeSeq', 'id'])
 @Check('attendance_records_status_check', `"status" IN ('pending', 'present', 'late', 'absent', 'excused')`)
-@Check('attendance_records_source_check', `"source" IN ('code', 'qr', 'teacher', 'justification', 'auto-close')`)
+@Check(
+  'attendance_records_source_check',
+  `"source" IN ('code', 'qr', 'teacher', 'justification', 'auto-close', 'import')`,
+)
 @Check('attendance_records_location_verdict_check', `"location_verdict" IN ('in-range', 'out-of-range', 'unknown')`)
 export class AttendanceRecordEntity {
   @PrimaryColumn({ name: 'session_id', type: 'uuid', primaryKeyConstraintName: 'attendance_records_pkey' })

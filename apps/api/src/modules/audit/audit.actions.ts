@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = [
   'user.updated',
   'user.deleted',
   'user.imported',
+  'course.attendance-imported',
   'user.password-changed',
   'user.password-reset',
   'user.password-reset-sent',

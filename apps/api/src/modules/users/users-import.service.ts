@@ -2,7 +2,6 @@ import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
-import type {} from '@fastify/multipart';
 import { DataSource, Raw } from 'typeorm';
 import { CommonErrors } from '../../common/app-error.js';
 import { isUniqueViolation } from '../../common/db-errors.js';
@@ -24,7 +23,7 @@ import { UserEntity } from './user.entity.js';
 import { enrollByCourseCode, insertImportedUsers } from './users.queries.js';
 import type { UserRole } from '@sysponto/contracts';
 import { AuditService } from '../audit/audit.service.js';
-import { RequestErrors } from '../../common/request.errors.js';
+import { multipartReadError, readMultipartFile, type UploadedFile } from '../../common/multipart-file.js';
 
 /** Browsers label .csv files text/csv, or application/vnd.ms-excel on Windows with Excel installed. */
 export const CSV_CONTENT_TYPES = ['text/csv', 'application/csv', 'application/vnd.ms-excel'];
@@ -62,26 +61,15 @@ export class UsersImportService {
   /** The uploaded CSV as a stream: a multipart `file` field, or a text/csv body. */
   async source(req: FastifyRequest): Promise<Readable> {
     if (req.isMultipart()) {
-      // Every part is read to the end, so a truncated or garbled body fails here (busboy reports it only after the
-      // file's bytes) instead of importing what arrived. The file is at most IMPORT_MAX_BYTES.
-      let file: Buffer | null = null;
-      let truncated = false;
+      let upload: UploadedFile | null;
       try {
-        for await (const part of req.parts({ limits: { fileSize: IMPORT_MAX_BYTES + 1, files: 1, fields: 5 } })) {
-          if (part.type !== 'file') continue;
-          if (part.fieldname !== 'file' || file) {
-            part.file.resume();
-            continue;
-          }
-          file = await part.toBuffer();
-          truncated = part.file.truncated;
-        }
+        upload = await readMultipartFile(req, IMPORT_MAX_BYTES);
       } catch (err) {
         throw this.mapReadError(err);
       }
-      if (!file) throw UsersImportErrors.noFile();
-      if (truncated || file.length > IMPORT_MAX_BYTES) throw UsersImportErrors.tooLarge();
-      return Readable.from([file]);
+      if (!upload) throw UsersImportErrors.noFile();
+      if (upload.truncated) throw UsersImportErrors.tooLarge();
+      return Readable.from([upload.file]);
     }
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (CSV_CONTENT_TYPES.includes(type) && req.body && typeof (req.body as Readable).pipe === 'function')
@@ -238,9 +226,6 @@ export class UsersImportService {
       });
     }
     if (typeof e?.code === 'string' && e.code.startsWith('FST_')) return UsersImportErrors.noFile();
-    // busboy's framing errors ("Unexpected end of form", "Malformed part header"): a truncated or garbled body
-    if (err instanceof Error && !('statusCode' in err) && /multipart|part|form|boundary/i.test(err.message))
-      return RequestErrors.malformedMultipart();
-    return err;
+    return multipartReadError(err);
   }
 }
