@@ -22,6 +22,7 @@ const common = {
   transformIgnorePatterns: ['/node_modules/\\.pnpm/(?!(@nestjs|@electric-sql|content-disposition)[+@])'],
   moduleNameMapper: {
     '^@sysponto/contracts$': '<rootDir>/../../libs/contracts/src/index.ts',
+    '^@sysponto/contracts/asyncapi$': '<rootDir>/../../libs/contracts/src/asyncapi.generated.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
 };

@@ -163,10 +163,12 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
       'Real-time class attendance. Errors are `{ statusCode, code, message, details? }` with stable `code` strings. ' +
         'Sign in with `POST /api/auth/login`, then use the access token as a Bearer token; integrations use an API key ' +
         '(`spk_…`, `POST /api/api-keys`) the same way, narrowed to the scope each operation names. ' +
-        'Every POST accepts `Idempotency-Key`. Integrations guide: docs/integrations.md. ' +
+        'Every POST accepts `Idempotency-Key`. Integrations guide: docs/integrations.md. The Socket.IO and webhook ' +
+        'events are described by the AsyncAPI document at [/api/docs/asyncapi.json](/api/docs/asyncapi.json). ' +
         'Demo logins (embedded default): admin@example.com, teacher@example.com, student@example.com — password `sysponto-demo`.',
     )
     .setVersion('0.1.0')
+    .setExternalDoc('AsyncAPI 3: Socket.IO and webhook events', '/api/docs/asyncapi.json')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
   return documentContract(

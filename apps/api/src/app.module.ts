@@ -18,6 +18,7 @@ import { MailModule } from './modules/mail/mail.module.js';
 import { StorageModule } from './modules/storage/storage.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { IdempotencyModule } from './modules/idempotency/idempotency.module.js';
+import { DocsModule } from './docs/docs.module.js';
 import { MoodleImportModule } from './modules/moodle-import/moodle-import.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module.js';
@@ -54,6 +55,7 @@ export class AppModule {
         WebhooksModule,
         ApiKeysModule,
         MoodleImportModule,
+        DocsModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }, DemoSeedService],
     };

@@ -128,26 +128,47 @@ export interface SessionCancelledPayload {
   reason: string;
 }
 
-export interface ServerToClientEvents {
-  'attendance.submitted': (payload: AttendanceSubmittedPayload) => void;
-  'attendance.updated': (payload: AttendanceUpdatedPayload) => void;
-  'attendance.flagged': (payload: AttendanceFlaggedPayload) => void;
-  'attendance.locked-out': (payload: AttendanceLockedOutPayload) => void;
-  'attendance.lockout-cleared': (payload: AttendanceLockoutClearedPayload) => void;
-  'justification.submitted': (payload: JustificationSubmittedPayload) => void;
-  'justification.reviewed': (payload: JustificationReviewedPayload) => void;
-  'notification.created': (payload: NotificationCreatedPayload) => void;
-  'code.rotated': (payload: CodeRotatedPayload) => void;
-  'code.revoked': (payload: CodeRevokedPayload) => void;
-  'session.cancelled': (payload: SessionCancelledPayload) => void;
+/**
+ * Every server → client event and its payload: the one map the socket types (below) and the AsyncAPI document
+ * (`/api/docs/asyncapi.json`, generated from these declarations by `pnpm gen:api`) are derived from.
+ */
+export interface ServerEventPayloads {
+  'attendance.submitted': AttendanceSubmittedPayload;
+  'attendance.updated': AttendanceUpdatedPayload;
+  'attendance.flagged': AttendanceFlaggedPayload;
+  'attendance.locked-out': AttendanceLockedOutPayload;
+  'attendance.lockout-cleared': AttendanceLockoutClearedPayload;
+  'justification.submitted': JustificationSubmittedPayload;
+  'justification.reviewed': JustificationReviewedPayload;
+  'notification.created': NotificationCreatedPayload;
+  'code.rotated': CodeRotatedPayload;
+  'code.revoked': CodeRevokedPayload;
+  'session.cancelled': SessionCancelledPayload;
 }
+
+export type ServerToClientEvents = {
+  [E in keyof ServerEventPayloads]: (payload: ServerEventPayloads[E]) => void;
+};
 
 export interface WatchAck {
   ok: boolean;
   code?: string;
 }
 
-export interface ClientToServerEvents {
-  'session.watch': (payload: { sessionId: string }, ack: (res: WatchAck) => void) => void;
-  'session.unwatch': (payload: { sessionId: string }, ack: (res: WatchAck) => void) => void;
+/** Join or leave a session's live room (its teachers and admins only; the ack says whether it worked). */
+export interface SessionWatchPayload {
+  sessionId: string;
 }
+
+/** Every client → server event: its payload and the ack the server answers with. */
+export interface ClientEventPayloads {
+  'session.watch': { payload: SessionWatchPayload; ack: WatchAck };
+  'session.unwatch': { payload: SessionWatchPayload; ack: WatchAck };
+}
+
+export type ClientToServerEvents = {
+  [E in keyof ClientEventPayloads]: (
+    payload: ClientEventPayloads[E]['payload'],
+    ack: (res: ClientEventPayloads[E]['ack']) => void,
+  ) => void;
+};
