@@ -1034,6 +1034,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sessions/{id}/attendance/{studentId}/lockout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Let a student locked out of check-in (too many wrong codes) try again: clears their limit (audited).
+         * @description Course teachers and admins, for a student of the roster. Pushes `attendance.lockout-cleared` to the session room and to the student. To record them instead, mark them with `PATCH …/attendance/:studentId`.
+         *
+         *     API keys: scope `attendance:write`.
+         */
+        delete: operations["clearCheckInLockout"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sessions/{id}/cancel": {
         parameters: {
             query?: never;
@@ -1867,7 +1889,7 @@ export interface components {
         ErrorResponseDto: {
             /** @example users/not-found */
             code: string;
-            /** @description Present only for some codes, always in the shape that code documents. An array of field errors for `validation/failed` and the codes that name a field (`courses/invalid-timezone`, `sessions/invalid-series`, `sessions/invalid-times`, `sessions/series-too-long`, `validation/failed`). An object for: `attendance/code-expired`: {sessionId: uuid} — the session whose code it was; `attendance/session-not-open`: {sessionId: uuid, opensAt: date-time, endsAt: date-time}; `attendance/too-many-attempts`: {retryAfterSeconds: integer}; `courses/not-students`: {ids: uuid[]} — the users that are not students; `courses/not-teachers`: {ids: uuid[]} — the users that are not teachers; `moodle-import/invalid-rows`: the import report (MoodleImportReportDto), every problem of every row and session; `sessions/has-attendance`: {sessionIds: uuid[]} — the sessions that have attendance; `users-import/bad-header`: {missing: string[], unknown: string[], duplicate: string[]} — header columns; `users-import/invalid-rows`: the import report (UsersImportReportDto), every row with its errors; `webhooks/url-forbidden`: {reason: string} — why the URL is refused. */
+            /** @description Present only for some codes, always in the shape that code documents. An array of field errors for `validation/failed` and the codes that name a field (`courses/invalid-timezone`, `sessions/invalid-series`, `sessions/invalid-times`, `sessions/series-too-long`, `validation/failed`). An object for: `attendance/code-expired`: {sessionId: uuid} — the session whose code it was; `attendance/session-not-open`: {sessionId: uuid, opensAt: date-time, endsAt: date-time}; `attendance/too-many-attempts`: {retryAfterSeconds: integer} — the limit also ends by itself then; the teacher can end it sooner; `courses/not-students`: {ids: uuid[]} — the users that are not students; `courses/not-teachers`: {ids: uuid[]} — the users that are not teachers; `moodle-import/invalid-rows`: the import report (MoodleImportReportDto), every problem of every row and session; `sessions/has-attendance`: {sessionIds: uuid[]} — the sessions that have attendance; `users-import/bad-header`: {missing: string[], unknown: string[], duplicate: string[]} — header columns; `users-import/invalid-rows`: the import report (UsersImportReportDto), every row with its errors; `webhooks/url-forbidden`: {reason: string} — why the URL is refused. */
             details?: components["schemas"]["FieldErrorDto"][] | {
                 [key: string]: unknown;
             };
@@ -2002,6 +2024,9 @@ export interface components {
             mode: components["schemas"]["LocationMode"];
             /** @default 80 */
             radiusMeters: number;
+        };
+        LockoutClearedDto: {
+            wasLockedOut: boolean;
         };
         LoginDto: {
             /**
@@ -2282,6 +2307,7 @@ export interface components {
             items: components["schemas"]["RosterEntryDto"][];
             /** Format: date-time */
             lateAfter: string;
+            lockedOut: string[];
             missing: number;
             /** Format: uuid */
             sessionId: string;
@@ -7742,6 +7768,84 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RosterEntryDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error (`internal/error`); the request id is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database is unreachable for a moment (`common/unavailable`): retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    clearCheckInLockout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                studentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LockoutClearedDto"];
                 };
             };
             /** @description Invalid input (details lists each field) */

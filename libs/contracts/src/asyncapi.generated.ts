@@ -47,6 +47,12 @@ export const ASYNCAPI_DOCUMENT = {
         'socket.attendanceFlagged': {
           $ref: '#/components/messages/socket.attendanceFlagged',
         },
+        'socket.attendanceLockedOut': {
+          $ref: '#/components/messages/socket.attendanceLockedOut',
+        },
+        'socket.attendanceLockoutCleared': {
+          $ref: '#/components/messages/socket.attendanceLockoutCleared',
+        },
         'socket.justificationSubmitted': {
           $ref: '#/components/messages/socket.justificationSubmitted',
         },
@@ -165,6 +171,30 @@ export const ASYNCAPI_DOCUMENT = {
       messages: [
         {
           $ref: '#/channels/socket/messages/socket.attendanceFlagged',
+        },
+      ],
+    },
+    'send.socket.attendanceLockedOut': {
+      action: 'send',
+      title: 'Server emits attendance.locked-out',
+      channel: {
+        $ref: '#/channels/socket',
+      },
+      messages: [
+        {
+          $ref: '#/channels/socket/messages/socket.attendanceLockedOut',
+        },
+      ],
+    },
+    'send.socket.attendanceLockoutCleared': {
+      action: 'send',
+      title: 'Server emits attendance.lockout-cleared',
+      channel: {
+        $ref: '#/channels/socket',
+      },
+      messages: [
+        {
+          $ref: '#/channels/socket/messages/socket.attendanceLockoutCleared',
         },
       ],
     },
@@ -564,6 +594,36 @@ export const ASYNCAPI_DOCUMENT = {
         description:
           "The flags of a record changed (session room only): raised later (another student checked in from the same device, so an earlier record is flagged retroactively) or cleared by a teacher. `flags` is the record's whole new set.",
       },
+      AttendanceLockedOutPayload: {
+        type: 'object',
+        properties: {
+          sessionId: {
+            type: 'string',
+          },
+          studentId: {
+            type: 'string',
+          },
+          fullName: {
+            type: 'string',
+          },
+        },
+        required: ['sessionId', 'studentId', 'fullName'],
+        description:
+          'A student is locked out of check-in (too many wrong codes): to the rooms of the sessions they could be checking in to, so their teacher can let them try again or mark them.',
+      },
+      AttendanceLockoutClearedPayload: {
+        type: 'object',
+        properties: {
+          sessionId: {
+            type: 'string',
+          },
+          studentId: {
+            type: 'string',
+          },
+        },
+        required: ['sessionId', 'studentId'],
+        description: 'A teacher let a locked-out student try again: to the session room and to the student.',
+      },
       JustificationSubmittedPayload: {
         type: 'object',
         properties: {
@@ -866,6 +926,20 @@ export const ASYNCAPI_DOCUMENT = {
         title: 'attendance.flagged',
         payload: {
           $ref: '#/components/schemas/AttendanceFlaggedPayload',
+        },
+      },
+      'socket.attendanceLockedOut': {
+        name: 'attendance.locked-out',
+        title: 'attendance.locked-out',
+        payload: {
+          $ref: '#/components/schemas/AttendanceLockedOutPayload',
+        },
+      },
+      'socket.attendanceLockoutCleared': {
+        name: 'attendance.lockout-cleared',
+        title: 'attendance.lockout-cleared',
+        payload: {
+          $ref: '#/components/schemas/AttendanceLockoutClearedPayload',
         },
       },
       'socket.justificationSubmitted': {
