@@ -11,6 +11,8 @@
 #                  sequential scans of large tables (`pnpm bench:data`; not run by default)
 #   profile        bench.mjs --profile: CPU profiles of GET /api/me and the check-in, summarised (not run by default)
 #   hostile-input  scripts/bench/hostile-input.mjs: 100,000 `[` on login, and /api/health while 4 clients send it
+#   webhooks       scripts/bench/webhooks.mjs: a 300-student check-in burst with and without a webhook endpoint,
+#                  check-in p50/p99 and event → receiver p50/p99 (BENCH_STUDENTS, BENCH_DATABASE_URL)
 # Without a name, all of them. Installs what it needs (system packages via the project's installer, node modules if
 # missing), builds the production API, starts a private PostgreSQL + Redis for `checkin` and stops everything.
 #   BENCH_RATE=600 BENCH_SKIP=pglite,sockets pnpm bench checkin      (see bench.mjs for every knob)
@@ -24,8 +26,8 @@ names=("$@")
 [[ ${#names[@]} -gt 0 ]] || names=(checkin checkin-burst reports)
 for n in "${names[@]}"; do
   case "$n" in
-    checkin | checkin-burst | reports | auth-cost | scan | data | profile | hostile-input) ;;
-    *) echo "bench: unknown benchmark '$n' (checkin, checkin-burst, reports, auth-cost, scan, data, profile, hostile-input)" >&2; exit 2 ;;
+    checkin | checkin-burst | reports | auth-cost | scan | data | profile | hostile-input | webhooks) ;;
+    *) echo "bench: unknown benchmark '$n' (checkin, checkin-burst, reports, auth-cost, scan, data, profile, hostile-input, webhooks)" >&2; exit 2 ;;
   esac
 done
 
@@ -47,7 +49,7 @@ for n in "${names[@]}"; do
   echo
   echo "=== bench: $n ($(date -u +%H:%M:%S))"
   case "$n" in
-    checkin-burst | reports | auth-cost | hostile-input)
+    checkin-burst | reports | auth-cost | hostile-input | webhooks)
       node "scripts/bench/$n.mjs" || status=1
       ;;
     scan)
