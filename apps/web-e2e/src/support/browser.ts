@@ -59,6 +59,11 @@ export async function newActor(browser: Browser, viewport = DESKTOP): Promise<{ 
   // Generous: the machine is shared; a step that never happens still fails, just later.
   context.setDefaultTimeout(30_000);
   const page = await context.newPage();
+  // E2E_CPU_THROTTLE=4: a slow phone (timing races show up without loading the whole machine).
+  if (process.env.E2E_CPU_THROTTLE) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: Number(process.env.E2E_CPU_THROTTLE) });
+  }
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   if (process.env.E2E_BROWSER_LOG) page.on('console', (m) => console.log(`[browser ${m.type()}] ${m.text()}`));
