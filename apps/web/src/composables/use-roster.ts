@@ -44,11 +44,21 @@ export function useRoster(sessionId: () => string) {
   );
   /** Students locked out of check-in (too many wrong codes), as read and then as pushed live. */
   const lockedOutIds = ref(new Set<string>());
+  type RosterEvent = Parameters<typeof applyRosterEvent>[1];
+  // Reads can overlap (mount, the room joined, a new enrollment): only the latest one counts, and the events that
+  // arrived while it was under way are applied again on top of it (its answer may predate them).
+  let latest = 0;
+  let arrivedDuringRead: RosterEvent[] | null = null;
   async function run() {
+    const mine = ++latest;
+    arrivedDuringRead = [];
     const r = await read.run();
+    if (mine !== latest) return r;
+    const arrived = arrivedDuringRead;
+    arrivedDuringRead = null;
     if (r) {
       meta.value = r;
-      server.value = r.items;
+      server.value = arrived.reduce((list, e) => applyRosterEvent(list, e) ?? list, r.items);
       lockedOutIds.value = new Set(r.lockedOut ?? []);
     }
     return r;
@@ -92,16 +102,24 @@ export function useRoster(sessionId: () => string) {
       justArrived.value = s;
     }, 4000);
   }
-  function apply(event: Parameters<typeof applyRosterEvent>[1]) {
+  function apply(event: RosterEvent) {
     if (event.payload.sessionId !== sessionId()) return;
+    arrivedDuringRead?.push(event);
     const next = applyRosterEvent(server.value, event);
     if (next) server.value = next;
     else void load.run();
   }
 
+  // Read at once (offline: the kept copy), and again each time the live room is joined (first connection and every
+  // reconnect): a check-in made between the first read and the join sends its event to nobody here.
   onMounted(load.run);
-  useSessionRoom(sessionId, (code) => (roomDenied.value = code ?? 'denied'));
-  useResync(() => void load.run());
+  useSessionRoom(sessionId, {
+    joined: () => {
+      roomDenied.value = null;
+      void load.run();
+    },
+    denied: (code) => (roomDenied.value = code ?? 'denied'),
+  });
   useSocketEvent('attendance.submitted', (payload) => {
     apply({ kind: 'submitted', payload });
     if (payload.sessionId === sessionId()) flash(payload.studentId);

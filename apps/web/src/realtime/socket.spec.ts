@@ -19,7 +19,9 @@ describe('realtime socket', () => {
     auth((a) => (sent = a.token));
     expect(sent).toBe('token-1');
 
-    await expect(watchSession('s-1')).resolves.toEqual({ ok: true });
+    const answers: unknown[] = [];
+    const stop = watchSession('s-1', (ack) => answers.push(ack));
+    expect(answers).toEqual([{ ok: true }]);
     const resync = vi.fn();
     const off = onReconnect(resync);
 
@@ -31,8 +33,35 @@ describe('realtime socket', () => {
     auth((a) => (sent = a.token));
     expect(sent).toBe('token-2');
     expect(emitted).toEqual([{ event: 'session.watch', payload: { sessionId: 's-1' } }]);
+    // The page hears about the new join (it re-reads what it shows).
+    expect(answers).toEqual([{ ok: true }, { ok: true }]);
     expect(resync).toHaveBeenCalledTimes(1);
     off();
+    emitted.length = 0;
+    stop();
+    expect(emitted).toEqual([{ event: 'session.unwatch', payload: { sessionId: 's-1' } }]);
+  });
+
+  it('joins a room watched before the socket connected once it connects, and tells the page then', () => {
+    fakeSocket.fire('disconnect');
+    emitted.length = 0;
+    const answers: unknown[] = [];
+    const stop = watchSession('s-2', (ack) => answers.push(ack));
+    expect(emitted).toEqual([]);
+    expect(answers).toEqual([]);
+    fakeSocket.fire('connect');
+    expect(emitted).toEqual([{ event: 'session.watch', payload: { sessionId: 's-2' } }]);
+    expect(answers).toEqual([{ ok: true }]);
+    // A second page watching the same room: no second join, told at once.
+    const again: unknown[] = [];
+    const stopAgain = watchSession('s-2', (ack) => again.push(ack));
+    expect(emitted).toHaveLength(1);
+    expect(again).toEqual([{ ok: true }]);
+    emitted.length = 0;
+    stop();
+    expect(emitted).toEqual([]);
+    stopAgain();
+    expect(emitted).toEqual([{ event: 'session.unwatch', payload: { sessionId: 's-2' } }]);
   });
 
   it('reconnects with a fresh token when the server ends the socket (token expired), not after a failed refresh', async () => {

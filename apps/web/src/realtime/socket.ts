@@ -12,7 +12,15 @@ export const wasConnected = ref(false);
 
 let socket: AppSocket | null = null;
 const reconnectListeners = new Set<() => void>();
-const watched = new Set<string>();
+/** The session rooms this page watches, each with the pages to tell every time the server answers a join. */
+const watched = new Map<string, Set<(ack: WatchAck) => void>>();
+
+function join(s: AppSocket, sessionId: string): void {
+  s.timeout(5000).emit('session.watch', { sessionId }, (err, ack) => {
+    const answer: WatchAck = err ? { ok: false, code: 'timeout' } : ack;
+    watched.get(sessionId)?.forEach((fn) => fn(answer));
+  });
+}
 
 /** The one socket of the app; created on first use, connected after sign-in. */
 export function getSocket(): AppSocket {
@@ -28,8 +36,8 @@ export function getSocket(): AppSocket {
     socket.on('connect', () => {
       connected.value = true;
       wasConnected.value = true;
-      // Session rooms are per connection: watch them again, then let pages re-read what they missed over REST.
-      for (const id of watched) socket!.emit('session.watch', { sessionId: id }, () => undefined);
+      // Session rooms are per connection: join them (again); each page watching one re-reads it once joined.
+      for (const id of watched.keys()) join(socket!, id);
       if (everConnected) reconnectListeners.forEach((fn) => fn());
       everConnected = true;
     });
@@ -72,20 +80,27 @@ export function onReconnect(fn: () => void): () => void {
   return () => reconnectListeners.delete(fn);
 }
 
-/** Joins a session's live room (teacher of the course or admin). */
-export function watchSession(sessionId: string): Promise<WatchAck> {
-  watched.add(sessionId);
+/**
+ * Watches a session's live room (teacher of the course or admin): joined now when connected, else as soon as the
+ * socket connects, and again after every reconnect. `onAnswer` gets the server's answer to each join: events sent
+ * before a join never reach this page, so a page re-reads what it shows once `ok` (REST before the join can miss a
+ * check-in). Returns the function that stops watching.
+ */
+export function watchSession(sessionId: string, onAnswer: (ack: WatchAck) => void): () => void {
+  const listeners = watched.get(sessionId) ?? new Set();
+  const first = listeners.size === 0;
+  listeners.add(onAnswer);
+  watched.set(sessionId, listeners);
   const s = getSocket();
-  if (!s.connected) return Promise.resolve({ ok: true });
-  return new Promise((resolve) => {
-    s.timeout(5000).emit('session.watch', { sessionId }, (err, ack) =>
-      resolve(err ? { ok: false, code: 'timeout' } : ack),
-    );
-  });
-}
-
-export function unwatchSession(sessionId: string): void {
-  watched.delete(sessionId);
-  const s = getSocket();
-  if (s.connected) s.emit('session.unwatch', { sessionId }, () => undefined);
+  if (s.connected) {
+    if (first) join(s, sessionId);
+    // Already joined for another page: that page's answer came; this one's is the same.
+    else onAnswer({ ok: true });
+  }
+  return () => {
+    listeners.delete(onAnswer);
+    if (listeners.size > 0 || watched.get(sessionId) !== listeners) return;
+    watched.delete(sessionId);
+    if (s.connected) s.emit('session.unwatch', { sessionId }, () => undefined);
+  };
 }

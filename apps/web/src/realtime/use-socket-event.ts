@@ -1,6 +1,6 @@
 import type { ServerToClientEvents } from '@sysponto/contracts';
 import { onBeforeUnmount, onMounted } from 'vue';
-import { getSocket, onReconnect, unwatchSession, watchSession } from './socket';
+import { getSocket, onReconnect, watchSession } from './socket';
 
 /** Subscribes a component to one server event for its lifetime. */
 export function useSocketEvent<E extends keyof ServerToClientEvents>(event: E, handler: ServerToClientEvents[E]): void {
@@ -15,15 +15,17 @@ export function useResync(resync: () => void): void {
   onBeforeUnmount(() => off?.());
 }
 
-/** Watches a session's live room while the component is mounted. */
-export function useSessionRoom(sessionId: () => string, onDenied?: (code?: string) => void): void {
-  let current: string | null = null;
-  onMounted(async () => {
-    current = sessionId();
-    const ack = await watchSession(current);
-    if (!ack.ok) onDenied?.(ack.code);
+/**
+ * Watches a session's live room while the component is mounted. `joined` runs each time the server confirms the
+ * join (first connection and every reconnect): re-read there, since events before it were not received.
+ */
+export function useSessionRoom(
+  sessionId: () => string,
+  on: { joined?: () => void; denied?: (code?: string) => void },
+): void {
+  let stop: (() => void) | undefined;
+  onMounted(() => {
+    stop = watchSession(sessionId(), (ack) => (ack.ok ? on.joined?.() : on.denied?.(ack.code)));
   });
-  onBeforeUnmount(() => {
-    if (current) unwatchSession(current);
-  });
+  onBeforeUnmount(() => stop?.());
 }

@@ -14,7 +14,9 @@ enableAutoUnmount(afterEach);
 const open = () =>
   fakeFetch({
     'GET /api/sessions/s1': { status: 200, body: session() },
+    // Read on mount and again once the live room is joined; then after the teacher's change.
     'GET /api/sessions/s1/attendance': [
+      { status: 200, body: roster([rosterEntry('Sara', null), rosterEntry('Bruno', 'present')]) },
       { status: 200, body: roster([rosterEntry('Sara', null), rosterEntry('Bruno', 'present')]) },
       { status: 200, body: roster([rosterEntry('Sara', 'present'), rosterEntry('Bruno', 'present')]) },
     ],
@@ -54,7 +56,8 @@ describe('LiveSessionView (useSession, useRoster, useRosterActions, useDialog)',
     expect(row(wrapper, 'sara@example.com').text()).toContain('Pending');
     expect(row(wrapper, 'sara@example.com').classes()).toContain('list-group-item-success');
     expect(wrapper.get('[data-testid=roster-counts]').text()).toContain('1 Pending');
-    expect(net.calls.filter((c) => c.path === '/api/sessions/s1/attendance')).toHaveLength(1);
+    // Read on mount and once the room was joined (a check-in in between would have been missed), not per event.
+    expect(net.calls.filter((c) => c.path === '/api/sessions/s1/attendance')).toHaveLength(2);
 
     // An event for another session leaves this roster alone.
     fakeSocket.serverEmit('attendance.updated', {
@@ -72,6 +75,53 @@ describe('LiveSessionView (useSession, useRoster, useRosterActions, useDialog)',
     const patch = net.calls.find((c) => c.method === 'PATCH')!;
     expect(JSON.parse(patch.body)).toEqual({ status: 'present', override: false });
     expect(row(wrapper, 'sara@example.com').text()).toContain('Present');
+  });
+
+  it('joins the room after the first read and reads again, keeping a check-in that arrives while a read is under way', async () => {
+    fakeSocket.fire('disconnect');
+    emitted.length = 0;
+    const initial = roster([rosterEntry('Sara', null), rosterEntry('Bruno', null)]);
+    let release: (() => void) | undefined;
+    const net = fakeFetch({
+      'GET /api/sessions/s1': { status: 200, body: session() },
+      'GET /api/sessions/s1/attendance': [
+        { status: 200, body: initial },
+        // The read after the join: its answer was made before Bruno's check-in, and arrives after its event.
+        () =>
+          new Promise<Response>((resolve) => {
+            release = () => resolve(new Response(JSON.stringify(initial), { status: 200 }));
+          }),
+      ],
+      'GET /api/sessions/s1/codes/current': notFound,
+    });
+    const { wrapper } = await mountPage(LiveSessionView, {
+      path: '/teacher/sessions/s1',
+      pattern: '/teacher/sessions/:id',
+      network: net,
+    });
+    const reads = () => net.calls.filter((c) => c.path === '/api/sessions/s1/attendance').length;
+    expect(reads()).toBe(1);
+    expect(emitted).not.toContainEqual({ event: 'session.watch', payload: { sessionId: 's1' } });
+    // Not connected yet when the page opened: the room is joined on connect, and the roster read again.
+    fakeSocket.fire('connect');
+    await flushPromises();
+    expect(emitted).toContainEqual({ event: 'session.watch', payload: { sessionId: 's1' } });
+    expect(reads()).toBe(2);
+    fakeSocket.serverEmit('attendance.submitted', {
+      sessionId: 's1',
+      studentId: 'id-Bruno',
+      fullName: 'Bruno',
+      checkedInAt: '2026-11-24T09:03:00.000Z',
+      status: 'pending',
+      flags: ['shared-device'],
+    });
+    await flushPromises();
+    expect(row(wrapper, 'bruno@example.com').text()).toContain('Pending');
+    release!();
+    await flushPromises();
+    expect(row(wrapper, 'bruno@example.com').text()).toContain('Pending');
+    expect(row(wrapper, 'bruno@example.com').find('[data-flag="shared-device"]').exists()).toBe(true);
+    expect(row(wrapper, 'sara@example.com').text()).toContain('Not checked in');
   });
 
   it('changes a status in a modal dialog that closes on Escape and gives focus back to its button', async () => {
