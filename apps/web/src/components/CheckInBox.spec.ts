@@ -1,6 +1,7 @@
-import { flushPromises, mount } from '@vue/test-utils';
-import { createPinia } from 'pinia';
-import { describe, expect, it, vi } from 'vitest';
+import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { defineComponent, h, ref } from 'vue';
 
 vi.mock('socket.io-client', () => import('@/test/fake-socket'));
 
@@ -8,6 +9,10 @@ import { setBaseFetch } from '@/api/http';
 import { i18n } from '@/i18n';
 import { fakeFetch } from '@/test/fake-fetch';
 import { fakeSocket } from '@/test/fake-socket';
+import { useOfflineSync } from '@/composables/use-offline-sync';
+import { memoryQueueStorage } from '@/offline/queue';
+import { useOfflineQueueStore } from '@/stores/offline-queue';
+import { useToastStore } from '@/stores/toasts';
 import CheckInBox from './CheckInBox.vue';
 
 const result = {
@@ -26,6 +31,9 @@ const result = {
   note: null,
   alreadyCheckedIn: false,
 };
+
+// A box left mounted would keep answering queued check-ins inline for the next test.
+enableAutoUnmount(afterEach);
 
 function mountBox(props = {}) {
   return mount(CheckInBox, { props, global: { plugins: [createPinia(), i18n] } });
@@ -188,5 +196,53 @@ describe('CheckInBox in-room check', () => {
       w.unmount();
     }
     i18n.global.locale.value = 'en';
+  });
+});
+
+describe('a queued check-in answered when the network is back', () => {
+  it('is told once: inline by the check-in box on screen (no toast over the page), by a toast when none is', async () => {
+    setBaseFetch(
+      fakeFetch({
+        'GET /api/courses': { status: 200, body: { items: [], total: 0, page: 1, pageSize: 100 } },
+        'GET /api/me/sessions': { status: 200, body: { items: [] } },
+      }).fn,
+    );
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    const showBox = ref(true);
+    const App = defineComponent({
+      setup() {
+        useOfflineSync();
+        return () => (showBox.value ? h(CheckInBox) : null);
+      },
+    });
+    const wrapper = mount(App, { global: { plugins: [pinia, i18n] } });
+    const queue = useOfflineQueueStore();
+    const toasts = useToastStore();
+    queue.configure({
+      storage: memoryQueueStorage(),
+      send: async () => ({
+        status: 410,
+        body: { statusCode: 410, code: 'attendance/code-expired', message: 'The code has expired.' },
+        replayed: false,
+      }),
+    });
+    await queue.use('u1');
+    const arrivesLate = async (key: string) => {
+      await queue.enqueue({ kind: 'check-in', body: { code: 'ABCDEF' }, key });
+      await queue.sync();
+      await flushPromises();
+    };
+    const askTeacher = 'The code was no longer valid when your check-in arrived. Ask your teacher to mark you present.';
+
+    await arrivesLate('k1');
+    expect(wrapper.get('[data-testid=checkin-queued-refused]').text()).toBe(askTeacher);
+    expect(toasts.items).toEqual([]);
+
+    // Elsewhere in the app (no check-in box): a toast says it.
+    showBox.value = false;
+    await flushPromises();
+    await arrivesLate('k2');
+    expect(toasts.items.map((t) => [t.variant, t.title])).toEqual([['danger', askTeacher]]);
   });
 });

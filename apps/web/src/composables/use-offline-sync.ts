@@ -2,7 +2,7 @@ import { onBeforeUnmount, watch } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { api } from '@/api/client';
 import type { Schemas } from '@sysponto/client';
-import { checkInRefusal } from '@/offline/check-in';
+import { checkInRefusal, queuedCheckInsAnsweredInline } from '@/offline/check-in';
 import { useAuthStore } from '@/stores/auth';
 import { useOfflineQueueStore } from '@/stores/offline-queue';
 import { useToastStore } from '@/stores/toasts';
@@ -23,9 +23,10 @@ export function useOfflineSync(): void {
   const { t, te } = useI18n();
   const { online } = useNetwork();
 
-  // A queued check-in is answered wherever the student is in the app.
+  // A queued check-in is answered wherever the student is in the app: by the check-in box when one is on screen
+  // (inline, once), otherwise with a toast.
   const offOutcome = queue.onOutcome((o) => {
-    if (o.item.kind !== 'check-in') return;
+    if (o.item.kind !== 'check-in' || queuedCheckInsAnsweredInline()) return;
     if (o.ok) {
       const r = o.body as Schemas['CheckInResultDto'];
       toasts.success(t('offline.checkIn.sent'), `${r.courseCode} · ${t(`status.${r.status}`)}`);
