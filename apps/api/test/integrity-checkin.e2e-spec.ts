@@ -268,7 +268,7 @@ describe('integrity of check-ins', () => {
       );
       expect(rows).toHaveLength(3);
       const hashOf = (id: string) => rows.find((r) => r.student_id === id)!.device_hash;
-      expect(hashOf(ana.id)).toEqual(deviceHash(t.config.jwtKey, 'phone-of-ana', session.id));
+      expect(hashOf(ana.id)).toEqual(deviceHash(t.config.attendance.deviceHashKey, 'phone-of-ana', session.id));
       expect(hashOf(bruno.id)).toEqual(hashOf(ana.id));
       expect(hashOf(carla.id)).not.toEqual(hashOf(ana.id));
       const dump = await databaseDump(t);
@@ -283,7 +283,7 @@ describe('integrity of check-ins', () => {
         `SELECT device_hash FROM attendance_device_hashes WHERE session_id = $1 AND student_id = $2`,
         [other.id, ana.id],
       );
-      expect(again.device_hash).toEqual(deviceHash(t.config.jwtKey, 'phone-of-ana', other.id));
+      expect(again.device_hash).toEqual(deviceHash(t.config.attendance.deviceHashKey, 'phone-of-ana', other.id));
       expect(again.device_hash).not.toEqual(hashOf(ana.id));
       const [{ n }]: { n: number }[] = await t.dataSource.query(
         `SELECT count(*)::int AS n FROM attendance_device_hashes a JOIN attendance_device_hashes b

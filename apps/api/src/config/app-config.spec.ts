@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig } from './app-config.js';
+import { hkdfSync } from 'node:crypto';
+import { ConfigError, DEVICE_HASH_KEY_LABEL, loadConfig } from './app-config.js';
 
 /** The ConfigError a bad environment throws (fails the test when none is thrown). */
 function configError(env: Record<string, string>): string {
@@ -18,6 +19,7 @@ describe('loadConfig', () => {
     expect(c.dataDir).toMatch(/data$/);
     expect(c.publicUrl).toBe('http://localhost:3000');
     expect(c.attendance).toEqual({
+      deviceHashKey: expect.anything(),
       autoCloseIntervalSeconds: 60,
       deviceHashRetentionDays: 30,
       privacyPurgeIntervalSeconds: 3600,
@@ -90,6 +92,22 @@ describe('loadConfig', () => {
     );
   });
 
+  it('keys the device hashes with their own key: derived from JWT_SECRET (HKDF, own label) or DEVICE_HASH_SECRET', () => {
+    const jwt = 'a-jwt-secret-of-at-least-thirty-two-characters';
+    const derived = loadConfig({ JWT_SECRET: jwt }).attendance.deviceHashKey.export();
+    expect(derived).toEqual(
+      Buffer.from(hkdfSync('sha256', Buffer.from(jwt), Buffer.alloc(0), DEVICE_HASH_KEY_LABEL, 32)),
+    );
+    expect(derived).not.toEqual(Buffer.from(jwt));
+    // With its own secret, rotating JWT_SECRET leaves the device hashes alone.
+    const own = 'a-device-hash-secret-of-32-characters-or-more';
+    const before = loadConfig({ JWT_SECRET: jwt, DEVICE_HASH_SECRET: own }).attendance.deviceHashKey.export();
+    const after = loadConfig({ JWT_SECRET: `${jwt}-rotated`, DEVICE_HASH_SECRET: own });
+    expect(after.attendance.deviceHashKey.export()).toEqual(before);
+    expect(before).toEqual(Buffer.from(own));
+    expect(after.jwtKey.export()).not.toEqual(loadConfig({ JWT_SECRET: jwt }).jwtKey.export());
+  });
+
   it('rejects malformed values with the documented messages, all at once', () => {
     expect(configError({ PORT: 'abc' })).toContain('PORT must be an integer between 0 and 65535');
     expect(configError({ DATABASE_URL: 'mysql://x' })).toContain('DATABASE_URL must be a postgres:// URL');
@@ -105,6 +123,7 @@ describe('loadConfig', () => {
     expect(configError({ DEVICE_HASH_RETENTION_DAYS: '31' })).toContain(
       'DEVICE_HASH_RETENTION_DAYS must be an integer between 1 and 30',
     );
+    expect(configError({ DEVICE_HASH_SECRET: 'short' })).toContain('DEVICE_HASH_SECRET must be at least 32 characters');
     const all = configError({ PORT: '-1', MAIL_MAX_ATTEMPTS: 'many', LOG_LEVEL: 'loud' });
     expect(all).toBe(
       'Invalid configuration:\n' +

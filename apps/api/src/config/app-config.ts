@@ -1,4 +1,4 @@
-import { createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
+import { createSecretKey, hkdfSync, type KeyObject, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ApiKeysConfig, apiKeysSection } from './api-keys.config.js';
@@ -49,6 +49,11 @@ export interface AppConfig {
 export interface AttendanceConfig {
   /** Auto-close scheduler period; 0 turns it off (default 60 s, off when NODE_ENV=test). */
   autoCloseIntervalSeconds: number;
+  /**
+   * The key of the per-session device hashes (docs/privacy.md): DEVICE_HASH_SECRET, or HKDF-SHA256 of JWT_SECRET with
+   * the label `sysponto/device-hash/v1` (never the token-signing key itself).
+   */
+  deviceHashKey: KeyObject;
   /** Per-session device hashes (docs/privacy.md) are deleted this many days after their session ends (1–30). */
   deviceHashRetentionDays: number;
   /** How often each replica runs the privacy purge (device hashes, stale room locations); 0 turns it off. */
@@ -169,6 +174,7 @@ export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {})
   if (!LOG_LEVELS.includes(logLevel)) r.fail('LOG_LEVEL must be a pino level');
   const dataDir = env.DATA_DIR === ':memory:' ? ':memory:' : resolve(r.string('DATA_DIR')!);
 
+  const jwtSecret = Buffer.from(secret || DEV_JWT_SECRET, 'utf8');
   const config: AppConfig = {
     nodeEnv,
     isProduction,
@@ -178,7 +184,7 @@ export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {})
     databaseUrl,
     databasePoolSize: r.int('DATABASE_POOL_SIZE'),
     redisUrl,
-    jwtKey: createSecretKey(Buffer.from(secret || DEV_JWT_SECRET, 'utf8')),
+    jwtKey: createSecretKey(jwtSecret),
     accessTokenTtlSeconds: r.int('ACCESS_TOKEN_TTL_SECONDS'),
     revocationPollSeconds: r.int('REVOCATION_POLL_SECONDS'),
     refreshTokenTtlDays: r.int('REFRESH_TOKEN_TTL_DAYS'),
@@ -197,7 +203,7 @@ export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {})
       windowSeconds: r.int('PASSWORD_RESET_WINDOW_SECONDS'),
     },
     publicUrl,
-    attendance: attendanceSection(r, nodeEnv),
+    attendance: attendanceSection(r, nodeEnv, jwtSecret),
     justifications: { windowDays: r.int('JUSTIFICATION_WINDOW_DAYS'), maxDocumentBytes: MAX_DOCUMENT_BYTES },
     mail: mailSection(r, publicUrl),
     reports: reportsSection(r),
@@ -208,8 +214,19 @@ export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {})
   return config;
 }
 
-function attendanceSection(r: EnvReader, nodeEnv: AppConfig['nodeEnv']): AttendanceConfig {
+/** The device-hash key's label: a key of its own, derived from JWT_SECRET unless DEVICE_HASH_SECRET is set. */
+export const DEVICE_HASH_KEY_LABEL = 'sysponto/device-hash/v1';
+
+function attendanceSection(r: EnvReader, nodeEnv: AppConfig['nodeEnv'], jwtSecret: Buffer): AttendanceConfig {
+  const own = r.string('DEVICE_HASH_SECRET');
+  if (own !== null && own.length < 32) r.fail('DEVICE_HASH_SECRET must be at least 32 characters');
+  const deviceHashKey = createSecretKey(
+    own
+      ? Buffer.from(own, 'utf8')
+      : Buffer.from(hkdfSync('sha256', jwtSecret, Buffer.alloc(0), DEVICE_HASH_KEY_LABEL, 32)),
+  );
   return {
+    deviceHashKey,
     autoCloseIntervalSeconds: r.int('AUTO_CLOSE_INTERVAL_SECONDS', nodeEnv === 'test' ? 0 : undefined),
     // The rotating interval and grace are per course (policy rotatingIntervalSeconds / rotatingGraceSeconds).
     deviceHashRetentionDays: r.int('DEVICE_HASH_RETENTION_DAYS'),

@@ -228,6 +228,14 @@ export const SETTINGS = {
     description:
       'Per-session device hashes (buddy check-in detection, docs/privacy.md) are deleted this many days after their session. The rotating code interval and grace are per course now (ROTATING_CODE_SECONDS and ROTATING_CODE_GRACE_SECONDS are no longer read).',
   },
+  DEVICE_HASH_SECRET: {
+    section: 'attendance',
+    kind: 'string',
+    default: null,
+    defaultText: 'derived from JWT_SECRET',
+    description:
+      'Key of the per-session device hashes (buddy check-ins, docs/privacy.md), at least 32 random characters, the same on every replica. Unset: derived from JWT_SECRET with HKDF-SHA256 (its own label), so a new JWT_SECRET also changes the hashes, and a device used before and after the change in a session running at that moment is not recognised. Set it to rotate JWT_SECRET on its own.',
+  },
   PRIVACY_PURGE_INTERVAL_SECONDS: {
     section: 'attendance',
     kind: 'int',

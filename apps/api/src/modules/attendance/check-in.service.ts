@@ -53,7 +53,7 @@ export class CheckInService {
     const code = normalizeCode(dto.code);
     const source: AttendanceSource = dto.via === 'qr' ? 'qr' : 'code';
     // Only a keyed hash of the device id reaches the database; the location is used there for the verdict and dropped.
-    const device = dto.deviceId ? deviceKey(this.config.jwtKey, dto.deviceId) : null;
+    const device = dto.deviceId ? deviceKey(this.config.attendance.deviceHashKey, dto.deviceId) : null;
     // Through the batcher: concurrent check-ins share one statement (check-in-batcher.ts); this one's row comes back.
     const row = await this.batcher.run({
       studentId: user.id,
