@@ -2,7 +2,10 @@ import { mount } from '@vue/test-utils';
 import { describe, expect, it, vi } from 'vitest';
 import { defineComponent, h, ref, shallowRef } from 'vue';
 import { i18n } from '@/i18n';
+import { useDialog } from '@/composables/use-dialog';
+import ConfirmDialog from './ConfirmDialog.vue';
 import FormField from './FormField.vue';
+import SecretOnce from './SecretOnce.vue';
 import PagedList from './PagedList.vue';
 
 const withI18n = { global: { plugins: [i18n] } };
@@ -102,5 +105,81 @@ describe('PagedList', () => {
     expect(w.get('[role=alert]').text()).toContain('The server did not answer.');
     await w.get('[role=alert] button').trigger('click');
     expect(list.run).toHaveBeenCalledOnce();
+  });
+});
+
+describe('SecretOnce', () => {
+  it('shows the secret read-only with its name, copies it, and closes', async () => {
+    i18n.global.locale.value = 'en';
+    const writeText = vi.fn(async () => undefined);
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    const w = mount(SecretOnce, {
+      ...withI18n,
+      props: {
+        headingId: 'x-title',
+        title: 'API key created',
+        hint: 'Shown only now.',
+        value: 'spk_secret',
+        label: 'Token',
+        copyLabel: 'Copy',
+        copiedLabel: 'Copied',
+        copyTestid: 'copy-it',
+      },
+    });
+    expect(w.get('h2').attributes('id')).toBe('x-title');
+    const input = w.get('input');
+    expect(input.attributes('aria-label')).toBe('Token');
+    expect(input.attributes('readonly')).toBeDefined();
+    expect((input.element as HTMLInputElement).value).toBe('spk_secret');
+    const copy = w.get('[data-testid=copy-it]');
+    expect(copy.text()).toBe('Copy');
+    await copy.trigger('click');
+    await vi.waitFor(() => expect(copy.text()).toBe('Copied'));
+    expect(writeText).toHaveBeenCalledWith('spk_secret');
+    await w.get('button.btn-primary').trigger('click');
+    expect(w.emitted('close')).toHaveLength(1);
+  });
+});
+
+describe('ConfirmDialog', () => {
+  it('is an alertdialog named and described by its text; the red button confirms unless busy', async () => {
+    i18n.global.locale.value = 'en';
+    const busy = ref(false);
+    const onConfirm = vi.fn();
+    const Host = defineComponent(() => {
+      const dialog = useDialog();
+      return () => [
+        h('button', { id: 'open', onClick: (e: Event) => dialog.open(e) }, 'Delete'),
+        h(ConfirmDialog, {
+          id: 'x-del',
+          dialog,
+          subject: { name: 'Ana' },
+          title: 'Delete Ana?',
+          body: 'This cannot be undone.',
+          confirmLabel: 'Delete',
+          busy: busy.value,
+          error: 'Not allowed.',
+          testid: 'confirm-it',
+          onConfirm,
+        }),
+      ];
+    });
+    const w = mount(Host, { ...withI18n, attachTo: document.body });
+    await w.get('#open').trigger('click');
+    const dialog = w.get('dialog');
+    expect(dialog.attributes()).toMatchObject({
+      role: 'alertdialog',
+      'aria-labelledby': 'x-del-title',
+      'aria-describedby': 'x-del-body',
+    });
+    expect(w.get('#x-del-title').text()).toBe('Delete Ana?');
+    expect(w.get('#x-del-body').text()).toBe('This cannot be undone.');
+    expect(w.get('[role=alert]').text()).toBe('Not allowed.');
+    await w.get('[data-testid=confirm-it]').trigger('click');
+    expect(onConfirm).toHaveBeenCalledTimes(1);
+    busy.value = true;
+    await w.vm.$nextTick();
+    expect(w.get('[data-testid=confirm-it]').attributes('disabled')).toBeDefined();
+    w.unmount();
   });
 });
