@@ -207,15 +207,18 @@ describe('LiveSessionView (useSession, useRoster, useRosterActions, useDialog)',
 
   it('shows who is locked out of check-in, live; "Let try again" clears it, "Mark present" records them', async () => {
     connectSocket();
+    const lockedOut = {
+      status: 200,
+      body: roster([rosterEntry('Sara', null), rosterEntry('Bruno', null), rosterEntry('Carla', 'present')], {
+        lockedOut: ['id-Sara'],
+      }),
+    };
     const net = fakeFetch({
       'GET /api/sessions/s1': { status: 200, body: session() },
+      // Read on mount and again once the live room is joined; then after the teacher's change.
       'GET /api/sessions/s1/attendance': [
-        {
-          status: 200,
-          body: roster([rosterEntry('Sara', null), rosterEntry('Bruno', null), rosterEntry('Carla', 'present')], {
-            lockedOut: ['id-Sara'],
-          }),
-        },
+        lockedOut,
+        lockedOut,
         {
           status: 200,
           body: roster([rosterEntry('Sara', null), rosterEntry('Bruno', 'present'), rosterEntry('Carla', 'present')]),
