@@ -13,7 +13,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import lighthouse from 'lighthouse';
 import puppeteer from 'puppeteer-core';
-import { ROOT, startApp } from './lib/in-process-app.mjs';
+import { call, ROOT, startApp } from './lib/in-process-app.mjs';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const RUNS = Math.max(1, Number(process.env.BENCH_WEB_RUNS ?? 1));
@@ -26,19 +26,8 @@ if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: bash scripts
 
 const log = (...a) => console.error(`[bench:web ${new Date().toISOString().slice(11, 19)}]`, ...a);
 
-async function api(app, method, path, { token, body } = {}) {
-  const res = await fetch(`${app.url}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
-  return text ? JSON.parse(text) : undefined;
-}
+/** The lib's JSON call, answering the body. */
+const api = async (app, method, path, opts) => (await call(app, method, path, opts)).body;
 const login = async (app, email) =>
   (await api(app, 'POST', '/api/auth/login', { body: { email, password: DEMO_PASSWORD } })).accessToken;
 
