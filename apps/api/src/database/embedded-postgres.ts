@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { BackupError, ControlServer, dataDirInUse } from './backup.js';
 
 /**
  * The embedded default: PGlite (PostgreSQL in WebAssembly) served over the PostgreSQL wire protocol on a private
@@ -19,11 +20,18 @@ export class EmbeddedPostgres {
     private readonly server: PGLiteSocketServer,
     readonly socketDir: string,
     readonly connections: number,
+    private readonly control: ControlServer | null,
   ) {}
 
   static async start(dataDir: string, connections = 4): Promise<EmbeddedPostgres> {
     let dataPath = 'memory://';
     if (dataDir !== ':memory:') {
+      // Two processes on one PGlite data directory corrupt it: refuse while another one holds it.
+      const holder = await dataDirInUse(dataDir);
+      if (holder !== null)
+        throw new BackupError(
+          `DATA_DIR ${dataDir} is in use by process ${holder}: stop it first (one process per embedded database).`,
+        );
       dataPath = join(dataDir, 'pgdata');
       mkdirSync(dataPath, { recursive: true });
     }
@@ -33,11 +41,14 @@ export class EmbeddedPostgres {
     const server = new PGLiteSocketServer({ db, path: join(socketDir, '.s.PGSQL.5432'), maxConnections: connections });
     server.addEventListener('error', () => undefined);
     await server.start();
-    return new EmbeddedPostgres(db, server, socketDir, connections);
+    // The control socket `pnpm backup` asks for a consistent snapshot while the app runs (database/backup.ts).
+    const control = dataDir === ':memory:' ? null : await ControlServer.start(db, dataDir, socketDir);
+    return new EmbeddedPostgres(db, server, socketDir, connections, control);
   }
 
   async stop(): Promise<void> {
     try {
+      await this.control?.stop();
       await this.server.stop();
     } finally {
       try {
