@@ -10,6 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import pg from 'pg';
 import { QueryFailedError } from 'typeorm';
 import { AppError, CommonErrors } from './app-error.js';
+import { isDatabaseUnavailable } from './db-errors.js';
 import { RequestErrors } from './request.errors.js';
 
 const { DatabaseError } = pg;
@@ -155,13 +156,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       if (pgCode === '22P02' || pgCode === '22007' || pgCode === '22008')
         return { body: { statusCode: 400, code: 'common/bad-request', message: 'A value has the wrong format.' } };
     }
-    // The database is unreachable or the pool is exhausted: a temporary condition, not a bug.
-    const msg = exception instanceof Error ? exception.message : '';
-    if (
-      /timeout exceeded when trying to connect|Connection terminated|ECONNREFUSED|the database system is (starting|shutting) up/i.test(
-        msg,
-      )
-    ) {
+    // The database is unreachable, restarting or the pool is exhausted: a temporary condition, not a bug.
+    if (isDatabaseUnavailable(exception)) {
       return {
         body: {
           statusCode: 503,

@@ -323,3 +323,114 @@ export async function startNginx(dir: string, upstreamPorts: number[]): Promise<
 export function removeDir(dir: string) {
   rmSync(dir, { recursive: true, force: true });
 }
+
+const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
+const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+/** Runs a PostgreSQL binary (as the `postgres` user when we are root, as initdb and the postmaster require). */
+function pgExec(bin: string, args: string[], timeoutMs = 60_000): string {
+  const cmd = [join(PG_BIN, bin), ...args];
+  return asRoot
+    ? execFileSync(
+        'su',
+        ['postgres', '-s', '/bin/sh', '-c', cmd.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')],
+        {
+          encoding: 'utf8',
+          timeout: timeoutMs,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      )
+    : execFileSync(cmd[0], cmd.slice(1), { encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/**
+ * A PostgreSQL 15 cluster owned by one test (the fault tests restart and kill it), in a folder of its own on a free
+ * loopback port: the run's shared server (`scripts/services.sh`) is never touched, whatever happens to this one.
+ * Durable like production for process crashes: `synchronous_commit` on (an acknowledged commit is in the WAL the
+ * kernel holds); only `fsync` is off, which matters for a machine crash, not a killed postmaster.
+ */
+export class TestPostgres {
+  readonly dataDir: string;
+  readonly url: string;
+  private constructor(
+    readonly dir: string,
+    readonly port: number,
+  ) {
+    this.dataDir = join(dir, 'pgdata');
+    this.url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  }
+
+  static async create(dir: string): Promise<TestPostgres> {
+    const pg = new TestPostgres(dir, await freePort());
+    mkdirSync(pg.dataDir, { mode: 0o700 });
+    if (asRoot) execFileSync('chown', ['postgres:postgres', pg.dataDir]);
+    pgExec('initdb', ['-D', pg.dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
+    const conf = [
+      `listen_addresses = '127.0.0.1'`,
+      `port = ${pg.port}`,
+      `unix_socket_directories = '${pg.dataDir}'`,
+      'max_connections = 100',
+      'fsync = off',
+      'synchronous_commit = on',
+      'shared_buffers = 64MB',
+      'log_min_messages = warning',
+    ];
+    writeFileSync(join(pg.dataDir, 'postgresql.conf'), conf.join('\n') + '\n', { flag: 'a' });
+    await pg.start();
+    return pg;
+  }
+
+  /** Starts the postmaster; resolves once it accepts connections (crash recovery included). */
+  async start(): Promise<void> {
+    // After a kill -9 the old backends take a moment to notice and exit; until then the postmaster refuses to start.
+    await waitFor(
+      'PostgreSQL to start',
+      async () => {
+        pgExec('pg_ctl', ['-D', this.dataDir, '-l', join(this.dataDir, 'server.log'), '-w', '-t', '30', 'start']);
+        return true;
+      },
+      60_000,
+      200,
+    );
+  }
+
+  /** `pg_ctl restart -m fast`: sessions are terminated, in-flight transactions rolled back. */
+  async restartFast(): Promise<void> {
+    pgExec('pg_ctl', [
+      '-D',
+      this.dataDir,
+      '-l',
+      join(this.dataDir, 'server.log'),
+      '-m',
+      'fast',
+      '-w',
+      '-t',
+      '30',
+      'restart',
+    ]);
+  }
+
+  postmasterPid(): number {
+    return Number(readFileSync(join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  }
+
+  /** `kill -9` of the postmaster (no shutdown at all); `start()` then runs crash recovery. */
+  kill9(): number {
+    const pid = this.postmasterPid();
+    process.kill(pid, 'SIGKILL');
+    return pid;
+  }
+
+  /** Stops it whatever its state (immediate mode, then the pid) and removes nothing: the caller removes `dir`. */
+  async stop(): Promise<void> {
+    try {
+      pgExec('pg_ctl', ['-D', this.dataDir, '-m', 'immediate', '-w', '-t', '20', 'stop']);
+    } catch {
+      try {
+        process.kill(this.postmasterPid(), 'SIGKILL');
+      } catch {
+        /* not running */
+      }
+    }
+  }
+}
