@@ -1,11 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
-import { createApp } from '../../src/app.factory.js';
+import { buildOpenApi, createApp } from '../../src/app.factory.js';
 import { AccessTokenService } from '../../src/modules/auth/access-tokens.service.js';
 import { PasswordService } from '../../src/modules/auth/password.service.js';
+import { type OpenApiDocument, ResponseValidator, type Violation } from './openapi-validator.js';
 import { cloneTestDatabase } from './test-database.js';
 
 export const PASSWORD = 'correct-horse-battery';
@@ -36,8 +38,65 @@ export function testConfig(env: Record<string, string> = {}): AppConfig {
   });
 }
 
+interface Recorded {
+  method: string;
+  path: string;
+  status: number;
+  contentType: string | undefined;
+  payload: string | undefined;
+}
+
+/** One validator per served document (the same for every app of a run, so built once). */
+const validators = new Map<string, ResponseValidator>();
+
+/**
+ * Every response of a test app, checked against the app's served OpenAPI document when the app closes
+ * (support/openapi-validator.ts): a response with an undocumented status or a body off its schema fails the suite.
+ * `OPENAPI_RESPONSES=off` turns the check off (a quick local run).
+ */
+function recordResponses(app: NestFastifyApplication) {
+  const recorded: Recorded[] = [];
+  if (process.env.OPENAPI_RESPONSES === 'off') return async () => [] as Violation[];
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (req, reply, payload) => {
+    const type = reply.getHeader('content-type');
+    recorded.push({
+      method: req.method,
+      path: req.routeOptions?.url ?? req.url,
+      status: reply.statusCode,
+      contentType: typeof type === 'string' ? type : undefined,
+      payload: typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined,
+    });
+    return payload;
+  });
+  return async (): Promise<Violation[]> => {
+    // What /api/docs-json serves (light-my-request's inject cannot load under jest's CommonJS transform).
+    const served = JSON.stringify(buildOpenApi(app));
+    let validator = validators.get(served);
+    if (!validator) {
+      validator = new ResponseValidator(JSON.parse(served) as OpenApiDocument);
+      validators.set(served, validator);
+    }
+    const found = new Map<string, Violation>();
+    for (const r of recorded.splice(0)) {
+      if (r.path === '/api/docs-json') continue;
+      let body: unknown = r.payload;
+      if (r.payload && /json/.test(r.contentType ?? ''))
+        try {
+          body = JSON.parse(r.payload);
+        } catch {
+          /* validated as the string it is */
+        }
+      for (const v of validator.check(r.method, r.path, r.status, r.contentType, body))
+        found.set(`${v.operation} ${v.status} ${v.problem}`, v);
+    }
+    return [...found.values()];
+  };
+}
+
 async function boot(config: AppConfig, listen: boolean) {
   const app = await createApp(config, { logger: false });
+  const responseViolations = recordResponses(app);
   let url = '';
   if (listen) {
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -46,7 +105,7 @@ async function boot(config: AppConfig, listen: boolean) {
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   }
-  return { app, url };
+  return { app, url, responseViolations };
 }
 
 /** Boots the app on the given database settings (it migrates them) without listening: how templates are made. */
@@ -65,11 +124,17 @@ export async function createTestApp(
   const database = await cloneTestDatabase(bootOnly);
   const config = testConfig({ ...database.env, ...env });
   const started = async (): Promise<TestApp> => {
-    const { app, url } = await boot(config, opts.listen ?? false).catch(async (err: unknown) => {
+    const { app, url, responseViolations } = await boot(config, opts.listen ?? false).catch(async (err: unknown) => {
       await database.drop();
       throw err;
     });
-    const stop = () => app.close();
+    const stop = async () => {
+      const violations = await responseViolations().catch((err: unknown) => [
+        { operation: '(validator)', status: 0, problem: String(err) },
+      ]);
+      await app.close();
+      reportViolations(violations);
+    };
     return {
       app,
       config,
@@ -90,6 +155,18 @@ export async function createTestApp(
     };
   };
   return started();
+}
+
+/** Fails the suite on responses that do not match the document (or, with OPENAPI_RESPONSES=report:<file>, lists them). */
+function reportViolations(violations: Violation[]) {
+  if (!violations.length) return;
+  const mode = process.env.OPENAPI_RESPONSES ?? '';
+  const lines = violations.map((v) => `${v.operation} → ${v.status}: ${v.problem}`);
+  if (mode.startsWith('report:')) {
+    appendFileSync(mode.slice('report:'.length), lines.map((l) => `${expect.getState().testPath}\t${l}\n`).join(''));
+    return;
+  }
+  throw new Error(`Responses that do not match the served OpenAPI document:\n  ${lines.join('\n  ')}`);
 }
 
 let cachedHash: Promise<string> | null = null;
