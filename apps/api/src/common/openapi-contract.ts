@@ -42,6 +42,13 @@ const BODY_RESPONSES: Record<string, Response> = {
   '413': { description: 'The body is too large (`common/payload-too-large`)', content: ERROR },
   '415': { description: 'Unsupported media type (`common/unsupported-media-type`)', content: ERROR },
 };
+/** Every operation an API key may call: keys are rate-limited per key. */
+const API_KEY_RESPONSES: Record<string, Response> = {
+  '429': {
+    description: 'Too many requests with this API key (`common/rate-limited`): retry after Retry-After',
+    content: ERROR,
+  },
+};
 const SECURED_RESPONSES: Record<string, Response> = {
   '401': { description: 'Missing, expired or revoked credentials (`auth/unauthenticated`)', content: ERROR },
   '403': { description: 'Not allowed for this role or object (`auth/forbidden`)', content: ERROR },
@@ -72,6 +79,12 @@ export function documentContract(doc: OpenAPIObject): OpenAPIObject {
       add(COMMON_RESPONSES);
       if (op.requestBody) add(BODY_RESPONSES);
       if (secured) add(SECURED_RESPONSES);
+      if (op.security?.some((s) => 'apiKey' in s)) add(API_KEY_RESPONSES);
+      // An error is always JSON, whatever the operation produces when it succeeds (`@ApiProduces` sets every status).
+      for (const [status, r] of Object.entries(op.responses)) {
+        if (Number(status) < 400 || !r.content || r.content['application/json']) continue;
+        r.content = { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponseDto' } } };
+      }
       for (const status of ['429', '503']) {
         const r = op.responses[status];
         if (r) r.headers = { ...RETRY_AFTER, ...r.headers };
@@ -82,7 +95,11 @@ export function documentContract(doc: OpenAPIObject): OpenAPIObject {
       }
     }
   }
-  visitSchemas(doc, (s) => inlineNullableRef(s, schemas));
+  const inlined = new Set<string>();
+  visitSchemas(doc, (s) => inlineNullableRef(s, schemas, inlined));
+  // A component used only where it was inlined is no longer referenced: drop it (no unused components).
+  const text = JSON.stringify(doc);
+  for (const name of inlined) if (!text.includes(`"#/components/schemas/${name}"`)) delete schemas[name];
   documentErrorDetails(schemas);
   return doc;
 }
@@ -97,10 +114,20 @@ function visitSchemas(node: unknown, fn: (s: Schema) => void) {
   for (const v of Object.values(node)) visitSchemas(v, fn);
 }
 
-function inlineNullableRef(s: Schema, schemas: Record<string, Schema>) {
-  if (!s.nullable || s.type || s.allOf?.length !== 1 || !s.allOf[0].$ref) return;
-  const target = schemas[s.allOf[0].$ref.replace('#/components/schemas/', '')];
+function inlineNullableRef(s: Schema, schemas: Record<string, Schema>, inlined: Set<string>) {
+  if (!s.nullable || s.allOf?.length !== 1 || !s.allOf[0].$ref) return;
+  const name = s.allOf[0].$ref.replace('#/components/schemas/', '');
+  const target = schemas[name];
   if (!target?.type) return;
+  if (target.type === 'object') {
+    inlined.add(name);
+    // `nullable` does not reach into `allOf`: a strict validator refuses null there. The object inline, nullable.
+    const description = (s as { description?: string }).description;
+    delete s.allOf;
+    Object.assign(s, structuredClone(target), { nullable: true }, description ? { description } : {});
+    return;
+  }
+  if (s.type) return;
   delete s.allOf;
   s.type = target.type;
   if (target.enum) s.enum = [...target.enum, null];
