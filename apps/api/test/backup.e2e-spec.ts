@@ -110,7 +110,7 @@ describe('backup and restore (embedded database)', () => {
     } finally {
       await app.close();
     }
-  });
+  }, 240_000);
 
   it('backs up a stopped app from its DATA_DIR, and on PostgreSQL prints the pg_dump recipe', async () => {
     const offline = join(work, 'offline.tar.gz');

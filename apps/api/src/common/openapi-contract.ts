@@ -145,10 +145,13 @@ function documentErrorDetails(schemas: Record<string, Schema>) {
       messages: { type: 'array', items: { type: 'string' } },
     },
   };
-  const objects = [...errorCatalogue()]
-    .filter(([, d]) => d.details && d.details !== 'fields')
-    .map(([code, d]) => `\`${code}\`: ${d.details}`)
-    .sort();
+  const described = (array: boolean) =>
+    [...errorCatalogue()]
+      .filter(([, d]) => d.details && d.details !== 'fields' && d.details.startsWith('[') === array)
+      .map(([code, d]) => `\`${code}\`: ${d.details}`)
+      .sort();
+  const objects = described(false);
+  const arrays = described(true);
   error.properties.details = {
     description:
       'Present only for some codes, always in the shape that code documents. An array of field errors for ' +
@@ -160,9 +163,11 @@ function documentErrorDetails(schemas: Record<string, Schema>) {
         .join(', ') +
       '). An object for: ' +
       objects.join('; ') +
+      (arrays.length ? '. An array of objects for: ' + arrays.join('; ') : '') +
       '.',
-    oneOf: [
+    anyOf: [
       { type: 'array', items: { $ref: '#/components/schemas/FieldErrorDto' } },
+      ...(arrays.length ? [{ type: 'array', items: { type: 'object', additionalProperties: true } }] : []),
       { type: 'object', additionalProperties: true },
     ],
   };

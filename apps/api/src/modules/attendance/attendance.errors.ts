@@ -65,6 +65,8 @@ export const AttendanceErrors = defineErrors({
     code: 'attendance/offline-conflict',
     status: 409,
     message: 'This attendance was changed after your offline change was made; the later change was kept.',
+    details:
+      '[{studentId: uuid, status, source, changedAt: date-time}] — the record as it is now and its latest change',
   },
   concurrentCode: {
     code: 'attendance/code-conflict',
