@@ -155,6 +155,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Forgot password: mails a single-use link (valid 30 minutes) to an active account with this email.
+         * @description Always 202, whether or not the account exists (no account enumeration). Limited per account (further requests send nothing) and per IP (429).
+         */
+        post: operations["requestPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password with a reset link token. Ends every sign-in of the user (refresh and access tokens). */
+        post: operations["confirmPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/refresh": {
         parameters: {
             query?: never;
@@ -337,6 +374,28 @@ export interface paths {
          *     API keys: scope `courses:write`.
          */
         delete: operations["unenrollStudent"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/courses/{id}/import/moodle-attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a course's attendance from Moodle's attendance export (teacher of the course or admin), with a dry-run preview.
+         * @description The file is the export of Moodle's attendance activity (Export → "Download in text format", or "Download in Excel format" as .xlsx; a copy saved as CSV works too), sent as multipart/form-data in the field `file` (≤ 2 MB, ≤ 5000 students, ≤ 400 sessions, ≤ 50000 statuses). It needs the "Email address" or "ID number" column (tick them under "Identify by"): students are matched by email, else by ID number against the student number, and must be enrolled in the course. Each session column (`5 Oct 2026 9.00AM All students`) becomes a closed session starting then (read in the course's timezone, or `timezone`) and lasting `durationMinutes`; each cell's status acronym becomes a record with source `import` through `mapping` (default P=present, L=late, E=excused, A=absent); `?` (not taken) and empty cells are skipped, and a session nobody has a status in is not created. A remarks column becomes the record's note. dryRun=true (the default) returns the preview — the sessions and records to create, every row's and session's problems — and writes nothing. dryRun=false imports everything in one transaction (audited; `attendance.updated` and `session.closed` webhooks; the changes feed shows the records), or — if there is any problem — nothing (400 `moodle-import/invalid-rows` with the report in details). A session already in the course at the same time is a problem, so importing a file twice is refused. A student's current enrollment that began after their first imported session is moved back to it, so the imported sessions count in their rates.
+         *
+         *     API keys: scope `attendance:write`.
+         */
+        post: operations["importMoodleAttendance"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -975,6 +1034,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sessions/{id}/attendance/{studentId}/lockout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Let a student locked out of check-in (too many wrong codes) try again: clears their limit (audited).
+         * @description Course teachers and admins, for a student of the roster. Pushes `attendance.lockout-cleared` to the session room and to the student. To record them instead, mark them with `PATCH …/attendance/:studentId`.
+         *
+         *     API keys: scope `attendance:write`.
+         */
+        delete: operations["clearCheckInLockout"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sessions/{id}/cancel": {
         parameters: {
             query?: never;
@@ -1163,6 +1244,26 @@ export interface paths {
          * @description API keys: scope `users:write`.
          */
         patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/api/users/{id}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mail the user a password reset link (admin). Their password stays until they use it.
+         * @description API keys: scope `users:write`.
+         */
+        post: operations["sendPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/webhook-deliveries/{id}/retry": {
@@ -1399,7 +1500,7 @@ export interface components {
             nextCursor: string;
         };
         /** @enum {string} */
-        AttendanceSource: "code" | "qr" | "teacher" | "justification" | "auto-close";
+        AttendanceSource: "code" | "qr" | "teacher" | "justification" | "auto-close" | "import";
         /** @enum {string} */
         AttendanceStatus: "pending" | "present" | "late" | "absent" | "excused";
         AuditEventDto: {
@@ -1788,7 +1889,7 @@ export interface components {
         ErrorResponseDto: {
             /** @example users/not-found */
             code: string;
-            /** @description Present only for some codes, always in the shape that code documents. An array of field errors for `validation/failed` and the codes that name a field (`courses/invalid-timezone`, `sessions/invalid-series`, `sessions/invalid-times`, `sessions/series-too-long`, `validation/failed`). An object for: `attendance/code-expired`: {sessionId: uuid} — the session whose code it was; `attendance/session-not-open`: {sessionId: uuid, opensAt: date-time, endsAt: date-time}; `attendance/too-many-attempts`: {retryAfterSeconds: integer}; `courses/not-students`: {ids: uuid[]} — the users that are not students; `courses/not-teachers`: {ids: uuid[]} — the users that are not teachers; `sessions/has-attendance`: {sessionIds: uuid[]} — the sessions that have attendance; `users-import/bad-header`: {missing: string[], unknown: string[], duplicate: string[]} — header columns; `users-import/invalid-rows`: the import report (UsersImportReportDto), every row with its errors; `webhooks/url-forbidden`: {reason: string} — why the URL is refused. An array of objects for: `attendance/offline-conflict`: [{studentId: uuid, status, source, changedAt: date-time}] — the record as it is now and its latest change. */
+            /** @description Present only for some codes, always in the shape that code documents. An array of field errors for `validation/failed` and the codes that name a field (`courses/invalid-timezone`, `sessions/invalid-series`, `sessions/invalid-times`, `sessions/series-too-long`, `validation/failed`). An object for: `attendance/code-expired`: {sessionId: uuid} — the session whose code it was; `attendance/session-not-open`: {sessionId: uuid, opensAt: date-time, endsAt: date-time}; `attendance/too-many-attempts`: {retryAfterSeconds: integer} — the limit also ends by itself then; the teacher can end it sooner; `courses/not-students`: {ids: uuid[]} — the users that are not students; `courses/not-teachers`: {ids: uuid[]} — the users that are not teachers; `moodle-import/invalid-rows`: the import report (MoodleImportReportDto), every problem of every row and session; `sessions/has-attendance`: {sessionIds: uuid[]} — the sessions that have attendance; `users-import/bad-header`: {missing: string[], unknown: string[], duplicate: string[]} — header columns; `users-import/invalid-rows`: the import report (UsersImportReportDto), every row with its errors; `webhooks/url-forbidden`: {reason: string} — why the URL is refused. An array of objects for: `attendance/offline-conflict`: [{studentId: uuid, status, source, changedAt: date-time}] — the record as it is now and its latest change. */
             details?: components["schemas"]["FieldErrorDto"][] | {
                 [key: string]: unknown;
             }[] | {
@@ -1925,6 +2026,9 @@ export interface components {
             /** @default 80 */
             radiusMeters: number;
         };
+        LockoutClearedDto: {
+            wasLockedOut: boolean;
+        };
         LoginDto: {
             /**
              * Format: email
@@ -1933,6 +2037,72 @@ export interface components {
             email: string;
             /** @example sysponto-demo */
             password: string;
+        };
+        MoodleImportMappingDto: {
+            /** @example P */
+            acronym: string;
+            status: components["schemas"]["MoodleImportStatus"];
+        };
+        MoodleImportProblemDto: {
+            field: string;
+            line: number;
+            reason: string;
+        };
+        MoodleImportReportDto: {
+            byStatus: components["schemas"]["MoodleImportStatusCountsDto"];
+            dryRun: boolean;
+            enrollmentsBackdated: number;
+            fileCourse: string | null;
+            fileGroup: string | null;
+            imported: boolean;
+            invalidRows: number;
+            mapping: components["schemas"]["MoodleImportMappingDto"][];
+            problems: components["schemas"]["MoodleImportProblemDto"][];
+            recordsToCreate: number;
+            rows: components["schemas"]["MoodleImportRowDto"][];
+            sessions: components["schemas"]["MoodleImportSessionDto"][];
+            sessionsToCreate: number;
+            timezone: string;
+            totalRows: number;
+            validRows: number;
+        };
+        MoodleImportRowDto: {
+            email: string | null;
+            firstName: string;
+            fullName: string | null;
+            idNumber: string | null;
+            lastName: string;
+            line: number;
+            problems: components["schemas"]["MoodleImportRowProblemDto"][];
+            records: number;
+            /** Format: uuid */
+            studentId: string | null;
+        };
+        MoodleImportRowProblemDto: {
+            field: string;
+            reason: string;
+        };
+        MoodleImportSessionDto: {
+            /** Format: date-time */
+            endsAt: string;
+            /** @example 5 Oct 2026 9.00AM All students */
+            header: string;
+            problems: string[];
+            records: number;
+            /** Format: uuid */
+            sessionId?: string;
+            skipped: boolean;
+            /** Format: date-time */
+            startsAt: string;
+            title: string | null;
+        };
+        /** @enum {string} */
+        MoodleImportStatus: "present" | "late" | "excused" | "absent";
+        MoodleImportStatusCountsDto: {
+            absent: number;
+            excused: number;
+            late: number;
+            present: number;
         };
         MyAttendanceDto: {
             courses: components["schemas"]["CourseAttendanceRateDto"][];
@@ -1957,7 +2127,7 @@ export interface components {
             sessionId: string;
             sessionTitle: string | null;
             /** @enum {string|null} */
-            source: "code" | "qr" | "teacher" | "justification" | "auto-close" | null;
+            source: "code" | "qr" | "teacher" | "justification" | "auto-close" | "import" | null;
             /** Format: date-time */
             startsAt: string;
             status: components["schemas"]["AttendanceStatus"];
@@ -2069,6 +2239,21 @@ export interface components {
             startsAt: string;
             title: string | null;
         };
+        PasswordResetConfirmDto: {
+            password: string;
+            token: string;
+        };
+        PasswordResetRequestDto: {
+            /**
+             * Format: email
+             * @example student1@example.com
+             */
+            email: string;
+        };
+        PasswordResetSentDto: {
+            /** Format: date-time */
+            expiresAt: string;
+        };
         RateCountsDto: {
             absent: number;
             excused: number;
@@ -2123,6 +2308,7 @@ export interface components {
             items: components["schemas"]["RosterEntryDto"][];
             /** Format: date-time */
             lateAfter: string;
+            lockedOut: string[];
             missing: number;
             /** Format: uuid */
             sessionId: string;
@@ -2139,7 +2325,7 @@ export interface components {
             fullName: string;
             note: string | null;
             /** @enum {string|null} */
-            source: "code" | "qr" | "teacher" | "justification" | "auto-close" | null;
+            source: "code" | "qr" | "teacher" | "justification" | "auto-close" | "import" | null;
             /** @enum {string|null} */
             status: "pending" | "present" | "late" | "absent" | "excused" | null;
             /** Format: uuid */
@@ -3039,6 +3225,207 @@ export interface operations {
             /** @description `idempotency/key-reused`: this Idempotency-Key was used with a different request */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error (`internal/error`); the request id is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database is unreachable for a moment (`common/unavailable`): retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    requestPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same request (method, URL, body) from the same caller within 24 h replays the first answer (status and body, with `Idempotent-Replayed: true`) and performs nothing again. Use a new random value (e.g. a UUID) per logical operation. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetRequestDto"];
+            };
+        };
+        responses: {
+            /** @description Accepted; a mail goes out if the address belongs to an active account. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict, or `idempotency/in-progress`: the first request with this Idempotency-Key still runs */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is too large (`common/payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported media type (`common/unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description `idempotency/key-reused`: this Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many attempts (see Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error (`internal/error`); the request id is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database is unreachable for a moment (`common/unavailable`): retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    confirmPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same request (method, URL, body) from the same caller within 24 h replays the first answer (status and body, with `Idempotent-Replayed: true`) and performs nothing again. Use a new random value (e.g. a UUID) per logical operation. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetConfirmDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict, or `idempotency/in-progress`: the first request with this Idempotency-Key still runs */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is too large (`common/payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported media type (`common/unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description `idempotency/key-reused`: this Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many attempts (see Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4284,6 +4671,148 @@ export interface operations {
             };
             /** @description Not found (or not visible to you) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests with this API key (`common/rate-limited`): retry after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error (`internal/error`); the request id is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database is unreachable for a moment (`common/unavailable`): retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    importMoodleAttendance: {
+        parameters: {
+            query?: {
+                dryRun?: boolean;
+                mapping?: string;
+                durationMinutes?: number;
+                timezone?: string;
+            };
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same request (method, URL, body) from the same caller within 24 h replays the first answer (status and body, with `Idempotent-Replayed: true`) and performs nothing again. Use a new random value (e.g. a UUID) per logical operation. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description Moodle attendance's export: .txt (tab-separated), .csv or .xlsx; ≤ 2 MB
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MoodleImportReportDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with existing data */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description `idempotency/key-reused`: this Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7699,6 +8228,95 @@ export interface operations {
             };
         };
     };
+    clearCheckInLockout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                studentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LockoutClearedDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests with this API key (`common/rate-limited`): retry after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error (`internal/error`); the request id is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database is unreachable for a moment (`common/unavailable`): retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     cancelSession: {
         parameters: {
             query?: never;
@@ -9061,6 +9679,115 @@ export interface operations {
             };
             /** @description Unsupported media type (`common/unsupported-media-type`) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description `idempotency/key-reused`: this Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests with this API key (`common/rate-limited`): retry after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error (`internal/error`); the request id is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database is unreachable for a moment (`common/unavailable`): retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    sendPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same request (method, URL, body) from the same caller within 24 h replays the first answer (status and body, with `Idempotent-Replayed: true`) and performs nothing again. Use a new random value (e.g. a UUID) per logical operation. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordResetSentDto"];
+                };
+            };
+            /** @description Invalid request: a field or parameter (`validation/failed`, details lists each field), malformed or too deeply nested JSON (`common/bad-request`, `request/too-deep`), a bad URL (`request/bad-url`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with existing data */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
