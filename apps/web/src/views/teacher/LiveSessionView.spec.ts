@@ -24,6 +24,10 @@ const open = () =>
     'PATCH /api/sessions/s1/attendance/id-Sara': { status: 200, body: {} },
   });
 
+/** The live page of session s1 on a scripted network. */
+const mountLive = (network: ReturnType<typeof fakeFetch>) =>
+  mountPage(LiveSessionView, { path: '/teacher/sessions/s1', pattern: '/teacher/sessions/:id', network });
+
 const row = (w: Awaited<ReturnType<typeof mountPage>>['wrapper'], email: string) =>
   w.get(`[data-testid=roster] li[data-student="${email}"]`);
 
@@ -31,11 +35,7 @@ describe('LiveSessionView (useSession, useRoster, useRosterActions, useDialog)',
   it('lists who is missing first, joins the live room, and a check-in turns the row pending without a reload', async () => {
     connectSocket();
     const net = open();
-    const { wrapper } = await mountPage(LiveSessionView, {
-      path: '/teacher/sessions/s1',
-      pattern: '/teacher/sessions/:id',
-      network: net,
-    });
+    const { wrapper } = await mountLive(net);
     expect(wrapper.find('h1').text()).toBe('CS101 · Lecture');
     expect(wrapper.findAll('[data-testid=roster] li').map((li) => li.attributes('data-student'))).toEqual([
       'sara@example.com',
@@ -94,11 +94,7 @@ describe('LiveSessionView (useSession, useRoster, useRosterActions, useDialog)',
       ],
       'GET /api/sessions/s1/codes/current': notFound,
     });
-    const { wrapper } = await mountPage(LiveSessionView, {
-      path: '/teacher/sessions/s1',
-      pattern: '/teacher/sessions/:id',
-      network: net,
-    });
+    const { wrapper } = await mountLive(net);
     const reads = () => net.calls.filter((c) => c.path === '/api/sessions/s1/attendance').length;
     expect(reads()).toBe(1);
     expect(emitted).not.toContainEqual({ event: 'session.watch', payload: { sessionId: 's1' } });
@@ -126,11 +122,7 @@ describe('LiveSessionView (useSession, useRoster, useRosterActions, useDialog)',
 
   it('changes a status in a modal dialog that closes on Escape and gives focus back to its button', async () => {
     const net = open();
-    const { wrapper } = await mountPage(LiveSessionView, {
-      path: '/teacher/sessions/s1',
-      pattern: '/teacher/sessions/:id',
-      network: net,
-    });
+    const { wrapper } = await mountLive(net);
     const opener = row(wrapper, 'sara@example.com').get('button[aria-label="Change the status of Sara"]');
     (opener.element as HTMLElement).focus();
     await opener.trigger('click');
@@ -174,11 +166,7 @@ describe('LiveSessionView (useSession, useRoster, useRosterActions, useDialog)',
       'GET /api/sessions/s1/codes/current': notFound,
       'DELETE /api/sessions/s1/attendance/id-Sara/flags/shared-device': { status: 200, body: {} },
     });
-    const { wrapper } = await mountPage(LiveSessionView, {
-      path: '/teacher/sessions/s1',
-      pattern: '/teacher/sessions/:id',
-      network: net,
-    });
+    const { wrapper } = await mountLive(net);
     expect(row(wrapper, 'sara@example.com').find('[data-testid=roster-flag]').exists()).toBe(false);
 
     fakeSocket.serverEmit('attendance.submitted', {
@@ -228,11 +216,7 @@ describe('LiveSessionView (useSession, useRoster, useRosterActions, useDialog)',
       'DELETE /api/sessions/s1/attendance/id-Sara/lockout': { status: 200, body: { wasLockedOut: true } },
       'PATCH /api/sessions/s1/attendance/id-Bruno': { status: 200, body: {} },
     });
-    const { wrapper } = await mountPage(LiveSessionView, {
-      path: '/teacher/sessions/s1',
-      pattern: '/teacher/sessions/:id',
-      network: net,
-    });
+    const { wrapper } = await mountLive(net);
     const lockouts = () => wrapper.find('[data-testid=lockouts]');
     // Read over REST (after a reload): Sara is locked out.
     expect(lockouts().text()).toContain('Locked out of check-in');
