@@ -20,9 +20,17 @@ describe('error mapping', () => {
 
   it('puts Retry-After into rate-limit messages', () => {
     const res = new Response(null, { status: 429, headers: { 'retry-after': '42' } });
-    const err = toApiError(res, { statusCode: 429, code: 'attendance/too-many-attempts', message: 'Too many.' });
+    const err = toApiError(res, { statusCode: 429, code: 'auth/too-many-attempts', message: 'Too many.' });
     expect(err.retryAfter).toBe(42);
-    expect(errorMessage(err, t, te)).toBe('Too many wrong codes. Wait 42 seconds and try again.');
+    expect(errorMessage(err, t, te)).toBe('Too many failed attempts. Try again in 42 seconds.');
+  });
+
+  it('tells a locked-out student what to do, not a count of seconds', () => {
+    const res = new Response(null, { status: 429, headers: { 'retry-after': '42' } });
+    const err = toApiError(res, { statusCode: 429, code: 'attendance/too-many-attempts', message: 'Too many.' });
+    expect(errorMessage(err, t, te)).toBe(
+      'Too many wrong codes. Ask your teacher to let you try again, or to mark you present.',
+    );
   });
 
   it("falls back to the server's message for an unknown code, then to a generic text", () => {
