@@ -15,6 +15,7 @@ import { JustificationEntity } from '../modules/justifications/justification.ent
 import { MailOutboxEntity } from '../modules/mail/mail-outbox.entity.js';
 import { NotificationEntity } from '../modules/notifications/notification.entity.js';
 import { ClassSessionEntity } from '../modules/sessions/class-session.entity.js';
+import { HolidayEntity } from '../modules/sessions/holiday.entity.js';
 import { UserEntity } from '../modules/users/user.entity.js';
 import {
   WebhookDeliveryEntity,
@@ -47,4 +48,5 @@ export const ENTITIES = [
   WebhookMessageEntity,
   WebhookDeliveryEntity,
   ApiKeyEntity,
+  HolidayEntity,
 ];

@@ -17,6 +17,7 @@ import { IntegrityCheckIn1796164662127 } from './1796164662127-IntegrityCheckIn.
 import { ApiKeys1796167521918 } from './1796167521918-ApiKeys.js';
 import { PasswordResetTokens1796170449511 } from './1796170449511-PasswordResetTokens.js';
 import { AttendanceSourceImport1796185241634 } from './1796185241634-AttendanceSourceImport.js';
+import { Holidays1796188793358 } from './1796188793358-Holidays.js';
 
 /** Every migration, in order. Add new ones at the end (timestamps keep them ordered). */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   ApiKeys1796167521918,
   PasswordResetTokens1796170449511,
   AttendanceSourceImport1796185241634,
+  Holidays1796188793358,
 ];

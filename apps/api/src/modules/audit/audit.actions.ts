@@ -31,6 +31,8 @@ export const AUDIT_ACTIONS = [
   'session.deleted',
   'session.closed',
   'session.cancelled',
+  'holiday.created',
+  'holiday.deleted',
   'code.created',
   'code.revoked',
   'attendance.updated',

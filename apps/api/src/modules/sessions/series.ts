@@ -13,6 +13,16 @@ export interface WeeklySeries {
   /** "YYYY-MM-DD", both inclusive, local dates in `zone`. */
   from: string;
   to: string;
+  /** "YYYY-MM-DD" local dates in `zone` the series skips (holidays, a school trip …). */
+  exceptDates?: string[];
+}
+
+/** A date of the range the series skipped: one of its exceptDates, or a holiday of the school calendar. */
+export interface SkippedDate {
+  date: string;
+  reason: 'exception' | 'holiday';
+  /** The holiday's name. */
+  name: string | null;
 }
 
 export interface PlannedSlot {
@@ -53,7 +63,9 @@ export function durationProblem(startsAt: Date, endsAt: Date): string | null {
 export function expandWeeklySeries(
   series: WeeklySeries,
   zone: string,
-): { slots: PlannedSlot[] } | { problem: SeriesProblem } {
+  /** The school's holidays ("YYYY-MM-DD" → name), skipped like exception dates. */
+  holidays: ReadonlyMap<string, string> = new Map(),
+): { slots: PlannedSlot[]; skipped: SkippedDate[] } | { problem: SeriesProblem } {
   const from = DateTime.fromISO(series.from, { zone });
   const to = DateTime.fromISO(series.to, { zone });
   if (!from.isValid)
@@ -90,9 +102,21 @@ export function expandWeeklySeries(
       },
     };
   }
+  const except = new Set(series.exceptDates ?? []);
   const slots: PlannedSlot[] = [];
+  const skipped: SkippedDate[] = [];
   for (let day = from; day <= to; day = day.plus({ days: 1 })) {
     if (!weekdays.has(day.weekday)) continue;
+    const date = day.toISODate()!;
+    if (except.has(date)) {
+      skipped.push({ date, reason: 'exception', name: null });
+      continue;
+    }
+    const holiday = holidays.get(date);
+    if (holiday !== undefined) {
+      skipped.push({ date, reason: 'holiday', name: holiday });
+      continue;
+    }
     const s = localInstant(day, series.startTime, zone);
     const e = localInstant(day, series.endTime, zone);
     // A DST gap can squeeze a session to nothing (e.g. 01:00–01:30 on spring-forward night): skip it rather than fail.
@@ -111,9 +135,11 @@ export function expandWeeklySeries(
   }
   if (slots.length === 0)
     return {
-      problem: { field: 'series.weekdays', reason: 'no date in the range falls on these weekdays', kind: 'invalid' },
+      problem: skipped.length
+        ? { field: 'series.exceptDates', reason: 'skip every date of the series (exceptions and holidays)', kind: 'invalid' }
+        : { field: 'series.weekdays', reason: 'no date in the range falls on these weekdays', kind: 'invalid' },
     };
-  return { slots };
+  return { slots, skipped };
 }
 
 /** An instant as ISO 8601 with the zone's offset at that instant, e.g. 2026-03-30T09:00:00.000+01:00. */

@@ -21,6 +21,7 @@ import {
   MySessionsQueryDto,
   SessionDto,
   SessionListDto,
+  CreatedSeriesDto,
   SessionPageDto,
   SessionScopeQueryDto,
   UpdateSessionDto,
@@ -28,7 +29,7 @@ import {
 import { SessionsService } from './sessions.service.js';
 
 @ApiTags('sessions')
-@ApiExtraModels(SessionDto, SessionListDto)
+@ApiExtraModels(SessionDto, CreatedSeriesDto)
 @Controller('courses/:id/sessions')
 export class CourseSessionsController {
   constructor(private readonly sessions: SessionsService) {}
@@ -52,20 +53,21 @@ export class CourseSessionsController {
   @ApiOperation({
     summary: 'Plan one session or a weekly series (teachers of the course, admins).',
     description:
-      'One session: {startsAt, endsAt} (ISO 8601 with offset) → the session. Weekly series: {series: {weekdays, startTime, endTime, from, to}} in the course time zone → {items}; ' +
+      'One session: {startsAt, endsAt} (ISO 8601 with offset) → the session. Weekly series: {series: {weekdays, startTime, endTime, from, to, exceptDates?}} in the course time zone → {items, skipped}; ' +
+      'a series skips its `exceptDates` and the holidays of the school calendar (`GET /api/holidays`), listed in `skipped`. ' +
       'each session keeps its local time across DST changes (a time inside a spring-forward gap moves forward by the gap). ' +
       'A session ends after it starts and lasts at most 12 hours (400 `sessions/invalid-times` / `sessions/invalid-series`); a series makes at most 400 sessions ' +
       '(400 `sessions/series-too-long`) and is same-day only (endTime after startTime). Sessions may lie in the past and may overlap.',
   })
   @ApiCreatedResponse({
-    schema: { oneOf: [{ $ref: getSchemaPath(SessionDto) }, { $ref: getSchemaPath(SessionListDto) }] },
+    schema: { oneOf: [{ $ref: getSchemaPath(SessionDto) }, { $ref: getSchemaPath(CreatedSeriesDto) }] },
   })
   @ApiAuth(400, 404)
   createCourseSessions(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseId) id: string,
     @Body() body: CreateSessionsDto,
-  ): Promise<SessionDto | SessionListDto> {
+  ): Promise<SessionDto | CreatedSeriesDto> {
     return this.sessions.create(user, id, body);
   }
 }

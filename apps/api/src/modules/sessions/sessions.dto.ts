@@ -27,7 +27,7 @@ export const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+
 /** A date-time with offset, or a plain date (read as 00:00 UTC). */
 export const INSTANT_OR_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+export const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export const SESSION_SCOPES = ['one', 'following'] as const;
 export type SessionScope = (typeof SESSION_SCOPES)[number];
@@ -74,8 +74,21 @@ export class SessionPageDto extends PageMetaDto {
   @ApiProperty({ type: [SessionDto] }) items: SessionDto[];
 }
 
+export class SkippedDateDto {
+  @ApiProperty({ format: 'date' }) date: string;
+  /** exception: one of the series' exceptDates; holiday: a holiday of the school calendar. */
+  @ApiProperty({ enum: ['exception', 'holiday'] }) reason: 'exception' | 'holiday';
+  /** The holiday's name (null for an exception date). */
+  @ApiProperty({ type: String, nullable: true }) name: string | null;
+}
+
 export class SessionListDto {
   @ApiProperty({ type: [SessionDto] }) items: SessionDto[];
+}
+
+/** The sessions a weekly series created, and the dates of its range it skipped. */
+export class CreatedSeriesDto extends SessionListDto {
+  @ApiProperty({ type: [SkippedDateDto] }) skipped: SkippedDateDto[];
 }
 
 export class MySessionsDto {
@@ -131,6 +144,22 @@ export class WeeklySeriesDto {
   @IsString()
   @Matches(DATE, { message: 'to must be YYYY-MM-DD' })
   to: string;
+
+  /** Local dates (course time zone) the series skips, besides the school's holidays (`GET /api/holidays`). */
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 400,
+    example: ['2026-11-02'],
+    items: { type: 'string', format: 'date' },
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(400)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Matches(DATE, { each: true, message: 'each exceptDates entry must be YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { each: true, message: 'each exceptDates entry must be a valid date' })
+  exceptDates?: string[];
 }
 
 /**

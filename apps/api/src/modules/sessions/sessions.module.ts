@@ -4,11 +4,13 @@ import { CourseSessionsController, MySessionsController, SessionsController } fr
 import { SessionCancelService } from './session-cancel.service.js';
 import { SessionsService } from './sessions.service.js';
 import { AuditModule } from '../audit/audit.module.js';
+import { HolidaysController } from './holidays.controller.js';
+import { HolidaysService } from './holidays.service.js';
 
 @Module({
   imports: [AuditModule, NotificationsModule],
-  controllers: [CourseSessionsController, SessionsController, MySessionsController],
-  providers: [SessionsService, SessionCancelService],
+  controllers: [CourseSessionsController, SessionsController, MySessionsController, HolidaysController],
+  providers: [SessionsService, SessionCancelService, HolidaysService],
   exports: [SessionsService, SessionCancelService],
 })
 export class SessionsModule {}

@@ -14,7 +14,9 @@ import {
   MAX_SESSION_HOURS,
   type PlannedSlot,
   retime,
+  type SkippedDate,
 } from './series.js';
+import { holidaysBetween } from './holidays.queries.js';
 import { checkinOpensAt, deriveSessionState } from './session-state.js';
 import { SessionErrors } from './sessions.errors.js';
 import { AuditService, diffSnapshots } from '../audit/audit.service.js';
@@ -25,7 +27,7 @@ import type {
   MySessionsDto,
   MySessionsQueryDto,
   SessionDto,
-  SessionListDto,
+  CreatedSeriesDto,
   SessionPageDto,
   SessionScope,
   UpdateSessionDto,
@@ -173,7 +175,7 @@ export class SessionsService {
   }
 
   /** One session → the session; a weekly series → {items}, all rows in one INSERT sharing one series id. */
-  async create(user: AuthUser, courseId: string, dto: CreateSessionsDto): Promise<SessionDto | SessionListDto> {
+  async create(user: AuthUser, courseId: string, dto: CreateSessionsDto): Promise<SessionDto | CreatedSeriesDto> {
     await this.access.assertCourseStaff(user, courseId);
     const single = dto.startsAt !== undefined || dto.endsAt !== undefined;
     if (single === (dto.series !== undefined)) throw SessionErrors.oneOrSeries();
@@ -182,6 +184,7 @@ export class SessionsService {
     ]);
     if (!course) throw AccessErrors.courseNotFound();
     let slots: PlannedSlot[];
+    let skipped: SkippedDate[] = [];
     let seriesId: string | null = null;
     if (single) {
       if (!dto.startsAt) throw invalidTimes('startsAt', 'is required with endsAt');
@@ -191,7 +194,8 @@ export class SessionsService {
       if (problem) throw invalidTimes('endsAt', problem);
       slots = [slot];
     } else {
-      const r = expandWeeklySeries(dto.series!, course.timezone);
+      const holidays = await holidaysBetween(this.dataSource, dto.series!.from, dto.series!.to);
+      const r = expandWeeklySeries(dto.series!, course.timezone, holidays);
       if ('problem' in r) {
         const details = [{ field: r.problem.field, messages: [r.problem.reason] }];
         throw r.problem.kind === 'too-many'
@@ -202,6 +206,7 @@ export class SessionsService {
           : SessionErrors.invalidSeries({ message: `${r.problem.field} ${r.problem.reason}.`, details });
       }
       slots = r.slots;
+      skipped = r.skipped;
       seriesId = randomUUID();
     }
     const ids = await this.dataSource.transaction(async (m) => {
@@ -242,7 +247,7 @@ export class SessionsService {
     );
     const now = new Date();
     const items = rows.map((r) => toSessionDto(r, now));
-    return single ? items[0] : { items };
+    return single ? items[0] : { items, skipped };
   }
 
   /**
