@@ -440,7 +440,7 @@ export interface paths {
         put?: never;
         /**
          * Plan one session or a weekly series (teachers of the course, admins).
-         * @description One session: {startsAt, endsAt} (ISO 8601 with offset) → the session. Weekly series: {series: {weekdays, startTime, endTime, from, to}} in the course time zone → {items}; each session keeps its local time across DST changes (a time inside a spring-forward gap moves forward by the gap). A session ends after it starts and lasts at most 12 hours (400 `sessions/invalid-times` / `sessions/invalid-series`); a series makes at most 400 sessions (400 `sessions/series-too-long`) and is same-day only (endTime after startTime). Sessions may lie in the past and may overlap.
+         * @description One session: {startsAt, endsAt} (ISO 8601 with offset) → the session. Weekly series: {series: {weekdays, startTime, endTime, from, to, exceptDates?}} in the course time zone → {items, skipped}; a series skips its `exceptDates` and the holidays of the school calendar (`GET /api/holidays`), listed in `skipped`. each session keeps its local time across DST changes (a time inside a spring-forward gap moves forward by the gap). A session ends after it starts and lasts at most 12 hours (400 `sessions/invalid-times` / `sessions/invalid-series`); a series makes at most 400 sessions (400 `sessions/series-too-long`) and is same-day only (endTime after startTime). Sessions may lie in the past and may overlap.
          *
          *     API keys: scope `sessions:write`.
          */
@@ -460,6 +460,94 @@ export interface paths {
         };
         /** Database and Redis reachability. 200 when the database answers, 503 when it does not. */
         get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/holidays": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The school calendar's holidays, by date (every signed-in user: the series form and calendars show them).
+         * @description API keys: scope `sessions:read`.
+         */
+        get: operations["listHolidays"];
+        put?: never;
+        /**
+         * Add a holiday (admin): every new weekly series skips its date (in each course time zone).
+         * @description Audited. The answer lists `sessionsOnDate`, the sessions already planned that day (neither closed nor cancelled); cancel them with `POST /api/holidays/:id/cancel-sessions`. 409 `holidays/duplicate-date` when the date is already a holiday.
+         *
+         *     API keys: scope `sessions:write`.
+         */
+        post: operations["createHoliday"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/holidays/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a holiday (admin, audited). Sessions cancelled for it stay cancelled.
+         * @description API keys: scope `sessions:write`.
+         */
+        delete: operations["deleteHoliday"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/holidays/{id}/cancel-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel every session still planned on a holiday's date (admin), the holiday's name as the reason.
+         * @description The usual cancel path: state `cancelled`, codes revoked, audited `session.cancelled`, each enrolled student notified (`session.cancelled` live). Closed sessions are left alone.
+         *
+         *     API keys: scope `sessions:write`.
+         */
+        post: operations["cancelHolidaySessions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/holidays/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The sessions still planned on a holiday's date (neither closed nor cancelled).
+         * @description API keys: scope `sessions:read`.
+         */
+        get: operations["listHolidaySessions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1552,6 +1640,9 @@ export interface components {
             /** @example Teacher ill */
             reason: string;
         };
+        CancelledOnHolidayDto: {
+            cancelled: number;
+        };
         ChangePasswordDto: {
             currentPassword: string;
             newPassword: string;
@@ -1774,6 +1865,15 @@ export interface components {
             /** @example Europe/Lisbon */
             timezone: string;
         };
+        CreateHolidayDto: {
+            /**
+             * Format: date
+             * @example 2026-12-08
+             */
+            date: string;
+            /** @example Imaculada Conceição */
+            name: string;
+        };
         CreateJustificationFormDto: {
             /** Format: binary */
             document?: string;
@@ -1827,6 +1927,24 @@ export interface components {
             prefix: string;
             scopes: components["schemas"]["ApiKeyScope"][];
             token: string | null;
+        };
+        CreatedHolidayDto: {
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date
+             * @example 2026-12-08
+             */
+            date: string;
+            /** Format: uuid */
+            id: string;
+            /** @example Imaculada Conceição */
+            name: string;
+            sessionsOnDate: components["schemas"]["HolidaySessionDto"][];
+        };
+        CreatedSeriesDto: {
+            items: components["schemas"]["SessionDto"][];
+            skipped: components["schemas"]["SkippedDateDto"][];
         };
         CreatedUserDto: {
             temporaryPassword?: string;
@@ -1923,6 +2041,39 @@ export interface components {
             /** @enum {string} */
             status: "ok" | "degraded" | "down";
             uptimeSeconds: number;
+        };
+        HolidayDto: {
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date
+             * @example 2026-12-08
+             */
+            date: string;
+            /** Format: uuid */
+            id: string;
+            /** @example Imaculada Conceição */
+            name: string;
+        };
+        HolidayListDto: {
+            items: components["schemas"]["HolidayDto"][];
+        };
+        HolidaySessionDto: {
+            courseCode: string;
+            /** Format: uuid */
+            courseId: string;
+            /** Format: date-time */
+            endsAt: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            startsAt: string;
+            /** @example Europe/Lisbon */
+            timezone: string;
+            title: string | null;
+        };
+        HolidaySessionsDto: {
+            items: components["schemas"]["HolidaySessionDto"][];
         };
         HourPointDto: {
             hour: number;
@@ -2361,9 +2512,6 @@ export interface components {
             timezone: string;
             title: string | null;
         };
-        SessionListDto: {
-            items: components["schemas"]["SessionDto"][];
-        };
         SessionLocationDto: {
             accuracy: number;
             latitude: number;
@@ -2383,6 +2531,13 @@ export interface components {
         SessionScope: "one" | "following";
         /** @enum {string} */
         SessionState: "scheduled" | "open" | "closed" | "cancelled";
+        SkippedDateDto: {
+            /** Format: date */
+            date: string;
+            name: string | null;
+            /** @enum {string} */
+            reason: "exception" | "holiday";
+        };
         StatusMixPointDto: {
             absent: number;
             excused: number;
@@ -2541,6 +2696,12 @@ export interface components {
         WeeklySeriesDto: {
             /** @example 10:30 */
             endTime: string;
+            /**
+             * @example [
+             *       "2026-11-02"
+             *     ]
+             */
+            exceptDates?: string[];
             /**
              * Format: date
              * @example 2026-09-15
@@ -5212,7 +5373,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionDto"] | components["schemas"]["SessionListDto"];
+                    "application/json": components["schemas"]["SessionDto"] | components["schemas"]["CreatedSeriesDto"];
                 };
             };
             /** @description Invalid input (details lists each field) */
@@ -5363,6 +5524,431 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthDto"];
+                };
+            };
+        };
+    };
+    listHolidays: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HolidayListDto"];
+                };
+            };
+            /** @description Invalid request: a field or parameter (`validation/failed`, details lists each field), malformed or too deeply nested JSON (`common/bad-request`, `request/too-deep`), a bad URL (`request/bad-url`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error (`internal/error`); the request id is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database is unreachable for a moment (`common/unavailable`): retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createHoliday: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same request (method, URL, body) from the same caller within 24 h replays the first answer (status and body, with `Idempotent-Replayed: true`) and performs nothing again. Use a new random value (e.g. a UUID) per logical operation. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateHolidayDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedHolidayDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with existing data */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is too large (`common/payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported media type (`common/unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description `idempotency/key-reused`: this Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error (`internal/error`); the request id is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database is unreachable for a moment (`common/unavailable`): retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    deleteHoliday: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error (`internal/error`); the request id is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database is unreachable for a moment (`common/unavailable`): retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    cancelHolidaySessions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same request (method, URL, body) from the same caller within 24 h replays the first answer (status and body, with `Idempotent-Replayed: true`) and performs nothing again. Use a new random value (e.g. a UUID) per logical operation. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelledOnHolidayDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict, or `idempotency/in-progress`: the first request with this Idempotency-Key still runs */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description `idempotency/key-reused`: this Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error (`internal/error`); the request id is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database is unreachable for a moment (`common/unavailable`): retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listHolidaySessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HolidaySessionsDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error (`internal/error`); the request id is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database is unreachable for a moment (`common/unavailable`): retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };

@@ -64,12 +64,17 @@ export function useCourseSessions(courseId: () => string, pageSize = 15) {
 /** Creates one session or a weekly series in a course. Resolves to how many were created (0 when it failed). */
 export function useScheduleSessions(courseId: () => string) {
   const action = useAction();
-  async function create(body: Schemas['CreateSessionsDto']): Promise<number> {
+  /** How many sessions were created and, for a series, the dates it skipped (exceptions and holidays). */
+  async function create(
+    body: Schemas['CreateSessionsDto'],
+  ): Promise<{ count: number; skipped: Schemas['SkippedDateDto'][] } | null> {
     const res = await action.run(() =>
       unwrap(api.POST('/api/courses/{id}/sessions', { params: { path: { id: courseId() } }, body })),
     );
-    if (!res) return 0;
-    return 'items' in res && Array.isArray(res.items) ? res.items.length : 1;
+    if (!res) return null;
+    return 'items' in res && Array.isArray(res.items)
+      ? { count: res.items.length, skipped: res.skipped ?? [] }
+      : { count: 1, skipped: [] };
   }
   return { ...action, create };
 }

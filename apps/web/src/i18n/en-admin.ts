@@ -3,7 +3,24 @@
  * the English messages in index.ts). Every key here must exist in pt-admin.ts too (typed).
  */
 export const enAdmin = {
-  nav: { rates: 'My rates', audit: 'Audit trail' },
+  nav: { rates: 'My rates', audit: 'Audit trail', holidays: 'Holidays' },
+  holidays: {
+    title: 'Holidays',
+    subtitle: 'Days without classes: every new weekly series skips them (in each course time zone).',
+    name: 'Name',
+    add: 'Add holiday',
+    added: '{name} added',
+    removed: '{name} removed',
+    removeConfirm: 'Remove the holiday {name}? Sessions already cancelled for it stay cancelled.',
+    removeName: 'Remove the holiday {name}',
+    empty: 'No holidays yet',
+    offer:
+      'No session is planned on {name}. | 1 session is already planned on {name}: cancel it? | {count} sessions are already planned on {name}: cancel them?',
+    cancelSessions: 'Cancel no sessions | Cancel the session | Cancel the {count} sessions',
+    keepSessions: 'Keep them',
+    cancelled:
+      'No session cancelled | 1 session cancelled; its students were told | {count} sessions cancelled; their students were told',
+  },
   admin: {
     users: {
       sendReset: 'Send a password reset link',

@@ -2,7 +2,24 @@ import type { AdminMessages } from './en-admin';
 
 /** Textos das páginas de administração e relatórios (junto a pt.ts; juntados em index.ts). */
 export const ptAdmin: AdminMessages = {
-  nav: { rates: 'As minhas taxas', audit: 'Auditoria' },
+  nav: { rates: 'As minhas taxas', audit: 'Auditoria', holidays: 'Feriados' },
+  holidays: {
+    title: 'Feriados',
+    subtitle: 'Dias sem aulas: todas as novas séries semanais os saltam (no fuso horário de cada unidade curricular).',
+    name: 'Nome',
+    add: 'Adicionar feriado',
+    added: '{name} adicionado',
+    removed: '{name} removido',
+    removeConfirm: 'Remover o feriado {name}? As sessões já canceladas por ele continuam canceladas.',
+    removeName: 'Remover o feriado {name}',
+    empty: 'Ainda não há feriados',
+    offer:
+      'Nenhuma sessão marcada em {name}. | Já há 1 sessão marcada em {name}: cancelá-la? | Já há {count} sessões marcadas em {name}: cancelá-las?',
+    cancelSessions: 'Não cancelar | Cancelar a sessão | Cancelar as {count} sessões',
+    keepSessions: 'Manter',
+    cancelled:
+      'Nenhuma sessão cancelada | 1 sessão cancelada; os estudantes foram avisados | {count} sessões canceladas; os estudantes foram avisados',
+  },
   admin: {
     users: {
       sendReset: 'Enviar ligação para nova palavra-passe',

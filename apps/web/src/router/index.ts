@@ -173,6 +173,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { roles: admin, title: 'nav.courses' },
   },
   {
+    path: '/admin/holidays',
+    name: 'admin-holidays',
+    component: () => import('@/views/admin/HolidaysView.vue'),
+    meta: { roles: admin, title: 'nav.holidays' },
+  },
+  {
     path: '/admin/audit',
     name: 'admin-audit',
     component: () => import('@/views/admin/AuditView.vue'),

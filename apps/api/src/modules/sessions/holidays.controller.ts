@@ -73,7 +73,10 @@ export class HolidaysController {
   })
   @ApiOkResponse({ type: CancelledOnHolidayDto })
   @ApiAuth(400, 404)
-  cancelHolidaySessions(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string): Promise<CancelledOnHolidayDto> {
+  cancelHolidaySessions(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseId) id: string,
+  ): Promise<CancelledOnHolidayDto> {
     return this.holidays.cancelSessions(user, id);
   }
 }

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { DataSource, EntityManager } from 'typeorm';
 import { HolidayEntity } from './holiday.entity.js';
 
@@ -5,6 +6,8 @@ type Db = DataSource | EntityManager;
 
 /** The school's holidays from `from` to `to` ("YYYY-MM-DD", inclusive) as date → name. */
 export async function holidaysBetween(db: Db, from: string, to: string): Promise<Map<string, string>> {
+  // An impossible date (2030-02-30) is the series check's to report, not the database's.
+  if (!DateTime.fromISO(from).isValid || !DateTime.fromISO(to).isValid) return new Map();
   const rows = await db
     .getRepository(HolidayEntity)
     .createQueryBuilder('h')

@@ -136,7 +136,11 @@ export function expandWeeklySeries(
   if (slots.length === 0)
     return {
       problem: skipped.length
-        ? { field: 'series.exceptDates', reason: 'skip every date of the series (exceptions and holidays)', kind: 'invalid' }
+        ? {
+            field: 'series.exceptDates',
+            reason: 'skip every date of the series (exceptions and holidays)',
+            kind: 'invalid',
+          }
         : { field: 'series.weekdays', reason: 'no date in the range falls on these weekdays', kind: 'invalid' },
     };
   return { slots, skipped };
