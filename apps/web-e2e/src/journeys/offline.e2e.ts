@@ -107,11 +107,20 @@ describe('offline', () => {
     expect(manifest.url).toMatch(/\/manifest\.webmanifest$/);
     expect(manifest.errors).toEqual([]);
     const data = JSON.parse(manifest.data!) as {
+      name: string;
+      short_name: string;
+      theme_color: string;
       display: string;
       start_url: string;
       icons: { sizes: string; purpose?: string }[];
     };
-    expect(data).toMatchObject({ display: 'standalone', start_url: '/' });
+    expect(data).toMatchObject({
+      name: 'SysPonto — class attendance',
+      short_name: 'SysPonto',
+      theme_color: '#0d6efd',
+      display: 'standalone',
+      start_url: '/',
+    });
     expect(data.icons.map((i) => `${i.sizes} ${i.purpose ?? 'any'}`).sort()).toEqual([
       '192x192 any',
       '512x512 any',
@@ -121,6 +130,12 @@ describe('offline', () => {
       installabilityErrors: { errorId: string }[];
     };
     expect(installability.installabilityErrors.map((e) => e.errorId)).toEqual([]);
+    // A service worker controls the page, and the start URL opens with no network at all (the cached shell).
+    expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toMatch(/\/sw\.js$/);
+    await goOffline(context);
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    await goOnline(context);
     // The service worker file and the manifest are revalidated on every load, never cached for long.
     const sw = await fetch(new URL('/sw.js', page.url()));
     expect(sw.headers.get('cache-control') ?? '').not.toMatch(/immutable|max-age=[1-9]/);

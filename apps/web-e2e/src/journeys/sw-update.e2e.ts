@@ -8,10 +8,20 @@ import { waitForServiceWorker } from '../support/offline.js';
 
 /**
  * Deploys "a new build" into the folder the API serves: a changed index.html and a service worker whose precache
- * list says so (what a real build changes), without the stale precompressed copies.
+ * list says so (what a real build changes), without the stale precompressed copies. Returns the undo: the journeys
+ * that run after this one (same server, same folder) get the build they were started with.
  */
-function deployNewBuild(dist: string, marker: string): void {
+function deployNewBuild(dist: string, marker: string): () => void {
   const index = join(dist, 'index.html');
+  const touched = ['index.html', 'sw.js'].flatMap((f) => ['', '.br', '.gz'].map((ext) => join(dist, f + ext)));
+  const saved = new Map(touched.filter((f) => existsSync(f)).map((f) => [f, readFileSync(f)]));
+  const restore = () => {
+    for (const f of touched) {
+      const was = saved.get(f);
+      if (was) writeFileSync(f, was);
+      else if (existsSync(f)) rmSync(f);
+    }
+  };
   writeFileSync(
     index,
     readFileSync(index, 'utf8').replace('</head>', `<meta name="sysponto-build" content="${marker}" /></head>`),
@@ -22,14 +32,17 @@ function deployNewBuild(dist: string, marker: string): void {
   if (after === before) throw new Error('sw.js: the precache entry of index.html was not found');
   writeFileSync(sw, after);
   for (const f of [index, sw]) for (const ext of ['.br', '.gz']) if (existsSync(f + ext)) rmSync(f + ext);
+  return restore;
 }
 
 describe('service worker update', () => {
   let browser: Browser;
+  let undeploy: (() => void) | undefined;
   beforeAll(async () => {
     browser = await launchBrowser();
   });
   afterAll(async () => {
+    undeploy?.();
     await browser?.close();
   });
 
@@ -43,7 +56,7 @@ describe('service worker update', () => {
     const marker = `e2e${Date.now()}`;
     expect(await page.locator('meta[name="sysponto-build"]').count()).toBe(0);
 
-    deployNewBuild(dist, marker);
+    undeploy = deployNewBuild(dist, marker);
     // The next page load looks for a new worker: it installs and waits; the page offers the update.
     await page.reload();
     const prompt = page.getByTestId('update-prompt');
@@ -60,5 +73,11 @@ describe('service worker update', () => {
     await page.getByRole('heading', { level: 1 }).waitFor();
     expect(await page.getByTestId('update-prompt').count()).toBe(0);
     await context.close();
+
+    // Undeployed: what later journeys load is the build the run started with.
+    undeploy();
+    undeploy = undefined;
+    const served = await fetch(new URL('/', inject('baseUrl')));
+    expect(await served.text()).not.toContain(marker);
   });
 });
