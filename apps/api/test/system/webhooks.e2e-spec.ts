@@ -64,8 +64,8 @@ describeSystem('webhooks on two replicas', () => {
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
       WEBHOOK_POLL_INTERVAL_MS: '100',
       WEBHOOK_RETRY_DELAYS_SECONDS: '1,1,1,1,1',
-      // A 3 s timeout makes the claim lease 14 s: a dead replica's delivery is taken over after that.
-      WEBHOOK_TIMEOUT_MS: '3000',
+      // A 10 s timeout makes the claim lease 35 s: a dead replica's delivery is taken over after that.
+      WEBHOOK_TIMEOUT_MS: '10000',
     };
     replicas = await Promise.all(
       ['r1', 'r2'].map((name) => startReplica({ name, databaseUrl: db.url, redisUrl: redis.url, dir, env })),
@@ -157,19 +157,21 @@ describeSystem('webhooks on two replicas', () => {
 
   it('delivers every event once after the delivering replica is killed mid-delivery', async () => {
     const victimEmail = 'victim@cluster.test';
-    let killed: Replica | null = null;
+    let sender: Replica | null = null;
     decide = (a) => {
-      if (a.email !== victimEmail || killed) return 200;
-      // The first attempt of the victim: find its sender and kill it while the request is open.
+      if (a.email !== victimEmail || sender) return 200;
+      // The first attempt of the victim: find the replica sending it, and leave the request open.
       const pid = pidOfConnection(a.remotePort);
-      killed = replicas.find((r) => r.proc.pid === pid) ?? null;
-      if (killed) void killed.kill('SIGKILL');
+      sender = replicas.find((r) => r.proc.pid === pid) ?? null;
       return 'hold';
     };
     const emails = [victimEmail, ...Array.from({ length: 19 }, (_v, i) => `burst-${i}@cluster.test`)];
     // Written on both replicas; both deliver.
     const created = await Promise.all(emails.map((e, i) => createUser(replicas[i % 2], e)));
     expect(created.map((c) => c.status)).toEqual(emails.map(() => 201));
+    // Killed mid-delivery: the victim's request is still open (well within the 10 s timeout).
+    const killed = await waitFor('the victim to reach the receiver', async () => sender ?? undefined);
+    await killed.kill('SIGKILL');
 
     await waitFor(
       'the victim to be delivered again by the other replica',
