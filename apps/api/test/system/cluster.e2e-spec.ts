@@ -228,6 +228,72 @@ describeSystem('cluster: two replicas behind nginx', () => {
     expect(roster.body.items.find((i) => i.studentId === student.id)?.status).toBe('pending');
   });
 
+  it("rotates a course's code at the course interval and accepts the previous one only within its grace, on both replicas", async () => {
+    // Issue 16: the codes are derived in SQL from the slot of the clock, so any replica accepts the code another one
+    // shows, with the interval and grace of the course's policy (10 s and 6 s here: generous against a loaded machine).
+    const group = students.slice(200, 206);
+    const { courseId, sessionId: rotating } = await insertOpenSession(
+      db,
+      teacher.id,
+      group.map((s) => s.id),
+    );
+    await db.query(`UPDATE courses SET rotating_interval_seconds = 10, rotating_grace_seconds = 6 WHERE id = $1`, [
+      courseId,
+    ]);
+    type Code = { code: string; rotationSeconds: number | null; rotatesAt: string | null };
+    const created = await api<Code>(nginx.url, 'POST', `/api/sessions/${rotating}/codes`, {
+      token: teacher.token,
+      route: to1,
+      body: { mode: 'rotating' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.rotationSeconds).toBe(10);
+    const current = (route: string) =>
+      api<Code>(nginx.url, 'GET', `/api/sessions/${rotating}/codes/current`, { token: teacher.token, route });
+    // Start right after a rotation, so that every step below happens in the slot it means.
+    await sleep(Math.max(0, Date.parse(created.body.rotatesAt!) - Date.now()) + 150);
+    const first = (await current(to1)).body;
+    const rotatesAt = Date.parse(first.rotatesAt!);
+    expect(rotatesAt % 10_000).toBe(0);
+    expect((await current(to2)).body.code).toBe(first.code);
+    const checkIn = (i: number, code: string, route: string) =>
+      api(nginx.url, 'POST', '/api/check-ins', { token: group[i].token, route, body: { code } });
+    expect((await checkIn(0, first.code, to2)).status).toBe(201);
+
+    // The next slot: each replica's ticker pushes the new code with its interval; the previous one is still accepted
+    // on either replica within the 6 s grace.
+    const watcher = await connect(nginx.url, teacher.token, { route: to2 });
+    sockets.push(watcher);
+    expect((await watcher.timeout(5000).emitWithAck('session.watch', { sessionId: rotating })).ok).toBe(true);
+    const rotated = nextEvent<{ sessionId: string; code: string; rotationSeconds?: number | null }>(
+      watcher,
+      ServerEvent.CodeRotated,
+      rotatesAt - Date.now() + 5000,
+      (p) => p.sessionId === rotating && p.code !== first.code,
+    );
+    await sleep(rotatesAt - Date.now() + 200);
+    const second = (await current(to2)).body;
+    expect(second.code).not.toBe(first.code);
+    expect(Date.parse(second.rotatesAt!)).toBe(rotatesAt + 10_000);
+    expect(await rotated).toMatchObject({ code: second.code, rotationSeconds: 10 });
+    expect((await checkIn(1, first.code, to1)).status).toBe(201);
+    expect((await checkIn(2, first.code, to2)).status).toBe(201);
+    expect((await checkIn(3, second.code, to1)).status).toBe(201);
+
+    // Past the grace: the previous code is refused by both replicas as expired (410, not a wrong code); the current
+    // one still works.
+    await sleep(rotatesAt + 6500 - Date.now());
+    for (const [i, route] of [
+      [4, to1],
+      [5, to2],
+    ] as const) {
+      const late = await checkIn(i, first.code, route);
+      expect(late.status).toBe(410);
+      expect(late.body).toMatchObject({ code: 'attendance/code-expired' });
+    }
+    if (Date.now() < rotatesAt + 9500) expect((await checkIn(4, second.code, to2)).status).toBe(201);
+  }, 60_000);
+
   it('keeps serving REST while Redis is down (health degraded) and recovers when it returns', async () => {
     await redis.stop();
     try {
