@@ -2959,6 +2959,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Unexpected error (`internal/error`); the request id is in the log */
             500: {
                 headers: {
@@ -3754,6 +3763,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Unexpected error (`internal/error`); the request id is in the log */
             500: {
                 headers: {
@@ -4300,6 +4318,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Too many requests with this API key (`common/rate-limited`): retry after Retry-After */
             429: {
                 headers: {
@@ -4390,6 +4417,15 @@ export interface operations {
             };
             /** @description Conflicts with existing data */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4510,6 +4546,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Unsupported media type (`common/unsupported-media-type`) */
             415: {
                 headers: {
@@ -4614,6 +4659,15 @@ export interface operations {
             };
             /** @description Not found (or not visible to you) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4734,6 +4788,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Unsupported media type (`common/unsupported-media-type`) */
             415: {
                 headers: {
@@ -4832,6 +4895,15 @@ export interface operations {
             };
             /** @description Not found (or not visible to you) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4963,6 +5035,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Unsupported media type */
             415: {
                 headers: {
@@ -5074,6 +5155,15 @@ export interface operations {
             };
             /** @description Conflict, or `idempotency/in-progress`: the first request with this Idempotency-Key still runs */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5203,6 +5293,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Unsupported media type (`common/unsupported-media-type`) */
             415: {
                 headers: {
@@ -5317,6 +5416,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Too many requests with this API key (`common/rate-limited`): retry after Retry-After */
             429: {
                 headers: {
@@ -5423,6 +5531,15 @@ export interface operations {
             };
             /** @description The body is too large (`common/payload-too-large`) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5778,6 +5895,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Too many requests with this API key (`common/rate-limited`): retry after Retry-After */
             429: {
                 headers: {
@@ -5878,6 +6004,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description `idempotency/key-reused`: this Idempotency-Key was used with a different request */
             422: {
                 headers: {
@@ -5968,6 +6103,15 @@ export interface operations {
             };
             /** @description Not found (or not visible to you) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6277,6 +6421,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Too many requests with this API key (`common/rate-limited`): retry after Retry-After */
             429: {
                 headers: {
@@ -6360,6 +6513,15 @@ export interface operations {
             };
             /** @description Not found (or not visible to you) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6480,6 +6642,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Unsupported media type (`common/unsupported-media-type`) */
             415: {
                 headers: {
@@ -6591,6 +6762,15 @@ export interface operations {
             };
             /** @description Conflicts with existing data */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7479,6 +7659,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description `idempotency/key-reused`: this Idempotency-Key was used with a different request */
             422: {
                 headers: {
@@ -7562,6 +7751,15 @@ export interface operations {
             };
             /** @description Not found (or not visible to you) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7661,6 +7859,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Too many requests with this API key (`common/rate-limited`): retry after Retry-After */
             429: {
                 headers: {
@@ -7753,6 +7960,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Too many requests with this API key (`common/rate-limited`): retry after Retry-After */
             429: {
                 headers: {
@@ -7838,6 +8054,15 @@ export interface operations {
             };
             /** @description Not found (or not visible to you) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8093,6 +8318,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Too many requests with this API key (`common/rate-limited`): retry after Retry-After */
             429: {
                 headers: {
@@ -8185,6 +8419,15 @@ export interface operations {
             };
             /** @description Conflicts with existing data */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8307,6 +8550,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Unsupported media type (`common/unsupported-media-type`) */
             415: {
                 headers: {
@@ -8413,6 +8665,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Too many requests with this API key (`common/rate-limited`): retry after Retry-After */
             429: {
                 headers: {
@@ -8498,6 +8759,15 @@ export interface operations {
             };
             /** @description Not found (or not visible to you) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8598,6 +8868,15 @@ export interface operations {
             };
             /** @description Conflict, or `idempotency/in-progress`: the first request with this Idempotency-Key still runs */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8728,6 +9007,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Unsupported media type (`common/unsupported-media-type`) */
             415: {
                 headers: {
@@ -8836,6 +9124,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Too many requests with this API key (`common/rate-limited`): retry after Retry-After */
             429: {
                 headers: {
@@ -8918,6 +9215,15 @@ export interface operations {
             };
             /** @description Not found (or not visible to you) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9038,6 +9344,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Unsupported media type (`common/unsupported-media-type`) */
             415: {
                 headers: {
@@ -9149,6 +9464,15 @@ export interface operations {
             };
             /** @description Conflicts with existing data */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9278,6 +9602,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Unsupported media type (`common/unsupported-media-type`) */
             415: {
                 headers: {
@@ -9384,6 +9717,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Too many requests with this API key (`common/rate-limited`): retry after Retry-After */
             429: {
                 headers: {
@@ -9463,6 +9805,15 @@ export interface operations {
             };
             /** @description Not found (or not visible to you) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9551,6 +9902,15 @@ export interface operations {
             };
             /** @description Not found (or not visible to you) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9664,6 +10024,15 @@ export interface operations {
             };
             /** @description The body is too large (`common/payload-too-large`) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10110,6 +10479,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Too many requests with this API key (`common/rate-limited`): retry after Retry-After */
             429: {
                 headers: {
@@ -10198,6 +10576,15 @@ export interface operations {
             };
             /** @description Conflicts with existing data */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10311,6 +10698,15 @@ export interface operations {
             };
             /** @description The body is too large (`common/payload-too-large`) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10436,6 +10832,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description `idempotency/key-reused`: this Idempotency-Key was used with a different request */
             422: {
                 headers: {
@@ -10538,6 +10943,15 @@ export interface operations {
             };
             /** @description Conflicts with existing data */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10839,6 +11253,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Too many requests with this API key (`common/rate-limited`): retry after Retry-After */
             429: {
                 headers: {
@@ -10918,6 +11341,15 @@ export interface operations {
             };
             /** @description Not found (or not visible to you) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11038,6 +11470,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Unsupported media type (`common/unsupported-media-type`) */
             415: {
                 headers: {
@@ -11148,6 +11589,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Too many requests with this API key (`common/rate-limited`): retry after Retry-After */
             429: {
                 headers: {
@@ -11241,6 +11691,15 @@ export interface operations {
             };
             /** @description Conflicts with existing data */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -42,6 +42,10 @@ const BODY_RESPONSES: Record<string, Response> = {
   '413': { description: 'The body is too large (`common/payload-too-large`)', content: ERROR },
   '415': { description: 'Unsupported media type (`common/unsupported-media-type`)', content: ERROR },
 };
+/** Every operation with a path parameter: an over-long one is refused before routing (`request/param-too-long`). */
+const PATH_RESPONSES: Record<string, Response> = {
+  '414': { description: 'A path parameter is too long (`request/param-too-long`)', content: ERROR },
+};
 /** Every operation an API key may call: keys are rate-limited per key. */
 const API_KEY_RESPONSES: Record<string, Response> = {
   '429': {
@@ -60,7 +64,7 @@ const ID_PARAM = /^(id|[a-z][A-Za-z]*Id)$/;
 /**
  * The rules a strict integrator reads, applied to the whole document at once (so no route can forget them):
  * a `servers` entry; `security: []` on public operations; 400, 500 and 503 on every operation, 413/415 where a body
- * is taken, 401/403 where credentials are needed, Retry-After on every 429 and 503; `format: uuid` on id path
+ * is taken, 414 where a path parameter is, 401/403 where credentials are needed, Retry-After on every 429 and 503; `format: uuid` on id path
  * parameters; and a `type` beside every `nullable` (OpenAPI 3.0 ignores `nullable` without one: a nullable enum
  * reference becomes the enum inline, with null among its values).
  */
@@ -78,6 +82,7 @@ export function documentContract(doc: OpenAPIObject): OpenAPIObject {
       };
       add(COMMON_RESPONSES);
       if (op.requestBody) add(BODY_RESPONSES);
+      if (op.parameters?.some((p) => p.in === 'path')) add(PATH_RESPONSES);
       if (secured) add(SECURED_RESPONSES);
       if (op.security?.some((s) => 'apiKey' in s)) add(API_KEY_RESPONSES);
       // An error is always JSON, whatever the operation produces when it succeeds (`@ApiProduces` sets every status).
