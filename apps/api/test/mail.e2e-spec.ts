@@ -2,7 +2,7 @@ import { MailAlertsService } from '../src/modules/mail/mail-alerts.service.js';
 import { MailOutboxService } from '../src/modules/mail/mail-outbox.service.js';
 import { HOUR } from './justifications-fixtures.js';
 import { createCourse, createRecord, createSession } from './support/factories.js';
-import { freePort, Inbox } from './support/smtp-inbox.js';
+import { createMailTestApp, type Inbox } from './support/smtp-inbox.js';
 import { actor, createTestApp, type TestApp } from './support/test-app.js';
 
 async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 8000): Promise<T> {
@@ -20,20 +20,13 @@ describe('email through the outbox (real SMTP server)', () => {
   let inbox: Inbox;
 
   beforeAll(async () => {
-    inbox = new Inbox(await freePort());
-    await inbox.start();
-    t = await createTestApp({
-      SMTP_URL: `smtp://127.0.0.1:${inbox.port}`,
+    ({ t, inbox } = await createMailTestApp({
       MAIL_FROM: 'SysPonto <attendance@school.test>',
-      MAIL_POLL_INTERVAL_MS: '100',
       MAIL_RETRY_BASE_MS: '100',
       MAIL_RETRY_MAX_MS: '400',
-    });
+    }));
   });
-  afterAll(async () => {
-    await t.close();
-    await inbox.stop();
-  });
+  afterAll(() => t.close());
 
   const pastSession = (courseId: string, hoursAgo = 3) =>
     createSession(t, courseId, {

@@ -1,5 +1,5 @@
-import { freePort, Inbox, type Received } from './support/smtp-inbox.js';
-import { actor, createTestApp, createUser, login, PASSWORD, type TestApp } from './support/test-app.js';
+import { createMailTestApp, type Inbox, type Received } from './support/smtp-inbox.js';
+import { actor, createUser, login, PASSWORD, type TestApp } from './support/test-app.js';
 
 /** A received mail's text with quoted-printable undone. */
 function decoded(mail: Received): string {
@@ -22,20 +22,13 @@ describe('forgot password (real SMTP server)', () => {
   let inbox: Inbox;
 
   beforeAll(async () => {
-    inbox = new Inbox(await freePort());
-    await inbox.start();
-    t = await createTestApp({
-      SMTP_URL: `smtp://127.0.0.1:${inbox.port}`,
-      MAIL_POLL_INTERVAL_MS: '100',
+    ({ t, inbox } = await createMailTestApp({
       PUBLIC_URL: 'https://ponto.school.test',
       PASSWORD_RESET_MAX_PER_ACCOUNT: '2',
       PASSWORD_RESET_MAX_PER_IP: '12',
-    });
+    }));
   });
-  afterAll(async () => {
-    await t.close();
-    await inbox.stop();
-  });
+  afterAll(() => t.close());
 
   it('mails a single-use link in the user language; confirming ends every sign-in', async () => {
     const user = await actor(t, 'student');

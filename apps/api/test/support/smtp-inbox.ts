@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { createTestApp, type TestApp } from './test-app.js';
 
 export interface Received {
   rcpt: string[];
@@ -81,4 +82,17 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/** A started in-process SMTP inbox and a test app that mails to it (outbox polled every 100 ms); `close` stops both. */
+export async function createMailTestApp(env: Record<string, string> = {}): Promise<{ t: TestApp; inbox: Inbox }> {
+  const inbox = new Inbox(await freePort());
+  await inbox.start();
+  const t = await createTestApp({ SMTP_URL: `smtp://127.0.0.1:${inbox.port}`, MAIL_POLL_INTERVAL_MS: '100', ...env });
+  const close = t.close.bind(t);
+  t.close = async () => {
+    await close();
+    await inbox.stop();
+  };
+  return { t, inbox };
 }
