@@ -1,10 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Redis } from 'ioredis';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { buildOpenApi, createApp } from '../../src/app.factory.js';
+import { REDIS } from '../../src/common/core.module.js';
 import { AccessTokenService } from '../../src/modules/auth/access-tokens.service.js';
 import { PasswordService } from '../../src/modules/auth/password.service.js';
 import { type OpenApiDocument, ResponseValidator, type Violation } from './openapi-validator.js';
@@ -105,7 +107,26 @@ async function boot(config: AppConfig, listen: boolean) {
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   }
+  await clearRateLimits(app);
   return { app, url, responseViolations };
+}
+
+/**
+ * On the shared test Redis (`pnpm test:system`) the rate-limit counters outlive an app: every request of a run comes
+ * from 127.0.0.1, so one suite's logins or reset requests would count against the next. Each test app starts with
+ * fresh limits, as it does on the embedded default (a process's memory).
+ */
+async function clearRateLimits(app: NestFastifyApplication) {
+  const redis = app.get<Redis | null>(REDIS, { strict: false });
+  if (!redis) return;
+  // The client queues nothing offline (core.module): wait until it is connected.
+  if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', 'rl:*', 'COUNT', 1000);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
 }
 
 /** Boots the app on the given database settings (it migrates them) without listening: how templates are made. */

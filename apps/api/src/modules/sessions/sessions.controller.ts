@@ -20,7 +20,6 @@ import {
   MySessionsDto,
   MySessionsQueryDto,
   SessionDto,
-  SessionListDto,
   CreatedSeriesDto,
   SessionPageDto,
   SessionScopeQueryDto,
