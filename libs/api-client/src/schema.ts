@@ -1260,6 +1260,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sessions/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reopen a closed session (teachers of the course, admins).
+         * @description Only a closed session (409 `attendance/session-not-closed` otherwise). The records stay as the close left them (absences too, until changed); each gets a `session reopened` line in the attendance event log; audited `session.reopened`. While the check-in window is open the session is open again with a fresh code of its last code's mode (pushed as when a code is generated, webhook `session.opened`); after its end it stays reopened until its teacher closes it (the automatic close leaves it).
+         *
+         *     API keys: scope `sessions:write`.
+         */
+        post: operations["reopenSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -2428,6 +2450,27 @@ export interface components {
         };
         RefreshDto: {
             refreshToken?: string;
+        };
+        ReopenSessionResultDto: {
+            code: {
+                /** @example http://localhost:3000/check-in?code=K7M2QX */
+                checkInUrl: string;
+                /** @example K7M2QX */
+                code: string;
+                /** Format: date-time */
+                expiresAt: string;
+                mode: components["schemas"]["CodeMode"];
+                /** Format: date-time */
+                rotatesAt: string | null;
+                rotationSeconds: number | null;
+                /** Format: uuid */
+                sessionId: string;
+            } | null;
+            /** Format: date-time */
+            reopenedAt: string;
+            /** Format: uuid */
+            sessionId: string;
+            state: components["schemas"]["SessionState"];
         };
         ReportCourseDto: {
             code: string;
@@ -10042,6 +10085,124 @@ export interface operations {
             };
             /** @description Unsupported media type (`common/unsupported-media-type`) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description `idempotency/key-reused`: this Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests with this API key (`common/rate-limited`): retry after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error (`internal/error`); the request id is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database is unreachable for a moment (`common/unavailable`): retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    reopenSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same request (method, URL, body) from the same caller within 24 h replays the first answer (status and body, with `Idempotent-Replayed: true`) and performs nothing again. Use a new random value (e.g. a UUID) per logical operation. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReopenSessionResultDto"];
+                };
+            };
+            /** @description Invalid input (details lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for this role or object */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with existing data */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A path parameter is too long (`request/param-too-long`) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -18,6 +18,7 @@ import { ApiKeys1796167521918 } from './1796167521918-ApiKeys.js';
 import { PasswordResetTokens1796170449511 } from './1796170449511-PasswordResetTokens.js';
 import { AttendanceSourceImport1796185241634 } from './1796185241634-AttendanceSourceImport.js';
 import { Holidays1796188793358 } from './1796188793358-Holidays.js';
+import { SessionReopen1796202226895 } from './1796202226895-SessionReopen.js';
 
 /** Every migration, in order. Add new ones at the end (timestamps keep them ordered). */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   PasswordResetTokens1796170449511,
   AttendanceSourceImport1796185241634,
   Holidays1796188793358,
+  SessionReopen1796202226895,
 ];

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CodeMode, ServerEvent, type CodeRotatedPayload } from '@sysponto/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AccessService } from '../../common/access.service.js';
+import { AccessService, type SessionContext } from '../../common/access.service.js';
 import type { AuthUser } from '../../common/auth-user.js';
 import { isUniqueViolation } from '../../common/db-errors.js';
 import { RealtimeService } from '../../realtime/realtime.service.js';
@@ -45,12 +45,15 @@ export class AttendanceCodesService {
     private readonly audit: AuditService,
   ) {}
 
-  /** The first code of a session opens it for check-in: the `session.opened` webhook event (in the same transaction). */
-  private async announceOpened(m: EntityManager, sessionId: string) {
+  /**
+   * A session's first code opens it for check-in, and so does the fresh code of a reopened session (`reopened`): the
+   * `session.opened` webhook event, in the same transaction.
+   */
+  private async announceOpened(m: EntityManager, sessionId: string, reopened: boolean) {
     const [s]: { course_id: string; starts_at: Date; ends_at: Date }[] = await m.query(
       `SELECT course_id, starts_at, ends_at FROM class_sessions s
-        WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM attendance_codes WHERE session_id = s.id)`,
-      [sessionId],
+        WHERE id = $1 AND ($2 OR NOT EXISTS (SELECT 1 FROM attendance_codes WHERE session_id = s.id))`,
+      [sessionId, reopened],
     );
     if (!s) return;
     await enqueueWebhookEvent(
@@ -74,40 +77,62 @@ export class AttendanceCodesService {
     for (let attempt = 0; !row; attempt++) {
       try {
         row = await this.dataSource.transaction(async (m) => {
-          const [w]: { open: boolean }[] = await m.query(
-            `SELECT session_checkin_open(s.state, s.starts_at, s.ends_at, c.checkin_opens_minutes, now()) AS open
-               FROM class_sessions s JOIN courses c ON c.id = s.course_id WHERE s.id = $1 FOR SHARE OF s`,
-            [sessionId],
-          );
-          if (!w?.open) throw AttendanceErrors.codeWindowClosed();
-          await this.announceOpened(m, sessionId);
-          await m.query(`UPDATE attendance_codes SET revoked_at = now() WHERE session_id = $1 AND revoked_at IS NULL`, [
-            sessionId,
-          ]);
-          const inserted = await this.insertCode(
-            m,
-            sessionId,
-            dto.mode,
-            dto.validityMinutes ?? (dto.mode === CodeMode.Fixed ? ctx.codeValidityMinutes : null),
-            user.id,
-          );
-          // Never the code itself: the trail says who opened check-in, not how to check in.
-          await this.audit.record(m, {
-            action: 'code.created',
-            targetType: 'code',
-            targetId: inserted.id,
-            summary: { sessionId, courseId: ctx.courseId, mode: dto.mode, expiresAt: inserted.expires_at },
-          });
-          return inserted;
+          const opened = await this.openInTransaction(m, ctx, dto, user.id);
+          if (!opened) throw AttendanceErrors.codeWindowClosed();
+          return opened;
         });
       } catch (err) {
         if (!isUniqueViolation(err, 'attendance_codes_active_key')) throw err;
         if (attempt >= 1) throw AttendanceErrors.concurrentCode();
       }
     }
-    const dto2 = this.toDto(row);
-    this.realtime.toSession(sessionId, ServerEvent.CodeRotated, this.rotatedPayload(dto2));
-    return dto2;
+    return this.publishOpened(row);
+  }
+
+  /**
+   * The open path (generating a code, reopening a closed session): while the check-in window is open, replaces the
+   * active code by a fresh one, audited; null when the window is not open. Push with `publishOpened` after commit.
+   */
+  async openInTransaction(
+    m: EntityManager,
+    ctx: SessionContext,
+    dto: CreateCodeDto,
+    actorId: string,
+    reopened = false,
+  ): Promise<ActiveCodeRow | null> {
+    const sessionId = ctx.id;
+    const [w]: { open: boolean }[] = await m.query(
+      `SELECT session_checkin_open(s.state, s.starts_at, s.ends_at, c.checkin_opens_minutes, now()) AS open
+         FROM class_sessions s JOIN courses c ON c.id = s.course_id WHERE s.id = $1 FOR SHARE OF s`,
+      [sessionId],
+    );
+    if (!w?.open) return null;
+    await this.announceOpened(m, sessionId, reopened);
+    await m.query(`UPDATE attendance_codes SET revoked_at = now() WHERE session_id = $1 AND revoked_at IS NULL`, [
+      sessionId,
+    ]);
+    const inserted = await this.insertCode(
+      m,
+      sessionId,
+      dto.mode,
+      dto.validityMinutes ?? (dto.mode === CodeMode.Fixed ? ctx.codeValidityMinutes : null),
+      actorId,
+    );
+    // Never the code itself: the trail says who opened check-in, not how to check in.
+    await this.audit.record(m, {
+      action: 'code.created',
+      targetType: 'code',
+      targetId: inserted.id,
+      summary: { sessionId, courseId: ctx.courseId, mode: dto.mode, expiresAt: inserted.expires_at },
+    });
+    return inserted;
+  }
+
+  /** After commit: what opening a session (its new code) pushes. Returns the code's DTO. */
+  publishOpened(row: ActiveCodeRow): AttendanceCodeDto {
+    const dto = this.toDto(row);
+    this.realtime.toSession(dto.sessionId, ServerEvent.CodeRotated, this.rotatedPayload(dto));
+    return dto;
   }
 
   async current(user: AuthUser, sessionId: string): Promise<AttendanceCodeDto> {

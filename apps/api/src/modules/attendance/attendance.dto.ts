@@ -272,6 +272,15 @@ export class CloseSessionResultDto {
   @ApiProperty() markedAbsent: number;
 }
 
+export class ReopenSessionResultDto {
+  @ApiProperty({ format: 'uuid' }) sessionId: string;
+  /** `open` while the check-in window is open (a fresh code was generated), else `scheduled` (after its end: the teacher closes it). */
+  @ApiProperty({ enum: SESSION_STATES, enumName: 'SessionState' }) state: SessionState;
+  @ApiProperty({ format: 'date-time' }) reopenedAt: string;
+  /** The fresh code (same mode as the session's last code), or null when the check-in window is not open. */
+  @ApiProperty({ type: () => AttendanceCodeDto, nullable: true }) code: AttendanceCodeDto | null;
+}
+
 // ---- event log ---------------------------------------------------------------------------------------------------
 
 export class ListAttendanceEventsQueryDto {

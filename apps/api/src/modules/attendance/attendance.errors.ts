@@ -38,6 +38,11 @@ export const AttendanceErrors = defineErrors({
     status: 409,
     message: 'This session was cancelled: it is not held.',
   },
+  sessionNotClosed: {
+    code: 'attendance/session-not-closed',
+    status: 409,
+    message: 'Only a closed session can be reopened.',
+  },
   sessionNotStarted: {
     code: 'attendance/session-not-started',
     status: 409,

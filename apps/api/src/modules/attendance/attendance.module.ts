@@ -18,6 +18,7 @@ import { SessionAttendanceController } from './session-attendance.controller.js'
 import { SessionAttendanceService } from './session-attendance.service.js';
 import { PrivacyPurgeService } from './privacy-purge.service.js';
 import { SessionCloseService } from './session-close.service.js';
+import { SessionReopenService } from './session-reopen.service.js';
 import { SessionLocationController } from './session-location.controller.js';
 import { SessionLocationService } from './session-location.service.js';
 
@@ -40,6 +41,7 @@ import { SessionLocationService } from './session-location.service.js';
     CheckInLockoutService,
     SessionAttendanceService,
     SessionCloseService,
+    SessionReopenService,
     MyAttendanceService,
     SessionLocationService,
     AttendanceFlagsService,

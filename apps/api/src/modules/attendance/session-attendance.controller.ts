@@ -9,6 +9,7 @@ import {
   AttendanceEventPageDto,
   BulkUpdateResultDto,
   CloseSessionResultDto,
+  ReopenSessionResultDto,
   ListAttendanceEventsQueryDto,
   LockoutClearedDto,
   RosterDto,
@@ -17,6 +18,7 @@ import {
 } from './attendance.dto.js';
 import { SessionAttendanceService } from './session-attendance.service.js';
 import { SessionCloseService } from './session-close.service.js';
+import { SessionReopenService } from './session-reopen.service.js';
 import { CheckInLockoutService } from './check-in-lockout.service.js';
 
 @ApiTags('attendance')
@@ -26,6 +28,7 @@ export class SessionAttendanceController {
   constructor(
     private readonly attendance: SessionAttendanceService,
     private readonly closer: SessionCloseService,
+    private readonly reopener: SessionReopenService,
     private readonly lockout: CheckInLockoutService,
   ) {}
 
@@ -119,5 +122,21 @@ export class SessionAttendanceController {
   @ApiAuth(400, 404, 409)
   closeSession(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string): Promise<CloseSessionResultDto> {
     return this.closer.close(user, id);
+  }
+
+  @Post('reopen')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Reopen a closed session (teachers of the course, admins).',
+    description:
+      'Only a closed session (409 `attendance/session-not-closed` otherwise). The records stay as the close left them (absences too, until changed); ' +
+      'each gets a `session reopened` line in the attendance event log; audited `session.reopened`. While the check-in window is open the session is open again ' +
+      'with a fresh code of its last code\'s mode (pushed as when a code is generated, webhook `session.opened`); after its end it stays reopened until its teacher closes it ' +
+      '(the automatic close leaves it).',
+  })
+  @ApiOkResponse({ type: ReopenSessionResultDto })
+  @ApiAuth(400, 404, 409)
+  reopenSession(@CurrentUser() user: AuthUser, @Param('id', ParseId) id: string): Promise<ReopenSessionResultDto> {
+    return this.reopener.reopen(user, id);
   }
 }

@@ -74,7 +74,7 @@ export class SessionCloseService {
       const batch = await this.dataSource.transaction(async (m) => {
         const due: { id: string }[] = await m.query(
           `SELECT id FROM class_sessions
-            WHERE state NOT IN ('closed', 'cancelled') AND ends_at <= now() AND ends_at > created_at
+            WHERE state NOT IN ('closed', 'cancelled') AND ends_at <= now() AND ends_at > COALESCE(reopened_at, created_at)
             ORDER BY ends_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
           [batchSize],
         );

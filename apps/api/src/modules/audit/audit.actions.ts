@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS = [
   'session.updated',
   'session.deleted',
   'session.closed',
+  'session.reopened',
   'session.cancelled',
   'holiday.created',
   'holiday.deleted',

@@ -52,6 +52,16 @@ export class ClassSessionEntity {
   @Column({ name: 'closed_by', type: 'uuid', nullable: true })
   closedBy: string | null;
 
+  /**
+   * The last reopening of a closed session. One reopened after its end stays open for its teacher to close (like a
+   * session recorded afterwards); one reopened during the class closes automatically at its end.
+   */
+  @Column({ name: 'reopened_at', type: 'timestamptz', nullable: true })
+  reopenedAt: Date | null;
+
+  @Column({ name: 'reopened_by', type: 'uuid', nullable: true })
+  reopenedBy: string | null;
+
   /** Cancelled sessions (state `cancelled`) are never held and never counted. */
   @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true })
   cancelledAt: Date | null;
@@ -76,6 +86,10 @@ export class ClassSessionEntity {
   @ManyToOne(() => UserEntity, { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'closed_by', foreignKeyConstraintName: 'class_sessions_closed_by_fkey' })
   closer?: UserEntity;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'reopened_by', foreignKeyConstraintName: 'class_sessions_reopened_by_fkey' })
+  reopener?: UserEntity;
 
   @ManyToOne(() => UserEntity, { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'cancelled_by', foreignKeyConstraintName: 'class_sessions_cancelled_by_fkey' })
