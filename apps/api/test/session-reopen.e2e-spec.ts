@@ -48,7 +48,13 @@ describe('sessions: reopen (POST /api/sessions/:id/reopen)', () => {
 
     const log = await t.http.get(`/api/sessions/${session.id}/attendance/events`).set(teacher.auth).expect(200);
     const reopened = log.body.items.filter((e: { reason: string | null }) => e.reason === 'session reopened');
-    expect(reopened.map((e: { studentId: string; fromStatus: string; toStatus: string }) => [e.studentId, e.fromStatus, e.toStatus])).toEqual(
+    expect(
+      reopened.map((e: { studentId: string; fromStatus: string; toStatus: string }) => [
+        e.studentId,
+        e.fromStatus,
+        e.toStatus,
+      ]),
+    ).toEqual(
       expect.arrayContaining([
         [came.id, 'present', 'present'],
         [missed.id, 'absent', 'absent'],

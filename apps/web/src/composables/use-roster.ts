@@ -170,7 +170,7 @@ export function useRoster(sessionId: () => string) {
 }
 
 /**
- * The teacher's actions on a running session: set one status, validate all pending, close. Each re-reads the roster.
+ * The teacher's actions on a running session: set one status, validate all pending, close, reopen. Each re-reads the roster.
  * Setting a status works offline: it is queued (with its Idempotency-Key and the time it was made) and shown as
  * pending sync until the network returns.
  */
@@ -209,6 +209,13 @@ export function useRosterActions(
     return r;
   }
 
+  /** Reopens a closed session (absences stay until changed); answers the fresh code while check-in is open. */
+  async function reopen() {
+    const r = await action.run(() => unwrap(api.POST('/api/sessions/{id}/reopen', path())));
+    if (r) void reload();
+    return r;
+  }
+
   /** Clears an integrity flag after review (audited on the server). */
   async function clearFlag(studentId: string, flag: AttendanceFlag) {
     const r = await action.run(() =>
@@ -233,7 +240,7 @@ export function useRosterActions(
     );
   }
 
-  return { ...action, setStatus, validateAll, close, clearFlag, clearLockout };
+  return { ...action, setStatus, validateAll, close, reopen, clearFlag, clearLockout };
 }
 
 /** At most this many sessions are read ahead for offline use from the dashboard. */

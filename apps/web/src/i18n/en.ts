@@ -254,6 +254,11 @@ export const en = {
       'Close the session? Nobody is missing. | Close the session? 1 student without a check-in will be marked absent. | Close the session? {count} students without a check-in will be marked absent.',
     closed: 'Session closed: {validated} validated, {absent} marked absent.',
     closedInfo: 'This session is closed. You can still correct a student’s status below.',
+    reopen: 'Reopen session',
+    reopenConfirm:
+      'Reopen the session? Students who checked in stay as they are, and so do the absences set by the close until you change them.',
+    reopened: 'Session reopened with a new code.',
+    reopenedEnded: 'Session reopened. It has ended, so nobody can check in: correct the statuses and close it again.',
     validatedAll: 'No check-ins to validate | 1 check-in validated | {count} check-ins validated',
     roster: 'Students',
     filter: { all: 'All', missing: 'Missing', pending: 'To validate' },

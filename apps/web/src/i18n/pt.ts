@@ -256,6 +256,12 @@ export const pt: Messages = {
       'Fechar a aula? Não falta ninguém. | Fechar a aula? 1 estudante sem registo fica com falta. | Fechar a aula? {count} estudantes sem registo ficam com falta.',
     closed: 'Aula fechada: {validated} validados, {absent} com falta.',
     closedInfo: 'Esta aula está fechada. Ainda pode corrigir o estado de um estudante abaixo.',
+    reopen: 'Reabrir aula',
+    reopenConfirm:
+      'Reabrir a aula? Os estudantes que registaram presença ficam como estão, tal como as faltas marcadas ao fechar, até as alterar.',
+    reopened: 'Aula reaberta com um novo código.',
+    reopenedEnded:
+      'Aula reaberta. Já terminou, por isso ninguém pode registar presença: corrija os estados e feche-a de novo.',
     validatedAll: 'Nenhum registo por validar | 1 registo validado | {count} registos validados',
     roster: 'Estudantes',
     filter: { all: 'Todos', missing: 'Em falta', pending: 'Por validar' },

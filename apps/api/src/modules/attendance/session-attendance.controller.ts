@@ -131,7 +131,7 @@ export class SessionAttendanceController {
     description:
       'Only a closed session (409 `attendance/session-not-closed` otherwise). The records stay as the close left them (absences too, until changed); ' +
       'each gets a `session reopened` line in the attendance event log; audited `session.reopened`. While the check-in window is open the session is open again ' +
-      'with a fresh code of its last code\'s mode (pushed as when a code is generated, webhook `session.opened`); after its end it stays reopened until its teacher closes it ' +
+      "with a fresh code of its last code's mode (pushed as when a code is generated, webhook `session.opened`); after its end it stays reopened until its teacher closes it " +
       '(the automatic close leaves it).',
   })
   @ApiOkResponse({ type: ReopenSessionResultDto })

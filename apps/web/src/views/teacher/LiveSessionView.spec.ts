@@ -266,4 +266,53 @@ describe('LiveSessionView (useSession, useRoster, useRosterActions, useDialog)',
     expect(row(wrapper, 'bruno@example.com').text()).toContain('Present');
     expect(lockouts().exists()).toBe(false);
   });
+
+  it('reopens a closed session after a confirmation and shows its fresh code', async () => {
+    const closedRoster = roster([rosterEntry('Sara', 'absent')], { state: 'closed' });
+    const net = fakeFetch({
+      'GET /api/sessions/s1': [
+        { status: 200, body: session({ state: 'closed', closedAt: '2026-11-24T09:40:00.000Z' }) },
+        { status: 200, body: session() },
+      ],
+      'GET /api/sessions/s1/attendance': [
+        { status: 200, body: closedRoster },
+        { status: 200, body: closedRoster },
+        { status: 200, body: roster([rosterEntry('Sara', 'absent')]) },
+      ],
+      'GET /api/sessions/s1/codes/current': notFound,
+      'POST /api/sessions/s1/reopen': {
+        status: 200,
+        body: {
+          sessionId: 's1',
+          state: 'open',
+          reopenedAt: '2026-11-24T09:45:00.000Z',
+          code: {
+            sessionId: 's1',
+            code: 'K7M2QX',
+            mode: 'fixed',
+            expiresAt: '2099-11-24T09:55:00.000Z',
+            rotatesAt: null,
+            rotationSeconds: null,
+            checkInUrl: 'http://localhost/check-in?code=K7M2QX',
+          },
+        },
+      },
+    });
+    const { wrapper } = await mountLive(net);
+    const reopen = () => wrapper.findAll('button').find((b) => b.text() === 'Reopen session');
+    expect(reopen()).toBeDefined();
+
+    vi.stubGlobal('confirm', () => false);
+    await reopen()!.trigger('click');
+    await flushPromises();
+    expect(net.calls.some((c) => c.method === 'POST')).toBe(false);
+
+    vi.stubGlobal('confirm', () => true);
+    await reopen()!.trigger('click');
+    await flushPromises();
+    expect(net.calls.filter((c) => c.method === 'POST').map((c) => c.path)).toEqual(['/api/sessions/s1/reopen']);
+    expect(wrapper.get('[data-testid=live-code]').text()).toBe('K7M2QX');
+    expect(reopen()).toBeUndefined();
+    vi.unstubAllGlobals();
+  });
 });
