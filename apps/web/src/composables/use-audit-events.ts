@@ -1,4 +1,5 @@
 import type { Schemas } from '@sysponto/client';
+import { auditActionsByTarget } from '@sysponto/contracts';
 import { computed, reactive } from 'vue';
 import { api, unwrap } from '@/api/client';
 import { downloadFile } from '@/api/download';
@@ -7,27 +8,7 @@ import { useAction, usePagedList } from './use-async';
 export type AuditEvent = Schemas['AuditEventDto'];
 
 /** What the trail records, by target type (the API takes a type alone for all of its actions). */
-export const AUDIT_TARGETS: Record<string, string[]> = {
-  user: [
-    'user.created',
-    'user.updated',
-    'user.deleted',
-    'user.imported',
-    'user.password-changed',
-    'user.password-reset',
-    'user.password-reset-sent',
-    'user.check-in-unlocked',
-  ],
-  course: ['course.created', 'course.updated', 'course.deleted', 'course.attendance-imported'],
-  enrollment: ['enrollment.created', 'enrollment.deleted'],
-  session: ['session.created', 'session.updated', 'session.deleted', 'session.closed', 'session.cancelled'],
-  code: ['code.created', 'code.revoked'],
-  attendance: ['attendance.updated', 'attendance.flag-cleared'],
-  justification: ['justification.reviewed'],
-  'api-key': ['api-key.created', 'api-key.revoked'],
-  webhook: ['webhook.created', 'webhook.updated', 'webhook.deleted'],
-  auth: ['auth.login-failed', 'auth.locked-out'],
-};
+export const AUDIT_TARGETS = auditActionsByTarget();
 
 /** A local calendar day (`YYYY-MM-DD`) as the instant it starts, `days` later. */
 function dayStart(day: string, days = 0): string {

@@ -93,6 +93,7 @@ export const enAdmin = {
         justification: 'Justification',
         'api-key': 'API key',
         webhook: 'Webhook',
+        holiday: 'Holiday',
         auth: 'Sign-in',
       },
     },

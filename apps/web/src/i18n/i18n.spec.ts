@@ -1,3 +1,4 @@
+import { auditActionsByTarget } from '@sysponto/contracts';
 import { describe, expect, it } from 'vitest';
 import { i18n } from './index';
 
@@ -51,10 +52,16 @@ describe('i18n', () => {
     i18n.global.locale.value = 'en';
     expect(t('history.counts.absent', 1)).toBe('1 absence');
     expect(t('history.counts.absent', 4)).toBe('4 absences');
-    // "unidade curricular" and "estudante" everywhere: never disciplina/cadeira/aluno.
+    // "unidade curricular", "estudante" and "docente" everywhere: never disciplina/cadeira/aluno/professor.
     const get = (tree: Tree, k: string) =>
       k.split('.').reduce<string | Tree>((x, p) => (x as Tree)[p]!, tree) as string;
-    const offending = pt.filter((k) => /disciplina|cadeira|\baluno/i.test(get(messages.pt, k)));
+    const offending = pt.filter((k) => /disciplina|cadeira|\baluno|\bprofessor/i.test(get(messages.pt, k)));
     expect(offending).toEqual([]);
+  });
+
+  it('names every audit target type the API writes (the audit page groups its filter by them)', () => {
+    const targets = Object.keys(auditActionsByTarget());
+    expect(targets).toContain('holiday');
+    expect(targets.filter((t) => !en.includes(`admin.audit.targets.${t}`))).toEqual([]);
   });
 });

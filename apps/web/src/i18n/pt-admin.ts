@@ -92,6 +92,7 @@ export const ptAdmin: AdminMessages = {
         justification: 'Justificação',
         'api-key': 'Chave de API',
         webhook: 'Webhook',
+        holiday: 'Feriado',
         auth: 'Entrada',
       },
     },

@@ -32,11 +32,10 @@ export const ptOffline: OfflineMessages = {
     checkIn: {
       queued: 'Em espera — será enviado quando voltar a ter rede.',
       queuedHint:
-        'Mantenha o SysPonto aberto (ou abra-o de novo) quando tiver rede. O professor decide se já é tarde demais.',
+        'Mantenha o SysPonto aberto (ou abra-o de novo) quando tiver rede. O docente decide se já é tarde demais.',
       sent: 'O seu registo de presença em espera foi enviado.',
       refused: 'O seu registo de presença em espera não foi aceite: {reason}',
-      askTeacher:
-        'O código já não era válido quando o seu registo chegou. Peça ao professor que marque a sua presença.',
+      askTeacher: 'O código já não era válido quando o seu registo chegou. Peça ao docente que marque a sua presença.',
     },
   },
   pwa: {

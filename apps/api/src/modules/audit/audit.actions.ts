@@ -1,3 +1,7 @@
+import type { KnownAuditAction } from '@sysponto/contracts';
+
+export { AUDIT_ACTIONS, type KnownAuditAction } from '@sysponto/contracts';
+
 /**
  * Audit action names — the convention every module follows.
  *
@@ -7,48 +11,11 @@
  *   verb        = kebab-case past tense: `created`, `updated`, `deleted`, `imported`, `closed`, `reopened`,
  *                 `revoked`, `reviewed`, `login-failed`, `locked-out`
  *
- * Add the names your module writes to AUDIT_ACTIONS (one list, so the admin page can offer them as filters).
+ * Add the names your module writes to AUDIT_ACTIONS in libs/contracts (one list, so the admin page offers them as
+ * filters).
  * The summary says what changed in plain JSON (`{ changes: { role: { from, to } } }`, `{ count: 12 }`); never put a
  * password, token, secret or hash in it (AuditService also strips keys that look like one).
  */
-export const AUDIT_ACTIONS = [
-  'user.created',
-  'user.updated',
-  'user.deleted',
-  'user.imported',
-  'course.attendance-imported',
-  'user.password-changed',
-  'user.password-reset',
-  'user.password-reset-sent',
-  'user.check-in-unlocked',
-  'course.created',
-  'course.updated',
-  'course.deleted',
-  'enrollment.created',
-  'enrollment.deleted',
-  'session.created',
-  'session.updated',
-  'session.deleted',
-  'session.closed',
-  'session.reopened',
-  'session.cancelled',
-  'holiday.created',
-  'holiday.deleted',
-  'code.created',
-  'code.revoked',
-  'attendance.updated',
-  'attendance.flag-cleared',
-  'justification.reviewed',
-  'api-key.created',
-  'api-key.revoked',
-  'webhook.created',
-  'webhook.updated',
-  'webhook.deleted',
-  'auth.login-failed',
-  'auth.locked-out',
-] as const;
-
-export type KnownAuditAction = (typeof AUDIT_ACTIONS)[number];
 /** Known names autocomplete; a new module's names type-check as long as they follow the pattern. */
 export type AuditAction = KnownAuditAction | `${string}.${string}`;
 
