@@ -1,3 +1,4 @@
+import { createCourse, createRecord, createSession } from './support/factories.js';
 import { actor, createTestApp, createUser, login, PASSWORD, type TestApp } from './support/test-app.js';
 
 describe('users and profile', () => {
@@ -119,6 +120,55 @@ describe('users and profile', () => {
     await t.http.post('/api/auth/login').send({ email: u.email, password: PASSWORD }).expect(401);
     await t.http.delete(`/api/users/${u.id}`).set(admin.auth).expect(204);
     await t.http.get(`/api/users/${u.id}`).set(admin.auth).expect(404);
+  });
+
+  it('refuses to delete a user with history (409 users/has-history); ?anonymize=true keeps the records under an anonymous name', async () => {
+    const teacher = await actor(t, 'teacher');
+    const student = await createUser(t, { role: 'student', studentNumber: `A${Date.now()}` });
+    const s = await login(t, student.email);
+    const course = await createCourse(t, { teacherIds: [teacher.id], studentIds: [student.id] });
+    const session = await createSession(t, course.id, { state: 'closed' });
+    await createRecord(t, session.id, student.id, 'absent', { source: 'teacher', checkedInAt: null });
+    const before = await t.http.get(`/api/reports/courses/${course.id}`).set(teacher.auth).expect(200);
+
+    const refused = await t.http.delete(`/api/users/${student.id}`).set(admin.auth).expect(409);
+    expect(refused.body).toMatchObject({
+      code: 'users/has-history',
+      details: { attendanceRecords: 1, justifications: 0, taughtSessions: 0 },
+    });
+    expect(refused.body.message).toMatch(/Deactivate/);
+    // The teacher of a course with a held session has history too.
+    const t409 = await t.http.delete(`/api/users/${teacher.id}`).set(admin.auth).expect(409);
+    expect(t409.body.details).toMatchObject({ taughtSessions: 1 });
+    await t.http.delete(`/api/users/${student.id}?anonymize=maybe`).set(admin.auth).expect(400);
+
+    await t.http.delete(`/api/users/${student.id}?anonymize=true`).set(admin.auth).expect(204);
+    const got = await t.http.get(`/api/users/${student.id}`).set(admin.auth).expect(200);
+    expect(got.body).toMatchObject({ active: false, studentNumber: null });
+    expect(got.body.fullName).toMatch(/^Anonymized user /);
+    expect(got.body.email).not.toContain(student.email.split('@')[0]);
+    // Signed out everywhere and cannot sign in (neither with the old email nor the new one).
+    await t.http.post('/api/auth/refresh').send({ refreshToken: s.refreshToken }).expect(401);
+    await t.http.get('/api/me').set(s.auth).expect(401);
+    await t.http.post('/api/auth/login').send({ email: student.email, password: PASSWORD }).expect(401);
+    await t.http.post('/api/auth/login').send({ email: got.body.email, password: PASSWORD }).expect(401);
+    // The course's numbers are unchanged; the row carries the anonymous name.
+    const after = await t.http.get(`/api/reports/courses/${course.id}`).set(teacher.auth).expect(200);
+    expect(after.body.rate).toEqual(before.body.rate);
+    expect(after.body.students).toEqual([
+      expect.objectContaining({ studentId: student.id, fullName: got.body.fullName, absent: 1 }),
+    ]);
+    const [audit] = await t.dataSource.query(
+      `SELECT summary FROM audit_events WHERE target_id = $1 AND action = 'user.anonymized'`,
+      [student.id],
+    );
+    expect(audit.summary).toMatchObject({ role: 'student', attendanceRecords: 1 });
+    expect(JSON.stringify(audit.summary)).not.toContain(student.email);
+
+    // Without history: deleted as before, anonymize or not.
+    const fresh = await createUser(t, { role: 'student' });
+    await t.http.delete(`/api/users/${fresh.id}?anonymize=true`).set(admin.auth).expect(204);
+    await t.http.get(`/api/users/${fresh.id}`).set(admin.auth).expect(404);
   });
 
   it('never deletes, demotes or deactivates the last active admin', async () => {

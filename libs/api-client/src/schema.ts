@@ -1344,7 +1344,9 @@ export interface paths {
         post?: never;
         /**
          * Delete a user (admin). Not yourself, not the last active admin.
-         * @description API keys: scope `users:write`.
+         * @description A user with attendance records, justifications or taught sessions is refused with 409 `users/has-history` (details count them): deactivate them instead (PATCH active=false), or send `anonymize=true`: the records stay under the name 'Anonymized user …', the email, name and student number are scrubbed, every sign-in is revoked and the account cannot sign in again (audited `user.anonymized`).
+         *
+         *     API keys: scope `users:write`.
          */
         delete: operations["deleteUser"];
         options?: never;
@@ -2029,7 +2031,7 @@ export interface components {
         ErrorResponseDto: {
             /** @example users/not-found */
             code: string;
-            /** @description Present only for some codes, always in the shape that code documents. An array of field errors for `validation/failed` and the codes that name a field (`courses/invalid-timezone`, `sessions/invalid-series`, `sessions/invalid-times`, `sessions/series-too-long`, `validation/failed`). An object for: `attendance/code-expired`: {sessionId: uuid} — the session whose code it was; `attendance/session-not-open`: {sessionId: uuid, opensAt: date-time, endsAt: date-time}; `attendance/too-many-attempts`: {retryAfterSeconds: integer} — the limit also ends by itself then; the teacher can end it sooner; `courses/not-students`: {ids: uuid[]} — the users that are not students; `courses/not-teachers`: {ids: uuid[]} — the users that are not teachers; `moodle-import/invalid-rows`: the import report (MoodleImportReportDto), every problem of every row and session; `sessions/has-attendance`: {sessionIds: uuid[]} — the sessions that have attendance; `users-import/bad-header`: {missing: string[], unknown: string[], duplicate: string[]} — header columns; `users-import/invalid-rows`: the import report (UsersImportReportDto), every row with its errors; `webhooks/url-forbidden`: {reason: string} — why the URL is refused. An array of objects for: `attendance/offline-conflict`: [{studentId: uuid, status, source, changedAt: date-time}] — the record as it is now and its latest change. */
+            /** @description Present only for some codes, always in the shape that code documents. An array of field errors for `validation/failed` and the codes that name a field (`courses/invalid-timezone`, `sessions/invalid-series`, `sessions/invalid-times`, `sessions/series-too-long`, `validation/failed`). An object for: `attendance/code-expired`: {sessionId: uuid} — the session whose code it was; `attendance/session-not-open`: {sessionId: uuid, opensAt: date-time, endsAt: date-time}; `attendance/too-many-attempts`: {retryAfterSeconds: integer} — the limit also ends by itself then; the teacher can end it sooner; `courses/not-students`: {ids: uuid[]} — the users that are not students; `courses/not-teachers`: {ids: uuid[]} — the users that are not teachers; `moodle-import/invalid-rows`: the import report (MoodleImportReportDto), every problem of every row and session; `sessions/has-attendance`: {sessionIds: uuid[]} — the sessions that have attendance; `users-import/bad-header`: {missing: string[], unknown: string[], duplicate: string[]} — header columns; `users-import/invalid-rows`: the import report (UsersImportReportDto), every row with its errors; `users/has-history`: {attendanceRecords, justifications, taughtSessions} — what deleting would erase; `webhooks/url-forbidden`: {reason: string} — why the URL is refused. An array of objects for: `attendance/offline-conflict`: [{studentId: uuid, status, source, changedAt: date-time}] — the record as it is now and its latest change. */
             details?: components["schemas"]["FieldErrorDto"][] | {
                 [key: string]: unknown;
             }[] | {
@@ -10684,7 +10686,9 @@ export interface operations {
     };
     deleteUser: {
         parameters: {
-            query?: never;
+            query?: {
+                anonymize?: boolean;
+            };
             header?: never;
             path: {
                 id: string;

@@ -7,6 +7,7 @@ export const AUDIT_ACTIONS = [
   'user.created',
   'user.updated',
   'user.deleted',
+  'user.anonymized',
   'user.imported',
   'course.attendance-imported',
   'user.password-changed',

@@ -1,6 +1,7 @@
 import type { Schemas } from '@sysponto/client';
 import { onBeforeUnmount, reactive, ref, watch } from 'vue';
 import { api, unwrap } from '@/api/client';
+import { ApiError } from '@/api/errors';
 import { TYPING_PAUSE_MS, useAction, usePagedList } from './use-async';
 
 export type User = Schemas['UserDto'];
@@ -75,13 +76,23 @@ export function useUsers(pageSize = 20) {
     return !!ok;
   }
 
-  async function remove(user: User): Promise<boolean> {
-    const ok = await act.run(async () => {
-      await unwrap(api.DELETE('/api/users/{id}', { params: { path: { id: user.id } } }));
-      return true;
+  /**
+   * Deletes a user. One with attendance history is refused by the server: `'has-history'` (offer deactivation or
+   * `anonymize`, which keeps the records under an anonymous name).
+   */
+  async function remove(user: User, anonymize = false): Promise<'deleted' | 'has-history' | false> {
+    const r = await act.run(async () => {
+      try {
+        const query = anonymize ? { anonymize: true } : {};
+        await unwrap(api.DELETE('/api/users/{id}', { params: { path: { id: user.id }, query } }));
+        return 'deleted' as const;
+      } catch (e) {
+        if (e instanceof ApiError && e.code === 'users/has-history') return 'has-history' as const;
+        throw e;
+      }
     });
-    if (ok) void list.run();
-    return !!ok;
+    if (r === 'deleted') void list.run();
+    return r ?? false;
   }
 
   /** Mails the user a single-use link to set a new password (their current one keeps working until then). */

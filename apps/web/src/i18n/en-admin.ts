@@ -63,6 +63,10 @@ export const enAdmin = {
       deleteBody:
         'This removes the account and cannot be undone. To keep their attendance history, deactivate instead.',
       deleted: '{name} was deleted',
+      historyBody:
+        "This user has attendance history (records, justifications or sessions taught): deleting would change the school's records. Deactivate the account, or anonymize it: the records stay under an anonymous name, the email, name and student number are erased and the account can no longer sign in.",
+      anonymize: 'Anonymize',
+      anonymized: '{name} was anonymized; the records stay',
       editName: 'Edit {name}',
     },
     audit: {

@@ -62,6 +62,10 @@ export const ptAdmin: AdminMessages = {
       deleteTitle: 'Apagar {name}?',
       deleteBody: 'A conta é removida e não é possível desfazer. Para manter o histórico de presenças, desative-a.',
       deleted: '{name} foi apagado',
+      historyBody:
+        'Este utilizador tem histórico de presenças (registos, justificações ou aulas dadas): apagá-lo alteraria os registos da escola. Desative a conta ou anonimize-a: os registos ficam com um nome anónimo, o email, o nome e o número de estudante são apagados e a conta deixa de poder entrar.',
+      anonymize: 'Anonimizar',
+      anonymized: '{name} foi anonimizado; os registos ficam',
       editName: 'Editar {name}',
     },
     audit: {

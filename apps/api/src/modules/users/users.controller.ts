@@ -5,7 +5,15 @@ import { ApiAuth } from '../../common/api-errors.decorator.js';
 import type { AuthUser } from '../../common/auth-user.js';
 import { CurrentUser, Roles } from '../../common/decorators.js';
 import { ParseId } from '../../common/uuid.pipe.js';
-import { CreatedUserDto, CreateUserDto, ListUsersQueryDto, UpdateUserDto, UserDto, UserPageDto } from './users.dto.js';
+import {
+  CreatedUserDto,
+  CreateUserDto,
+  DeleteUserQueryDto,
+  ListUsersQueryDto,
+  UpdateUserDto,
+  UserDto,
+  UserPageDto,
+} from './users.dto.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('users')
@@ -61,10 +69,20 @@ export class UsersController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a user (admin). Not yourself, not the last active admin.' })
+  @ApiOperation({
+    summary: 'Delete a user (admin). Not yourself, not the last active admin.',
+    description:
+      'A user with attendance records, justifications or taught sessions is refused with 409 `users/has-history` (details count them): ' +
+      "deactivate them instead (PATCH active=false), or send `anonymize=true`: the records stay under the name 'Anonymized user …', " +
+      'the email, name and student number are scrubbed, every sign-in is revoked and the account cannot sign in again (audited `user.anonymized`).',
+  })
   @ApiNoContentResponse()
   @ApiAuth(400, 404, 409)
-  deleteUser(@CurrentUser() actor: AuthUser, @Param('id', ParseId) id: string): Promise<void> {
-    return this.users.remove(actor.id, id);
+  deleteUser(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', ParseId) id: string,
+    @Query() query: DeleteUserQueryDto,
+  ): Promise<void> {
+    return this.users.remove(actor.id, id, query.anonymize ?? false);
   }
 }

@@ -59,6 +59,19 @@ export class UserPageDto extends PageMetaDto {
   @ApiProperty({ type: [UserDto] }) items: UserDto[];
 }
 
+export class DeleteUserQueryDto {
+  /**
+   * A user with attendance history, justifications or taught sessions is not deleted (409 `users/has-history`):
+   * `true` keeps their records under an anonymous name instead (email, name and student number scrubbed, signed out,
+   * cannot sign in). Ignored for a user without history (deleted).
+   */
+  @ApiPropertyOptional({ type: Boolean, default: false })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  anonymize?: boolean;
+}
+
 export class ListUsersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: USER_ROLES, enumName: 'UserRole' })
   @IsOptional()

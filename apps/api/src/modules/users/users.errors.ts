@@ -13,6 +13,13 @@ export const UserErrors = defineErrors({
     status: 409,
     message: 'This is the last active admin: create or activate another admin first.',
   },
+  hasHistory: {
+    code: 'users/has-history',
+    status: 409,
+    details: '{attendanceRecords, justifications, taughtSessions} — what deleting would erase',
+    message:
+      "This user has attendance history: deleting would change the school's records. Deactivate the account instead (PATCH active=false), or delete with ?anonymize=true to keep the records under an anonymous name.",
+  },
   selfDelete: { code: 'users/self-delete', status: 409, message: 'You cannot delete your own account.' },
   wrongPassword: { code: 'users/wrong-password', status: 400, message: 'Your current password is not correct.' },
   samePassword: {

@@ -63,3 +63,50 @@ export function userByIdReader(dataSource: DataSource): (id: string) => Promise<
     return rows[0];
   };
 }
+
+/** What a user's deletion would erase from the school's records (attendance, justifications, held sessions taught). */
+export interface UserHistory {
+  attendanceRecords: number;
+  justifications: number;
+  /** Closed sessions of the courses the user teaches, and attendance changes the user made. */
+  taughtSessions: number;
+}
+
+export async function userHistory(db: Db, userId: string): Promise<UserHistory> {
+  const [row]: UserHistory[] = await db.query(
+    `SELECT (SELECT count(*)::int FROM attendance_records WHERE student_id = $1) AS "attendanceRecords",
+            (SELECT count(*)::int FROM justifications WHERE student_id = $1) AS "justifications",
+            (SELECT count(*)::int FROM class_sessions s JOIN course_teachers ct ON ct.course_id = s.course_id
+              WHERE ct.teacher_id = $1 AND s.state = 'closed')
+          + (SELECT count(DISTINCT session_id)::int FROM attendance_events WHERE actor_id = $1) AS "taughtSessions"`,
+    [userId],
+  );
+  return row;
+}
+
+/**
+ * Keeps the user's records under an anonymous name: email, name and student number scrubbed, the account inactive
+ * with an unusable password; what only served the person (sign-ins, reset links, feeds, keys, notifications, unsent
+ * mail, device fingerprints) is deleted. Enrollments, attendance and justifications stay, so every rate is unchanged.
+ */
+export async function anonymizeUser(db: Db, userId: string, unusableHash: string, oldEmail: string): Promise<void> {
+  await db.query(
+    `UPDATE users SET email = 'anonymized-' || id || '@sysponto.invalid', full_name = 'Anonymized user ' || left(id::text, 8),
+            student_number = NULL, active = false, must_change_password = false, digest_opt_in = false,
+            password_hash = $2, updated_at = now()
+      WHERE id = $1`,
+    [userId, unusableHash],
+  );
+  const personal = [
+    ['refresh_tokens', 'user_id'],
+    ['password_reset_tokens', 'user_id'],
+    ['calendar_feeds', 'user_id'],
+    ['notifications', 'user_id'],
+    ['api_keys', 'owner_id'],
+    ['attendance_device_hashes', 'student_id'],
+  ] as const;
+  for (const [table, column] of personal) await db.query(`DELETE FROM ${table} WHERE ${column} = $1`, [userId]);
+  await db.query(`DELETE FROM mail_outbox WHERE lower(recipient) = lower($1) AND status IN ('pending', 'failed')`, [
+    oldEmail,
+  ]);
+}

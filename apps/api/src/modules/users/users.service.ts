@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, IsNull, Repository } from 'typeorm';
@@ -10,7 +11,7 @@ import { RefreshTokenEntity } from '../auth/refresh-token.entity.js';
 import { type AccessEvent, type RevocationReason, RevocationService } from '../auth/revocation.service.js';
 import { UserEntity } from './user.entity.js';
 import { UserErrors } from './users.errors.js';
-import { userByIdReader } from './users.queries.js';
+import { anonymizeUser, userByIdReader, userHistory } from './users.queries.js';
 import {
   type ChangePasswordDto,
   type CreatedUserDto,
@@ -157,13 +158,31 @@ export class UsersService {
     return this.get(id);
   }
 
-  async remove(actorId: string, id: string): Promise<void> {
+  /** Deletes a user without history; one with history only when `anonymize` (kept under an anonymous name). */
+  async remove(actorId: string, id: string, anonymize = false): Promise<void> {
     if (actorId === id) throw UserErrors.selfDelete();
+    // Hashed before the transaction (argon2 is slow): a password nobody knows, for the anonymized account.
+    const unusableHash = anonymize ? await this.passwords.hash(randomBytes(32).toString('hex')) : null;
     const revoked = await this.dataSource.transaction(async (m) => {
-      const user = await this.findOrFail(id, m);
+      const user = await m.findOne(UserEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!user) throw UserErrors.notFound();
       if (user.role === UserRole.Admin && user.active) await this.assertAnotherActiveAdmin(m, id);
-      await m.delete(UserEntity, { id });
+      const history = await userHistory(m, id);
+      const hasHistory = history.attendanceRecords + history.justifications + history.taughtSessions > 0;
+      if (hasHistory && !unusableHash) throw UserErrors.hasHistory({ details: history });
       const event = await this.revocations.revokeAllOfUser(m, id, 'deleted');
+      if (hasHistory && unusableHash) {
+        await anonymizeUser(m, id, unusableHash, user.email);
+        // No email, name or number in the trail: it is kept after the person is gone.
+        await this.audit.record(m, {
+          action: 'user.anonymized',
+          targetType: 'user',
+          targetId: id,
+          summary: { role: user.role, ...history },
+        });
+        return event;
+      }
+      await m.delete(UserEntity, { id });
       await this.audit.record(m, {
         action: 'user.deleted',
         targetType: 'user',

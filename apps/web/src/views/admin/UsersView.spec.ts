@@ -112,4 +112,65 @@ describe('UsersView (useUsers, useDialog)', () => {
     expect((confirm.element as HTMLDialogElement).open).toBe(false);
     expect(wrapper.text()).toContain('No users match');
   });
+
+  it('offers deactivation or anonymizing when the user has attendance history', async () => {
+    const history = {
+      status: 409,
+      body: {
+        statusCode: 409,
+        code: 'users/has-history',
+        message: 'This user has attendance history.',
+        details: { attendanceRecords: 3, justifications: 0, taughtSessions: 0 },
+      },
+    };
+    const net = fakeFetch({
+      'GET /api/users': [
+        { status: 200, body: page([ana]) },
+        { status: 200, body: page([{ ...ana, fullName: 'Anonymized user 1a2b3c4d', active: false }]) },
+      ],
+      'DELETE /api/users/u-ana': [history, { status: 204 }],
+    });
+    const { wrapper } = await mountPage(UsersView, { path: '/admin/users', network: net });
+    await wrapper.get('button[aria-label="Delete Ana Almeida"]').trigger('click');
+    await flushPromises();
+    await wrapper.get('[data-testid=confirm-delete]').trigger('click');
+    await flushPromises();
+    const confirm = wrapper.get('dialog[role=alertdialog]');
+    expect((confirm.element as HTMLDialogElement).open).toBe(true);
+    expect(confirm.text()).toContain('has attendance history');
+    expect(confirm.find('[role=alert]').exists()).toBe(false);
+    expect(confirm.get('[data-testid=deactivate-instead]').text()).toBe('Deactivate');
+
+    await wrapper.get('[data-testid=confirm-anonymize]').trigger('click');
+    await flushPromises();
+    const deletes = net.calls.filter((c) => c.method === 'DELETE');
+    expect(deletes.map((c) => c.query)).toEqual([{}, { anonymize: 'true' }]);
+    expect((confirm.element as HTMLDialogElement).open).toBe(false);
+    expect(wrapper.text()).toContain('Anonymized user 1a2b3c4d');
+  });
+
+  it('deactivates instead of deleting a user with history', async () => {
+    const net = fakeFetch({
+      'GET /api/users': [
+        { status: 200, body: page([ana]) },
+        { status: 200, body: page([{ ...ana, active: false }]) },
+      ],
+      'DELETE /api/users/u-ana': {
+        status: 409,
+        body: { statusCode: 409, code: 'users/has-history', message: 'History.' },
+      },
+      'PATCH /api/users/u-ana': { status: 200, body: { ...ana, active: false } },
+    });
+    const { wrapper } = await mountPage(UsersView, { path: '/admin/users', network: net });
+    await wrapper.get('button[aria-label="Delete Ana Almeida"]').trigger('click');
+    await flushPromises();
+    await wrapper.get('[data-testid=confirm-delete]').trigger('click');
+    await flushPromises();
+    await wrapper.get('[data-testid=deactivate-instead]').trigger('click');
+    await flushPromises();
+    const patch = net.calls.find((c) => c.method === 'PATCH')!;
+    expect(JSON.parse(patch.body)).toEqual({ active: false });
+    expect(net.calls.filter((c) => c.method === 'DELETE')).toHaveLength(1);
+    expect((wrapper.get('dialog[role=alertdialog]').element as HTMLDialogElement).open).toBe(false);
+  });
 });
