@@ -219,4 +219,57 @@ describe('POST /api/users/import (CSV)', () => {
     }
     await t.http.post('/api/users/import').set('Content-Type', 'text/csv').send('x').expect(401);
   });
+
+  it('mode=valid imports the valid rows only and hands back the rejected ones as CSV with their error', async () => {
+    const before = await userCount();
+    const res = await t.http
+      .post('/api/users/import?dryRun=false&mode=valid')
+      .set(admin.auth)
+      .set('Content-Type', 'text/csv')
+      .send(Buffer.from(mixed))
+      .expect(200);
+    expect(res.body).toMatchObject({ dryRun: false, imported: true, validRows: 2, invalidRows: 9, created: 2 });
+    expect(await userCount()).toBe(before + 2);
+    const written = res.body.rows.filter((r: { userId?: string }) => r.userId);
+    expect(written.map((r: { email: string }) => r.email)).toEqual(['good@school.test', 'dup@school.test']);
+    expect(written.every((r: { temporaryPassword?: string }) => r.temporaryPassword)).toBe(true);
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM enrollments e JOIN users u ON u.id = e.student_id WHERE u.email = 'good@school.test' AND e.course_id = $1`,
+      [course.id],
+    );
+    expect(n).toBe(1);
+
+    const lines: string[] = res.body.rejectedCsv
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(lines[0]).toBe('email,full name,role,student number,courses,error');
+    expect(lines).toHaveLength(1 + 9);
+    expect(lines).toContain(
+      'dup@school.test,Second Dup,student,N-102,,email: appears twice in the file (also on line 4)',
+    );
+    expect(lines).toContain('role@school.test,Bad Role,janitor,,,"role: must be one of student, teacher, admin"');
+    expect(lines).toContain('taken@school.test,Already There,student,,,email: a user with this email already exists');
+
+    // The rejected file, fixed, imports as it is (its error column is ignored).
+    const fixed = [lines[0], 'role@school.test,Bad Role,teacher,,,"role: must be one of student, teacher, admin"'].join(
+      '\n',
+    );
+    const again = await postCsv(fixed, false).expect(200);
+    expect(again.body).toMatchObject({ imported: true, created: 1, rejectedCsv: null });
+    // A file with nothing valid writes nothing.
+    const none = await t.http
+      .post('/api/users/import?dryRun=false&mode=valid')
+      .set(admin.auth)
+      .set('Content-Type', 'text/csv')
+      .send(Buffer.from('email,full name,role,student number\ntaken@school.test,X,student,'))
+      .expect(200);
+    expect(none.body).toMatchObject({ imported: false, created: 0, invalidRows: 1 });
+    await t.http
+      .post('/api/users/import?dryRun=false&mode=some')
+      .set(admin.auth)
+      .set('Content-Type', 'text/csv')
+      .send(Buffer.from(mixed))
+      .expect(400);
+  });
 });

@@ -1317,7 +1317,7 @@ export interface paths {
         put?: never;
         /**
          * Import users from CSV (admin), with a dry-run preview.
-         * @description The CSV goes as a text/csv body or as multipart/form-data with the file in the field `file` (≤ 2 MB, ≤ 5000 rows). Header (case, spaces and underscores ignored): `email,full name,role,student number` and optionally `courses` (course codes separated by `;`, to enroll students). dryRun=true (the default) reports every row with its errors (line, field, reason) and writes nothing. dryRun=false imports all rows in one transaction, or — if any row is invalid — nothing (400 `users-import/invalid-rows` with the same report in details). A duplicate email (in the file or already existing) is an error on that row. New users get a temporary password, returned once in this report, that they must change at first login. Temporary passwords are random (~80 bits) and hashed with a light argon2id cost (they must be replaced at first login).
+         * @description The CSV goes as a text/csv body or as multipart/form-data with the file in the field `file` (≤ 2 MB, ≤ 5000 rows). Header (case, spaces and underscores ignored): `email,full name,role,student number` and optionally `courses` (course codes separated by `;`, to enroll students). dryRun=true (the default) reports every row with its errors (line, field, reason) and writes nothing. dryRun=false imports all rows in one transaction, or — if any row is invalid — nothing (400 `users-import/invalid-rows` with the same report in details); with mode=valid it imports the valid rows only and reports the others. Every report has `rejectedCsv`: the invalid rows as CSV with an `error` column (fixed, that file imports as it is). A duplicate email (in the file or already existing) is an error on that row. New users get a temporary password, returned once in this report, that they must change at first login. Temporary passwords are random (~80 bits) and hashed with a light argon2id cost (they must be replaced at first login).
          *
          *     API keys: scope `users:write`.
          */
@@ -2672,6 +2672,8 @@ export interface components {
         };
         /** @enum {string} */
         UserRole: "student" | "teacher" | "admin";
+        /** @enum {string} */
+        UsersImportMode: "all" | "valid";
         UsersImportReportDto: {
             created: number;
             dryRun: boolean;
@@ -2679,6 +2681,7 @@ export interface components {
             errors: components["schemas"]["ImportLineErrorDto"][];
             imported: boolean;
             invalidRows: number;
+            rejectedCsv: string | null;
             rows: components["schemas"]["ImportRowDto"][];
             totalRows: number;
             validRows: number;
@@ -10461,6 +10464,7 @@ export interface operations {
         parameters: {
             query?: {
                 dryRun?: boolean;
+                mode?: components["schemas"]["UsersImportMode"];
             };
             header?: {
                 /** @description Makes the request safe to retry: the same key with the same request (method, URL, body) from the same caller within 24 h replays the first answer (status and body, with `Idempotent-Replayed: true`) and performs nothing again. Use a new random value (e.g. a UUID) per logical operation. */

@@ -1,10 +1,12 @@
+import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newActor, screenshot, signIn } from '../support/browser.js';
 
 /**
- * Journey (c): an admin imports users from a CSV file; the dry-run preview shows the one bad row with its reason and
- * blocks the import; after fixing the file the import runs and the new users are in the list.
+ * Journey (c): an admin imports users from a CSV file; the dry-run preview shows the one bad row with its reason,
+ * blocks the all-or-nothing import, offers the valid rows only and the rejected row as a CSV with its error; after
+ * fixing the file the import runs and the new users are in the list.
  */
 describe('CSV user import', () => {
   let browser: Browser;
@@ -40,6 +42,15 @@ describe('CSV user import', () => {
     expect(await badRow.textContent()).toMatch(/email.*valid email/i);
     expect(await page.getByTestId('import-run').count()).toBe(0);
     await screenshot(page, 'journey-import-preview-desktop');
+    // The rejected row downloads as a CSV with its error (the partial import itself is covered by the API test).
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('import-download-rejected').click(),
+    ]);
+    const rejected = await readFile((await download.path())!, 'utf8');
+    expect(rejected).toContain('email,full name,role,student number,courses,error');
+    expect(rejected).toMatch(/not-an-email,Bad Row,student,.*email: is not a valid email address/);
+    expect(await page.getByTestId('import-run-valid').textContent()).toContain('Import the 2 valid rows only');
 
     await page.getByTestId('import-file').setInputFiles({ name: 'users.csv', mimeType: 'text/csv', buffer: csv(good) });
     await page.getByTestId('import-check').click();

@@ -115,7 +115,13 @@ export const enAdmin = {
     preview: 'Preview',
     summary: '{total} rows: {valid} ready, {invalid} with errors',
     summaryEnroll: 'and no enrollments | and 1 enrollment | and {count} enrollments',
-    fixFirst: 'Fix the rows marked in red and check again: nothing is imported while a row has errors.',
+    fixFirst:
+      'Fix the rows marked in red and check again, or import the valid rows only and download the rejected ones with their errors.',
+    downloadRejected:
+      'Download the rejected row (CSV) | Download the rejected row (CSV) | Download the {count} rejected rows (CSV)',
+    runValid: 'Import the valid rows only | Import the 1 valid row only | Import the {count} valid rows only',
+    rejected:
+      'No rows rejected | 1 row was rejected and not imported: download it, fix it and import it again. | {count} rows were rejected and not imported: download them, fix them and import the file again.',
     ready: 'Every row is ready.',
     run: 'Nothing to import | Import 1 user | Import {count} users',
     running: 'Importing…',

@@ -114,7 +114,13 @@ export const ptAdmin: AdminMessages = {
     preview: 'Pré-visualização',
     summary: '{total} linhas: {valid} prontas, {invalid} com erros',
     summaryEnroll: 'e nenhuma inscrição | e 1 inscrição | e {count} inscrições',
-    fixFirst: 'Corrija as linhas a vermelho e verifique de novo: nada é importado enquanto houver erros.',
+    fixFirst:
+      'Corrija as linhas a vermelho e verifique de novo, ou importe só as linhas válidas e descarregue as rejeitadas com os seus erros.',
+    downloadRejected:
+      'Descarregar a linha rejeitada (CSV) | Descarregar a linha rejeitada (CSV) | Descarregar as {count} linhas rejeitadas (CSV)',
+    runValid: 'Importar só as linhas válidas | Importar só a linha válida | Importar só as {count} linhas válidas',
+    rejected:
+      'Nenhuma linha rejeitada | 1 linha foi rejeitada e não foi importada: descarregue-a, corrija-a e importe-a de novo. | {count} linhas foram rejeitadas e não foram importadas: descarregue-as, corrija-as e importe o ficheiro de novo.',
     ready: 'Todas as linhas estão prontas.',
     run: 'Nada a importar | Importar 1 utilizador | Importar {count} utilizadores',
     running: 'A importar…',

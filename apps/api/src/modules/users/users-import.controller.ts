@@ -37,7 +37,8 @@ export class UsersImportController implements OnModuleInit {
       'The CSV goes as a text/csv body or as multipart/form-data with the file in the field `file` (≤ 2 MB, ≤ 5000 rows). Header (case, spaces and underscores ignored): ' +
       '`email,full name,role,student number` and optionally `courses` (course codes separated by `;`, to enroll students). ' +
       'dryRun=true (the default) reports every row with its errors (line, field, reason) and writes nothing. dryRun=false imports all rows in one transaction, or — if any row is ' +
-      'invalid — nothing (400 `users-import/invalid-rows` with the same report in details). A duplicate email (in the file or already existing) is an error on that row. ' +
+      'invalid — nothing (400 `users-import/invalid-rows` with the same report in details); with mode=valid it imports the valid rows only and reports the others. ' +
+      'Every report has `rejectedCsv`: the invalid rows as CSV with an `error` column (fixed, that file imports as it is). A duplicate email (in the file or already existing) is an error on that row. ' +
       'New users get a temporary password, returned once in this report, that they must change at first login. Temporary passwords are random (~80 bits) and hashed with a light argon2id cost (they must be replaced at first login).',
     requestBody: {
       required: true,
@@ -58,6 +59,6 @@ export class UsersImportController implements OnModuleInit {
   @ApiAuth(400, 409, 413, 415)
   async importUsers(@Req() req: FastifyRequest, @Query() query: UsersImportQueryDto): Promise<UsersImportReportDto> {
     const source = await this.importer.source(req);
-    return this.importer.import(source, query.dryRun ?? true);
+    return this.importer.import(source, query.dryRun ?? true, query.mode ?? 'all');
   }
 }

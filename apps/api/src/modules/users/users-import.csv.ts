@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { isEmail } from 'class-validator';
 import { USER_ROLES, type UserRole } from '@sysponto/contracts';
+import { toCsv } from '../reports/exports.service.js';
 
 export const IMPORT_MAX_BYTES = 2 * 1024 * 1024;
 export const IMPORT_MAX_ROWS = 5000;
@@ -133,14 +134,20 @@ function label(c: Column): string {
   return c === 'fullName' ? 'full name' : c === 'studentNumber' ? 'student number' : c;
 }
 
-function checkHeader(record: string[]): Column[] {
+/**
+ * The `error` column of a rejected-rows file (`rejectedRowsCsv`) is read and ignored, so the admin can fix that file
+ * and import it as it is.
+ */
+const IGNORED_COLUMNS = new Set(['error']);
+
+function checkHeader(record: string[]): (Column | null)[] {
   const known = IMPORT_COLUMNS as Record<string, Column>;
   const cols = record.map((h) => known[normalizeHeader(h)] ?? null);
-  const unknown = record.filter((_h, i) => !cols[i]);
+  const unknown = record.filter((h, i) => !cols[i] && !IGNORED_COLUMNS.has(normalizeHeader(h)));
   const duplicate = record.filter((_h, i) => cols[i] && cols.indexOf(cols[i]) !== i);
   const missing = REQUIRED.filter((c) => !cols.includes(c)).map(label);
   if (unknown.length || duplicate.length || missing.length) throw new CsvHeaderError({ missing, unknown, duplicate });
-  return cols as Column[];
+  return cols;
 }
 
 export interface ExistingData {
@@ -202,4 +209,24 @@ export function checkRows(rows: RawRow[], existing: ExistingData, columnCount: n
     }
     return { line: r.line, email, fullName, role: role as UserRole, studentNumber, courses, errors };
   });
+}
+
+/**
+ * The rejected rows as a CSV the admin can download, fix and import again: the import's columns as read (normalised)
+ * and `error`, each of the row's problems as "field: reason", separated by "; ". Null when every row is valid.
+ */
+export function rejectedRowsCsv(rows: CheckedRow[]): string | null {
+  const rejected = rows.filter((r) => r.errors.length);
+  if (!rejected.length) return null;
+  return toCsv([
+    ['email', 'full name', 'role', 'student number', 'courses', 'error'],
+    ...rejected.map((r) => [
+      r.email,
+      r.fullName,
+      r.role,
+      r.studentNumber,
+      r.courses.join(';'),
+      r.errors.map((e) => `${e.field}: ${e.reason}`).join('; '),
+    ]),
+  ]).toString('utf8');
 }

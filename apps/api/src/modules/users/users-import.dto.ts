@@ -1,14 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+
+export const USERS_IMPORT_MODES = ['all', 'valid'] as const;
+export type UsersImportMode = (typeof USERS_IMPORT_MODES)[number];
 
 export class UsersImportQueryDto {
-  /** true (default): only check and report, write nothing. false: import everything or nothing. */
+  /** true (default): only check and report, write nothing. false: import (see `mode`). */
   @ApiPropertyOptional({ type: Boolean, default: true })
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   dryRun?: boolean;
+
+  /**
+   * all (default): every row or, if any is invalid, nothing. valid: the valid rows only; the others are reported
+   * (and in `rejectedCsv`) and not written.
+   */
+  @ApiPropertyOptional({ enum: USERS_IMPORT_MODES, enumName: 'UsersImportMode', default: 'all' })
+  @IsOptional()
+  @IsIn(USERS_IMPORT_MODES)
+  mode?: UsersImportMode;
 }
 
 export class ImportRowErrorDto {
@@ -51,4 +63,10 @@ export class UsersImportReportDto {
   /** Every error, flat: line, field, reason. */
   @ApiProperty({ type: [ImportLineErrorDto] }) errors: ImportLineErrorDto[];
   @ApiProperty({ type: [ImportRowDto] }) rows: ImportRowDto[];
+  /**
+   * The invalid rows as CSV (UTF-8 with a BOM): email, full name, role, student number, courses and `error` (each of
+   * the row's problems, "field: reason", separated by "; "). Fixed, the file imports as it is (`error` is ignored).
+   * Null when every row is valid.
+   */
+  @ApiProperty({ type: String, nullable: true }) rejectedCsv: string | null;
 }

@@ -14,8 +14,9 @@ import {
   IMPORT_MAX_BYTES,
   type RawRow,
   readUsersCsv,
+  rejectedRowsCsv,
 } from './users-import.csv.js';
-import type { UsersImportReportDto } from './users-import.dto.js';
+import type { UsersImportMode, UsersImportReportDto } from './users-import.dto.js';
 import { UsersImportErrors } from './users-import.errors.js';
 import { enqueueWebhookEvents } from '../webhooks/webhooks.queries.js';
 import { CourseEntity } from '../courses/course.entity.js';
@@ -48,7 +49,8 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 
 /**
  * CSV import of users (and their course enrollments): a dry run reports every row's errors and writes nothing; a real
- * run writes every row in one transaction or, if any row is bad, nothing (400 with the same report).
+ * run writes every row in one transaction or, if any row is bad, nothing (400 with the same report) — or, with
+ * mode=valid, the valid rows only. Every report carries the rejected rows as a CSV with their errors.
  */
 @Injectable()
 export class UsersImportService {
@@ -79,7 +81,7 @@ export class UsersImportService {
     });
   }
 
-  async import(source: Readable, dryRun: boolean): Promise<UsersImportReportDto> {
+  async import(source: Readable, dryRun: boolean, mode: UsersImportMode = 'all'): Promise<UsersImportReportDto> {
     let parsed: { rows: RawRow[]; columnCount: number };
     try {
       parsed = await readUsersCsv(source);
@@ -89,10 +91,14 @@ export class UsersImportService {
     // A multipart file cut at its size limit ends early instead of failing: never import half a file.
     if ((source as Readable & { truncated?: boolean }).truncated) throw UsersImportErrors.tooLarge();
     if (!parsed.rows.length) throw UsersImportErrors.empty();
-    const checked = checkRows(parsed.rows, await this.existing(parsed.rows), parsed.columnCount);
-    const report = this.report(checked, dryRun);
+    const all = checkRows(parsed.rows, await this.existing(parsed.rows), parsed.columnCount);
+    const report = this.report(all, dryRun);
     if (dryRun) return report;
-    if (report.invalidRows) throw UsersImportErrors.invalidRows({ details: report });
+    if (report.invalidRows && mode === 'all') throw UsersImportErrors.invalidRows({ details: report });
+    // mode=valid: the valid rows only (a duplicate's first occurrence is valid, the later ones are rejected).
+    const checked = all.filter((r) => !r.errors.length);
+    const written = report.rows.filter((r) => !r.errors.length);
+    if (!checked.length) return report;
 
     // Hash before the transaction: no locks are held while argon2 works.
     const temporary = checked.map(() => this.passwords.temporaryPassword());
@@ -135,7 +141,7 @@ export class UsersImportService {
             ins.map((r) => ({ data: r })),
           );
         }
-        report.rows.forEach((row, i) => {
+        written.forEach((row, i) => {
           row.userId = ids.get(row.email);
           row.temporaryPassword = temporary[i];
         });
@@ -145,7 +151,13 @@ export class UsersImportService {
           {
             action: 'user.imported',
             targetType: 'user',
-            summary: { created: created.length, enrollments: enrolled, emails: checked.map((r) => r.email) },
+            summary: {
+              created: created.length,
+              enrollments: enrolled,
+              rejected: report.invalidRows,
+              mode,
+              emails: checked.map((r) => r.email),
+            },
           },
           ...checked.map((r) => ({
             action: 'user.created' as const,
@@ -211,6 +223,7 @@ export class UsersImportService {
       enrollments: rows.filter((r) => !r.errors.length).reduce((n, r) => n + r.courses.length, 0),
       errors: rows.flatMap((r) => r.errors.map((e) => ({ line: r.line, ...e }))),
       rows: rows.map((r) => ({ ...r })),
+      rejectedCsv: rejectedRowsCsv(rows),
     };
   }
 

@@ -32,16 +32,29 @@ const report = (rows: ImportRow[], dryRun: boolean): ImportReport => ({
   enrollments: 0,
   errors: rows.flatMap((r) => r.errors.map((e) => ({ ...e, line: r.line }))),
   rows,
+  rejectedCsv: rows.some((r) => r.errors.length)
+    ? `email,full name,role,student number,courses,error\r\n${rows
+        .filter((r) => r.errors.length)
+        .map((r) => `${r.email},${r.fullName},${r.role},,,${r.errors[0]!.field}: ${r.errors[0]!.reason}`)
+        .join('\r\n')}\r\n`
+    : null,
 });
 
 /** Answers POST /api/users/import from a queue and records the query and body of each call. */
 function stubImport(answers: ImportReport[]) {
-  const calls: { dryRun: string | null; body: string; contentType: string | null; auth: string | null }[] = [];
+  const calls: {
+    dryRun: string | null;
+    mode?: string;
+    body: string;
+    contentType: string | null;
+    auth: string | null;
+  }[] = [];
   setBaseFetch(async (input, init) => {
     const req = input instanceof Request ? input : new Request(new URL(String(input), 'http://localhost/'), init);
     const url = new URL(req.url);
     calls.push({
       dryRun: url.searchParams.get('dryRun'),
+      ...(url.searchParams.has('mode') ? { mode: url.searchParams.get('mode')! } : {}),
       body: await req.text(),
       contentType: req.headers.get('content-type'),
       auth: req.headers.get('authorization'),
@@ -115,5 +128,55 @@ describe('UserImportView', () => {
     expect(result.text()).toContain('2 users imported');
     expect(result.text()).toContain('Temp-Pass-0x');
     expect(result.text()).toContain('Temp-Pass-1x');
+  });
+
+  it('imports the valid rows only and offers the rejected ones, with their errors, as a CSV', async () => {
+    const bad = row(3, 'nope', [{ field: 'email', reason: 'is not a valid email address' }]);
+    const calls = stubImport([
+      report([row(2, 'a@example.com'), bad], true),
+      {
+        ...report([{ ...row(2, 'a@example.com'), userId: 'id-a', temporaryPassword: 'Temp-Pass-0x' }, bad], false),
+        imported: true,
+        created: 1,
+      },
+    ]);
+    const saved: string[] = [];
+    const createUrl = URL.createObjectURL;
+    URL.createObjectURL = (b: Blob | MediaSource) => {
+      void (b as Blob).text().then((x) => saved.push(x));
+      return 'blob:x';
+    };
+    const click = HTMLAnchorElement.prototype.click;
+    HTMLAnchorElement.prototype.click = function () {};
+    try {
+      const w = mountView();
+      await w
+        .find('#imp-text')
+        .setValue('email,full name,role,student number\na@example.com,A,student,\nnope,B,student,\n');
+      await w.find('form').trigger('submit');
+      await flushPromises();
+      expect(w.find('[data-testid="import-run"]').exists()).toBe(false);
+      await w.find('[data-testid="import-download-rejected"]').trigger('click');
+      await flushPromises();
+      expect(saved[0]).toContain('email: is not a valid email address');
+
+      await w.find('[data-testid="import-run-valid"]').trigger('click');
+      await flushPromises();
+      expect(calls.map((c) => [c.dryRun, c.mode])).toEqual([
+        ['true', undefined],
+        ['false', 'valid'],
+      ]);
+      const result = w.find('[data-testid="import-result"]');
+      expect(result.text()).toContain('1 user imported');
+      expect(result.text()).toContain('Temp-Pass-0x');
+      expect(w.find('[data-testid="import-rejected"]').text()).toContain('1 row was rejected');
+      await w.find('[data-testid="import-result-rejected"]').trigger('click');
+      await flushPromises();
+      expect(saved).toHaveLength(2);
+      expect(saved[1]).toContain('nope,User 3,student');
+    } finally {
+      URL.createObjectURL = createUrl;
+      HTMLAnchorElement.prototype.click = click;
+    }
   });
 });
