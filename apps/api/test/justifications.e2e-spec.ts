@@ -238,9 +238,10 @@ describe('justifications', () => {
   it('deletes the stored document when the filing is refused after the upload', async () => {
     const future = await createSession(t, courseId, { startsAt: new Date(Date.now() + DAY) });
     const before = storedFiles(t);
+    // A late arrival cannot be justified before the session (an absence can: see "in advance").
     const res = await file(
       student,
-      { sessionId: future.id, type: 'absence', reason: 'Ill' },
+      { sessionId: future.id, type: 'late', reason: 'Bus' },
       { buffer: samplePdf(), name: 'a.pdf' },
     ).expect(409);
     expect(res.body.code).toBe('justifications/too-early');
@@ -531,5 +532,53 @@ describe('justifications', () => {
     await t.dataSource.transaction((m) =>
       seedJustifications({ m, now: new Date(), userIds: new Map(), studentEmails: [] }),
     );
+  });
+
+  it('an absence reported in advance: approved, the close records the student excused (and the rates count it so)', async () => {
+    const adv = await actor(t, 'student');
+    const came = await actor(t, 'student');
+    const course = await createCourse(t, { teacherIds: [teacher.id], studentIds: [adv.id, came.id] });
+    // Starts in 10 minutes: check-in (and closing) opens 15 minutes before.
+    const session = await createSession(t, course.id, { startsAt: new Date(Date.now() + 10 * 60_000) });
+    const later = await createSession(t, course.id, { startsAt: new Date(Date.now() + 7 * DAY) });
+
+    const filed = await file(adv, { sessionId: session.id, type: 'absence', reason: 'Hospital appointment' }).expect(
+      201,
+    );
+    expect(filed.body).toMatchObject({ status: 'pending', type: 'absence' });
+    await file(came, { sessionId: later.id, type: 'absence', reason: 'Trip' }).expect(201);
+    const late = await file(came, { sessionId: session.id, type: 'late', reason: 'Bus' }).expect(409);
+    expect(late.body.code).toBe('justifications/too-early');
+
+    await t.http
+      .post(`/api/justifications/${filed.body.id}/review`)
+      .set(teacher.auth)
+      .send({ decision: 'approved' })
+      .expect(200);
+    // Nothing is recorded before the session; the roster still shows no status.
+    const records = async () =>
+      (await t.dataSource.query(
+        `SELECT student_id, status, source FROM attendance_records WHERE session_id = $1 ORDER BY status`,
+        [session.id],
+      )) as { student_id: string; status: string; source: string }[];
+    expect(await records()).toEqual([]);
+
+    const closed = await t.http.post(`/api/sessions/${session.id}/close`).set(teacher.auth).expect(200);
+    expect(closed.body).toMatchObject({ markedAbsent: 1 });
+    expect(await records()).toEqual([
+      { student_id: came.id, status: 'absent', source: 'teacher' },
+      { student_id: adv.id, status: 'excused', source: 'justification' },
+    ]);
+    const [event] = await t.dataSource.query(
+      `SELECT from_status, to_status, reason FROM attendance_events WHERE session_id = $1 AND student_id = $2`,
+      [session.id, adv.id],
+    );
+    expect(event).toMatchObject({ from_status: null, to_status: 'excused' });
+    expect(event.reason).toContain(filed.body.id);
+
+    const report = await t.http.get(`/api/reports/courses/${course.id}`).set(teacher.auth).expect(200);
+    const byId = Object.fromEntries(report.body.students.map((r: { studentId: string }) => [r.studentId, r]));
+    expect(byId[adv.id]).toMatchObject({ held: 1, excused: 1, absent: 0 });
+    expect(byId[came.id]).toMatchObject({ held: 1, excused: 0, absent: 1 });
   });
 });

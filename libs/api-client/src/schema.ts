@@ -571,7 +571,7 @@ export interface paths {
         put?: never;
         /**
          * Justify an absence or a late arrival (student), with an optional document.
-         * @description multipart/form-data with sessionId, type, reason (≤ 1000 characters) and an optional file `document`: PDF, PNG or JPEG (type checked by content), at most 5 MB (413 `justifications/document-too-large`; 415 `justifications/document-type`). JSON is accepted when there is no document. The session must be of one of your courses; an absence can be justified once it has started, a late arrival during or after it, both until JUSTIFICATION_WINDOW_DAYS (default 30) after it ends. One live justification per session (409 `justifications/already-exists`; withdraw it to file again).
+         * @description multipart/form-data with sessionId, type, reason (≤ 1000 characters) and an optional file `document`: PDF, PNG or JPEG (type checked by content), at most 5 MB (413 `justifications/document-too-large`; 415 `justifications/document-type`). JSON is accepted when there is no document. The session must be of one of your courses; an absence can be justified at any time, also in advance for a session still to come (approved, its close records you `excused` instead of `absent`), a late arrival once it has started (409 `justifications/too-early` before), both until JUSTIFICATION_WINDOW_DAYS (default 30) after it ends. One live justification per session (409 `justifications/already-exists`; withdraw it to file again).
          *
          *     API keys: scope `justifications:write`.
          */

@@ -18,19 +18,48 @@ export interface JustificationInput {
 
 /** How far back a student can pick an absence or a late arrival to justify. */
 const CANDIDATE_DAYS = 45;
+/** How far ahead a student can pick a session to report an absence in advance. */
+const UPCOMING_DAYS = 14;
+
+/** A session the student can justify: a recent absence or late arrival, or (status null) one still to come. */
+export interface JustifyCandidate {
+  sessionId: string;
+  courseCode: string;
+  startsAt: string;
+  timezone: string;
+  status: 'absent' | 'late' | null;
+}
 
 /**
- * A student's justifications: the sessions they can justify (recent absences and late arrivals), their own list
- * (status filter, paged, re-read when a teacher reviews one), sending one with its document (upload progress) and
- * withdrawing a pending one.
+ * A student's justifications: the sessions they can justify (recent absences and late arrivals, and upcoming sessions
+ * for an absence reported in advance), their own list (status filter, paged, re-read when a teacher reviews one),
+ * sending one with its document (upload progress) and withdrawing a pending one.
  */
 export function useMyJustifications(pageSize = 10) {
-  const candidates = useAsync(async () => {
-    const from = DateTime.now().minus({ days: CANDIDATE_DAYS }).toISO()!;
+  const candidates = useAsync(async (): Promise<JustifyCandidate[]> => {
+    const now = DateTime.now();
+    const from = now.minus({ days: CANDIDATE_DAYS }).toISO()!;
     const mine = (status: 'absent' | 'late') =>
       unwrap(api.GET('/api/me/attendance', { params: { query: { status, from, pageSize: 100 } } }));
-    const [absent, late] = await Promise.all([mine('absent'), mine('late')]);
-    return [...absent.items, ...late.items].sort((a, b) => b.startsAt.localeCompare(a.startsAt));
+    const ahead = unwrap(
+      api.GET('/api/me/sessions', {
+        params: { query: { from: now.toISO()!, to: now.plus({ days: UPCOMING_DAYS }).toISO()! } },
+      }),
+    );
+    const [absent, late, next] = await Promise.all([mine('absent'), mine('late'), ahead]);
+    const past = [...absent.items, ...late.items]
+      .sort((a, b) => b.startsAt.localeCompare(a.startsAt))
+      .map((r) => ({ ...r, status: r.status === 'late' ? ('late' as const) : ('absent' as const) }));
+    const upcoming = next.items
+      .filter((s) => s.state === 'scheduled' && Date.parse(s.startsAt) > now.toMillis())
+      .map((s) => ({
+        sessionId: s.id,
+        courseCode: s.courseCode,
+        startsAt: s.startsAt,
+        timezone: s.timezone,
+        status: null,
+      }));
+    return [...past, ...upcoming];
   }, []);
   onMounted(candidates.run);
 

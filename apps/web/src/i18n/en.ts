@@ -205,6 +205,9 @@ export const en = {
     newTitle: 'New justification',
     pickSession: 'Choose the session',
     linkedSession: 'The session from the link',
+    upcoming: 'Upcoming sessions (report an absence in advance)',
+    inAdvance:
+      'An absence reported in advance: once approved, you are recorded as excused when the session closes. If you come after all, check in as usual.',
     nothingToJustify: 'You have no recent absences or late arrivals.',
     type: 'What happened',
     reason: 'Reason',
@@ -494,7 +497,8 @@ export const en = {
     },
     justifications: {
       'already-exists': 'You already justified this session. Withdraw it first to send a new one.',
-      'too-early': 'This session has not started yet.',
+      'too-early':
+        'A late arrival can be justified once the session has started (an absence can be reported in advance).',
       'window-closed': 'The time to justify this session is over.',
       'nothing-to-justify': 'Your attendance for this session is already present or excused.',
       'not-pending': 'This justification was already reviewed or withdrawn.',

@@ -207,6 +207,9 @@ export const pt: Messages = {
     newTitle: 'Nova justificação',
     pickSession: 'Escolha a aula',
     linkedSession: 'A aula da ligação',
+    upcoming: 'Próximas aulas (avisar uma falta antecipadamente)',
+    inAdvance:
+      'Uma falta avisada antecipadamente: depois de aprovada, fica com falta justificada quando a aula fechar. Se acabar por vir, registe a presença como habitualmente.',
     nothingToJustify: 'Não tem faltas nem atrasos recentes.',
     type: 'O que aconteceu',
     reason: 'Motivo',
@@ -507,7 +510,8 @@ export const pt: Messages = {
     },
     justifications: {
       'already-exists': 'Já justificou esta aula. Retire a justificação para enviar outra.',
-      'too-early': 'Esta aula ainda não começou.',
+      'too-early':
+        'Um atraso só pode ser justificado depois de a aula começar (uma falta pode ser avisada antecipadamente).',
       'window-closed': 'O prazo para justificar esta aula terminou.',
       'nothing-to-justify': 'A sua presença nesta aula já está como presente ou justificada.',
       'not-pending': 'Esta justificação já foi analisada ou retirada.',

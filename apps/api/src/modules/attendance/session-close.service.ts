@@ -121,13 +121,15 @@ export class SessionCloseService {
     if (!s) return null;
     const reason = source === 'auto-close' ? 'session ended' : 'session closed';
     const validated = await validatePending(m, { sessionId, lateAfter: new Date(s.late_at), source, actorId, reason });
-    const absent = await markMissingAbsent(m, { sessionId, courseId: s.course_id, source, actorId, reason });
+    // Those without a record become absent, or excused when they reported the absence in advance (approved).
+    const missing = await markMissingAbsent(m, { sessionId, courseId: s.course_id, source, actorId, reason });
+    const absent = missing.filter((c) => c.status === 'absent');
     await m.query(`UPDATE attendance_codes SET revoked_at = now() WHERE session_id = $1 AND revoked_at IS NULL`, [
       sessionId,
     ]);
     // The room's position is needed only while students check in (docs/privacy.md).
     await m.getRepository(SessionLocationAnchorEntity).delete({ sessionId });
-    const changes = [...validated, ...absent];
+    const changes = [...validated, ...missing];
     await enqueueWebhookEvent(
       m,
       'session.closed',

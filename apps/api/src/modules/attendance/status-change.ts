@@ -112,32 +112,41 @@ export async function validatePending(
 /**
  * Set-based form for closing: every student expected at the session (`attendance_expected`: enrolled when it
  * started) without a record gets an `absent` record and one event — nobody who joined the course later or had left
- * it. Callers hold the session row lock, so no check-in slips in between.
+ * it — or `excused` (source `justification`) when an absence justification of theirs for it was approved in advance.
+ * Callers hold the session row lock, so no check-in slips in between.
  */
 export async function markMissingAbsent(
   m: EntityManager,
   c: { sessionId: string; courseId: string; source: AttendanceSource; actorId: string | null; reason: string },
 ): Promise<AppliedChange[]> {
-  const rows: { student_id: string }[] = await m.query(
-    `WITH ins AS (
-       INSERT INTO attendance_records (session_id, student_id, status, source, validated_at, validated_by)
-       SELECT $1, x.student_id, 'absent', $3, now(), $4 FROM attendance_expected x
+  const rows: { student_id: string; status: 'absent' | 'excused'; source: AttendanceSource }[] = await m.query(
+    `WITH missing AS (
+       SELECT x.student_id, j.id AS justification_id FROM attendance_expected x
+         LEFT JOIN justifications j ON j.session_id = x.session_id AND j.student_id = x.student_id
+                                   AND j.type = 'absence' AND j.status = 'approved'
         WHERE x.session_id = $1 AND x.course_id = $2 AND x.status IS NULL
+     ), ins AS (
+       INSERT INTO attendance_records (session_id, student_id, status, source, validated_at, validated_by)
+       SELECT $1, student_id, CASE WHEN justification_id IS NULL THEN 'absent' ELSE 'excused' END,
+              CASE WHEN justification_id IS NULL THEN $3 ELSE 'justification' END, now(), $4
+         FROM missing
        ON CONFLICT (session_id, student_id) DO NOTHING
-       RETURNING student_id
+       RETURNING student_id, status, source
      ), ev AS (
        INSERT INTO attendance_events (session_id, student_id, from_status, to_status, source, actor_id, reason)
-       SELECT $1, student_id, NULL, 'absent', $3, $4, $5 FROM ins
+       SELECT $1, ins.student_id, NULL, ins.status, ins.source, $4,
+              CASE WHEN ins.status = 'excused' THEN 'Justification ' || missing.justification_id || ' (absence) approved in advance' ELSE $5 END
+         FROM ins JOIN missing USING (student_id)
      )
-     SELECT student_id FROM ins`,
+     SELECT student_id, status, source FROM ins`,
     [c.sessionId, c.courseId, c.source, c.actorId, c.reason],
   );
   const changes: AppliedChange[] = rows.map((r) => ({
     sessionId: c.sessionId,
     studentId: r.student_id,
-    status: 'absent',
+    status: r.status,
     previousStatus: null,
-    source: c.source,
+    source: r.source,
     changed: true,
   }));
   await enqueueAttendanceUpdated(m, changes);

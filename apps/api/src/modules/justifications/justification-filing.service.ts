@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ServerEvent } from '@sysponto/contracts';
+import { JustificationType, ServerEvent } from '@sysponto/contracts';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { AccessService } from '../../common/access.service.js';
@@ -27,8 +27,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const validation = createValidationPipe();
 
 /**
- * A student files a justification for a session of one of their courses: an absence once the session has started,
- * a late arrival during or after it; both until JUSTIFICATION_WINDOW_DAYS after it ends. One live justification per
+ * A student files a justification for a session of one of their courses: an absence at any time (in advance for a
+ * session still to come), a late arrival once it has started; both until JUSTIFICATION_WINDOW_DAYS after it ends. One live justification per
  * (student, session), enforced by a partial unique index. The course's teachers are told live and in their
  * notification centre.
  */
@@ -67,7 +67,9 @@ export class JustificationFilingService {
     const session = await this.access.sessionContext(user, dto.sessionId);
     if (session.relation !== 'student') throw CommonErrors.forbidden();
     const now = Date.now();
-    if (now < session.startsAt.getTime()) throw JustificationErrors.tooEarly();
+    // An absence can be reported in advance (approved, the close records it excused); a late arrival only once it started.
+    if (now < session.startsAt.getTime() && dto.type !== JustificationType.Absence)
+      throw JustificationErrors.tooEarly();
     if (now > session.endsAt.getTime() + this.config.justifications.windowDays * DAY_MS) {
       throw JustificationErrors.windowClosed({
         message: `Sessions can be justified up to ${this.config.justifications.windowDays} days after they end.`,

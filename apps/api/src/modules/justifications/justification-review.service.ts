@@ -21,6 +21,7 @@ import { enqueueWebhookEvent } from '../webhooks/webhooks.queries.js';
 /**
  * A course teacher or an admin approves or rejects a pending justification. Approval changes the attendance record
  * (absence → excused, late → present) through the attendance module's AttendanceChangesService, in the same transaction as the review, together
+ * — except an absence approved before its session starts: closing the session records it (`markMissingAbsent`) —
  * with the student's notification and email (outbox). Events are pushed after commit.
  */
 @Injectable()
@@ -48,7 +49,9 @@ export class JustificationReviewService {
       if (!affected) throw JustificationErrors.notPending(); // already reviewed or withdrawn (also under a race)
 
       let change: AppliedChange | null = null;
-      if (dto.decision === 'approved') {
+      // An absence reported in advance: no record before the session; its close records the student excused.
+      const inAdvance = row.type === JustificationType.Absence && row.session.startsAt.getTime() > Date.now();
+      if (dto.decision === 'approved' && !inAdvance) {
         change = await this.attendance.apply(m, {
           sessionId: row.sessionId,
           studentId: row.studentId,

@@ -12,7 +12,12 @@ export const JustificationErrors = defineErrors({
     status: 409,
     message: 'You already justified this session. Withdraw it first to file a new one.',
   },
-  tooEarly: { code: 'justifications/too-early', status: 409, message: 'This session has not started yet.' },
+  tooEarly: {
+    code: 'justifications/too-early',
+    status: 409,
+    message:
+      'This session has not started yet: a late arrival can be justified once it has (an absence can be reported in advance).',
+  },
   windowClosed: {
     code: 'justifications/window-closed',
     status: 409,

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('socket.io-client', () => import('@/test/fake-socket'));
 
-import { fakeFetch, json, justification, myAttendance, myRecord, page } from '@/test/fake-fetch';
+import { fakeFetch, json, justification, myAttendance, myRecord, page, session } from '@/test/fake-fetch';
 import { fakeSocket } from '@/test/fake-socket';
 import { mountPage } from '@/test/mount';
 import JustificationsView from './JustificationsView.vue';
@@ -22,6 +22,15 @@ const mine = (extra: Record<string, Parameters<typeof fakeFetch>[0][string]> = {
           : myRecord('s-abs', 'absent');
       return json(myAttendance([item]));
     },
+    // My sessions of the next two weeks: one still to come, one open now (not offered).
+    'GET /api/me/sessions': () =>
+      json({
+        items: [
+          session({ id: 's-open', state: 'open', startsAt: new Date(Date.now() - 60_000).toISOString() }),
+          session({ id: 's-next', state: 'scheduled', startsAt: new Date(Date.now() + 86_400_000).toISOString() }),
+        ],
+        truncated: false,
+      }),
     ...extra,
   });
 
@@ -30,9 +39,17 @@ describe('JustificationsView (useMyJustifications)', () => {
     const net = mine({ 'GET /api/justifications': { status: 200, body: page([]) } });
     const { wrapper } = await mountPage(JustificationsView, { path: '/student/justifications', network: net });
     const options = wrapper.findAll('#j-session option').map((o) => o.attributes('value'));
-    expect(options).toEqual(['', 's-abs', 's-late']);
+    expect(options).toEqual(['', 's-abs', 's-late', 's-next']);
+    expect(wrapper.get('#j-session optgroup').attributes('label')).toBe(
+      'Upcoming sessions (report an absence in advance)',
+    );
     await wrapper.get('#j-session').setValue('s-late');
     expect((wrapper.get('#t-late').element as HTMLInputElement).checked).toBe(true);
+    // A session still to come: an absence reported in advance, never a late arrival.
+    await wrapper.get('#j-session').setValue('s-next');
+    expect((wrapper.get('#t-absence').element as HTMLInputElement).checked).toBe(true);
+    expect((wrapper.get('#t-late').element as HTMLInputElement).disabled).toBe(true);
+    expect(wrapper.get('[data-testid=justify-in-advance]').text()).toContain('recorded as excused');
     expect(wrapper.text()).toContain('No justifications yet');
   });
 
@@ -81,6 +98,7 @@ describe('JustificationsView (useMyJustifications)', () => {
       'GET /api/justifications',
       'GET /api/me/attendance',
       'GET /api/me/attendance',
+      'GET /api/me/sessions',
       'POST /api/justifications/j1/withdraw',
     ]);
     expect(wrapper.get('[aria-labelledby=mine-heading] li').text()).toContain('Withdrawn');
