@@ -18,6 +18,9 @@ import {
   waitForServiceWorker,
 } from '../support/offline.js';
 
+/** Back online, a replay may be cut short and finished by the app's next try (SYNC_RETRY_MS, 15 s) on a busy machine. */
+const SYNC_WAIT_MS = 60_000;
+
 /**
  * Issue 17: the app keeps working when the classroom network does not. Chromium's offline emulation
  * (context.setOffline) cuts the page and its service worker off the API; every change made meanwhile is queued with
@@ -179,7 +182,11 @@ describe('offline', () => {
     expect(await sessionEvents(c)).toHaveLength(3);
 
     await goOnline(teacher.context);
-    await teacher.page.getByRole('status').filter({ hasText: '3 changes made offline were sent' }).waitFor();
+    // A replay the network interrupts is finished by the next try (every 15 s while changes wait).
+    await teacher.page
+      .getByRole('status')
+      .filter({ hasText: '3 changes made offline were sent' })
+      .waitFor({ timeout: SYNC_WAIT_MS });
     await expect.poll(() => teacher.page.getByTestId('pending-sync').count()).toBe(0);
     for (const s of c.students)
       await row(s.email)
@@ -245,9 +252,13 @@ describe('offline', () => {
     await apiCall(await last.token(), 'POST', '/api/check-ins', { code });
 
     await goOnline(teacher.context);
-    await teacher.page.getByRole('status').filter({ hasText: '3 changes made offline were sent' }).waitFor();
+    // A replay the network interrupts is finished by the next try (every 15 s while changes wait).
+    await teacher.page
+      .getByRole('status')
+      .filter({ hasText: '3 changes made offline were sent' })
+      .waitFor({ timeout: SYNC_WAIT_MS });
     const refused = teacher.page.getByTestId('sync-refused');
-    await refused.waitFor();
+    await refused.waitFor({ timeout: SYNC_WAIT_MS });
     expect(await refused.textContent()).toContain(
       `${last.fullName}: your offline change (Absent) was not applied, because Pending was recorded later`,
     );

@@ -39,19 +39,24 @@ export function useOfflineSync(): void {
     return !!r;
   });
 
+  // Changes sent by replays that stopped before the end (the network dropped again, the server asked to wait): told
+  // once, with the total, when a replay empties the queue.
+  let sentBefore = 0;
   async function sync() {
     if (!online.value || !auth.user) return;
     if (auth.offline && !(await auth.resume())) return;
     const report = await queue.sync();
     if (!report) return;
-    const sent = report.outcomes.filter((o) => o.ok && o.item.kind === 'attendance').length;
-    if (sent) toasts.success(t('offline.synced', sent));
+    const sent = sentBefore + report.outcomes.filter((o) => o.ok && o.item.kind === 'attendance').length;
+    sentBefore = report.stopped ? sent : 0;
+    if (sent && !report.stopped) toasts.success(t('offline.synced', sent));
     if (report.retryAfter) setTimeout(() => void sync(), report.retryAfter * 1000);
   }
 
   watch(
     () => auth.user?.id ?? null,
     async (id) => {
+      sentBefore = 0;
       await queue.use(id);
       void sync();
     },
