@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type LocationMode, UserRole } from '@sysponto/contracts';
-import { DataSource, type EntityManager } from 'typeorm';
+import { UserRole } from '@sysponto/contracts';
+import { DataSource, type EntityManager, In, type QueryDeepPartialEntity } from 'typeorm';
 import { AccessErrors, AccessService, type CourseRelation } from '../../common/access.service.js';
 import type { AuthUser } from '../../common/auth-user.js';
 import { isUniqueViolation } from '../../common/db-errors.js';
@@ -10,64 +10,38 @@ import { isValidTimeZone } from '../../common/time.js';
 import { CourseErrors } from './courses.errors.js';
 import type { CourseDto, CoursePageDto, CreateCourseDto, ListCoursesQueryDto, UpdateCourseDto } from './courses.dto.js';
 import { generateJoinCode } from './join-code.js';
+import { CourseEntity, CourseTeacherEntity } from './course.entity.js';
+import { courseHasAttendance, coursesQuery, type CourseView, readCourseViews } from './courses.queries.js';
+import { ClassSessionEntity } from '../sessions/class-session.entity.js';
+import { UserEntity } from '../users/user.entity.js';
 import { type AccessEvent, RevocationService } from '../auth/revocation.service.js';
 import { AuditService, diffSnapshots } from '../audit/audit.service.js';
 
-interface CourseRow {
-  id: string;
-  code: string;
-  name: string;
-  description: string | null;
-  timezone: string;
-  join_code: string | null;
-  join_code_enabled: boolean;
-  code_validity_minutes: number;
-  late_after_minutes: number;
-  checkin_opens_minutes: number;
-  requires_validation: boolean;
-  rotating_interval_seconds: number;
-  rotating_grace_seconds: number;
-  location_mode: LocationMode;
-  location_radius_meters: number;
-  created_at: Date;
-  updated_at: Date;
-  enrolled_count: number;
-  teachers: { id: string; fullName: string }[];
-}
-
-/** The course columns plus teachers and the enrolled count, in one statement. */
-const COURSE_SELECT = `
-  SELECT c.*,
-         (SELECT count(*)::int FROM enrollments e WHERE e.course_id = c.id AND e.ended_at IS NULL) AS enrolled_count,
-         COALESCE((SELECT json_agg(json_build_object('id', u.id, 'fullName', u.full_name) ORDER BY u.full_name, u.id)
-                     FROM course_teachers ct JOIN users u ON u.id = ct.teacher_id WHERE ct.course_id = c.id), '[]'::json) AS teachers
-    FROM courses c`;
-
-export function toCourseDto(r: CourseRow, relation: CourseRelation): CourseDto {
+function toCourseDto(c: CourseView, relation: CourseRelation): CourseDto {
   const dto: CourseDto = {
-    id: r.id,
-    code: r.code,
-    name: r.name,
-    description: r.description,
-    timezone: r.timezone,
-    teachers: r.teachers,
-    enrolledCount: r.enrolled_count,
+    id: c.id,
+    code: c.code,
+    name: c.name,
+    description: c.description,
+    timezone: c.timezone,
+    teachers: c.teachers,
+    enrolledCount: c.enrolledCount,
     policy: {
-      codeValidityMinutes: r.code_validity_minutes,
-      lateAfterMinutes: r.late_after_minutes,
-      checkinOpensMinutes: r.checkin_opens_minutes,
-      requiresValidation: r.requires_validation,
-      rotatingIntervalSeconds: r.rotating_interval_seconds,
-      rotatingGraceSeconds: r.rotating_grace_seconds,
-      location: { mode: r.location_mode, radiusMeters: r.location_radius_meters },
+      codeValidityMinutes: c.codeValidityMinutes,
+      lateAfterMinutes: c.lateAfterMinutes,
+      checkinOpensMinutes: c.checkinOpensMinutes,
+      requiresValidation: c.requiresValidation,
+      rotatingIntervalSeconds: c.rotatingIntervalSeconds,
+      rotatingGraceSeconds: c.rotatingGraceSeconds,
+      location: { mode: c.locationMode, radiusMeters: c.locationRadiusMeters },
     },
     relation,
-    createdAt: new Date(r.created_at).toISOString(),
-    updatedAt: new Date(r.updated_at).toISOString(),
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
   };
   if (relation !== 'student') {
-    dto.joinCode = r.join_code;
-    dto.joinCodeEnabled = r.join_code_enabled;
+    dto.joinCode = c.joinCode;
+    dto.joinCodeEnabled = c.joinCodeEnabled;
   }
   return dto;
 }
@@ -109,32 +83,19 @@ export class CoursesService {
   /** Admins: every course; teachers: the courses they teach; students: the courses they are enrolled in. */
   async list(user: AuthUser, q: ListCoursesQueryDto): Promise<CoursePageDto> {
     const { page, pageSize, offset } = pageOf(q);
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (user.role === UserRole.Teacher) {
-      params.push(user.id);
-      where.push(
-        `EXISTS (SELECT 1 FROM course_teachers ct WHERE ct.course_id = c.id AND ct.teacher_id = $${params.length})`,
+    const qb = coursesQuery(this.dataSource.manager);
+    if (user.role === UserRole.Teacher)
+      qb.andWhere('EXISTS (SELECT 1 FROM course_teachers ct WHERE ct.course_id = c.id AND ct.teacher_id = :userId)', {
+        userId: user.id,
+      });
+    else if (user.role === UserRole.Student)
+      qb.andWhere(
+        'EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = c.id AND e.student_id = :userId AND e.ended_at IS NULL)',
+        { userId: user.id },
       );
-    } else if (user.role === UserRole.Student) {
-      params.push(user.id);
-      where.push(
-        `EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = c.id AND e.student_id = $${params.length} AND e.ended_at IS NULL)`,
-      );
-    }
-    if (q.search) {
-      params.push(likePattern(q.search));
-      where.push(`(c.code ILIKE $${params.length} OR c.name ILIKE $${params.length})`);
-    }
-    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const [{ total }] = (await this.dataSource.query(
-      `SELECT count(*)::int AS total FROM courses c ${filter}`,
-      params,
-    )) as { total: number }[];
-    const rows: CourseRow[] = await this.dataSource.query(
-      `${COURSE_SELECT} ${filter} ORDER BY c.code, c.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, pageSize, offset],
-    );
+    if (q.search) qb.andWhere('(c.code ILIKE :search OR c.name ILIKE :search)', { search: likePattern(q.search) });
+    const total = await qb.getCount();
+    const rows = await readCourseViews(qb.orderBy('c.code').addOrderBy('c.id').limit(pageSize).offset(offset));
     const relation: CourseRelation =
       user.role === UserRole.Admin ? 'admin' : user.role === UserRole.Teacher ? 'teacher' : 'student';
     return { items: rows.map((r) => toCourseDto(r, relation)), total, page, pageSize };
@@ -146,9 +107,9 @@ export class CoursesService {
   }
 
   async load(id: string, relation: CourseRelation, m: EntityManager = this.dataSource.manager): Promise<CourseDto> {
-    const rows: CourseRow[] = await m.query(`${COURSE_SELECT} WHERE c.id = $1`, [id]);
-    if (!rows[0]) throw AccessErrors.courseNotFound();
-    return toCourseDto(rows[0], relation);
+    const [course] = await readCourseViews(coursesQuery(m).where('c.id = :id', { id }));
+    if (!course) throw AccessErrors.courseNotFound();
+    return toCourseDto(course, relation);
   }
 
   async create(dto: CreateCourseDto): Promise<CourseDto> {
@@ -161,32 +122,28 @@ export class CoursesService {
         const id = await this.dataSource.transaction(async (m) => {
           await this.assertTeachers(m, teacherIds);
           const p = dto.policy ?? {};
-          const [row]: { id: string }[] = await m.query(
-            `INSERT INTO courses (code, name, description, timezone, join_code, code_validity_minutes, late_after_minutes, checkin_opens_minutes, requires_validation,
-                                  rotating_interval_seconds, rotating_grace_seconds, location_mode, location_radius_meters)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-            [
-              dto.code,
-              dto.name,
-              dto.description ?? null,
-              dto.timezone,
-              generateJoinCode(),
-              p.codeValidityMinutes ?? 10,
-              p.lateAfterMinutes ?? 10,
-              p.checkinOpensMinutes ?? 15,
-              p.requiresValidation ?? true,
-              p.rotatingIntervalSeconds ?? 15,
-              p.rotatingGraceSeconds ?? 3,
-              p.location?.mode ?? 'off',
-              p.location?.radiusMeters ?? 80,
-            ],
-          );
-          if (teacherIds.length) {
-            await m.query(`INSERT INTO course_teachers (course_id, teacher_id) SELECT $1, unnest($2::uuid[])`, [
-              row.id,
-              teacherIds,
-            ]);
-          }
+          // Policy fields left out take the column defaults (the entity's).
+          const inserted = await m.insert(CourseEntity, {
+            code: dto.code,
+            name: dto.name,
+            description: dto.description ?? null,
+            timezone: dto.timezone,
+            joinCode: generateJoinCode(),
+            codeValidityMinutes: p.codeValidityMinutes,
+            lateAfterMinutes: p.lateAfterMinutes,
+            checkinOpensMinutes: p.checkinOpensMinutes,
+            requiresValidation: p.requiresValidation,
+            rotatingIntervalSeconds: p.rotatingIntervalSeconds,
+            rotatingGraceSeconds: p.rotatingGraceSeconds,
+            locationMode: p.location?.mode,
+            locationRadiusMeters: p.location?.radiusMeters,
+          });
+          const row = inserted.identifiers[0] as Pick<CourseEntity, 'id'>;
+          if (teacherIds.length)
+            await m.insert(
+              CourseTeacherEntity,
+              teacherIds.map((teacherId) => ({ courseId: row.id, teacherId })),
+            );
           const created = CoursesService.snapshot(await this.load(row.id, 'admin', m));
           await this.audit.record(m, {
             action: 'course.created',
@@ -216,44 +173,47 @@ export class CoursesService {
         if (relation !== 'admin' && (dto.code !== undefined || dto.teacherIds !== undefined))
           throw CourseErrors.adminOnlyFields();
         const before = await this.load(id, 'admin', m);
-        const sets: string[] = [];
-        const params: unknown[] = [id];
-        const set = (column: string, value: unknown) => {
-          params.push(value);
-          sets.push(`${column} = $${params.length}`);
-        };
-        if (dto.code !== undefined) set('code', dto.code);
-        if (dto.name !== undefined) set('name', dto.name);
-        if (dto.description !== undefined) set('description', dto.description);
-        if (dto.timezone !== undefined) set('timezone', dto.timezone);
         const p = dto.policy;
-        if (p?.codeValidityMinutes !== undefined) set('code_validity_minutes', p.codeValidityMinutes);
-        if (p?.lateAfterMinutes !== undefined) set('late_after_minutes', p.lateAfterMinutes);
-        if (p?.checkinOpensMinutes !== undefined) set('checkin_opens_minutes', p.checkinOpensMinutes);
-        if (p?.requiresValidation !== undefined) set('requires_validation', p.requiresValidation);
-        if (p?.rotatingIntervalSeconds !== undefined) set('rotating_interval_seconds', p.rotatingIntervalSeconds);
-        if (p?.rotatingGraceSeconds !== undefined) set('rotating_grace_seconds', p.rotatingGraceSeconds);
-        if (p?.location?.mode !== undefined) set('location_mode', p.location.mode);
-        if (p?.location?.radiusMeters !== undefined) set('location_radius_meters', p.location.radiusMeters);
-        if (sets.length)
-          await m.query(`UPDATE courses SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, params);
+        const changes: QueryDeepPartialEntity<CourseEntity> = {
+          code: dto.code,
+          name: dto.name,
+          description: dto.description,
+          timezone: dto.timezone,
+          codeValidityMinutes: p?.codeValidityMinutes,
+          lateAfterMinutes: p?.lateAfterMinutes,
+          checkinOpensMinutes: p?.checkinOpensMinutes,
+          requiresValidation: p?.requiresValidation,
+          rotatingIntervalSeconds: p?.rotatingIntervalSeconds,
+          rotatingGraceSeconds: p?.rotatingGraceSeconds,
+          locationMode: p?.location?.mode,
+          locationRadiusMeters: p?.location?.radiusMeters,
+        };
+        for (const k of Object.keys(changes) as (keyof typeof changes)[])
+          if (changes[k] === undefined) delete changes[k];
+        if (Object.keys(changes).length) await m.update(CourseEntity, id, changes);
         if (dto.teacherIds !== undefined) {
           await this.assertTeachers(m, dto.teacherIds);
-          const deleted: unknown[] = await m.query(
-            `DELETE FROM course_teachers WHERE course_id = $1 AND NOT (teacher_id = ANY($2::uuid[])) RETURNING teacher_id`,
-            [id, dto.teacherIds],
-          );
-          // The driver answers a DELETE … RETURNING with [rows, count].
-          const rows = (Array.isArray(deleted[0]) ? deleted[0] : deleted) as { teacher_id: string }[];
+          const deleted = await m
+            .createQueryBuilder()
+            .delete()
+            .from(CourseTeacherEntity)
+            .where('course_id = :id AND NOT (teacher_id = ANY(:teacherIds))', { id, teacherIds: dto.teacherIds })
+            .returning('teacher_id')
+            .execute();
+          const rows = deleted.raw as { teacher_id: string }[];
           if (rows.length)
             removedTeachers = this.revocations.courseAccessRemoved(
               id,
               rows.map((r) => r.teacher_id),
             );
-          await m.query(
-            `INSERT INTO course_teachers (course_id, teacher_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
-            [id, dto.teacherIds],
-          );
+          if (dto.teacherIds.length)
+            await m
+              .createQueryBuilder()
+              .insert()
+              .into(CourseTeacherEntity)
+              .values(dto.teacherIds.map((teacherId) => ({ courseId: id, teacherId })))
+              .orIgnore()
+              .execute();
         }
         await this.recordChange(m, id, before, await this.load(id, 'admin', m));
         return this.load(id, relation, m);
@@ -272,17 +232,16 @@ export class CoursesService {
     await this.dataSource.transaction(async (m) => {
       await this.access.assertCourseVisible(user, id, m);
       // Lock the course's sessions so no check-in lands between the check and the delete.
-      await m.query(`SELECT id FROM class_sessions WHERE course_id = $1 FOR UPDATE`, [id]);
-      if (!force) {
-        const [{ used }]: { used: boolean }[] = await m.query(
-          `SELECT EXISTS (SELECT 1 FROM attendance_records r JOIN class_sessions s ON s.id = r.session_id WHERE s.course_id = $1)
-               OR EXISTS (SELECT 1 FROM justifications j JOIN class_sessions s ON s.id = j.session_id WHERE s.course_id = $1) AS used`,
-          [id],
-        );
-        if (used) throw CourseErrors.hasAttendance();
-      }
+      await m
+        .getRepository(ClassSessionEntity)
+        .createQueryBuilder('s')
+        .select('s.id')
+        .where('s.courseId = :id', { id })
+        .setLock('pessimistic_write')
+        .getMany();
+      if (!force && (await courseHasAttendance(m, id))) throw CourseErrors.hasAttendance();
       const before = await this.load(id, 'admin', m);
-      await m.query(`DELETE FROM courses WHERE id = $1`, [id]);
+      await m.delete(CourseEntity, id);
       await this.audit.record(m, {
         action: 'course.deleted',
         targetType: 'course',
@@ -299,10 +258,7 @@ export class CoursesService {
       try {
         await this.dataSource.transaction(async (m) => {
           const before = await this.load(id, 'admin', m);
-          await m.query(
-            `UPDATE courses SET join_code = $2, join_code_enabled = true, updated_at = now() WHERE id = $1`,
-            [id, generateJoinCode()],
-          );
+          await m.update(CourseEntity, id, { joinCode: generateJoinCode(), joinCodeEnabled: true });
           await this.recordChange(m, id, before, await this.load(id, 'admin', m), { joinCodeRegenerated: true });
         });
         return this.load(id, relation);
@@ -320,10 +276,13 @@ export class CoursesService {
         // Enabling a course that never had a code gives it one.
         await this.dataSource.transaction(async (m) => {
           const before = await this.load(id, 'admin', m);
-          await m.query(
-            `UPDATE courses SET join_code_enabled = $2, join_code = CASE WHEN $2 AND join_code IS NULL THEN $3 ELSE join_code END, updated_at = now() WHERE id = $1`,
-            [id, enabled, generateJoinCode()],
-          );
+          await m
+            .createQueryBuilder()
+            .update(CourseEntity)
+            .set({ joinCodeEnabled: enabled, ...(enabled && { joinCode: () => 'COALESCE(join_code, :newCode)' }) })
+            .setParameter('newCode', generateJoinCode())
+            .where('id = :id', { id })
+            .execute();
           await this.recordChange(m, id, before, await this.load(id, 'admin', m));
         });
         return this.load(id, relation);
@@ -336,10 +295,7 @@ export class CoursesService {
 
   private async assertTeachers(m: EntityManager, ids: string[]) {
     if (!ids.length) return;
-    const rows: { id: string }[] = await m.query(
-      `SELECT id FROM users WHERE id = ANY($1::uuid[]) AND role = 'teacher'`,
-      [ids],
-    );
+    const rows = await m.find(UserEntity, { select: { id: true }, where: { id: In(ids), role: UserRole.Teacher } });
     const ok = new Set(rows.map((r) => r.id));
     const bad = ids.filter((i) => !ok.has(i));
     if (bad.length) throw CourseErrors.notTeachers({ details: { ids: bad } });
