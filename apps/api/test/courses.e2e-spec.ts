@@ -310,6 +310,17 @@ describe('courses, enrollments and join codes', () => {
       expect(res.body.details.ids).toEqual([teacherB.id, '00000000-0000-4000-8000-000000000000']);
       const list = await t.http.get(`/api/courses/${c.id}/enrollments`).set(admin.auth).expect(200);
       expect(list.body.total).toBe(2);
+      // Ordered by name ('Student …' before 'Zed …'), paged, searched by name, email or student number.
+      const second = await t.http.get(`/api/courses/${c.id}/enrollments?pageSize=1&page=2`).set(admin.auth).expect(200);
+      expect(second.body).toMatchObject({ total: 2, page: 2, items: [{ studentId: fresh.id, fullName: 'Zed Fresh' }] });
+      expect(second.body.items).toHaveLength(1);
+      const found = await t.http.get(`/api/courses/${c.id}/enrollments?search=zed%20F`).set(admin.auth).expect(200);
+      expect(found.body).toMatchObject({ total: 1, items: [{ studentId: fresh.id, studentNumber: null }] });
+      const byEmail = await t.http
+        .get(`/api/courses/${c.id}/enrollments?search=${encodeURIComponent(studentIn.email)}`)
+        .set(admin.auth)
+        .expect(200);
+      expect(byEmail.body.items.map((e: { studentId: string }) => e.studentId)).toEqual([studentIn.id]);
       await t.http.post(`/api/courses/${c.id}/enrollments`).set(teacherA.auth).send({ studentIds: [] }).expect(400);
       await t.http
         .post(`/api/courses/${c.id}/enrollments`)

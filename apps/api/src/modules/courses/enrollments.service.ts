@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { UserRole } from '@sysponto/contracts';
+import { DataSource, In } from 'typeorm';
 import { AccessErrors, AccessService } from '../../common/access.service.js';
 import type { AuthUser } from '../../common/auth-user.js';
 import { likePattern, pageOf } from '../../common/pagination.js';
 import { RateLimiter } from '../../common/rate-limit/rate-limiter.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
-import { EnrollmentEntity } from './course.entity.js';
+import { CourseEntity, EnrollmentEntity } from './course.entity.js';
+import { enrollmentsQuery, insertEnrollments } from './enrollments.queries.js';
+import { UserEntity } from '../users/user.entity.js';
 import { CourseErrors } from './courses.errors.js';
 import type { JoinResultDto } from './courses.dto.js';
 import { CoursesService } from './courses.service.js';
@@ -19,31 +22,17 @@ import { AuditService } from '../audit/audit.service.js';
 export const JOIN_MAX_FAILURES = 10;
 export const JOIN_WINDOW_SECONDS = 15 * 60;
 
-interface EnrollmentRow {
-  course_id: string;
-  student_id: string;
-  full_name: string;
-  email: string;
-  student_number: string | null;
-  source: string;
-  enrolled_at: Date;
-  ended_at: Date | null;
-}
-
-const ENROLLMENT_SELECT = `
-  SELECT e.course_id, e.student_id, u.full_name, u.email, u.student_number, e.source, e.enrolled_at, e.ended_at
-    FROM enrollments e JOIN users u ON u.id = e.student_id`;
-
-function toEnrollmentDto(r: EnrollmentRow): EnrollmentDto {
+function toEnrollmentDto(e: EnrollmentEntity): EnrollmentDto {
+  const u = e.student!;
   return {
-    courseId: r.course_id,
-    studentId: r.student_id,
-    fullName: r.full_name,
-    email: r.email,
-    studentNumber: r.student_number,
-    source: r.source,
-    enrolledAt: new Date(r.enrolled_at).toISOString(),
-    endedAt: r.ended_at ? new Date(r.ended_at).toISOString() : null,
+    courseId: e.courseId,
+    studentId: e.studentId,
+    fullName: u.fullName,
+    email: u.email,
+    studentNumber: u.studentNumber,
+    source: e.source,
+    enrolledAt: e.enrolledAt.toISOString(),
+    endedAt: e.endedAt?.toISOString() ?? null,
   };
 }
 
@@ -61,20 +50,19 @@ export class EnrollmentsService {
   async list(user: AuthUser, courseId: string, q: ListEnrollmentsQueryDto): Promise<EnrollmentPageDto> {
     await this.access.assertCourseStaff(user, courseId);
     const { page, pageSize, offset } = pageOf(q);
-    const params: unknown[] = [courseId];
-    let filter = q.includeEnded ? 'WHERE e.course_id = $1' : 'WHERE e.course_id = $1 AND e.ended_at IS NULL';
-    if (q.search) {
-      params.push(likePattern(q.search));
-      filter += ` AND (u.full_name ILIKE $2 OR u.email ILIKE $2 OR u.student_number ILIKE $2)`;
-    }
-    const [{ total }]: { total: number }[] = await this.dataSource.query(
-      `SELECT count(*)::int AS total FROM enrollments e JOIN users u ON u.id = e.student_id ${filter}`,
-      params,
-    );
-    const rows: EnrollmentRow[] = await this.dataSource.query(
-      `${ENROLLMENT_SELECT} ${filter} ORDER BY u.full_name, u.id, e.enrolled_at DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, pageSize, offset],
-    );
+    const qb = enrollmentsQuery(this.dataSource.manager).where('e.courseId = :courseId', { courseId });
+    if (!q.includeEnded) qb.andWhere('e.endedAt IS NULL');
+    if (q.search)
+      qb.andWhere('(u.fullName ILIKE :search OR u.email ILIKE :search OR u.studentNumber ILIKE :search)', {
+        search: likePattern(q.search),
+      });
+    const [rows, total] = await qb
+      .orderBy('u.fullName')
+      .addOrderBy('u.id')
+      .addOrderBy('e.enrolledAt', 'DESC')
+      .limit(pageSize)
+      .offset(offset)
+      .getManyAndCount();
     return { items: rows.map(toEnrollmentDto), total, page, pageSize };
   }
 
@@ -84,30 +72,23 @@ export class EnrollmentsService {
     if (since && since.getTime() > Date.now()) throw CourseErrors.enrolledAtInFuture();
     const { result, notices } = await this.dataSource.transaction(async (m) => {
       const relation = await this.access.assertCourseStaff(user, courseId, m);
-      const found: { id: string }[] = await m.query(
-        `SELECT id FROM users WHERE id = ANY($1::uuid[]) AND role = 'student'`,
-        [studentIds],
-      );
+      const found = await m.find(UserEntity, {
+        select: { id: true },
+        where: { id: In(studentIds), role: UserRole.Student },
+      });
       const ok = new Set(found.map((r) => r.id));
       const bad = studentIds.filter((id) => !ok.has(id));
       if (bad.length) throw CourseErrors.notStudents({ details: { ids: bad } });
-      const added: { id: string; student_id: string }[] = await m.query(
-        `INSERT INTO enrollments (course_id, student_id, source, enrolled_at)
-         SELECT $1, id, $3, greatest(coalesce($4::timestamptz, now()),
-                                     -- a new enrollment starts after the last one of the same student ended
-                                     coalesce((SELECT max(p.ended_at) FROM enrollments p WHERE p.course_id = $1 AND p.student_id = id), '-infinity'))
-           FROM unnest($2::uuid[]) AS id
-           ON CONFLICT DO NOTHING RETURNING id, student_id`,
-        [courseId, studentIds, relation === 'admin' ? 'admin' : 'teacher', since],
-      );
-      const addedIds = new Set(added.map((r) => r.student_id));
+      const source = relation === 'admin' ? 'admin' : 'teacher';
+      const added = await insertEnrollments(m, courseId, studentIds, source, since);
+      const addedIds = new Set(added.map((r) => r.studentId));
       await this.audit.record(
         m,
         added.map((r) => ({
           action: 'enrollment.created' as const,
           targetType: 'enrollment',
           targetId: r.id,
-          summary: { courseId, studentId: r.student_id, source: relation === 'admin' ? 'admin' : 'teacher' },
+          summary: { courseId, studentId: r.studentId, source },
         })),
       );
       await enqueueWebhookEvents(
@@ -115,13 +96,15 @@ export class EnrollmentsService {
         'enrollment.created',
         [...addedIds].map((studentId) => ({ data: { courseId, studentId } })),
       );
-      const rows: EnrollmentRow[] = await m.query(
-        `${ENROLLMENT_SELECT} WHERE e.course_id = $1 AND e.student_id = ANY($2::uuid[]) AND e.ended_at IS NULL ORDER BY u.full_name, u.id`,
-        [courseId, studentIds],
-      );
-      const [course]: { code: string; name: string }[] = await m.query(`SELECT code, name FROM courses WHERE id = $1`, [
-        courseId,
-      ]);
+      const rows = await enrollmentsQuery(m)
+        .where('e.courseId = :courseId AND e.studentId IN (:...studentIds) AND e.endedAt IS NULL', {
+          courseId,
+          studentIds,
+        })
+        .orderBy('u.fullName')
+        .addOrderBy('u.id')
+        .getMany();
+      const course = await m.findOne(CourseEntity, { select: { code: true, name: true }, where: { id: courseId } });
       if (!course) throw AccessErrors.courseNotFound();
       const notices = await this.notifications.create(
         [...addedIds].map((userId) => ({
@@ -182,33 +165,39 @@ export class EnrollmentsService {
       throw CourseErrors.joinTooManyAttempts({ headers: { 'Retry-After': String(state.retryAfterSeconds) } });
     }
     const code = normalizeJoinCode(rawCode);
-    const courses: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM courses WHERE join_code = $1 AND join_code_enabled`,
-      [code],
-    );
-    if (!courses[0]) {
+    const course = await this.dataSource.manager.findOne(CourseEntity, {
+      select: { id: true },
+      where: { joinCode: code, joinCodeEnabled: true },
+    });
+    if (!course) {
       const hit = await this.limiter.hit(key, JOIN_WINDOW_SECONDS);
       if (hit.count > JOIN_MAX_FAILURES)
         throw CourseErrors.joinTooManyAttempts({ headers: { 'Retry-After': String(hit.retryAfterSeconds) } });
       throw CourseErrors.joinCodeInvalid();
     }
-    const courseId = courses[0].id;
-    const inserted: unknown[] = await this.dataSource.transaction(async (m) => {
-      const rows: unknown[] = await m.query(
-        `INSERT INTO enrollments (course_id, student_id, source) VALUES ($1, $2, 'join-code') ON CONFLICT DO NOTHING RETURNING id, student_id`,
-        [courseId, user.id],
-      );
-      if (rows.length) {
+    const courseId = course.id;
+    const inserted = await this.dataSource.transaction(async (m) => {
+      const result = await m
+        .createQueryBuilder()
+        .insert()
+        .into(EnrollmentEntity)
+        .values({ courseId, studentId: user.id, source: 'join-code' })
+        .orIgnore()
+        .returning(['id'])
+        .updateEntity(false)
+        .execute();
+      const [row] = result.raw as { id: string }[];
+      if (row) {
         await enqueueWebhookEvent(m, 'enrollment.created', { courseId, studentId: user.id });
         await this.audit.record(m, {
           action: 'enrollment.created',
           targetType: 'enrollment',
-          targetId: (rows[0] as { id: string }).id,
+          targetId: row.id,
           summary: { courseId, studentId: user.id, source: 'join-code' },
         });
       }
-      return rows;
+      return row !== undefined;
     });
-    return { course: await this.courses.load(courseId, 'student'), alreadyEnrolled: inserted.length === 0 };
+    return { course: await this.courses.load(courseId, 'student'), alreadyEnrolled: !inserted };
   }
 }
