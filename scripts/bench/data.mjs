@@ -21,6 +21,9 @@ const LARGE = Number(process.env.BENCH_DATA_LARGE ?? 10_000);
 const TARGET_MS = 300;
 // BENCH_DATA_VERBOSE=1: EXPLAIN ANALYZE each statement too and print the slow ones (> 10 ms) with their plan's top.
 const VERBOSE = process.env.BENCH_DATA_VERBOSE === '1';
+// BENCH_DATA_KEEP=1: build the data of each scale, print its database URL and keep it (no timing; PostgreSQL only),
+// for EXPLAIN ANALYZE by hand. Drop it afterwards: DROP DATABASE … WITH (FORCE).
+const KEEP = process.env.BENCH_DATA_KEEP === '1';
 
 if (!process.env.BENCH_DATABASE_URL)
   console.warn(
@@ -214,6 +217,11 @@ for (const s of SCALES) {
         `${f.sizes.class_sessions} sessions, ${records} records; built in ${(f.ms / 1000).toFixed(1)} s ` +
         `(${app.databaseUrl ? 'PostgreSQL' : 'PGlite'}, load average ${loadavg()[0].toFixed(1)})`,
     );
+    if (KEEP && app.databaseUrl) {
+      console.log(`  kept: ${app.databaseUrl} (big course ${f.bigId}, live session ${f.liveId})`);
+      await app.app.close();
+      continue;
+    }
     const [adminToken, teacherToken, studentToken] = await logIn(app, [
       f.admin.email,
       f.teacher.email,
@@ -244,9 +252,10 @@ for (const s of SCALES) {
       );
     }
   } finally {
-    await app.close();
+    if (!(KEEP && app.databaseUrl)) await app.close();
   }
 }
+if (KEEP) process.exit(0);
 
 // The table: median per scale, the growth factor per 10× step, the largest size against the target.
 const rows = routeNames.map((name) => {

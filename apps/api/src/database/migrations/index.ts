@@ -19,6 +19,7 @@ import { PasswordResetTokens1796170449511 } from './1796170449511-PasswordResetT
 import { AttendanceSourceImport1796185241634 } from './1796185241634-AttendanceSourceImport.js';
 import { Holidays1796188793358 } from './1796188793358-Holidays.js';
 import { SessionReopen1796202226895 } from './1796202226895-SessionReopen.js';
+import { AttendanceExpectedSetWise1796219828350 } from './1796219828350-AttendanceExpectedSetWise.js';
 
 /** Every migration, in order. Add new ones at the end (timestamps keep them ordered). */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   AttendanceSourceImport1796185241634,
   Holidays1796188793358,
   SessionReopen1796202226895,
+  AttendanceExpectedSetWise1796219828350,
 ];
