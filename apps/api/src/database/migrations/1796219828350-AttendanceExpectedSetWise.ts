@@ -10,7 +10,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * attended it (present, late or pending) while enrolled for part of it. Every such student has a period that overlaps
  * the session (`enrolled_at < ends_at` and not ended by its start), so the view joins the overlapping periods and keeps
  * - the period that contains the start: at most one does, since a student's periods in a course never overlap (a new
- *   period starts at or after the end of the previous ones: enrollments.service, moodle-import.queries);
+ *   period starts at or after the end of the previous ones: insertEnrollments in courses/enrollments.queries, backdateEnrollments in moodle-import.queries);
  * - otherwise (the period began during the session) only with an attended record, and only the first such period
  *   when no period contains the start, so each (session, student) is one row, as the old `UNION` made it.
  * The record is joined once. Same columns, same order (CREATE OR REPLACE VIEW).
