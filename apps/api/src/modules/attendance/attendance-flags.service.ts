@@ -8,6 +8,7 @@ import { RealtimeService } from '../../realtime/realtime.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { RosterEntryDto } from './attendance.dto.js';
 import { AttendanceErrors } from './attendance.errors.js';
+import { AttendanceRecordEntity } from './attendance-record.entity.js';
 import { ROSTER_ENTRY_SQL, type RosterRow, toEntry } from './session-attendance.service.js';
 
 /**
@@ -27,30 +28,23 @@ export class AttendanceFlagsService {
   async clear(user: AuthUser, sessionId: string, studentId: string, flag: AttendanceFlag): Promise<RosterEntryDto> {
     await this.access.assertSessionStaff(user, sessionId);
     const cleared = await this.dataSource.transaction(async (m) => {
-      const [rec]: { flags: AttendanceFlag[]; had: boolean }[] = await m.query(
-        `SELECT flags, $3 = ANY(flags) AS had FROM attendance_records WHERE session_id = $1 AND student_id = $2 FOR UPDATE`,
-        [sessionId, studentId, flag],
-      );
+      const rec = await m.findOne(AttendanceRecordEntity, {
+        select: { sessionId: true, studentId: true, id: true, flags: true, clearedFlags: true },
+        where: { sessionId, studentId },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (!rec) throw AttendanceErrors.noRecord();
-      if (!rec.had) return null;
-      const [row]: { id: string; flags: AttendanceFlag[] }[] = await m.query(
-        `WITH u AS (
-           UPDATE attendance_records
-              SET flags = array_remove(flags, $3::text),
-                  cleared_flags = CASE WHEN $3 = ANY(cleared_flags) THEN cleared_flags ELSE array_append(cleared_flags, $3::text) END,
-                  updated_at = now()
-            WHERE session_id = $1 AND student_id = $2
-           RETURNING id, flags)
-         SELECT id, flags FROM u`,
-        [sessionId, studentId, flag],
-      );
+      if (!rec.flags.includes(flag)) return null;
+      const flags = rec.flags.filter((f) => f !== flag);
+      const clearedFlags = rec.clearedFlags.includes(flag) ? rec.clearedFlags : [...rec.clearedFlags, flag];
+      await m.update(AttendanceRecordEntity, { sessionId, studentId }, { flags, clearedFlags });
       await this.audit.record(m, {
         action: 'attendance.flag-cleared',
         targetType: 'attendance',
-        targetId: row.id,
-        summary: { sessionId, studentId, flag, remaining: row.flags },
+        targetId: rec.id,
+        summary: { sessionId, studentId, flag, remaining: flags },
       });
-      return row.flags;
+      return flags;
     });
     if (cleared)
       this.realtime.toSession(sessionId, ServerEvent.AttendanceFlagged, { sessionId, studentId, flags: cleared });

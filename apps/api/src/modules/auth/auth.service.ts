@@ -1,10 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { RateLimiter } from '../../common/rate-limit/rate-limiter.js';
 import { UserEntity } from '../users/user.entity.js';
+import { RefreshTokenEntity } from './refresh-token.entity.js';
 import { toUserDto } from '../users/users.dto.js';
 import { AuthErrors } from './auth.errors.js';
 import type { AuthTokensDto, LoginDto } from './auth.dto.js';
@@ -14,6 +15,11 @@ import { RevocationService } from './revocation.service.js';
 import { AuditService, type AuditEntry } from '../audit/audit.service.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** Revokes every refresh token of one sign-in (a token family). */
+async function revokeFamily(m: EntityManager, familyId: string): Promise<void> {
+  await m.update(RefreshTokenEntity, { familyId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+}
 
 @Injectable()
 export class AuthService {
@@ -99,15 +105,15 @@ export class AuthService {
     if (!token) throw AuthErrors.invalidRefreshToken();
     const hash = sha256(token);
     // Atomically consume: only one concurrent refresh can win.
-    const consumed: { user_id: string; family_id: string }[] = await this.dataSource.query(
-      `UPDATE refresh_tokens SET used_at = now()
-        WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
-        RETURNING user_id, family_id`,
-      [hash],
-    );
-    const row = Array.isArray(consumed[0])
-      ? (consumed[0] as unknown as { user_id: string; family_id: string }[])[0]
-      : consumed[0];
+    const consumed = await this.dataSource
+      .createQueryBuilder()
+      .update(RefreshTokenEntity)
+      .set({ usedAt: () => 'now()' })
+      .where('token_hash = :hash AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()', { hash })
+      .returning(['userId', 'familyId'])
+      .updateEntity(false)
+      .execute();
+    const [row] = consumed.raw as { user_id: string; family_id: string }[];
     if (!row) {
       // A used or revoked token again: likely stolen. End that sign-in, access tokens included.
       await this.endSignIn(hash, 'refresh-reuse');
@@ -128,9 +134,7 @@ export class AuthService {
     } else if (principal?.sessionId) {
       const sessionId = principal.sessionId;
       const event = await this.dataSource.transaction(async (m) => {
-        await m.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL`, [
-          sessionId,
-        ]);
+        await revokeFamily(m, sessionId);
         return this.revocations.revokeSession(m, principal.id, sessionId, 'logout');
       });
       this.revocations.announce(event);
@@ -140,15 +144,13 @@ export class AuthService {
   /** Revokes the refresh-token family of this token hash and the access tokens of that sign-in. */
   private async endSignIn(hash: string, reason: 'logout' | 'refresh-reuse') {
     const event = await this.dataSource.transaction(async (m) => {
-      const rows: { user_id: string; family_id: string }[] = await m.query(
-        `SELECT user_id, family_id FROM refresh_tokens WHERE token_hash = $1`,
-        [hash],
-      );
-      if (!rows[0]) return null;
-      await m.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL`, [
-        rows[0].family_id,
-      ]);
-      return this.revocations.revokeSession(m, rows[0].user_id, rows[0].family_id, reason);
+      const token = await m.findOne(RefreshTokenEntity, {
+        select: { userId: true, familyId: true },
+        where: { tokenHash: hash },
+      });
+      if (!token) return null;
+      await revokeFamily(m, token.familyId);
+      return this.revocations.revokeSession(m, token.userId, token.familyId, reason);
     });
     this.revocations.announce(event);
   }
@@ -156,10 +158,19 @@ export class AuthService {
   /** Signs an access token and stores a new refresh token of the given family. */
   async issue(user: UserEntity, familyId: string): Promise<AuthTokensDto> {
     const refreshToken = randomBytes(32).toString('base64url');
-    await this.dataSource.query(
-      `INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, now() + make_interval(days => $4))`,
-      [user.id, familyId, sha256(refreshToken), this.config.refreshTokenTtlDays],
-    );
+    await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(RefreshTokenEntity)
+      .values({
+        userId: user.id,
+        familyId,
+        tokenHash: sha256(refreshToken),
+        expiresAt: () => 'now() + make_interval(days => :days)',
+      })
+      .setParameter('days', this.config.refreshTokenTtlDays)
+      .updateEntity(false)
+      .execute();
     const accessToken = this.tokens.sign(user, familyId);
     return { accessToken, expiresIn: this.config.accessTokenTtlSeconds, refreshToken, user: toUserDto(user) };
   }

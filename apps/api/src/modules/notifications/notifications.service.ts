@@ -13,6 +13,7 @@ import {
   toLocale,
 } from './notification-messages.js';
 import { NotificationEntity } from './notification.entity.js';
+import { UserEntity } from '../users/user.entity.js';
 import {
   type ListNotificationsQueryDto,
   type NotificationDto,
@@ -116,7 +117,7 @@ export class NotificationsService {
 
   /** The reader's stored language preference: notifications are rendered in it. */
   private async readerLocale(userId: string): Promise<Locale> {
-    const [u]: { locale: string }[] = await this.dataSource.query(`SELECT locale FROM users WHERE id = $1`, [userId]);
+    const u = await this.dataSource.manager.findOne(UserEntity, { select: { locale: true }, where: { id: userId } });
     return toLocale(u?.locale);
   }
 
