@@ -154,3 +154,16 @@ describe('database', () => {
     expect(row.id).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('the embedded database', () => {
+  it('runs with 32 MB of shared buffers, not 128 MB (its resident memory: docs/performance.md)', async () => {
+    const { EmbeddedPostgres } = await import('../src/database/embedded-postgres.js');
+    const pg = await EmbeddedPostgres.start(':memory:');
+    try {
+      const { rows } = await pg.db.query<{ sb: string }>(`SELECT current_setting('shared_buffers') AS sb`);
+      expect(rows[0]!.sb).toBe('32MB');
+    } finally {
+      await pg.stop();
+    }
+  });
+});
