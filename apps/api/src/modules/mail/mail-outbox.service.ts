@@ -6,6 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { MailOutboxEntity } from './mail-outbox.entity.js';
 import { type ClaimedMail, claimDueMail } from './mail.queries.js';
 import type { RenderedMail } from './mail.templates.js';
+import { DrainLoop } from '../../common/drain-loop.js';
 
 /** Mail kinds whose body holds a one-time secret: the body is blanked once the mail is sent. */
 export const SECRET_KINDS = ['auth.password-reset'];
@@ -29,9 +30,10 @@ export class MailOutboxService implements OnApplicationBootstrap, OnApplicationS
   private readonly logger = new Logger('Mail');
   private transport: Transporter | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private draining: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
+  private readonly loop = new DrainLoop(
+    () => this.drain(),
+    (err: unknown) => this.logger.warn(`Mail worker: ${err instanceof Error ? err.message : String(err)}`),
+  );
 
   constructor(
     @InjectRepository(MailOutboxEntity) private readonly outbox: Repository<MailOutboxEntity>,
@@ -59,9 +61,8 @@ export class MailOutboxService implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationShutdown() {
-    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await this.draining?.catch(() => undefined);
+    await this.loop.stop();
     this.transport?.close();
   }
 
@@ -95,28 +96,14 @@ export class MailOutboxService implements OnApplicationBootstrap, OnApplicationS
 
   /** Asks the worker to look for due mail now (after a commit that queued some); never waits for it. */
   kick(): void {
-    if (!this.config.mail.enabled || this.stopped) return;
-    if (this.draining) {
-      this.again = true;
-      return;
-    }
-    this.draining = this.drain()
-      .then(() => undefined)
-      .catch((err: unknown) => this.logger.warn(`Mail worker: ${err instanceof Error ? err.message : String(err)}`))
-      .finally(() => {
-        this.draining = null;
-        if (this.again && !this.stopped) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    if (this.config.mail.enabled) this.loop.kick();
   }
 
   /** Sends every due mail, batch by batch. Returns how many were sent. */
   async drain(): Promise<number> {
     let sent = 0;
     for (;;) {
-      if (this.stopped) return sent;
+      if (this.loop.isStopped) return sent;
       const batch = await this.claim();
       if (batch.length === 0) return sent;
       for (const row of batch) if (await this.send(row)) sent++;

@@ -13,6 +13,7 @@ import {
   recordDeliverySuccess,
   setWebhookWake,
 } from './webhooks.queries.js';
+import { DrainLoop } from '../../common/drain-loop.js';
 
 /** `webhook-id` of a message: the same on every retry. */
 export const webhookId = (messageId: string) => `msg_${messageId.replace(/-/g, '')}`;
@@ -27,9 +28,10 @@ export const webhookId = (messageId: string) => `msg_${messageId.replace(/-/g, '
 export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Webhooks');
   private timer: NodeJS.Timeout | null = null;
-  private draining: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
+  private readonly loop = new DrainLoop(
+    () => this.drain(),
+    (err: unknown) => this.logger.warn(`Webhook worker: ${err instanceof Error ? err.message : String(err)}`),
+  );
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -44,10 +46,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationShutdown() {
-    this.stopped = true;
     setWebhookWake(null);
     if (this.timer) clearInterval(this.timer);
-    await this.draining?.catch(() => undefined);
+    await this.loop.stop();
   }
 
   /** Events are written inside transactions: look right after the usual commit, and once more a little later. */
@@ -56,21 +57,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   }
 
   kick(): void {
-    if (this.stopped) return;
-    if (this.draining) {
-      this.again = true;
-      return;
-    }
-    this.draining = this.drain()
-      .then(() => undefined)
-      .catch((err: unknown) => this.logger.warn(`Webhook worker: ${err instanceof Error ? err.message : String(err)}`))
-      .finally(() => {
-        this.draining = null;
-        if (this.again && !this.stopped) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.loop.kick();
   }
 
   /** Sends every due delivery, a batch at a time (batch = concurrency). Returns how many attempts were made. */
@@ -78,7 +65,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     let attempts = 0;
     const lease = Math.ceil(this.config.timeoutMs / 1000) * 3 + 5;
     for (;;) {
-      if (this.stopped) return attempts;
+      if (this.loop.isStopped) return attempts;
       const batch = await claimDueDeliveries(this.dataSource.manager, this.config.concurrency, lease);
       if (batch.length === 0) return attempts;
       await Promise.all(batch.map((d) => this.deliver(d)));
