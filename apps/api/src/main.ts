@@ -3,6 +3,8 @@ import { ConfigError, loadConfig } from './config/app-config.js';
 import { createApp } from './app.factory.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, DemoSeedService } from './demo/demo-seed.service.js';
 
+const LISTEN_BACKLOG = 4096;
+
 async function main() {
   const started = Date.now();
   let config;
@@ -16,7 +18,10 @@ async function main() {
     throw err;
   }
   const app = await createApp(config);
-  await app.listen({ port: config.port, host: config.host });
+  // A class reconnecting at once (Wi-Fi back, a replica restarted) opens thousands of connections in the same
+  // instant: Node's default accept queue (511) refuses the rest, and each refused client waits for its retry. The
+  // kernel caps this at net.core.somaxconn (4096 on current Linux).
+  await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
   const url = config.publicUrl;
   const lines = [
     '',
