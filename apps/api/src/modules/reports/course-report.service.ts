@@ -79,26 +79,23 @@ export class CourseReportService {
     );
   }
 
-  /** The course's students for the range (enrolled now, or expected at one of its sessions), or the one; by name. */
+  /**
+   * The course's students (enrolled now, or among `expectedIds`: those expected at a session of the range), or the
+   * one; by name.
+   */
   async studentRows(
     course: ReportCourseDto,
-    range: ReportRange,
+    expectedIds: string[],
     studentId: string | null,
   ): Promise<ReportStudentRow[]> {
-    return courseStudents(this.dataSource.manager, {
-      courseId: course.id,
-      timezone: course.timezone,
-      range,
-      studentId,
-    });
+    return courseStudents(this.dataSource.manager, { courseId: course.id, expectedIds, studentId });
   }
 
   async report(courseId: string, range: ReportRange, studentId: string | null): Promise<CourseReportDto> {
     assertRange(range);
     const course = await this.course(courseId);
-    const [sessionRows, studentRows, aggregateRows] = await Promise.all([
+    const [sessionRows, aggregateRows] = await Promise.all([
       this.sessionRows(course, range),
-      this.studentRows(course, range, studentId),
       courseAggregates(this.dataSource.manager, {
         courseId: course.id,
         timezone: course.timezone,
@@ -107,6 +104,9 @@ export class CourseReportService {
         recent: RECENT_SESSIONS,
       }),
     ]);
+    // The per-student aggregate rows are the students expected at a session of the range.
+    const expectedIds = aggregateRows.flatMap((a) => (a.student_id ? [a.student_id] : []));
+    const studentRows = await this.studentRows(course, expectedIds, studentId);
     if (studentId && studentRows.length === 0) throw ReportErrors.studentNotEnrolled();
     const bySession = new Map(aggregateRows.filter((a) => a.session_id).map((a) => [a.session_id, a]));
     const byStudent = new Map(aggregateRows.filter((a) => a.student_id).map((a) => [a.student_id, a]));

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { MyReportDto, OverviewDto } from './reports.dto.js';
 import { assertRange, type ReportRange } from './course-report.service.js';
-import { overviewAtRisk, overviewCourses, pickRate, studentCourseRates } from './rates.queries.js';
+import { overviewRates, pickRate, studentCourseRates } from './rates.queries.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 
 /** Rates for one student across their courses, and the admin overview. A fixed handful of queries each. */
@@ -45,10 +45,12 @@ export class OverviewService {
 
   async overview(range: ReportRange): Promise<OverviewDto> {
     assertRange(range);
-    const [courseRows, riskRows] = await Promise.all([
-      overviewCourses(this.dataSource.manager, range, this.config.reports.warningThreshold),
-      overviewAtRisk(this.dataSource.manager, range, this.config.reports.warningThreshold, 20),
-    ]);
+    const { courses: courseRows, atRisk: riskRows } = await overviewRates(
+      this.dataSource.manager,
+      range,
+      this.config.reports.warningThreshold,
+      20,
+    );
     const unclosed: {
       id: string;
       course_id: string;

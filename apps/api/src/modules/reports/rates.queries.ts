@@ -109,10 +109,13 @@ export interface ReportStudentRow {
   enrolled: boolean;
 }
 
-/** The course's students for a report: enrolled now, or expected at a session of the range; by name. */
+/**
+ * The course's students for a report: enrolled now, or among `expectedIds` (the students expected at a session of
+ * the range, as the report's aggregate or the matrix found them: the view is not computed twice); by name.
+ */
 export async function courseStudents(
   db: Db,
-  p: { courseId: string; timezone: string; range: Range; studentId: string | null },
+  p: { courseId: string; expectedIds: string[]; studentId: string | null },
 ): Promise<ReportStudentRow[]> {
   return db.query(
     `SELECT u.id, u.full_name, u.email, u.student_number,
@@ -120,10 +123,10 @@ export async function courseStudents(
        FROM users u
       WHERE u.id IN (SELECT e.student_id FROM enrollments e WHERE e.course_id = $1 AND e.ended_at IS NULL
                      UNION
-                     SELECT x.student_id FROM attendance_expected x WHERE x.course_id = $1 AND ${startsInRange('$4::text', '$2', '$3')})
-        AND ($5::uuid IS NULL OR u.id = $5)
+                     SELECT unnest($2::uuid[]))
+        AND ($3::uuid IS NULL OR u.id = $3)
       ORDER BY u.full_name, u.id`,
-    [p.courseId, p.range.from ?? null, p.range.to ?? null, p.timezone, p.studentId],
+    [p.courseId, p.expectedIds, p.studentId],
   );
 }
 
@@ -214,39 +217,47 @@ const PER_STUDENT = `
        AND EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = ps.course_id AND e.student_id = ps.student_id AND e.ended_at IS NULL)
   )`;
 
-/** Every course's figures for the admin overview. */
-export async function overviewCourses(db: Db, range: Range, threshold: number): Promise<OverviewCourseRow[]> {
-  const rows: OverviewCourseRow[] = await db.query(
-    `WITH ${PER_STUDENT}
-     SELECT c.id, c.code, c.name,
-            (SELECT count(*) FROM enrollments e WHERE e.course_id = c.id AND e.ended_at IS NULL)::int AS students,
-            (SELECT count(*) FROM class_sessions s
-              WHERE s.course_id = c.id AND attendance_session_held(s.state, s.ends_at) AND ${startsInRange('c.timezone', '$1', '$2', 's.starts_at')})::int AS held_sessions,
-            coalesce(sum(ps.held), 0)::int AS held, coalesce(sum(ps.present), 0)::int AS present,
-            coalesce(sum(ps.late), 0)::int AS late, coalesce(sum(ps.absent), 0)::int AS absent,
-            coalesce(sum(ps.excused), 0)::int AS excused, coalesce(sum(ps.pending), 0)::int AS pending,
-            attendance_rate(coalesce(sum(ps.present + ps.late + ps.pending), 0)::bigint, coalesce(sum(ps.held), 0)::bigint,
-                            coalesce(sum(ps.excused), 0)::bigint) AS rate,
-            (SELECT count(*) FROM risk WHERE risk.course_id = c.id)::int AS at_risk
-       FROM courses c LEFT JOIN ps ON ps.course_id = c.id
-      GROUP BY c.id, c.code, c.name
-      ORDER BY c.code`,
-    [range.from ?? null, range.to ?? null, threshold],
-  );
-  return rows.map((r) => ({ ...r, rate: num(r.rate) }));
-}
-
-/** Students enrolled now whose rate in a course is under the threshold, lowest first (the first `limit`). */
-export async function overviewAtRisk(db: Db, range: Range, threshold: number, limit: number): Promise<AtRiskRow[]> {
-  const rows: AtRiskRow[] = await db.query(
-    `WITH ${PER_STUDENT}
-     SELECT risk.*, u.full_name, u.student_number, c.code, count(*) OVER ()::int AS total
-       FROM risk JOIN users u ON u.id = risk.student_id JOIN courses c ON c.id = risk.course_id
-      ORDER BY risk.rate, u.full_name, c.code
-      LIMIT $4`,
+/**
+ * The admin overview's figures in one statement, so the per-(course, student) rows are computed once: every
+ * course's figures, and the students enrolled now whose rate in a course is under the threshold, lowest first (the
+ * first `limit`, each with the `total` count).
+ */
+export async function overviewRates(
+  db: Db,
+  range: Range,
+  threshold: number,
+  limit: number,
+): Promise<{ courses: OverviewCourseRow[]; atRisk: AtRiskRow[] }> {
+  const [row]: { courses: OverviewCourseRow[] | null; at_risk: AtRiskRow[] | null }[] = await db.query(
+    `WITH ${PER_STUDENT},
+     course_rows AS (
+       SELECT c.id, c.code, c.name,
+              (SELECT count(*) FROM enrollments e WHERE e.course_id = c.id AND e.ended_at IS NULL)::int AS students,
+              (SELECT count(*) FROM class_sessions s
+                WHERE s.course_id = c.id AND attendance_session_held(s.state, s.ends_at) AND ${startsInRange('c.timezone', '$1', '$2', 's.starts_at')})::int AS held_sessions,
+              coalesce(sum(ps.held), 0)::int AS held, coalesce(sum(ps.present), 0)::int AS present,
+              coalesce(sum(ps.late), 0)::int AS late, coalesce(sum(ps.absent), 0)::int AS absent,
+              coalesce(sum(ps.excused), 0)::int AS excused, coalesce(sum(ps.pending), 0)::int AS pending,
+              attendance_rate(coalesce(sum(ps.present + ps.late + ps.pending), 0)::bigint, coalesce(sum(ps.held), 0)::bigint,
+                              coalesce(sum(ps.excused), 0)::bigint) AS rate,
+              (SELECT count(*) FROM risk WHERE risk.course_id = c.id)::int AS at_risk
+         FROM courses c LEFT JOIN ps ON ps.course_id = c.id
+        GROUP BY c.id, c.code, c.name
+     ),
+     risk_rows AS (
+       SELECT risk.*, u.full_name, u.student_number, c.code, count(*) OVER ()::int AS total
+         FROM risk JOIN users u ON u.id = risk.student_id JOIN courses c ON c.id = risk.course_id
+        ORDER BY risk.rate, u.full_name, c.code
+        LIMIT $4
+     )
+     SELECT (SELECT json_agg(k ORDER BY k.code) FROM course_rows k) AS courses,
+            (SELECT json_agg(r ORDER BY r.rate, r.full_name, r.code) FROM risk_rows r) AS at_risk`,
     [range.from ?? null, range.to ?? null, threshold, limit],
   );
-  return rows.map((r) => ({ ...r, rate: num(r.rate) }));
+  return {
+    courses: (row?.courses ?? []).map((r) => ({ ...r, rate: num(r.rate) })),
+    atRisk: (row?.at_risk ?? []).map((r) => ({ ...r, rate: num(r.rate) })),
+  };
 }
 
 export interface WarningCandidateRow extends RateRow {
