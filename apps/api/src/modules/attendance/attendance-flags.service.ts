@@ -9,7 +9,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { RosterEntryDto } from './attendance.dto.js';
 import { AttendanceErrors } from './attendance.errors.js';
 import { AttendanceRecordEntity } from './attendance-record.entity.js';
-import { ROSTER_ENTRY_SQL, type RosterRow, toEntry } from './session-attendance.service.js';
+import { readRosterEntry } from './roster.queries.js';
 
 /**
  * Integrity flags are raised by the check-in function (docs/privacy.md) and reviewed by the teacher, who may clear
@@ -48,7 +48,6 @@ export class AttendanceFlagsService {
     });
     if (cleared)
       this.realtime.toSession(sessionId, ServerEvent.AttendanceFlagged, { sessionId, studentId, flags: cleared });
-    const [entry]: RosterRow[] = await this.dataSource.query(ROSTER_ENTRY_SQL, [sessionId, studentId]);
-    return toEntry(entry);
+    return readRosterEntry(this.dataSource.manager, sessionId, studentId);
   }
 }
