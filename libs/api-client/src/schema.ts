@@ -2335,8 +2335,40 @@ export interface components {
             to: string | null;
             warningThreshold: number;
         };
+        MySessionDto: {
+            canJustify: boolean;
+            cancelReason: string | null;
+            /** Format: date-time */
+            cancelledAt: string | null;
+            /** Format: date-time */
+            checkinOpensAt: string;
+            /** Format: date-time */
+            closedAt: string | null;
+            /** @example CS101 */
+            courseCode: string;
+            /** Format: uuid */
+            courseId: string;
+            courseName: string;
+            /** Format: date-time */
+            endsAt: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string|null} */
+            myJustification: "pending" | "approved" | "rejected" | "withdrawn" | null;
+            /** @enum {string|null} */
+            myStatus: "pending" | "present" | "late" | "absent" | "excused" | null;
+            room: string | null;
+            /** Format: uuid */
+            seriesId: string | null;
+            /** Format: date-time */
+            startsAt: string;
+            state: components["schemas"]["SessionState"];
+            /** @example Europe/Lisbon */
+            timezone: string;
+            title: string | null;
+        };
         MySessionsDto: {
-            items: components["schemas"]["SessionDto"][];
+            items: components["schemas"]["MySessionDto"][];
             truncated: boolean;
         };
         NotificationDto: {

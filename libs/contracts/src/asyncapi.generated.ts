@@ -71,6 +71,15 @@ export const ASYNCAPI_DOCUMENT = {
         'socket.sessionCancelled': {
           $ref: '#/components/messages/socket.sessionCancelled',
         },
+        'socket.sessionOpened': {
+          $ref: '#/components/messages/socket.sessionOpened',
+        },
+        'socket.sessionClosed': {
+          $ref: '#/components/messages/socket.sessionClosed',
+        },
+        'socket.sessionCodeChanged': {
+          $ref: '#/components/messages/socket.sessionCodeChanged',
+        },
         'socket.sessionWatch': {
           $ref: '#/components/messages/socket.sessionWatch',
         },
@@ -267,6 +276,42 @@ export const ASYNCAPI_DOCUMENT = {
       messages: [
         {
           $ref: '#/channels/socket/messages/socket.sessionCancelled',
+        },
+      ],
+    },
+    'send.socket.sessionOpened': {
+      action: 'send',
+      title: 'Server emits session.opened',
+      channel: {
+        $ref: '#/channels/socket',
+      },
+      messages: [
+        {
+          $ref: '#/channels/socket/messages/socket.sessionOpened',
+        },
+      ],
+    },
+    'send.socket.sessionClosed': {
+      action: 'send',
+      title: 'Server emits session.closed',
+      channel: {
+        $ref: '#/channels/socket',
+      },
+      messages: [
+        {
+          $ref: '#/channels/socket/messages/socket.sessionClosed',
+        },
+      ],
+    },
+    'send.socket.sessionCodeChanged': {
+      action: 'send',
+      title: 'Server emits session.code-changed',
+      channel: {
+        $ref: '#/channels/socket',
+      },
+      messages: [
+        {
+          $ref: '#/channels/socket/messages/socket.sessionCodeChanged',
         },
       ],
     },
@@ -777,6 +822,61 @@ export const ASYNCAPI_DOCUMENT = {
         required: ['sessionId', 'courseId', 'state', 'reason'],
         description: "A session was cancelled: to its live room and to the course's enrolled students.",
       },
+      SessionOpenedPayload: {
+        type: 'object',
+        properties: {
+          sessionId: {
+            type: 'string',
+          },
+          courseId: {
+            type: 'string',
+          },
+          state: {
+            type: 'string',
+            const: 'open',
+          },
+        },
+        required: ['sessionId', 'courseId', 'state'],
+        description:
+          "Check-in opened (its first code, or a reopened session's fresh code): to the course's enrolled students.",
+      },
+      SessionClosedPayload: {
+        type: 'object',
+        properties: {
+          sessionId: {
+            type: 'string',
+          },
+          courseId: {
+            type: 'string',
+          },
+          state: {
+            type: 'string',
+            const: 'closed',
+          },
+        },
+        required: ['sessionId', 'courseId', 'state'],
+        description: "A session was closed (by its teacher or at its end): to the course's enrolled students.",
+      },
+      SessionCodeChangedPayload: {
+        type: 'object',
+        properties: {
+          sessionId: {
+            type: 'string',
+          },
+          courseId: {
+            type: 'string',
+          },
+          reason: {
+            type: 'string',
+            enum: ['new', 'revoked'],
+            description:
+              '`new`: another code replaced the active one; `revoked`: no code is accepted until the teacher shows one.',
+          },
+        },
+        required: ['sessionId', 'courseId', 'reason'],
+        description:
+          "The session's check-in code changed (a new code, or the code revoked): to the course's enrolled students, so a student who typed the old one knows to ask for the new one. Never the code itself; not sent on each rotating tick.",
+      },
       SessionWatchPayload: {
         type: 'object',
         properties: {
@@ -982,6 +1082,27 @@ export const ASYNCAPI_DOCUMENT = {
         title: 'session.cancelled',
         payload: {
           $ref: '#/components/schemas/SessionCancelledPayload',
+        },
+      },
+      'socket.sessionOpened': {
+        name: 'session.opened',
+        title: 'session.opened',
+        payload: {
+          $ref: '#/components/schemas/SessionOpenedPayload',
+        },
+      },
+      'socket.sessionClosed': {
+        name: 'session.closed',
+        title: 'session.closed',
+        payload: {
+          $ref: '#/components/schemas/SessionClosedPayload',
+        },
+      },
+      'socket.sessionCodeChanged': {
+        name: 'session.code-changed',
+        title: 'session.code-changed',
+        payload: {
+          $ref: '#/components/schemas/SessionCodeChangedPayload',
         },
       },
       'socket.sessionWatch': {

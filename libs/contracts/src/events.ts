@@ -19,6 +19,9 @@ export const ServerEvent = {
   CodeRotated: 'code.rotated',
   CodeRevoked: 'code.revoked',
   SessionCancelled: 'session.cancelled',
+  SessionOpened: 'session.opened',
+  SessionClosed: 'session.closed',
+  SessionCodeChanged: 'session.code-changed',
 } as const;
 
 export const ClientEvent = {
@@ -128,6 +131,31 @@ export interface SessionCancelledPayload {
   reason: string;
 }
 
+/** Check-in opened (its first code, or a reopened session's fresh code): to the course's enrolled students. */
+export interface SessionOpenedPayload {
+  sessionId: string;
+  courseId: string;
+  state: 'open';
+}
+
+/** A session was closed (by its teacher or at its end): to the course's enrolled students. */
+export interface SessionClosedPayload {
+  sessionId: string;
+  courseId: string;
+  state: 'closed';
+}
+
+/**
+ * The session's check-in code changed (a new code, or the code revoked): to the course's enrolled students, so a
+ * student who typed the old one knows to ask for the new one. Never the code itself; not sent on each rotating tick.
+ */
+export interface SessionCodeChangedPayload {
+  sessionId: string;
+  courseId: string;
+  /** `new`: another code replaced the active one; `revoked`: no code is accepted until the teacher shows one. */
+  reason: 'new' | 'revoked';
+}
+
 /**
  * Every server → client event and its payload: the one map the socket types (below) and the AsyncAPI document
  * (`/api/docs/asyncapi.json`, generated from these declarations by `pnpm gen:api`) are derived from.
@@ -144,6 +172,9 @@ export interface ServerEventPayloads {
   'code.rotated': CodeRotatedPayload;
   'code.revoked': CodeRevokedPayload;
   'session.cancelled': SessionCancelledPayload;
+  'session.opened': SessionOpenedPayload;
+  'session.closed': SessionClosedPayload;
+  'session.code-changed': SessionCodeChangedPayload;
 }
 
 export type ServerToClientEvents = {

@@ -4,7 +4,7 @@ import { useRoute, useRouter } from 'vue-router';
 import { connectSocket, disconnectSocket, getSocket, onReconnect } from '@/realtime/socket';
 import { useAuthStore } from '@/stores/auth';
 import { useNotificationStore } from '@/stores/notifications';
-import { useToastStore } from '@/stores/toasts';
+import { attendanceToastKey, useToastStore } from '@/stores/toasts';
 import { setLocale } from '@/i18n';
 
 /**
@@ -54,7 +54,14 @@ export function useLiveUser(): void {
     if (auth.role !== 'student') return;
     if (p.status === 'present' || p.status === 'late' || p.status === 'excused') {
       lastAttendanceToast = Date.now();
-      toasts.push({ title: t('toasts.validated', { status: t(`status.${p.status}`) }), variant: 'success' }, 8000);
+      toasts.push(
+        {
+          title: t('toasts.validated', { status: t(`status.${p.status}`) }),
+          variant: 'success',
+          key: attendanceToastKey(p.sessionId),
+        },
+        8000,
+      );
     }
   });
   onReconnect(() => {

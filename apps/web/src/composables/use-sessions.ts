@@ -1,20 +1,50 @@
 import type { Schemas } from '@sysponto/client';
 import { DateTime } from 'luxon';
-import { onMounted, ref, watch } from 'vue';
+import { onBeforeUnmount, onMounted, ref, watch } from 'vue';
 import { api, unwrap } from '@/api/client';
+import { useResync, useSocketEvent } from '@/realtime/use-socket-event';
 import { useAction, useAsync } from './use-async';
 import { useOfflineRead } from './use-offline-read';
 
 type Scope = Schemas['SessionScope'];
 
-/** My sessions (as student or teacher) between two instants, from the calendar endpoint. */
-export async function fetchMySessions(from: string, to: string): Promise<Schemas['SessionDto'][]> {
+export type MySession = Schemas['MySessionDto'];
+
+/** My sessions (as student or teacher) between two instants, with where I stand in each, from the calendar endpoint. */
+export async function fetchMySessions(from: string, to: string): Promise<MySession[]> {
   return (await unwrap(api.GET('/api/me/sessions', { params: { query: { from, to } } }))).items;
+}
+
+/** The live events that change a student's sessions: one of their courses' sessions opens, closes, is cancelled, gets a new code. */
+export type MySessionEvent = 'opened' | 'closed' | 'cancelled' | 'code-new' | 'code-revoked';
+
+/**
+ * Keeps a student's view of their sessions true: `changed` runs (once for a burst, after 250 ms) on the events the
+ * server sends to a course's enrolled students — a session opened, closed, cancelled, its code changed — and after
+ * every reconnect (events may have been missed: re-read over REST). `onEvent` sees
+ * each event as it comes (a toast).
+ */
+export function useMySessionsLive(
+  changed: () => void,
+  onEvent?: (e: { kind: MySessionEvent; sessionId: string }) => void,
+): void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const soon = (kind: MySessionEvent, sessionId: string) => {
+    onEvent?.({ kind, sessionId });
+    clearTimeout(timer);
+    timer = setTimeout(changed, 250);
+  };
+  useSocketEvent('session.opened', (p) => soon('opened', p.sessionId));
+  useSocketEvent('session.closed', (p) => soon('closed', p.sessionId));
+  useSocketEvent('session.cancelled', (p) => soon('cancelled', p.sessionId));
+  useSocketEvent('session.code-changed', (p) => soon(p.reason === 'new' ? 'code-new' : 'code-revoked', p.sessionId));
+  useResync(changed);
+  onBeforeUnmount(() => clearTimeout(timer));
 }
 
 /**
  * My sessions from the start of today over the next `days` days (the dashboards); read on mount. Offline: the last
- * list read (with `savedAt`).
+ * list read (with `savedAt`). Kept live by the page (useMySessionsLive).
  */
 export function useUpcomingSessions(days: number) {
   const sessions = useOfflineRead(

@@ -71,7 +71,7 @@ export const en = {
     excused: 'Excused',
     missing: 'Not checked in',
   },
-  sessionState: { scheduled: 'Scheduled', open: 'Open', closed: 'Closed' },
+  sessionState: { scheduled: 'Scheduled', open: 'Open', closed: 'Closed', cancelled: 'Cancelled' },
   justificationStatus: { pending: 'Pending', approved: 'Approved', rejected: 'Rejected', withdrawn: 'Withdrawn' },
   justificationType: { absence: 'Absence', late: 'Late arrival' },
   source: {
@@ -175,6 +175,12 @@ export const en = {
     join: 'Join',
     joined: 'You joined {course}',
     alreadyEnrolled: 'You were already enrolled in {course}',
+    myState: { pending: 'Checked in · pending validation', justification: 'Justification: {status}' },
+    live: {
+      opened: '{course}: check-in is open',
+      'code-new': '{course}: your teacher showed a new code',
+      'code-revoked': '{course}: the code was stopped; wait for the new one',
+    },
   },
   calendar: {
     showIn: 'Show times in',

@@ -73,7 +73,7 @@ export const pt: Messages = {
     excused: 'Justificada',
     missing: 'Sem registo',
   },
-  sessionState: { scheduled: 'Agendada', open: 'Aberta', closed: 'Fechada' },
+  sessionState: { scheduled: 'Agendada', open: 'Aberta', closed: 'Fechada', cancelled: 'Cancelada' },
   justificationStatus: { pending: 'Pendente', approved: 'Aprovada', rejected: 'Rejeitada', withdrawn: 'Retirada' },
   justificationType: { absence: 'Falta', late: 'Atraso' },
   source: {
@@ -177,6 +177,12 @@ export const pt: Messages = {
     join: 'Inscrever',
     joined: 'Inscreveu-se em {course}',
     alreadyEnrolled: 'Já estava inscrito em {course}',
+    myState: { pending: 'Presença registada · a aguardar validação', justification: 'Justificação: {status}' },
+    live: {
+      opened: '{course}: o registo de presenças está aberto',
+      'code-new': '{course}: o docente mostrou um novo código',
+      'code-revoked': '{course}: o código foi parado; aguarde o novo',
+    },
   },
   calendar: {
     showIn: 'Mostrar horas em',

@@ -8,9 +8,19 @@ export interface Toast {
   body?: string;
   variant: ToastVariant;
   link?: string | null;
+  /**
+   * What the toast is about (`attendance:<sessionId>`, `code:<sessionId>` …): a newer toast with the same key replaces
+   * it, so a superseded state ("pending validation", an old code) is not left stacked under the new one.
+   */
+  key?: string;
 }
 
 let next = 1;
+
+/** The key of the toasts about my attendance in a session (checked in, then validated: the newer replaces the older). */
+export const attendanceToastKey = (sessionId: string) => `attendance:${sessionId}`;
+/** The key of the toasts about a session's state or code (opened, new code, expired, closed, reopened). */
+export const sessionToastKey = (sessionId: string) => `session:${sessionId}`;
 
 /** Short messages in the corner, read out by screen readers (the host is an aria-live region). */
 export const useToastStore = defineStore('toasts', () => {
@@ -18,6 +28,7 @@ export const useToastStore = defineStore('toasts', () => {
 
   function push(t: Omit<Toast, 'id' | 'variant'> & { variant?: ToastVariant }, ms = 6000): number {
     const id = next++;
+    if (t.key) items.value = items.value.filter((x) => x.key !== t.key);
     items.value.push({ variant: 'info', ...t, id });
     if (items.value.length > 4) items.value.shift();
     if (ms > 0) setTimeout(() => dismiss(id), ms);
@@ -28,7 +39,7 @@ export const useToastStore = defineStore('toasts', () => {
     items.value = items.value.filter((t) => t.id !== id);
   }
 
-  const success = (title: string, body?: string) => push({ title, body, variant: 'success' });
+  const success = (title: string, body?: string, key?: string) => push({ title, body, variant: 'success', key });
   const error = (title: string, body?: string) => push({ title, body, variant: 'danger' }, 9000);
 
   return { items, push, dismiss, success, error };

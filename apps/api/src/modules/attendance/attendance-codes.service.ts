@@ -49,13 +49,13 @@ export class AttendanceCodesService {
    * A session's first code opens it for check-in, and so does the fresh code of a reopened session (`reopened`): the
    * `session.opened` webhook event, in the same transaction.
    */
-  private async announceOpened(m: EntityManager, sessionId: string, reopened: boolean) {
+  private async announceOpened(m: EntityManager, sessionId: string, reopened: boolean): Promise<boolean> {
     const [s]: { course_id: string; starts_at: Date; ends_at: Date }[] = await m.query(
       `SELECT course_id, starts_at, ends_at FROM class_sessions s
         WHERE id = $1 AND ($2 OR NOT EXISTS (SELECT 1 FROM attendance_codes WHERE session_id = s.id))`,
       [sessionId, reopened],
     );
-    if (!s) return;
+    if (!s) return false;
     await enqueueWebhookEvent(
       m,
       'session.opened',
@@ -68,11 +68,12 @@ export class AttendanceCodesService {
       },
       sessionId,
     );
+    return true;
   }
 
   async create(user: AuthUser, sessionId: string, dto: CreateCodeDto): Promise<AttendanceCodeDto> {
     const ctx = await this.access.assertSessionStaff(user, sessionId);
-    let row: ActiveCodeRow | undefined;
+    let row: (ActiveCodeRow & { opened: boolean }) | undefined;
     // A concurrent generation for the same session can win the partial unique index: retry once, then 409.
     for (let attempt = 0; !row; attempt++) {
       try {
@@ -99,7 +100,7 @@ export class AttendanceCodesService {
     dto: CreateCodeDto,
     actorId: string,
     reopened = false,
-  ): Promise<ActiveCodeRow | null> {
+  ): Promise<(ActiveCodeRow & { opened: boolean }) | null> {
     const sessionId = ctx.id;
     const [w]: { open: boolean }[] = await m.query(
       `SELECT session_checkin_open(s.state, s.starts_at, s.ends_at, c.checkin_opens_minutes, now()) AS open
@@ -107,7 +108,7 @@ export class AttendanceCodesService {
       [sessionId],
     );
     if (!w?.open) return null;
-    await this.announceOpened(m, sessionId, reopened);
+    const opened = await this.announceOpened(m, sessionId, reopened);
     await m.query(`UPDATE attendance_codes SET revoked_at = now() WHERE session_id = $1 AND revoked_at IS NULL`, [
       sessionId,
     ]);
@@ -125,14 +126,32 @@ export class AttendanceCodesService {
       targetId: inserted.id,
       summary: { sessionId, courseId: ctx.courseId, mode: dto.mode, expiresAt: inserted.expires_at },
     });
-    return inserted;
+    return { ...inserted, opened };
   }
 
   /** After commit: what opening a session (its new code) pushes. Returns the code's DTO. */
-  publishOpened(row: ActiveCodeRow): AttendanceCodeDto {
+  publishOpened(row: ActiveCodeRow & { opened: boolean }): AttendanceCodeDto {
     const dto = this.toDto(row);
     this.realtime.toSession(dto.sessionId, ServerEvent.CodeRotated, this.rotatedPayload(dto));
+    // The students: check-in opened, or (already open) the code they may have typed is no longer the one.
+    const sessionId = dto.sessionId;
+    if (row.opened)
+      void this.realtime.toSessionStudents(sessionId, ServerEvent.SessionOpened, (courseId) => ({
+        sessionId,
+        courseId,
+        state: 'open',
+      }));
+    else this.codeChanged(sessionId, 'new');
     return dto;
+  }
+
+  /** Tells the course's students that the session's code changed (never the code). */
+  private codeChanged(sessionId: string, reason: 'new' | 'revoked') {
+    void this.realtime.toSessionStudents(sessionId, ServerEvent.SessionCodeChanged, (courseId) => ({
+      sessionId,
+      courseId,
+      reason,
+    }));
   }
 
   async current(user: AuthUser, sessionId: string): Promise<AttendanceCodeDto> {
@@ -164,6 +183,7 @@ export class AttendanceCodesService {
       });
     });
     this.realtime.toSession(sessionId, ServerEvent.CodeRevoked, { sessionId, reason: 'revoked' });
+    this.codeChanged(sessionId, 'revoked');
   }
 
   /**
@@ -196,6 +216,7 @@ export class AttendanceCodesService {
     });
     if (!result) return;
     this.realtime.toSession(sessionId, ServerEvent.CodeRotated, this.rotatedPayload(this.toDto(result.row)));
+    this.codeChanged(sessionId, 'new');
     this.notifications.publish(result.created);
   }
 

@@ -167,6 +167,12 @@ export class SessionCloseService {
       sessionId: c.result.sessionId,
       reason: 'closed',
     });
+    const { sessionId } = c.result;
+    void this.realtime.toSessionStudents(sessionId, ServerEvent.SessionClosed, (courseId) => ({
+      sessionId,
+      courseId,
+      state: 'closed',
+    }));
     this.attendance.publish(c.changes, c.created);
   }
 }

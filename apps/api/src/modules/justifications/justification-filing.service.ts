@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { JustificationType, ServerEvent } from '@sysponto/contracts';
+import { ServerEvent } from '@sysponto/contracts';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { AccessService } from '../../common/access.service.js';
@@ -17,13 +17,13 @@ import { CreateJustificationDto, type JustificationDto } from './justifications.
 import { JustificationErrors } from './justifications.errors.js';
 import { JustificationEntity } from './justification.entity.js';
 import { wasExpectedAt } from './justifications.queries.js';
+import { justificationTiming, NOTHING_TO_JUSTIFY } from './justification-window.js';
 import { JustificationsService } from './justifications.service.js';
 import { AttendanceRecordEntity } from '../attendance/attendance-record.entity.js';
 import { CourseEntity, CourseTeacherEntity } from '../courses/course.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 import { enqueueWebhookEvent } from '../webhooks/webhooks.queries.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const validation = createValidationPipe();
 
 /**
@@ -66,11 +66,9 @@ export class JustificationFilingService {
   ): Promise<JustificationDto> {
     const session = await this.access.sessionContext(user, dto.sessionId);
     if (session.relation !== 'student') throw CommonErrors.forbidden();
-    const now = Date.now();
-    // An absence can be reported in advance (approved, the close records it excused); a late arrival only once it started.
-    if (now < session.startsAt.getTime() && dto.type !== JustificationType.Absence)
-      throw JustificationErrors.tooEarly();
-    if (now > session.endsAt.getTime() + this.config.justifications.windowDays * DAY_MS) {
+    const timing = justificationTiming(session, Date.now(), this.config.justifications.windowDays, dto.type);
+    if (timing === 'too-early') throw JustificationErrors.tooEarly();
+    if (timing === 'window-closed') {
       throw JustificationErrors.windowClosed({
         message: `Sessions can be justified up to ${this.config.justifications.windowDays} days after they end.`,
       });
@@ -83,8 +81,7 @@ export class JustificationFilingService {
         select: { sessionId: true, studentId: true, status: true },
         where: { sessionId: dto.sessionId, studentId: user.id },
       });
-      if (record && (record.status === 'present' || record.status === 'excused'))
-        throw JustificationErrors.nothingToJustify();
+      if (record && NOTHING_TO_JUSTIFY.includes(record.status)) throw JustificationErrors.nothingToJustify();
       let id: string;
       try {
         const inserted = await m

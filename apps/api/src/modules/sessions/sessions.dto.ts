@@ -17,7 +17,14 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { SESSION_STATES, type SessionState } from '@sysponto/contracts';
+import {
+  ATTENDANCE_STATUSES,
+  JUSTIFICATION_STATUSES,
+  SESSION_STATES,
+  type AttendanceStatus,
+  type JustificationStatus,
+  type SessionState,
+} from '@sysponto/contracts';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
 
 const emptyToNull = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || null : value);
@@ -91,8 +98,20 @@ export class CreatedSeriesDto extends SessionListDto {
   @ApiProperty({ type: [SkippedDateDto] }) skipped: SkippedDateDto[];
 }
 
+/** A session of my calendar, with where I stand in it (students; staff get nulls and false). */
+export class MySessionDto extends SessionDto {
+  /** My attendance record's status: `pending` is checked in, awaiting validation; null when I have none yet. */
+  @ApiProperty({ enum: ATTENDANCE_STATUSES, enumName: 'AttendanceStatus', nullable: true })
+  myStatus: AttendanceStatus | null;
+  /** My live (not withdrawn) justification's status for it; null when none. */
+  @ApiProperty({ enum: JUSTIFICATION_STATUSES, enumName: 'JustificationStatus', nullable: true })
+  myJustification: JustificationStatus | null;
+  /** Whether I can file a justification for it now (same rule as POST /api/justifications). */
+  @ApiProperty() canJustify: boolean;
+}
+
 export class MySessionsDto {
-  @ApiProperty({ type: [SessionDto] }) items: SessionDto[];
+  @ApiProperty({ type: [MySessionDto] }) items: MySessionDto[];
   /** true when the range held more than 2000 sessions and only the first 2000 are listed. */
   @ApiProperty() truncated: boolean;
 }

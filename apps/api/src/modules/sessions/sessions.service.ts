@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { UserRole, type SessionState } from '@sysponto/contracts';
+import { UserRole, type AttendanceStatus, type JustificationStatus, type SessionState } from '@sysponto/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AccessErrors, AccessService } from '../../common/access.service.js';
 import type { AuthUser } from '../../common/auth-user.js';
@@ -20,10 +20,13 @@ import { holidaysBetween } from './holidays.queries.js';
 import { checkinOpensAt, deriveSessionState } from './session-state.js';
 import { SessionErrors } from './sessions.errors.js';
 import { AuditService, diffSnapshots } from '../audit/audit.service.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { canJustify as canFile } from '../justifications/justification-window.js';
 import type {
   CreateSessionsDto,
   DeletedSessionsDto,
   ListCourseSessionsQueryDto,
+  MySessionDto,
   MySessionsDto,
   MySessionsQueryDto,
   SessionDto,
@@ -52,6 +55,13 @@ interface SessionRow {
   course_name: string;
   timezone: string;
   checkin_opens_minutes: number;
+}
+
+/** What listMine adds for a student. */
+interface MyRow {
+  my_status: AttendanceStatus | null;
+  my_justification: JustificationStatus | null;
+  expected: boolean;
 }
 
 const SESSION_SELECT = `
@@ -94,6 +104,7 @@ function invalidTimes(field: string, reason: string) {
 export class SessionsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly access: AccessService,
     private readonly audit: AuditService,
   ) {}
@@ -143,8 +154,17 @@ export class SessionsService {
     if (to.getTime() - from.getTime() > MY_SESSIONS_MAX_DAYS * 86_400_000) throw SessionErrors.rangeTooLong();
     const params: unknown[] = [from, to];
     let mine = '';
+    let select = SESSION_SELECT;
     if (user.role === UserRole.Student) {
       params.push(user.id);
+      select = SESSION_SELECT.replace(
+        'FROM class_sessions s',
+        `, (SELECT r.status FROM attendance_records r WHERE r.session_id = s.id AND r.student_id = $3) AS my_status,
+           (SELECT j.status FROM justifications j
+             WHERE j.session_id = s.id AND j.student_id = $3 AND j.status <> 'withdrawn') AS my_justification,
+           EXISTS (SELECT 1 FROM attendance_expected x WHERE x.session_id = s.id AND x.student_id = $3) AS expected
+      FROM class_sessions s`,
+      );
       // Sessions that overlap one of my enrollment periods (not those of a course before I joined or after I left).
       mine = `AND EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = s.course_id AND e.student_id = $3
                          AND s.ends_at > e.enrolled_at AND (e.ended_at IS NULL OR s.starts_at < e.ended_at))`;
@@ -152,15 +172,32 @@ export class SessionsService {
       params.push(user.id);
       mine = `AND EXISTS (SELECT 1 FROM course_teachers ct WHERE ct.course_id = s.course_id AND ct.teacher_id = $3)`;
     }
-    const rows: SessionRow[] = await this.dataSource.query(
-      `${SESSION_SELECT} WHERE s.ends_at > $1 AND s.starts_at > $1::timestamptz - interval '${MAX_SESSION_HOURS} hours' AND s.starts_at < $2 ${mine} ORDER BY s.starts_at, s.id LIMIT ${MY_SESSIONS_MAX_ITEMS + 1}`,
+    const rows: (SessionRow & Partial<MyRow>)[] = await this.dataSource.query(
+      `${select} WHERE s.ends_at > $1 AND s.starts_at > $1::timestamptz - interval '${MAX_SESSION_HOURS} hours' AND s.starts_at < $2 ${mine} ORDER BY s.starts_at, s.id LIMIT ${MY_SESSIONS_MAX_ITEMS + 1}`,
       params,
     );
     const now = new Date();
     return {
-      items: rows.slice(0, MY_SESSIONS_MAX_ITEMS).map((r) => toSessionDto(r, now)),
+      items: rows.slice(0, MY_SESSIONS_MAX_ITEMS).map((r) => this.toMySessionDto(r, now)),
       truncated: rows.length > MY_SESSIONS_MAX_ITEMS,
     };
+  }
+
+  private toMySessionDto(r: SessionRow & Partial<MyRow>, now: Date): MySessionDto {
+    const myStatus = r.my_status ?? null;
+    const myJustification = r.my_justification ?? null;
+    const canJustify = canFile(
+      {
+        startsAt: new Date(r.starts_at),
+        endsAt: new Date(r.ends_at),
+        expected: r.expected === true,
+        status: myStatus,
+        justification: myJustification,
+      },
+      now.getTime(),
+      this.config.justifications.windowDays,
+    );
+    return { ...toSessionDto(r, now), myStatus, myJustification, canJustify };
   }
 
   async get(user: AuthUser, id: string): Promise<SessionDto> {

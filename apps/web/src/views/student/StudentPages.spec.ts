@@ -5,6 +5,7 @@ vi.mock('socket.io-client', () => import('@/test/fake-socket'));
 
 import { course, fakeFetch, myAttendance, myRecord, page, session } from '@/test/fake-fetch';
 import { fakeSocket } from '@/test/fake-socket';
+import { useToastStore } from '@/stores/toasts';
 import { mountPage } from '@/test/mount';
 import HistoryView from './HistoryView.vue';
 import StudentDashboardView from './StudentDashboardView.vue';
@@ -72,6 +73,87 @@ describe('StudentDashboardView (useUpcomingSessions, useAttendanceSummary, useJo
       '/api/me/sessions',
     ]);
     expect((wrapper.get('#join-code').element as HTMLInputElement).value).toBe('');
+  });
+});
+
+describe('StudentDashboardView, live (useMySessionsLive)', () => {
+  const mine = (over: Record<string, unknown>) =>
+    session({
+      startsAt: inAnHour(),
+      endsAt: inAnHour(),
+      myStatus: null,
+      myJustification: null,
+      canJustify: true,
+      ...over,
+    });
+  const openLine = (w: Awaited<ReturnType<typeof mountPage>>['wrapper']) =>
+    w.get('#checkin-heading').element.parentElement!.textContent!.replace(/\s+/g, ' ');
+
+  it('shows my state in the open session after a reload, follows the session live, and replaces a superseded toast', async () => {
+    let server: Record<string, unknown> = { state: 'scheduled' };
+    const net = fakeFetch({
+      // The server's state of my session, as each read finds it.
+      'GET /api/me/sessions': (() =>
+        new Response(JSON.stringify(page([mine(server)])), {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        })) as never,
+      'GET /api/me/attendance': { status: 200, body: myAttendance([], { courses: [rate('CS101', 0.75)] }) },
+    });
+    const { wrapper } = await mountPage(StudentDashboardView, { path: '/student', network: net });
+    const toasts = useToastStore();
+    expect(openLine(wrapper)).toContain('No session is open');
+    const live = async (fire: () => void) => {
+      net.calls.length = 0;
+      fire();
+      fire(); // a burst is read once
+      await new Promise((r) => setTimeout(r, 300));
+      await flushPromises();
+      expect(net.calls.filter((c) => c.path === '/api/me/sessions')).toHaveLength(1);
+    };
+
+    server = { state: 'open' };
+    await live(() => fakeSocket.serverEmit('session.opened', { sessionId: 's1', courseId: 'c1', state: 'open' }));
+    expect(openLine(wrapper)).toContain('Open now: CS101');
+    expect(openLine(wrapper)).toContain('Not checked in');
+    expect(toasts.items.map((x) => x.title)).toEqual(['CS101: check-in is open']);
+
+    // A new code: the toast about the old state is replaced, not stacked.
+    await live(() => fakeSocket.serverEmit('session.code-changed', { sessionId: 's1', courseId: 'c1', reason: 'new' }));
+    expect(toasts.items.map((x) => x.title)).toEqual(['CS101: your teacher showed a new code']);
+
+    // Checked in (read again, as after a reload): pending validation, then validated live.
+    server = { state: 'open', myStatus: 'pending' };
+    await live(() =>
+      fakeSocket.serverEmit('session.code-changed', { sessionId: 's1', courseId: 'c1', reason: 'revoked' }),
+    );
+    expect(openLine(wrapper)).toContain('Checked in · pending validation');
+    expect(toasts.items).toHaveLength(1); // nothing to tell me once checked in
+    fakeSocket.serverEmit('attendance.updated', {
+      sessionId: 's1',
+      studentId: 'u1',
+      status: 'present',
+      previousStatus: 'pending',
+      source: 'teacher',
+    });
+    await flushPromises();
+    expect(openLine(wrapper)).toContain('Present');
+    expect(openLine(wrapper)).not.toContain('pending validation');
+
+    // Closed: no longer open now; today's list shows it closed with my final status.
+    server = { state: 'closed', myStatus: 'present' };
+    await live(() => fakeSocket.serverEmit('session.closed', { sessionId: 's1', courseId: 'c1', state: 'closed' }));
+    expect(openLine(wrapper)).toContain('No session is open');
+    const today = wrapper.get('[aria-labelledby=today-heading]').text();
+    expect(today).toContain('Closed');
+    expect(today).toContain('Present');
+
+    // After a reconnect the sessions are read again over REST.
+    net.calls.length = 0;
+    fakeSocket.fire('connect');
+    fakeSocket.fire('connect');
+    await flushPromises();
+    expect(net.calls.some((c) => c.path === '/api/me/sessions')).toBe(true);
   });
 });
 
