@@ -21,6 +21,8 @@ export function useLiveCode(sessionId: () => string) {
   const expiry = ref<string | null>(null);
   const slot = useCountdown(rotation);
   const total = useCountdown(expiry);
+  /** A fixed code that ran out while shown (not revoked, not replaced): the page says so until a new code is shown. */
+  const expired = shallowRef<{ code: string; expiresAt: string } | null>(null);
 
   async function refresh() {
     try {
@@ -48,6 +50,7 @@ export function useLiveCode(sessionId: () => string) {
   }
 
   watch(code, async (c) => {
+    if (c) expired.value = null;
     rotation.value = c?.rotatesAt ?? null;
     expiry.value = c?.expiresAt ?? null;
     qr.value = c ? await QRCode.toDataURL(c.checkInUrl, { margin: 1, width: 640, errorCorrectionLevel: 'M' }) : null;
@@ -58,7 +61,9 @@ export function useLiveCode(sessionId: () => string) {
     if (s === 0 && code.value?.mode === 'rotating') setTimeout(() => void refresh().catch(() => undefined), 1200);
   });
   watch(total.seconds, (s) => {
-    if (s === 0 && code.value) code.value = null;
+    if (s !== 0 || !code.value) return;
+    if (code.value.mode === 'fixed') expired.value = { code: code.value.code, expiresAt: code.value.expiresAt };
+    code.value = null;
   });
 
   const onRotated = (p: {
@@ -99,5 +104,5 @@ export function useLiveCode(sessionId: () => string) {
   });
   useResync(() => void refresh().catch(() => undefined));
 
-  return { code, qr, loading, slot, total, refresh, generate, revoke };
+  return { code, qr, loading, slot, total, expired, refresh, generate, revoke };
 }

@@ -15,7 +15,7 @@ const entry = (fullName: string, status: RosterEntry['status'], id = fullName): 
 });
 
 describe('roster', () => {
-  it('puts missing students first, then pending, then the rest, each by name', () => {
+  it('puts students awaiting validation first, then missing, then the rest, each by name', () => {
     const sorted = sortRoster([
       entry('Zé', 'present'),
       entry('Bruno', null),
@@ -26,9 +26,9 @@ describe('roster', () => {
       entry('Eva', 'excused'),
     ]);
     expect(sorted.map((e) => `${e.fullName}:${e.status ?? 'missing'}`)).toEqual([
+      'Ana:pending',
       'Abel:missing',
       'Bruno:missing',
-      'Ana:pending',
       'Carla:absent',
       'Duarte:late',
       'Eva:excused',
@@ -50,7 +50,7 @@ describe('roster', () => {
       },
     })!;
     expect(afterCheckIn[1]).toMatchObject({ status: 'pending', checkedInAt: '2026-11-24T09:01:00Z' });
-    expect(sortRoster(afterCheckIn).map((e) => e.studentId)).toEqual(['a', 'b']);
+    expect(sortRoster(afterCheckIn).map((e) => e.studentId)).toEqual(['b', 'a']);
     const afterValidation = applyRosterEvent(afterCheckIn, {
       kind: 'updated',
       payload: { sessionId: 's', studentId: 'b', status: 'present', previousStatus: 'pending', source: 'teacher' },

@@ -8,8 +8,11 @@ import type {
 
 export type RosterEntry = Schemas['RosterEntryDto'];
 
-/** Who the teacher must act on comes first: missing (no record), then pending, then late/absent, then the rest. */
-const RANK: Record<string, number> = { missing: 0, pending: 1, absent: 2, late: 3, excused: 4, present: 5 };
+/**
+ * Who the teacher must act on comes first: awaiting validation (pending), then missing (no record), then absent/late,
+ * then the rest.
+ */
+const RANK: Record<string, number> = { pending: 0, missing: 1, absent: 2, late: 3, excused: 4, present: 5 };
 
 export function rosterRank(status: AttendanceStatus | null): number {
   return RANK[status ?? 'missing'] ?? 9;

@@ -253,6 +253,8 @@ export const en = {
     generate: 'Show a code',
     changesIn: 'changes in {time}',
     expiresIn: 'valid for {time}',
+    expired: 'The code {code} has expired: students can no longer check in with it.',
+    expiredAt: 'The code {code} expired at {time}: nobody can check in with it. Show a new code to go on.',
     qrAlt: 'QR code that opens the check-in page with this code',
     projector: 'Projector view',
     revoke: 'Stop code',

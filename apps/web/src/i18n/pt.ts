@@ -255,6 +255,9 @@ export const pt: Messages = {
     generate: 'Mostrar um código',
     changesIn: 'muda em {time}',
     expiresIn: 'válido durante {time}',
+    expired: 'O código {code} expirou: os estudantes já não podem registar presença com ele.',
+    expiredAt:
+      'O código {code} expirou às {time}: já ninguém regista presença com ele. Mostre um novo código para continuar.',
     qrAlt: 'Código QR que abre a página de registo com este código',
     projector: 'Vista de projetor',
     revoke: 'Parar código',

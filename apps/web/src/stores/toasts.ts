@@ -39,8 +39,13 @@ export const useToastStore = defineStore('toasts', () => {
     items.value = items.value.filter((t) => t.id !== id);
   }
 
+  /** Removes the toasts about a state that no longer holds (their key). */
+  function forget(key: string) {
+    items.value = items.value.filter((t) => t.key !== key);
+  }
+
   const success = (title: string, body?: string, key?: string) => push({ title, body, variant: 'success', key });
   const error = (title: string, body?: string) => push({ title, body, variant: 'danger' }, 9000);
 
-  return { items, push, dismiss, success, error };
+  return { items, push, dismiss, forget, success, error };
 });

@@ -7,6 +7,7 @@ import { fakeFetch, notFound, roster, rosterEntry, session } from '@/test/fake-f
 import { emitted, fakeSocket } from '@/test/fake-socket';
 import { mountPage } from '@/test/mount';
 import { connectSocket } from '@/realtime/socket';
+import { useToastStore } from '@/stores/toasts';
 import LiveSessionView from './LiveSessionView.vue';
 
 enableAutoUnmount(afterEach);
@@ -32,7 +33,69 @@ const row = (w: Awaited<ReturnType<typeof mountPage>>['wrapper'], email: string)
   w.get(`[data-testid=roster] li[data-student="${email}"]`);
 
 describe('LiveSessionView (useSession, useRoster, useRosterActions, useDialog)', () => {
-  it('lists who is missing first, joins the live room, and a check-in turns the row pending without a reload', async () => {
+  it('lists who awaits validation first, then who is missing, then the rest', async () => {
+    const net = fakeFetch({
+      'GET /api/sessions/s1': { status: 200, body: session() },
+      'GET /api/sessions/s1/attendance': {
+        status: 200,
+        body: roster([
+          rosterEntry('Ana', 'present'),
+          rosterEntry('Bruno', null),
+          rosterEntry('Carla', 'pending'),
+          rosterEntry('Duarte', 'absent'),
+        ]),
+      },
+      'GET /api/sessions/s1/codes/current': notFound,
+    });
+    const { wrapper } = await mountLive(net);
+    expect(wrapper.findAll('[data-testid=roster] li').map((li) => li.attributes('data-student'))).toEqual([
+      'carla@example.com',
+      'bruno@example.com',
+      'duarte@example.com',
+      'ana@example.com',
+    ]);
+  });
+
+  it('announces a fixed code that expires, once (a new code replaces the announcement)', async () => {
+    const code = (c: string, ms: number) => ({
+      sessionId: 's1',
+      code: c,
+      mode: 'fixed',
+      expiresAt: new Date(Date.now() + ms).toISOString(),
+      rotatesAt: null,
+      rotationSeconds: null,
+      checkInUrl: `http://localhost/check-in?code=${c}`,
+    });
+    const net = fakeFetch({
+      'GET /api/sessions/s1': { status: 200, body: session() },
+      'GET /api/sessions/s1/attendance': { status: 200, body: roster([rosterEntry('Sara', null)]) },
+      // (Its expiry counted from when it is read: 1.5 s.)
+      'GET /api/sessions/s1/codes/current': (() =>
+        new Response(JSON.stringify(code('K7M2QX', 1500)), {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        })) as never,
+      'POST /api/sessions/s1/codes': { status: 201, body: code('P3RT9W', 600_000) },
+    });
+    const { wrapper } = await mountLive(net);
+    const toasts = useToastStore();
+    expect(wrapper.get('[data-testid=live-code]').text()).toBe('K7M2QX');
+    expect(wrapper.find('[data-testid=code-expired]').exists()).toBe(false);
+    await new Promise((r) => setTimeout(r, 2200));
+    await flushPromises();
+    expect(wrapper.find('[data-testid=live-code]').exists()).toBe(false);
+    expect(wrapper.get('[data-testid=code-expired]').text()).toContain('The code K7M2QX expired at');
+    expect(toasts.items.map((x) => x.title)).toEqual([
+      'The code K7M2QX has expired: students can no longer check in with it.',
+    ]);
+
+    await wrapper.get('[data-testid=generate-code]').trigger('submit');
+    await flushPromises();
+    expect(wrapper.get('[data-testid=live-code]').text()).toBe('P3RT9W');
+    expect(toasts.items).toEqual([]);
+  });
+
+  it('joins the live room, and a check-in turns the row pending without a reload', async () => {
     connectSocket();
     const net = open();
     const { wrapper } = await mountLive(net);
