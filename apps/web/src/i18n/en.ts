@@ -193,6 +193,13 @@ export const en = {
     regenerate: 'New link',
     regenerateConfirm: 'Make a new link? The old one stops working.',
     regenerated: 'A new link was made; the old one no longer works.',
+    details: {
+      session: 'Session',
+      mine: 'My attendance',
+      noRecord: 'Nothing recorded yet',
+      checkIn: 'Check in',
+      justify: 'Justify',
+    },
   },
   history: {
     subtitle: 'Every session of your courses and how it went',

@@ -195,6 +195,13 @@ export const pt: Messages = {
     regenerate: 'Nova ligação',
     regenerateConfirm: 'Criar uma nova ligação? A antiga deixa de funcionar.',
     regenerated: 'Foi criada uma nova ligação; a antiga já não funciona.',
+    details: {
+      session: 'Aula',
+      mine: 'A minha presença',
+      noRecord: 'Ainda nada registado',
+      checkIn: 'Registar presença',
+      justify: 'Justificar',
+    },
   },
   history: {
     subtitle: 'Todas as aulas das suas unidades curriculares e como correram',
