@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { formatWhen } from '../../common/time.js';
 
 /** Mail languages: the user's `locale` column. */
 export type MailLocale = 'en' | 'pt';
@@ -15,21 +15,6 @@ export function mailLocale(locale: string | null | undefined): MailLocale {
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-/** A date and time in the course's time zone, in the reader's language. */
-export function formatWhen(at: Date, timezone: string, locale: MailLocale): string {
-  return DateTime.fromJSDate(at)
-    .setZone(timezone)
-    .setLocale(locale === 'pt' ? 'pt-PT' : 'en-GB')
-    .toLocaleString({
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-    });
 }
 
 /** Paragraphs (plain text) → the text body and a minimal, escaped HTML body with an optional button. */

@@ -1,5 +1,5 @@
 import { IntlMessageFormat } from 'intl-messageformat';
-import { DateTime } from 'luxon';
+import { formatWhen } from '../../common/time.js';
 
 /**
  * Notification texts, per type and locale (docs/notifications.md). A notification is stored as its type and its
@@ -145,21 +145,6 @@ function format(message: string, locale: Locale, values: Record<string, unknown>
   let f = compiled.get(key);
   if (!f) compiled.set(key, (f = new IntlMessageFormat(message, locale === 'pt' ? 'pt-PT' : 'en-GB')));
   return String(f.format(values as Record<string, string>));
-}
-
-/** "Mon, 30 Mar 2026, 09:00" / "segunda, 30/03/2026, 09:00" in the given zone, 24 h in both. */
-export function formatWhen(iso: string, timezone: string, locale: Locale): string {
-  return DateTime.fromISO(iso, { zone: timezone })
-    .setLocale(locale === 'pt' ? 'pt-PT' : 'en-GB')
-    .toLocaleString({
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
 }
 
 export function isNotificationType(type: string): type is NotificationType {
