@@ -1,6 +1,8 @@
 import 'reflect-metadata';
+import { networkInterfaces } from 'node:os';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { createApp } from './app.factory.js';
+import { listenUrls } from './common/listen-urls.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, DemoSeedService } from './demo/demo-seed.service.js';
 
 const LISTEN_BACKLOG = 4096;
@@ -27,6 +29,9 @@ async function main() {
     '',
     `  SysPonto is ready in ${((Date.now() - started) / 1000).toFixed(1)} s — ${url}`,
     `  API docs: ${url}/api/docs   health: ${url}/api/health`,
+    // On a classroom network: the addresses students' phones can reach (QR codes follow the address the teacher's
+    // browser uses when PUBLIC_URL is not set; links in mails always use PUBLIC_URL).
+    ...listenUrls(config.host, config.port, networkInterfaces()).map((u) => `  On this network: ${u}`),
     `  Database: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`}   Socket.IO adapter: ${config.redisUrl ? 'Redis' : 'in-memory'}`,
   ];
   if (config.seedDemo) {

@@ -23,6 +23,15 @@ describe('realtime gateway and notifications', () => {
     await expect(connectSocket(t.url, student.token, { origin: 'https://evil.example' })).rejects.toBeDefined();
     const ok = await connectSocket(t.url, student.token, { origin: 'http://localhost:5173' });
     ok.close();
+    // A page served by this server at the address the browser used (a classroom network's IP, not in CORS_ORIGINS):
+    // same-origin, allowed; another host on the same port is not.
+    const origin = new URL(t.url).origin;
+    expect(t.config.corsOrigins).not.toContain(origin);
+    const same = await connectSocket(t.url, student.token, { origin });
+    same.close();
+    await expect(
+      connectSocket(t.url, student.token, { origin: origin.replace('127.0.0.1', '192.168.1.23') }),
+    ).rejects.toBeDefined();
   });
 
   it('lets only the course teachers and admins watch a session', async () => {

@@ -56,7 +56,8 @@ export const SETTINGS = {
     default: null,
     defaultText: 'http://localhost:$PORT',
     example: 'http://localhost:3000',
-    description: 'Public base URL, used in links (QR check-in links, calendar feeds, emails).',
+    description:
+      "Public base URL, used in links (calendar feeds, emails, QR check-in links). Without it the QR codes and projector links use the address the teacher's browser uses (a classroom network's IP), and mails still use this default.",
   },
   DATA_DIR: {
     section: 'core',
@@ -120,7 +121,8 @@ export const SETTINGS = {
     kind: 'string',
     default: null,
     defaultText: "PUBLIC_URL, localhost:PORT, Vite's :5173",
-    description: 'Comma-separated browser origins allowed for REST and Socket.IO.',
+    description:
+      'Comma-separated browser origins allowed for REST and Socket.IO (a page served by the API at the address the browser used is same-origin and always allowed).',
   },
   TRUST_PROXY: {
     section: 'core',

@@ -7,7 +7,8 @@ import type { Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '../config/app-config.js';
 
 /**
- * Socket.IO at /socket.io. Browsers' Origin must be in the CORS allowlist (clients without a browser send none).
+ * Socket.IO at /socket.io. Browsers' Origin must be in the CORS allowlist or be this server's own address as the browser
+ * reached it (same-origin; clients without a browser send none).
  * With REDIS_URL the streams adapter relays events between replicas (it lost no events in a Redis outage where the
  * pub/sub adapter lost 4%).
  */
@@ -34,7 +35,8 @@ export class RealtimeIoAdapter extends IoAdapter {
       cors: { origin: [...allowed], credentials: true },
       allowRequest: (req, callback) => {
         const origin = req.headers.origin;
-        if (origin && !allowed.has(origin)) return callback('origin not allowed', false);
+        if (origin && !allowed.has(origin) && !sameOrigin(origin, req.headers.host))
+          return callback('origin not allowed', false);
         callback(null, true);
       },
     } as ServerOptions) as Server;
@@ -55,5 +57,18 @@ export class RealtimeIoAdapter extends IoAdapter {
   override async close(server: Server): Promise<void> {
     await super.close(server);
     this.redis?.disconnect();
+  }
+}
+
+/**
+ * A page served by this server at the address the browser used (a classroom network's http://192.168.1.23:3000, not
+ * in CORS_ORIGINS' defaults) is same-origin, not cross-site: allowed. A page of another site sends its own Origin.
+ */
+function sameOrigin(origin: string, host: string | undefined): boolean {
+  if (!host) return false;
+  try {
+    return new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false;
   }
 }

@@ -1,10 +1,11 @@
 import QRCode from 'qrcode';
-import { onBeforeUnmount, onMounted, ref, shallowRef, watch } from 'vue';
+import { computed, onBeforeUnmount, onMounted, ref, shallowRef, watch } from 'vue';
 import { ApiError, unwrap } from '@/api/errors';
 import { api } from '@/api/client';
 import type { Schemas } from '@sysponto/client';
 import { getSocket } from '@/realtime/socket';
 import { useResync } from '@/realtime/use-socket-event';
+import { reachableCheckInUrl } from '@/features/check-in-link';
 import { useCountdown } from './use-countdown';
 
 export type LiveCode = Schemas['AttendanceCodeDto'];
@@ -49,11 +50,14 @@ export function useLiveCode(sessionId: () => string) {
     code.value = null;
   }
 
+  /** The check-in link at an address the students' phones reach (the QR code, the projector's "go to"). */
+  const link = computed(() => (code.value ? reachableCheckInUrl(code.value.checkInUrl) : null));
+
   watch(code, async (c) => {
     if (c) expired.value = null;
     rotation.value = c?.rotatesAt ?? null;
     expiry.value = c?.expiresAt ?? null;
-    qr.value = c ? await QRCode.toDataURL(c.checkInUrl, { margin: 1, width: 640, errorCorrectionLevel: 'M' }) : null;
+    qr.value = c ? await QRCode.toDataURL(link.value!, { margin: 1, width: 640, errorCorrectionLevel: 'M' }) : null;
   });
 
   // A rotation we missed (slow network): re-read a second after the slot should have changed.
@@ -104,5 +108,5 @@ export function useLiveCode(sessionId: () => string) {
   });
   useResync(() => void refresh().catch(() => undefined));
 
-  return { code, qr, loading, slot, total, expired, refresh, generate, revoke };
+  return { code, link, qr, loading, slot, total, expired, refresh, generate, revoke };
 }
