@@ -1,4 +1,4 @@
-import { createCourse, createRecord, createSession } from './support/factories.js';
+import { createCourse, createRecord, createSession, settleChangesFeed } from './support/factories.js';
 import { actor, createTestApp, createUser, type TestApp } from './support/test-app.js';
 
 type Actor = Awaited<ReturnType<typeof actor>>;
@@ -48,18 +48,8 @@ describe('GET /api/attendance-records (changes feed)', () => {
     (await t.http.get('/api/attendance-records').query(query).set(who.auth).expect(200)).body as Page;
 
   /** Follows nextCursor until a short page; returns every item seen and the cursor to store. */
-  /** Waits until every committed record write is below the feed's horizon (no older transaction still running). */
-  const settle = async () => {
-    for (let i = 0; i < 100; i++) {
-      const [r] = await t.dataSource.query(
-        `SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint > coalesce(max(change_seq), 0) AS ok FROM attendance_records`,
-      );
-      if (r.ok) return;
-      await new Promise((res) => setTimeout(res, 50));
-    }
-  };
   const drain = async (who: Actor, cursor?: string, query: Record<string, string | number> = {}) => {
-    await settle();
+    await settleChangesFeed(t);
     const seen: Change[] = [];
     for (let i = 0; i < 50; i++) {
       const page = await feed(who, { ...query, ...(cursor ? { cursor } : {}) });

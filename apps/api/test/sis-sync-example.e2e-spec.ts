@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { createCourse, createRecord, createSession } from './support/factories.js';
+import { createCourse, createRecord, createSession, settleChangesFeed } from './support/factories.js';
 import { actor, createTestApp, type TestApp } from './support/test-app.js';
 
 const run = promisify(execFile);
@@ -43,16 +43,6 @@ describe('examples/sis-sync with @sysponto/client', () => {
   const sync = async (...args: string[]) =>
     (await run(process.execPath, [SCRIPT, ...args], { cwd: dir, env, timeout: 60_000 })).stdout.trim();
   const csvRows = () => readFileSync(join(dir, 'attendance.csv'), 'utf8').trim().split('\n');
-  /** Waits until every committed record write is below the feed's horizon (as the changes feed spec does). */
-  const settle = async () => {
-    for (let i = 0; i < 100; i++) {
-      const [r] = await t.dataSource.query(
-        `SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint > coalesce(max(change_seq), 0) AS ok FROM attendance_records`,
-      );
-      if (r.ok) return;
-      await new Promise((res) => setTimeout(res, 50));
-    }
-  };
 
   it('push-roster creates the missing students and enrolls them; a rerun creates nothing and replays the enrollment', async () => {
     writeFileSync(
@@ -86,7 +76,7 @@ describe('examples/sis-sync with @sysponto/client', () => {
     );
     const first = await createSession(t, course.id, { state: 'closed' });
     for (const s of students) await createRecord(t, first.id, s.id, 'present');
-    await settle();
+    await settleChangesFeed(t);
     expect(await sync('pull')).toBe(
       'pulled 2 attendance changes into attendance.csv; cursor stored in sync-state.json',
     );
@@ -100,7 +90,7 @@ describe('examples/sis-sync with @sysponto/client', () => {
       `UPDATE attendance_records SET status = 'excused' WHERE session_id = $1 AND student_id = $2`,
       [first.id, students[1]!.id],
     );
-    await settle();
+    await settleChangesFeed(t);
     expect(await sync('pull')).toMatch(/^pulled 2 attendance changes/);
     const rows = csvRows()
       .slice(1)

@@ -99,3 +99,17 @@ export async function createRecord(
     ],
   );
 }
+
+/**
+ * Waits until every committed record write is below the changes feed's horizon (no older transaction still running),
+ * so a feed read sees all of them.
+ */
+export async function settleChangesFeed(t: TestApp): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const [r]: { ok: boolean }[] = await t.dataSource.query(
+      `SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint > coalesce(max(change_seq), 0) AS ok FROM attendance_records`,
+    );
+    if (r.ok) return;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
