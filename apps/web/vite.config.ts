@@ -6,6 +6,7 @@ import vue from '@vitejs/plugin-vue';
 import type { Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
+import { bootstrapIcons, purgeUnusedCss } from './build/css.js';
 
 /**
  * Brotli and gzip copies of every text asset, made once at build time at the highest levels (the API serves them
@@ -74,20 +75,32 @@ const pwa = VitePWA({
   srcDir: 'src',
   filename: 'sw.ts',
   injectManifest: {
-    // woff2 only: every browser that runs a service worker reads it (bootstrap-icons also ships .woff).
     globPatterns: ['**/*.{js,css,html,svg,png,woff2}'],
     maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
   },
 });
 
-export default defineConfig({
-  plugins: [vue(), pwa, precompress()],
+const src = fileURLToPath(new URL('./src', import.meta.url));
+
+export default defineConfig(({ command }) => ({
+  plugins: [
+    vue(),
+    bootstrapIcons(src, fileURLToPath(new URL('./node_modules/bootstrap-icons/icons', import.meta.url))),
+    pwa,
+    precompress(),
+  ],
+  css: {
+    postcss: {
+      plugins:
+        command === 'build' ? [purgeUnusedCss(src, fileURLToPath(new URL('./index.html', import.meta.url)))] : [],
+    },
+  },
   resolve: {
     // The SPA compiles the shared libraries from source: no separate build step before `vite`.
     alias: {
       '@sysponto/contracts': lib('contracts/src/index.ts'),
       '@sysponto/client': lib('api-client/src/index.ts'),
-      '@': fileURLToPath(new URL('./src', import.meta.url)),
+      '@': src,
     },
   },
   server: {
@@ -108,4 +121,4 @@ export default defineConfig({
     environmentOptions: { happyDOM: { url: 'http://localhost:5173/' } },
     include: ['src/**/*.spec.ts'],
   },
-});
+}));

@@ -1,5 +1,5 @@
 import 'bootstrap/dist/css/bootstrap.min.css';
-import 'bootstrap-icons/font/bootstrap-icons.css';
+import 'virtual:bootstrap-icons.css';
 import './styles.css';
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';

@@ -18,8 +18,8 @@ self.addEventListener('message', (event) => {
 // The first worker takes over the page that installed it at once, so a teacher who goes offline right after the
 // first visit still gets the lazily loaded pages from the cache. A later version only after "reload" (it waits).
 clientsClaim();
-// Libraries' CSS asks for fonts with a bare content hash as query (bootstrap-icons:
-// `bootstrap-icons-….woff2?e348…`): that query must still match the precached file, or the icons are missing offline.
+// Libraries' CSS may ask for fonts with a bare content hash as query (`….woff2?e348…`, as bootstrap-icons' did): that
+// query must still match the precached file, or the font is missing offline.
 precacheAndRoute(self.__WB_MANIFEST, { ignoreURLParametersMatching: [/^utm_/, /^fbclid$/, /^[0-9a-f]{16,}$/] });
 cleanupOutdatedCaches();
 registerRoute(

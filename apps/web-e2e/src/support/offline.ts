@@ -171,11 +171,12 @@ export async function waitForKeptReads(page: Page, whats: (string | RegExp)[]): 
   }
 }
 
-/** The icon font's state on this page ('loaded' once drawn; 'error' when it could not be fetched, e.g. offline). */
-export async function iconFontStatus(page: Page): Promise<string> {
-  return page.evaluate(async () => {
-    await document.fonts.ready;
-    const face = [...document.fonts].find((f) => f.family.replace(/["']/g, '') === 'bootstrap-icons');
-    return face?.status ?? 'missing';
+/** Whether the page's icons are drawn: the first `.bi` paints a 1em box through its SVG shape (the stylesheet's). */
+export async function iconsDrawn(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const icon = document.querySelector('.bi');
+    if (!icon) return false;
+    const before = getComputedStyle(icon, '::before');
+    return before.maskImage.startsWith('url("data:image/svg+xml') && parseFloat(before.width) > 0;
   });
 }
