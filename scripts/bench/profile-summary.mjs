@@ -52,7 +52,7 @@ export function summarize(profile, topN = 15) {
   const seconds = (profile.endTime - profile.startTime) / 1e6;
   const fmt = (m) =>
     [...m]
-      .filter(([k]) => k !== '(idle)')
+      .filter(([k]) => !k.startsWith('(idle)'))
       .sort((a, b) => b[1] - a[1])
       .slice(0, topN)
       .map(([k, c]) => `  ${((100 * c) / busy).toFixed(1).padStart(5)} %  ${k}`)
