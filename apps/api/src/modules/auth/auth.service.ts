@@ -45,13 +45,17 @@ export class AuthService {
     if (account.count >= this.config.loginMaxFailuresPerAccount) {
       throw AuthErrors.tooManyAttempts({ headers: { 'Retry-After': String(account.retryAfterSeconds) } });
     }
-    const user = await this.dataSource
-      .getRepository(UserEntity)
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('lower(u.email) = :email', { email: dto.email })
-      .getOne();
-    const ok = await this.passwords.verify(user?.active ? user.passwordHash : null, dto.password);
+    // The lookup and the verify wait their turn together (PasswordService.admit): a storm of sign-ins reads the
+    // database at the rate it can hash, not all at once ahead of everyone else's queries.
+    const { user, ok } = await this.passwords.admit(async () => {
+      const found = await this.dataSource
+        .getRepository(UserEntity)
+        .createQueryBuilder('u')
+        .addSelect('u.passwordHash')
+        .where('lower(u.email) = :email', { email: dto.email })
+        .getOne();
+      return { user: found, ok: await this.passwords.verify(found?.active ? found.passwordHash : null, dto.password) };
+    });
     if (!ok || !user) {
       const [accountState, ipState] = await Promise.all([
         this.limiter.hit(accountKey, this.config.loginWindowSeconds),

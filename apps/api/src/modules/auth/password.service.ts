@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { Inject, Injectable, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { Algorithm, type Options } from '@node-rs/argon2';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { Gate, GateFull } from '../../common/gate.js';
 import { AuthErrors } from './auth.errors.js';
 import { PasswordHashPool, PasswordHashPoolFull } from './password-hash-pool.js';
 
@@ -22,19 +23,35 @@ const MAX_QUEUE = 1000;
  * PasswordHashPool): at most cores − 1 hash at once, so a login storm drains at the machine's spare hashing rate
  * while the event loop keeps serving check-ins. Under tests the threads keep the normal priority (a loaded CI box
  * would otherwise starve them).
+ *
+ * Sign-ins also wait for their turn BEFORE they read the database ({@link admit}): 500 logins at once otherwise put
+ * 500 user lookups in the database pool's queue in the same instant, and every check-in behind them waited ~2 s
+ * (bench login storm, docs/performance.md).
  */
 @Injectable()
 export class PasswordService implements OnModuleDestroy {
   private readonly pool: PasswordHashPool;
+  /** Sign-ins in their password step: enough to keep every hashing thread fed while the next ones read their user. */
+  private readonly signIns: Gate;
   /** A hash to verify against when the email is unknown, so both failures cost the same time. */
   private dummyHash: Promise<string> | null = null;
 
   constructor(@Optional() @Inject(APP_CONFIG) config?: AppConfig) {
+    const threads = Math.max(1, availableParallelism() - 1);
     this.pool = new PasswordHashPool({
-      threads: Math.max(1, availableParallelism() - 1),
+      threads,
       maxQueue: MAX_QUEUE,
       nice: !config || config.nodeEnv === 'test' ? 0 : 10,
     });
+    this.signIns = new Gate(2 * threads + 2, MAX_QUEUE);
+  }
+
+  /**
+   * Runs a sign-in's password step (reading the user, then {@link verify}) when its turn comes: at most a few at once,
+   * the rest wait without touching the database; beyond MAX_QUEUE waiting, 503 `auth/busy` with Retry-After.
+   */
+  admit<T>(step: () => Promise<T>): Promise<T> {
+    return this.run(() => this.signIns.run(step));
   }
 
   hash(password: string): Promise<string> {
@@ -73,7 +90,8 @@ export class PasswordService implements OnModuleDestroy {
     try {
       return await fn();
     } catch (err) {
-      if (err instanceof PasswordHashPoolFull) throw AuthErrors.hashingBusy({ headers: { 'Retry-After': '5' } });
+      if (err instanceof PasswordHashPoolFull || err instanceof GateFull)
+        throw AuthErrors.hashingBusy({ headers: { 'Retry-After': '5' } });
       throw err;
     }
   }
