@@ -1,3 +1,5 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Socket as NetSocket } from 'node:net';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
@@ -40,6 +42,7 @@ export class RealtimeIoAdapter extends IoAdapter {
         callback(null, true);
       },
     } as ServerOptions) as Server;
+    coalesceHandshakeWrites(server);
     if (this.config.redisUrl) {
       this.redis = new Redis(this.config.redisUrl, {
         maxRetriesPerRequest: null,
@@ -58,6 +61,20 @@ export class RealtimeIoAdapter extends IoAdapter {
     await super.close(server);
     this.redis?.disconnect();
   }
+}
+
+/**
+ * A websocket connection's first two writes, the `101 Switching Protocols` and Engine.IO's `open` packet, are written
+ * in the same turn of the event loop but as two system calls (and two segments for the client to read). Corking the
+ * socket for that turn sends them as one: a third of the server's writes when a class reconnects at once (bench
+ * profile `reconnect`: each write is a system call, ~6 % of the server's CPU for the 101 alone).
+ */
+function coalesceHandshakeWrites(server: Server) {
+  const http = server.httpServer as HttpServer | undefined;
+  http?.prependListener('upgrade', (_req, socket: NetSocket) => {
+    socket.cork();
+    setImmediate(() => socket.uncork());
+  });
 }
 
 /**
