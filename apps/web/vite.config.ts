@@ -82,6 +82,38 @@ const pwa = VitePWA({
 
 const src = fileURLToPath(new URL('./src', import.meta.url));
 
+/** A module of the app (src/…, libs/…) whose path, without its extension, is one of `paths` (a .vue file's parts too). */
+const appModules = (paths: string[]) => new RegExp(String.raw`/(${paths.join('|')})\.(vue|ts)($|\?)`);
+const STUDENT_PATH = appModules([
+  'src/views/student/(StudentDashboardView|CheckInView)',
+  'src/components/(CheckInBox|QrScanner|MySessionsCards|MySessionStatus|SessionListItem|RateBar)',
+  'src/composables/(use-sessions|use-my-attendance|use-courses|use-check-in-location|use-qr-scan)',
+  'src/features/device-id',
+]);
+const UI = appModules([
+  'src/components/(PageHeader|LoadingState|ErrorAlert|EmptyState|StatusBadge|CardSection|OfflineDataNotice|FormField|IconButton|PagedList|PagerNav)',
+  'src/realtime/use-socket-event',
+  'libs/contracts/src/.*',
+]);
+/**
+ * Chunks (issue 15, the student's phone): a `vendor` chunk of the framework (Vue, Vue Router, Pinia, Vue I18n) that
+ * changes only with a dependency upgrade, so a new release of the app leaves it cached; the pieces of the pages a
+ * student opens on a phone (dashboard, QR check-in link) in one `student` chunk, and the small building blocks most
+ * pages share in one `ui` chunk — instead of a dozen sub-kilobyte chunks, each its own request on a slow network.
+ * Calendar, charts, Luxon and the QR code generator stay in the chunks of the pages that use them.
+ */
+const codeSplitting = {
+  groups: [
+    {
+      name: 'vendor',
+      test: /\/node_modules\/(vue|@vue|vue-router|pinia|vue-i18n|@intlify)\//,
+      priority: 3,
+    },
+    { name: 'student', test: STUDENT_PATH, priority: 2, includeDependenciesRecursively: false },
+    { name: 'ui', test: UI, priority: 1, includeDependenciesRecursively: false },
+  ],
+};
+
 export default defineConfig(({ command }) => ({
   plugins: [
     vue(),
@@ -115,6 +147,7 @@ export default defineConfig(({ command }) => ({
     emptyOutDir: true,
     sourcemap: false,
     chunkSizeWarningLimit: 1200,
+    rolldownOptions: { output: { codeSplitting } },
   },
   test: {
     environment: 'happy-dom',

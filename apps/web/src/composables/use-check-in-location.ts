@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import { ref } from 'vue';
 import { api } from '@/api/client';
 import { unwrap } from '@/api/errors';
@@ -18,12 +17,13 @@ export function useCheckInLocation() {
   let decided: Promise<boolean> | null = null;
 
   async function decide(): Promise<boolean> {
-    const now = DateTime.now();
+    const now = Date.now();
+    const hours12 = 12 * 3600_000;
     const [courses, sessions] = await Promise.all([
       unwrap(api.GET('/api/courses', { params: { query: { pageSize: 100 } } })),
       unwrap(
         api.GET('/api/me/sessions', {
-          params: { query: { from: now.minus({ hours: 12 }).toISO()!, to: now.plus({ hours: 12 }).toISO()! } },
+          params: { query: { from: new Date(now - hours12).toISOString(), to: new Date(now + hours12).toISOString() } },
         }),
       ),
     ]);

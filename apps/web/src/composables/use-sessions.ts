@@ -1,7 +1,7 @@
 import type { Schemas } from '@sysponto/client';
-import { DateTime } from 'luxon';
 import { onBeforeUnmount, onMounted, ref, watch } from 'vue';
 import { api, unwrap } from '@/api/client';
+import { addDays, startOfDay } from '@/features/dates';
 import { useResync, useSocketEvent } from '@/realtime/use-socket-event';
 import { useAction, useAsync } from './use-async';
 import { useOfflineRead } from './use-offline-read';
@@ -50,8 +50,8 @@ export function useUpcomingSessions(days: number) {
   const sessions = useOfflineRead(
     () => `upcoming:${days}`,
     () => {
-      const from = DateTime.now().startOf('day');
-      return fetchMySessions(from.toISO()!, from.plus({ days }).toISO()!);
+      const from = startOfDay();
+      return fetchMySessions(from.toISOString(), addDays(from, days).toISOString());
     },
     [],
   );
@@ -71,9 +71,7 @@ export function useCourseSessions(courseId: () => string, pageSize = 15) {
           query: {
             page: page.value,
             pageSize,
-            ...(when.value === 'upcoming'
-              ? { from: DateTime.now().startOf('day').toISO()! }
-              : { to: DateTime.now().toISO()! }),
+            ...(when.value === 'upcoming' ? { from: startOfDay().toISOString() } : { to: new Date().toISOString() }),
           },
         },
       }),

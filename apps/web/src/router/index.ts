@@ -1,5 +1,11 @@
 import type { UserRole } from '@sysponto/contracts';
-import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import {
+  createRouter,
+  createWebHistory,
+  START_LOCATION,
+  type RouteLocationNormalized,
+  type RouteRecordRaw,
+} from 'vue-router';
 import { useAuthStore } from '@/stores/auth';
 
 declare module 'vue-router' {
@@ -218,12 +224,29 @@ export function homeFor(role: UserRole | null | undefined): string {
 export const router = createRouter({
   history: createWebHistory(),
   routes,
-  scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+  // Not on the first page shown: the page is at the top already, and scrolling there forces a layout of the page while
+  // it is being built (a long task on a phone).
+  scrollBehavior: (_to, from, saved) => saved ?? (from === START_LOCATION ? false : { top: 0 }),
 });
+
+/**
+ * Starts loading the page's code now: the first navigation waits for the session to be restored (a refresh request),
+ * and the page's chunk can come over the network meanwhile instead of after it.
+ */
+function preloadViews(to: RouteLocationNormalized): void {
+  for (const record of to.matched) {
+    const view = record.components?.default;
+    // Lazy views are the `() => import(…)` functions of the table above (components are objects).
+    if (typeof view === 'function') void (view as () => Promise<unknown>)().catch(() => undefined);
+  }
+}
 
 router.beforeEach(async (to) => {
   const auth = useAuthStore();
-  if (!auth.restored) await auth.restore();
+  if (!auth.restored) {
+    preloadViews(to);
+    await auth.restore();
+  }
   if (to.name === 'login') return auth.isSignedIn ? homeFor(auth.role) : true;
   if (to.meta.public) return true;
   if (!auth.isSignedIn) return { name: 'login', query: { redirect: to.fullPath } };
