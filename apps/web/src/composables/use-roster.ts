@@ -1,9 +1,9 @@
 import type { AttendanceFlag, AttendanceStatus } from '@sysponto/contracts';
-import { DateTime } from 'luxon';
 import { computed, onBeforeUnmount, onMounted, ref, shallowRef, watch } from 'vue';
 import { api, unwrap } from '@/api/client';
 import type { Schemas } from '@sysponto/client';
-import { applyRosterEvent, countRoster, sortRoster, type RosterEntry } from '@/features/roster';
+import { applyRosterEvents, countRoster, sortRoster, type RosterEntry, type RosterEvent } from '@/features/roster';
+import { endOfDay } from '@/features/dates';
 import { pendingByStudent } from '@/offline/queue';
 import { useResync, useSessionRoom, useSocketEvent } from '@/realtime/use-socket-event';
 import { useAuthStore } from '@/stores/auth';
@@ -13,6 +13,9 @@ import { sendAttendanceChange } from './use-offline-queue';
 import { keepForOffline, useOfflineRead } from './use-offline-read';
 
 export type RosterFilter = 'all' | 'missing' | 'pending';
+
+/** Live roster changes are drawn at most this often (a burst of check-ins: one redraw per BATCH_MS, not per event). */
+const BATCH_MS = 200;
 
 /** One session's details, read on mount and again after a reconnect; the last answer is kept for offline use. */
 export function useSession(id: () => string) {
@@ -44,7 +47,6 @@ export function useRoster(sessionId: () => string) {
   );
   /** Students locked out of check-in (too many wrong codes), as read and then as pushed live. */
   const lockedOutIds = ref(new Set<string>());
-  type RosterEvent = Parameters<typeof applyRosterEvent>[1];
   // Reads can overlap (mount, the room joined, a new enrollment): only the latest one counts, and the events that
   // arrived while it was under way are applied again on top of it (its answer may predate them).
   let latest = 0;
@@ -58,7 +60,7 @@ export function useRoster(sessionId: () => string) {
     arrivedDuringRead = null;
     if (r) {
       meta.value = r;
-      server.value = arrived.reduce((list, e) => applyRosterEvent(list, e) ?? list, r.items);
+      server.value = arrived.length ? applyRosterEvents(r.items, arrived).entries : r.items;
       lockedOutIds.value = new Set(r.lockedOut ?? []);
     }
     return r;
@@ -86,28 +88,89 @@ export function useRoster(sessionId: () => string) {
   onBeforeUnmount(() => {
     offOutcome();
     clearTimeout(rereadTimer);
+    clearTimeout(sweepTimer);
+    cancelFlush();
   });
   const sorted = computed(() => sortRoster(entries.value));
   const counts = computed(() => countRoster(entries.value));
   /** Who checked in during the last few seconds (the row lights up). */
-  const justArrived = ref(new Set<string>());
+  const justArrived = shallowRef(new Set<string>());
   /** Set when the server refused to let us watch the session live (`live.noLive`). */
   const roomDenied = ref<string | null>(null);
 
-  function flash(studentId: string) {
-    justArrived.value = new Set(justArrived.value).add(studentId);
-    setTimeout(() => {
-      const s = new Set(justArrived.value);
-      s.delete(studentId);
-      justArrived.value = s;
-    }, 4000);
+  // Live events are applied in batches: in the next frame, and at most every BATCH_MS. 500 check-ins within 5 s
+  // would otherwise sort and redraw a 1,000-student roster 500 times, and the page would stop answering the teacher.
+  let queued: RosterEvent[] = [];
+  let arrivals: string[] = [];
+  let frame: number | undefined;
+  let frameTimer: ReturnType<typeof setTimeout> | undefined;
+  let gapTimer: ReturnType<typeof setTimeout> | undefined;
+  let lastFlush = -Infinity;
+  function cancelFlush() {
+    if (frame !== undefined) cancelAnimationFrame(frame);
+    clearTimeout(frameTimer);
+    clearTimeout(gapTimer);
+    frame = frameTimer = gapTimer = undefined;
   }
+  function nextFrame() {
+    gapTimer = undefined;
+    if (typeof requestAnimationFrame === 'function') frame = requestAnimationFrame(flush);
+    // A hidden tab gets no frames: the timer applies the batch all the same.
+    frameTimer = setTimeout(flush, 100);
+  }
+  function scheduleFlush() {
+    if (frameTimer !== undefined || gapTimer !== undefined) return;
+    const wait = lastFlush + BATCH_MS - performance.now();
+    if (wait > 0) gapTimer = setTimeout(nextFrame, wait);
+    else nextFrame();
+  }
+  function flush() {
+    cancelFlush();
+    lastFlush = performance.now();
+    const events = queued;
+    queued = [];
+    if (events.length) {
+      const next = applyRosterEvents(server.value, events);
+      server.value = next.entries;
+      if (next.unknown) void load.run();
+    }
+    if (arrivals.length) markArrived(arrivals);
+    arrivals = [];
+  }
+
+  /** A row stays lit for FLASH_MS after its check-in; one timer puts out every row whose time is up. */
+  const FLASH_MS = 4000;
+  const arrivedAt = new Map<string, number>();
+  let sweepTimer: ReturnType<typeof setTimeout> | undefined;
+  function markArrived(ids: readonly string[]) {
+    const now = Date.now();
+    for (const id of ids) {
+      arrivedAt.delete(id); // re-inserted: the map stays in order of arrival
+      arrivedAt.set(id, now);
+    }
+    justArrived.value = new Set(arrivedAt.keys());
+    sweepTimer ??= setTimeout(sweep, FLASH_MS);
+  }
+  function sweep() {
+    sweepTimer = undefined;
+    const now = Date.now();
+    let changed = false;
+    for (const [id, at] of arrivedAt) {
+      if (now - at < FLASH_MS) {
+        sweepTimer = setTimeout(sweep, at + FLASH_MS - now);
+        break;
+      }
+      arrivedAt.delete(id);
+      changed = true;
+    }
+    if (changed) justArrived.value = new Set(arrivedAt.keys());
+  }
+
   function apply(event: RosterEvent) {
     if (event.payload.sessionId !== sessionId()) return;
     arrivedDuringRead?.push(event);
-    const next = applyRosterEvent(server.value, event);
-    if (next) server.value = next;
-    else void load.run();
+    queued.push(event);
+    scheduleFlush();
   }
 
   // Read at once (offline: the kept copy), and again each time the live room is joined (first connection and every
@@ -122,7 +185,7 @@ export function useRoster(sessionId: () => string) {
   });
   useSocketEvent('attendance.submitted', (payload) => {
     apply({ kind: 'submitted', payload });
-    if (payload.sessionId === sessionId()) flash(payload.studentId);
+    if (payload.sessionId === sessionId()) arrivals.push(payload.studentId);
   });
   useSocketEvent('attendance.updated', (payload) => apply({ kind: 'updated', payload }));
   // A flag raised later (another student checked in from the same device) or cleared by a teacher.
@@ -258,9 +321,9 @@ export function useKeepSessionsOffline(sessions: () => Schemas['SessionDto'][] |
     async ([list, isFresh]) => {
       const userId = auth.user?.id;
       if (!list?.length || !isFresh || !userId) return;
-      const endOfDay = DateTime.now().endOf('day');
+      const end = endOfDay().getTime();
       const today = list
-        .filter((s) => s.state !== 'cancelled' && DateTime.fromISO(s.startsAt) <= endOfDay)
+        .filter((s) => s.state !== 'cancelled' && Date.parse(s.startsAt) <= end)
         .slice(0, PREFETCH_SESSIONS);
       let n = 0;
       for (const s of today) {

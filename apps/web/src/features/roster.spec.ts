@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyRosterEvent, countRoster, sortRoster, type RosterEntry } from './roster';
+import { applyRosterEvent, applyRosterEvents, countRoster, sortRoster, type RosterEntry } from './roster';
 
 const entry = (fullName: string, status: RosterEntry['status'], id = fullName): RosterEntry => ({
   studentId: id,
@@ -110,5 +110,35 @@ describe('roster', () => {
       payload: { sessionId: 's', studentId: 'a', flags: ['location-unknown'] },
     })!;
     expect(cleared[0]!.flags).toEqual(['location-unknown']);
+  });
+
+  it('applies a batch of events in order with one copy, and says when a student is not on the roster', () => {
+    const roster = [entry('Ana', null, 'a'), entry('Bruno', null, 'b'), entry('Carla', 'present', 'c')];
+    const submitted = (studentId: string) => ({
+      kind: 'submitted' as const,
+      payload: {
+        sessionId: 's',
+        studentId,
+        fullName: studentId,
+        checkedInAt: '2026-11-24T09:01:00Z',
+        status: 'pending' as const,
+        flags: [],
+      },
+    });
+    const { entries, unknown } = applyRosterEvents(roster, [
+      submitted('a'),
+      submitted('new'),
+      submitted('b'),
+      {
+        kind: 'updated',
+        payload: { sessionId: 's', studentId: 'a', status: 'present', previousStatus: 'pending', source: 'teacher' },
+      },
+    ]);
+    expect(unknown).toBe(true);
+    expect(entries.map((e) => `${e.studentId}:${e.status}`)).toEqual(['a:present', 'b:pending', 'c:present']);
+    // Untouched rows keep their object (their rendering is skipped); the input is not mutated.
+    expect(entries[2]).toBe(roster[2]);
+    expect(roster.map((e) => e.status)).toEqual([null, null, 'present']);
+    expect(applyRosterEvents(roster, [submitted('b')]).unknown).toBe(false);
   });
 });

@@ -378,4 +378,46 @@ describe('LiveSessionView (useSession, useRoster, useRosterActions, useDialog)',
     expect(reopen()).toBeUndefined();
     vi.unstubAllGlobals();
   });
+
+  it('draws a large roster in chunks, and applies a burst of check-ins in one batch', async () => {
+    connectSocket();
+    const names = Array.from({ length: 250 }, (_, i) => `Student${String(i).padStart(3, '0')}`);
+    const everyone = roster(names.map((n) => rosterEntry(n, null)));
+    const net = fakeFetch({
+      'GET /api/sessions/s1': { status: 200, body: session() },
+      'GET /api/sessions/s1/attendance': [
+        { status: 200, body: everyone },
+        { status: 200, body: everyone },
+      ],
+      'GET /api/sessions/s1/codes/current': notFound,
+    });
+    const { wrapper } = await mountLive(net);
+    const rows = () => wrapper.findAll('[data-testid=roster] li');
+    // The first chunk at once, the rest in the following tasks.
+    expect(rows().length).toBeLessThan(250);
+    await vi.waitFor(() => expect(rows()).toHaveLength(250));
+    expect(wrapper.get('[data-testid=roster-counts]').text()).toContain('250 Not checked in');
+
+    // 100 check-ins arriving back to back: applied together in the next frame, not one redraw each.
+    const last = rows().at(-1)!.element;
+    for (const n of names.slice(100, 200))
+      fakeSocket.serverEmit('attendance.submitted', {
+        sessionId: 's1',
+        studentId: `id-${n}`,
+        fullName: n,
+        checkedInAt: '2026-11-24T09:03:00.000Z',
+        status: 'pending',
+        flags: [],
+      });
+    expect(wrapper.get('[data-testid=roster-counts]').text()).toContain('250 Not checked in');
+    await vi.waitFor(() => expect(wrapper.get('[data-testid=roster-counts]').text()).toContain('100 Pending'));
+    expect(rows()).toHaveLength(250);
+    // Who awaits validation comes first, lit; the others keep their rows.
+    expect(rows()[0]!.attributes('data-student')).toBe('student100@example.com');
+    expect(rows()[0]!.classes()).toContain('list-group-item-success');
+    expect(rows()[100]!.attributes('data-student')).toBe('student000@example.com');
+    expect(rows().at(-1)!.element).toBe(last);
+    // Events, not reads: the roster was read on mount and once the room was joined.
+    expect(net.calls.filter((c) => c.path === '/api/sessions/s1/attendance')).toHaveLength(2);
+  });
 });
