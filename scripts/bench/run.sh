@@ -15,6 +15,9 @@
 #                  check-in p50/p99 and event → receiver p50/p99 (BENCH_STUDENTS, BENCH_DATABASE_URL)
 #   web            scripts/bench/web.mjs: Lighthouse 12 (mobile) on the sign-in page, the student dashboard and the QR
 #                  check-in link: scores, LCP, TBT, compressed JS + CSS (`pnpm bench:web`; also builds the web app)
+#   live-page      scripts/bench/live-page.mjs: the teacher's live page in Chromium with 1,000 enrolled and 500 check-ins
+#                  within 5 s: long tasks (count, over 100 ms, longest) while drawing and during the burst (also builds
+#                  the web app; not run by default)
 # Without a name, all of them. Installs what it needs (system packages via the project's installer, node modules if
 # missing), builds the production API, starts a private PostgreSQL + Redis for `checkin` and stops everything.
 #   BENCH_RATE=600 BENCH_SKIP=pglite,sockets pnpm bench checkin      (see bench.mjs for every knob)
@@ -28,8 +31,8 @@ names=("$@")
 [[ ${#names[@]} -gt 0 ]] || names=(checkin checkin-burst reports)
 for n in "${names[@]}"; do
   case "$n" in
-    checkin | checkin-burst | reports | auth-cost | scan | data | profile | hostile-input | webhooks | web) ;;
-    *) echo "bench: unknown benchmark '$n' (checkin, checkin-burst, reports, auth-cost, scan, data, profile, hostile-input, webhooks, web)" >&2; exit 2 ;;
+    checkin | checkin-burst | reports | auth-cost | scan | data | profile | hostile-input | webhooks | web | live-page) ;;
+    *) echo "bench: unknown benchmark '$n' (checkin, checkin-burst, reports, auth-cost, scan, data, profile, hostile-input, webhooks, web, live-page)" >&2; exit 2 ;;
   esac
 done
 
@@ -39,7 +42,7 @@ if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
   echo "bench: building the production API"
   pnpm --filter @sysponto/contracts build >/dev/null
   pnpm --filter api build >/dev/null || { echo "bench: the API build failed" >&2; exit 1; }
-  if [[ " ${names[*]} " == *" scan "* || " ${names[*]} " == *" web "* ]]; then
+  if [[ " ${names[*]} " == *" scan "* || " ${names[*]} " == *" web "* || " ${names[*]} " == *" live-page "* ]]; then
     echo "bench: building the web app"
     pnpm --filter @sysponto/client build >/dev/null
     pnpm --filter web build >/dev/null || { echo "bench: the web build failed" >&2; exit 1; }
@@ -54,9 +57,9 @@ for n in "${names[@]}"; do
     checkin-burst | reports | auth-cost | hostile-input | webhooks)
       node "scripts/bench/$n.mjs" || status=1
       ;;
-    web)
+    web | live-page)
       bash scripts/install-system-deps.sh >/dev/null # Chromium
-      node scripts/bench/web.mjs || status=1
+      node "scripts/bench/$n.mjs" || status=1
       ;;
     scan)
       bash scripts/install-system-deps.sh >/dev/null # Chromium

@@ -5,20 +5,25 @@
 // TBT ≤ 200 ms, the check-in path ≤ 150 KiB of JS + CSS).
 //   pnpm bench:web                    (builds the API and the web app, then runs this)
 //   node scripts/bench/web.mjs        (after `pnpm --filter api build` and `pnpm --filter web build`)
-// CHROMIUM (default /usr/bin/chromium: Debian's), BENCH_WEB_RUNS (1: runs per page, the median is printed).
+// CHROMIUM (default /usr/bin/chromium: Debian's), BENCH_WEB_RUNS (1: runs per page, the median is printed),
+// BENCH_WEB_PAGES (a comma list of sign-in, dashboard, check-in: only those), BENCH_WEB_LHR=1 (also writes each run's
+// full Lighthouse report, bench-results/web-lhr-<page>-<run>.json, for the audits behind a figure), BENCH_WEB_DIST
+// (apps/web/dist: another build of the web app, to compare).
 // Each run starts cold: the browser's HTTP cache, Cache Storage and service worker are cleared before it; the signed-in
 // pages keep only the refresh cookie and the app's "signed in" hint, as a returning student's phone would.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import lighthouse from 'lighthouse';
 import puppeteer from 'puppeteer-core';
 import { call, ROOT, startApp } from './lib/in-process-app.mjs';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const RUNS = Math.max(1, Number(process.env.BENCH_WEB_RUNS ?? 1));
-const WEB_DIST = join(ROOT, 'apps/web/dist');
+const WEB_DIST = resolve(process.env.BENCH_WEB_DIST ?? join(ROOT, 'apps/web/dist'));
 const DEMO_PASSWORD = 'sysponto-demo';
+const ONLY = process.env.BENCH_WEB_PAGES?.split(',').map((s) => s.trim());
+const SAVE_LHR = process.env.BENCH_WEB_LHR === '1';
 const TARGETS = { score: 0.95, lcpMs: 2500, tbtMs: 200, checkInKiB: 150 };
 
 if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error('apps/web/dist is missing: pnpm --filter web build');
@@ -106,10 +111,11 @@ try {
   const origin = new URL(app.url).origin;
 
   const pages = [
-    { name: 'sign-in page', path: '/login', signedIn: false },
-    { name: 'student dashboard', path: '/student', signedIn: true },
-    { name: 'QR check-in link', path: `/check-in?code=${code}`, signedIn: true },
-  ];
+    { key: 'sign-in', name: 'sign-in page', path: '/login', signedIn: false },
+    { key: 'dashboard', name: 'student dashboard', path: '/student', signedIn: true },
+    { key: 'check-in', name: 'QR check-in link', path: `/check-in?code=${code}`, signedIn: true },
+  ].filter((p) => !ONLY || ONLY.includes(p.key));
+  mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
   for (const p of pages) {
     if (p.signedIn) {
       // Signed in through the page itself (refresh cookie + hint), then the run starts cold.
@@ -139,6 +145,7 @@ try {
         page,
       );
       runs.push(summarise(r.lhr));
+      if (SAVE_LHR) writeFileSync(join(ROOT, 'bench-results', `web-lhr-${p.key}-${i + 1}.json`), JSON.stringify(r.lhr));
       log(
         `${p.name} run ${i + 1}: score ${runs.at(-1).score}, LCP ${runs.at(-1).lcpMs} ms, TBT ${runs.at(-1).tbtMs} ms`,
       );
@@ -153,7 +160,7 @@ try {
 
 const kib = (r) => +(r.jsKiB + r.cssKiB).toFixed(1);
 console.log(
-  `\nbench:web — Lighthouse 12, mobile defaults, ${CHROMIUM}; median of ${RUNS} run(s); load average ${load0.join(' ')} → ${loadavg()
+  `\nbench:web — Lighthouse 12, mobile defaults, ${CHROMIUM}, ${WEB_DIST.replace(`${ROOT}/`, '')}; median of ${RUNS} run(s); load average ${load0.join(' ')} → ${loadavg()
     .map((l) => l.toFixed(1))
     .join(' ')}`,
 );
@@ -171,11 +178,11 @@ console.table(
   })),
 );
 const checkIn = results.find((r) => r.page === 'QR check-in link');
-console.log(
-  `check-in path: ${kib(checkIn)} KiB of compressed JS + CSS (JS ${checkIn.jsKiB}, CSS ${checkIn.cssKiB}; target ≤ ${TARGETS.checkInKiB})`,
-);
+if (checkIn)
+  console.log(
+    `check-in path: ${kib(checkIn)} KiB of compressed JS + CSS (JS ${checkIn.jsKiB}, CSS ${checkIn.cssKiB}; target ≤ ${TARGETS.checkInKiB})`,
+  );
 for (const r of results) if (r.top.length) console.log(`${r.page}: biggest opportunities ${r.top.join(', ')}`);
-mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
 const file = join(ROOT, 'bench-results', `web-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, JSON.stringify({ loadAverage: load0, runs: RUNS, results }, null, 2) + '\n');
+writeFileSync(file, JSON.stringify({ loadAverage: load0, webDist: WEB_DIST, runs: RUNS, results }, null, 2) + '\n');
 console.log(`JSON: ${file}`);
