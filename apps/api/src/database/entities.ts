@@ -16,6 +16,11 @@ import { MailOutboxEntity } from '../modules/mail/mail-outbox.entity.js';
 import { NotificationEntity } from '../modules/notifications/notification.entity.js';
 import { ClassSessionEntity } from '../modules/sessions/class-session.entity.js';
 import { HolidayEntity } from '../modules/sessions/holiday.entity.js';
+import {
+  AttendanceClosedRowEntity,
+  AttendanceSessionTallyEntity,
+  AttendanceStudentTallyEntity,
+} from '../modules/reports/attendance-tallies.entity.js';
 import { UserEntity } from '../modules/users/user.entity.js';
 import {
   WebhookDeliveryEntity,
@@ -49,4 +54,7 @@ export const ENTITIES = [
   WebhookDeliveryEntity,
   ApiKeyEntity,
   HolidayEntity,
+  AttendanceClosedRowEntity,
+  AttendanceStudentTallyEntity,
+  AttendanceSessionTallyEntity,
 ];

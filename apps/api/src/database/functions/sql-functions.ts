@@ -13,6 +13,8 @@ export type SqlFunctionName =
   | 'attendance_records_touch'
   | 'attendance_rotating_code'
   | 'attendance_session_held'
+  | 'attendance_tallies_refresh'
+  | 'attendance_tallies_track'
   | 'session_checkin_open'
   | 'session_checkin_opens_at';
 

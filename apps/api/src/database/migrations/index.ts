@@ -20,6 +20,7 @@ import { AttendanceSourceImport1796185241634 } from './1796185241634-AttendanceS
 import { Holidays1796188793358 } from './1796188793358-Holidays.js';
 import { SessionReopen1796202226895 } from './1796202226895-SessionReopen.js';
 import { AttendanceExpectedSetWise1796219828350 } from './1796219828350-AttendanceExpectedSetWise.js';
+import { AttendanceTallies1796232402462 } from './1796232402462-AttendanceTallies.js';
 
 /** Every migration, in order. Add new ones at the end (timestamps keep them ordered). */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   Holidays1796188793358,
   SessionReopen1796202226895,
   AttendanceExpectedSetWise1796219828350,
+  AttendanceTallies1796232402462,
 ];

@@ -76,6 +76,133 @@ export async function courseAggregates(
   db: Db,
   p: { courseId: string; timezone: string; range: Range; studentId: string | null; recent: number },
 ): Promise<CourseAggregateRow[]> {
+  return wholeRange(p.range) && !p.studentId
+    ? courseAggregatesFromTallies(db, p.courseId, p.recent)
+    : courseAggregatesFromView(db, p);
+}
+
+/** No date range: every session counts, so the tallies of closed sessions give the totals. */
+function wholeRange(range: Range): boolean {
+  return !range.from && !range.to;
+}
+
+/**
+ * The view's rows (with the check-in `bucket`) for the sessions of `courseParam` that are not closed: held but never
+ * closed (ended), open, or not held yet. Read per request, since whether they are held depends on now(); the closed
+ * ones are in the tallies. `live` in the statements below.
+ */
+const LIVE_ROWS = (courseParam: string) => `
+  live AS (
+    SELECT x.*, ${BUCKET_OF} AS bucket
+      FROM attendance_expected x
+     WHERE x.course_id = ${courseParam}
+       AND x.session_id IN (SELECT s.id FROM class_sessions s WHERE s.course_id = ${courseParam} AND s.state IN ('scheduled', 'open'))
+  )`;
+
+/** RateRow columns summed over rows `p` that carry held/present/late/absent/excused/pending counts. */
+const SUMMED_RATE_COLUMNS = `
+  sum(p.held)::int AS held, sum(p.present)::int AS present, sum(p.late)::int AS late, sum(p.absent)::int AS absent,
+  sum(p.excused)::int AS excused, sum(p.pending)::int AS pending,
+  attendance_rate(sum(p.present + p.late + p.pending)::bigint, sum(p.held)::bigint, sum(p.excused)::bigint) AS rate`;
+
+const COUNT_COLUMNS = ['held', 'present', 'late', 'absent', 'excused', 'pending'];
+
+/**
+ * RateRow columns of tally rows `t` plus view counts `l` (FULL JOIN: either may be missing), as `j.*` with the rate.
+ * A join, not a UNION and GROUP BY: the tallies are tens of thousands of rows, the unclosed part few.
+ */
+const TALLY_PLUS = (keys: string[], tally: string, live: string) => `
+  (SELECT j.*, attendance_rate((j.present + j.late + j.pending)::bigint, j.held::bigint, j.excused::bigint) AS rate
+     FROM (SELECT ${keys.map((k) => `coalesce(t.${k}, l.${k}) AS ${k}`).join(', ')},
+                  ${COUNT_COLUMNS.map((c) => `(coalesce(t.${c}, 0) + coalesce(l.${c}, 0))::int AS ${c}`).join(', ')}
+             FROM (${tally}) t FULL JOIN (${live}) l ON ${keys.map((k) => `l.${k} = t.${k}`).join(' AND ')}) j)`;
+
+/** The counts of RATE_COLUMNS without the rate, over view rows aliased `x`. */
+const RATE_COUNTS = `
+  count(*) FILTER (WHERE x.held)::int AS held,
+  count(*) FILTER (WHERE x.held AND x.outcome = 'present')::int AS present,
+  count(*) FILTER (WHERE x.held AND x.outcome = 'late')::int AS late,
+  count(*) FILTER (WHERE x.held AND x.outcome = 'absent')::int AS absent,
+  count(*) FILTER (WHERE x.excused)::int AS excused,
+  count(*) FILTER (WHERE x.held AND x.outcome = 'pending')::int AS pending`;
+
+/**
+ * courseAggregates for the whole course (no range, every student) from the tallies of closed sessions
+ * (attendance_session_tallies, attendance_student_tallies, attendance_closed_rows for the recent rate) plus the view's
+ * rows for the sessions not closed. The same figures as courseAggregatesFromView where the report reads them: per
+ * session every column; per student and in total the RateRow columns and the recent rate (expected, all_*, awaiting
+ * and buckets of those rows are not read and not computed here).
+ */
+export async function courseAggregatesFromTallies(
+  db: Db,
+  courseId: string,
+  recent: number,
+): Promise<CourseAggregateRow[]> {
+  const all = (st: string) => `count(*) FILTER (WHERE x.outcome = '${st}')::int AS all_${st}`;
+  const rows: CourseAggregateRow[] = await db.query(
+    `WITH ${LIVE_ROWS('$1::uuid')},
+     per_session AS (
+       SELECT t.session_id, t.held AS expected, t.present AS all_present, t.late AS all_late, t.absent AS all_absent,
+              t.excused AS all_excused, t.pending AS all_pending, 0 AS awaiting,
+              t.held, t.present, t.late, t.absent, t.excused, t.pending,
+              attendance_rate((t.present + t.late + t.pending)::bigint, t.held::bigint, t.excused::bigint) AS rate,
+              t.buckets
+         FROM attendance_session_tallies t
+        WHERE t.course_id = $1
+       UNION ALL
+       SELECT x.session_id, count(*)::int, ${['present', 'late', 'absent', 'excused', 'pending'].map(all).join(', ')},
+              count(*) FILTER (WHERE x.outcome IS NULL)::int, ${RATE_COLUMNS}, ${BUCKET_ARRAY}
+         FROM live x
+        GROUP BY x.session_id
+     ),
+     per_student AS (
+       SELECT * FROM ${TALLY_PLUS(
+         ['student_id'],
+         `SELECT t.* FROM attendance_student_tallies t WHERE t.course_id = $1`,
+         `SELECT x.student_id, ${RATE_COUNTS} FROM live x GROUP BY x.student_id`,
+       )} p
+     ),
+     -- The last $2 held rows per student: the last $2 closed ones (index order) and every held unclosed one.
+     recent_rows AS (
+       SELECT st.student_id, c.starts_at, c.session_id, c.outcome
+         FROM per_student st
+         CROSS JOIN LATERAL (SELECT c.starts_at, c.session_id, c.outcome FROM attendance_closed_rows c
+                              WHERE c.course_id = $1 AND c.student_id = st.student_id
+                              ORDER BY c.starts_at DESC, c.session_id DESC LIMIT $2) c
+       UNION ALL
+       SELECT l.student_id, l.starts_at, l.session_id, l.outcome FROM live l WHERE l.held
+     ),
+     recent AS (
+       SELECT r.student_id,
+              attendance_rate(count(*) FILTER (WHERE r.outcome IN ('present', 'late', 'pending')), count(*),
+                              count(*) FILTER (WHERE r.outcome = 'excused')) AS recent_rate
+         FROM (SELECT r.*, row_number() OVER (PARTITION BY r.student_id ORDER BY r.starts_at DESC, r.session_id DESC) AS nth
+                 FROM recent_rows r) r
+        WHERE r.nth <= $2
+        GROUP BY r.student_id
+     )
+     SELECT k.session_id, NULL::uuid AS student_id, k.expected, k.all_present, k.all_late, k.all_absent, k.all_excused,
+            k.all_pending, k.awaiting, k.held, k.present, k.late, k.absent, k.excused, k.pending, k.rate,
+            NULL::float8 AS recent_rate, k.buckets
+       FROM per_session k
+     UNION ALL
+     SELECT NULL, st.student_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, st.held, st.present, st.late, st.absent,
+            st.excused, st.pending, st.rate, r.recent_rate, NULL
+       FROM per_student st LEFT JOIN recent r ON r.student_id = st.student_id
+     UNION ALL
+     SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ${SUMMED_RATE_COLUMNS}, NULL, NULL
+       FROM per_student p
+     HAVING count(*) > 0`,
+    [courseId, recent],
+  );
+  return rows.map((r) => ({ ...r, rate: num(r.rate), recent_rate: num(r.recent_rate) }));
+}
+
+/** courseAggregates over the view: any range, optionally one student. */
+export async function courseAggregatesFromView(
+  db: Db,
+  p: { courseId: string; timezone: string; range: Range; studentId: string | null; recent: number },
+): Promise<CourseAggregateRow[]> {
   const all = (st: string) => `count(*) FILTER (WHERE x.outcome = '${st}')::int AS all_${st}`;
   const rows: CourseAggregateRow[] = await db.query(
     `WITH x AS (
@@ -141,6 +268,27 @@ export interface MatrixRow extends RateRow {
  * (keyed by the session's position among `sessionIds`), and their rate row.
  */
 export async function matrixRows(db: Db, courseId: string, sessionIds: string[]): Promise<MatrixRow[]> {
+  // Closed sessions from attendance_closed_rows (the view's rows, kept by the triggers), the others from the view.
+  const rows: MatrixRow[] = await db.query(
+    `WITH ${LIVE_ROWS('$1::uuid')},
+     x AS (
+       SELECT c.session_id, c.student_id, c.outcome, true AS held, c.outcome IN ('present', 'late', 'pending') AS attended,
+              c.outcome = 'excused' AS excused
+         FROM attendance_closed_rows c WHERE c.course_id = $1
+       UNION ALL
+       SELECT l.session_id, l.student_id, l.outcome, l.held, l.attended, l.excused FROM live l
+     )
+     SELECT x.student_id, json_object_agg(s.idx, coalesce(x.outcome, '')) AS cells, ${RATE_COLUMNS}
+       FROM x
+       JOIN unnest($2::uuid[]) WITH ORDINALITY AS s(id, idx) ON s.id = x.session_id
+      GROUP BY x.student_id`,
+    [courseId, sessionIds],
+  );
+  return rows.map((r) => ({ ...r, rate: num(r.rate) }));
+}
+
+/** matrixRows over the view alone (what the tallies must equal; test/attendance-tallies.e2e-spec.ts). */
+export async function matrixRowsFromView(db: Db, courseId: string, sessionIds: string[]): Promise<MatrixRow[]> {
   const rows: MatrixRow[] = await db.query(
     `SELECT x.student_id, json_object_agg(s.idx, coalesce(x.outcome, '')) AS cells, ${RATE_COLUMNS}
        FROM attendance_expected x
@@ -205,12 +353,32 @@ export interface AtRiskRow extends RateRow {
  * Per (course, student) rate rows over held sessions of the range, in each course's zone; `$1`/`$2` are the range.
  * `risk` keeps the students enrolled now whose rate is under `$3`.
  */
-const PER_STUDENT = `
+const PER_STUDENT_FROM_VIEW = `
   ps AS (
     SELECT x.course_id, x.student_id, ${RATE_COLUMNS}
       FROM attendance_expected x JOIN courses c ON c.id = x.course_id
      WHERE x.held AND ${startsInRange('c.timezone', '$1', '$2')}
      GROUP BY x.course_id, x.student_id
+  ), risk AS (
+    SELECT ps.* FROM ps
+     WHERE ps.rate < $3
+       AND EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = ps.course_id AND e.student_id = ps.student_id AND e.ended_at IS NULL)
+  )`;
+
+/**
+ * PER_STUDENT_FROM_VIEW without a range (`$1`/`$2` null): the tallies of closed sessions plus the view's rows of the
+ * sessions held but never closed (ended, still scheduled or open: few, the overview's "unclosed" list).
+ */
+const PER_STUDENT_FROM_TALLIES = `
+  ps AS (
+    SELECT * FROM ${TALLY_PLUS(
+      ['course_id', 'student_id'],
+      `SELECT * FROM attendance_student_tallies`,
+      `SELECT x.course_id, x.student_id, ${RATE_COUNTS}
+         FROM attendance_expected x
+        WHERE x.held AND x.session_id IN (SELECT s.id FROM class_sessions s WHERE s.state IN ('scheduled', 'open') AND s.ends_at <= now())
+        GROUP BY x.course_id, x.student_id`,
+    )} p
   ), risk AS (
     SELECT ps.* FROM ps
      WHERE ps.rate < $3
@@ -227,22 +395,30 @@ export async function overviewRates(
   range: Range,
   threshold: number,
   limit: number,
+  from: 'tallies' | 'view' = wholeRange(range) ? 'tallies' : 'view',
 ): Promise<{ courses: OverviewCourseRow[]; atRisk: AtRiskRow[] }> {
   const [row]: { courses: OverviewCourseRow[] | null; at_risk: AtRiskRow[] | null }[] = await db.query(
-    `WITH ${PER_STUDENT},
+    `WITH ${from === 'tallies' ? PER_STUDENT_FROM_TALLIES : PER_STUDENT_FROM_VIEW},
+     course_sums AS (
+       SELECT ps.course_id, sum(ps.held) AS held, sum(ps.present) AS present, sum(ps.late) AS late,
+              sum(ps.absent) AS absent, sum(ps.excused) AS excused, sum(ps.pending) AS pending,
+              sum(ps.present + ps.late + ps.pending) AS attended
+         FROM ps GROUP BY ps.course_id
+     ),
+     risk_counts AS (SELECT risk.course_id, count(*) AS n FROM risk GROUP BY risk.course_id),
      course_rows AS (
        SELECT c.id, c.code, c.name,
               (SELECT count(*) FROM enrollments e WHERE e.course_id = c.id AND e.ended_at IS NULL)::int AS students,
               (SELECT count(*) FROM class_sessions s
                 WHERE s.course_id = c.id AND attendance_session_held(s.state, s.ends_at) AND ${startsInRange('c.timezone', '$1', '$2', 's.starts_at')})::int AS held_sessions,
-              coalesce(sum(ps.held), 0)::int AS held, coalesce(sum(ps.present), 0)::int AS present,
-              coalesce(sum(ps.late), 0)::int AS late, coalesce(sum(ps.absent), 0)::int AS absent,
-              coalesce(sum(ps.excused), 0)::int AS excused, coalesce(sum(ps.pending), 0)::int AS pending,
-              attendance_rate(coalesce(sum(ps.present + ps.late + ps.pending), 0)::bigint, coalesce(sum(ps.held), 0)::bigint,
-                              coalesce(sum(ps.excused), 0)::bigint) AS rate,
-              (SELECT count(*) FROM risk WHERE risk.course_id = c.id)::int AS at_risk
-         FROM courses c LEFT JOIN ps ON ps.course_id = c.id
-        GROUP BY c.id, c.code, c.name
+              coalesce(k.held, 0)::int AS held, coalesce(k.present, 0)::int AS present,
+              coalesce(k.late, 0)::int AS late, coalesce(k.absent, 0)::int AS absent,
+              coalesce(k.excused, 0)::int AS excused, coalesce(k.pending, 0)::int AS pending,
+              attendance_rate(coalesce(k.attended, 0)::bigint, coalesce(k.held, 0)::bigint, coalesce(k.excused, 0)::bigint) AS rate,
+              coalesce(rc.n, 0)::int AS at_risk
+         FROM courses c
+         LEFT JOIN course_sums k ON k.course_id = c.id
+         LEFT JOIN risk_counts rc ON rc.course_id = c.id
      ),
      risk_rows AS (
        SELECT risk.*, u.full_name, u.student_number, c.code, count(*) OVER ()::int AS total
