@@ -205,7 +205,37 @@ async function timeRoute(app, sizes, run) {
   };
 }
 
+/**
+ * An export's time to first byte (the first body chunk, median) and throughput, through fetch: what bounds a big
+ * download is not its total time but when it starts and how fast it then comes (issue 15).
+ */
+async function timeFirstByte(app, path, token) {
+  const once = async () => {
+    const t0 = performance.now();
+    const res = await fetch(`${app.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    if (res.status !== 200) throw new Error(`GET ${path}: ${res.status}`);
+    const reader = res.body.getReader();
+    let bytes = 0;
+    let first = null;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      first ??= performance.now() - t0;
+      bytes += value.length;
+    }
+    return { ttfb: first ?? performance.now() - t0, total: performance.now() - t0, bytes };
+  };
+  await once();
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await once());
+  const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const total = median(runs.map((r) => r.total));
+  const bytes = runs[0].bytes;
+  return { ttfb: median(runs.map((r) => r.ttfb)), total, bytes, mbps: bytes / 1e6 / (total / 1000) };
+}
+
 const results = [];
+const firstBytes = [];
 const routeNames = [];
 for (const s of SCALES) {
   const app = await startApp();
@@ -250,6 +280,14 @@ for (const s of SCALES) {
         `  ${name}: median ${r.median.toFixed(1)} ms, ${r.statements} statements` +
           (r.seq.length ? `, SEQUENTIAL SCAN of ${r.seq.join(', ')}` : ''),
       );
+      if (path.endsWith('.csv')) {
+        const b = await timeFirstByte(app, path, token);
+        firstBytes.push({ s, name, ...b });
+        console.log(
+          `    first byte after ${b.ttfb.toFixed(1)} ms, ${(b.bytes / 1e6).toFixed(1)} MB in ${b.total.toFixed(1)} ms ` +
+            `(${b.mbps.toFixed(1)} MB/s)`,
+        );
+      }
     }
   } finally {
     if (!(KEEP && app.databaseUrl)) await app.close();
@@ -278,3 +316,14 @@ console.log(
     .join(' ')}`,
 );
 console.table(rows);
+console.log('\nexports: time to first byte and throughput (median of the same runs)');
+console.table(
+  firstBytes.map((b) => ({
+    route: b.name,
+    scale: `${b.s}×`,
+    'first byte ms': +b.ttfb.toFixed(1),
+    MB: +(b.bytes / 1e6).toFixed(2),
+    'total ms': +b.total.toFixed(1),
+    'MB/s': +b.mbps.toFixed(1),
+  })),
+);

@@ -41,3 +41,11 @@ export async function preparedQuery<R extends QueryResultRow>(
     return pool.query<R>(text, values);
   }
 }
+
+/**
+ * True on the embedded PGlite (one backend session for every connection, where an open transaction has the whole
+ * database to itself): there a long-lived cursor would hold every other request back.
+ */
+export function sharesOneSession(dataSource: DataSource): boolean {
+  return sharedSession.has(dataSource);
+}

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { stringify } from 'csv-stringify/sync';
+import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import type { ReportCourseDto } from './reports.dto.js';
 import { matrixRows, pickRate } from './rates.queries.js';
 import { assertRange, CourseReportService, type ReportRange } from './course-report.service.js';
-import { inRange } from './report-sql.js';
+import { pgPool, sharesOneSession } from '../../database/pg-pool.js';
+import { recordLinesAtOnce, streamRecordLines } from './exports.queries.js';
 
 /** One letter per status in the roster × sessions matrix (docs/reports.md has the legend). */
 export const STATUS_LETTERS: Record<string, string> = {
@@ -26,10 +27,13 @@ export const LEGEND: [string, string][] = [
   ['', 'session not held yet and no record, or not enrolled when it started (not counted)'],
 ];
 
+export { csvLineSql } from './exports.queries.js';
+
 export interface ExportFile {
   fileName: string;
   contentType: string;
-  body: Buffer;
+  /** The bytes, or a stream of them (records.csv on PostgreSQL). */
+  body: Buffer | Readable;
 }
 
 type Cell = string | number | null;
@@ -39,33 +43,27 @@ export function neutralise(value: Cell): Cell {
   return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-/** RFC 4180 CSV (quoted as needed, CRLF) in UTF-8 with a BOM so spreadsheets detect the encoding. */
-export function toCsv(rows: Cell[][]): Buffer {
-  return Buffer.from(
-    stringify(
-      rows.map((row) => row.map(neutralise)),
-      { bom: true, record_delimiter: 'windows', cast: { number: (n) => String(n) } },
-    ),
-    'utf8',
-  );
+/** A field that holds one of these is quoted (RFC 4180; any line break, not only CRLF). */
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** One CSV field: empty for null, neutralised, quoted (quotes doubled) when needed. csvLineSql is its SQL twin. */
+function csvField(value: Cell): string {
+  const v = neutralise(value);
+  if (v === null) return '';
+  const text = typeof v === 'number' ? String(v) : v;
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /**
- * SQL for one CSV record of `columns` (text column references, each used more than once: pass plain columns), written
- * exactly as toCsv writes a row of strings, without the line end: null and '' empty, neutralise()'s apostrophe before
- * = + - @ TAB or CR, quoted (quotes doubled) when the text holds a quote, a comma or CRLF (csv-stringify
- * with record_delimiter 'windows' does not quote a lone CR or LF). test/exports.e2e-spec.ts
- * compares the two.
+ * RFC 4180 CSV (quoted as needed, CRLF) in UTF-8 with a BOM so spreadsheets detect the encoding. A field holding a
+ * line break of any kind is quoted (csv-stringify with the windows record delimiter quoted CRLF but not a lone LF
+ * or CR, which a reader splits the row on). Written here rather than by csv-stringify, which took ~0.5 s for the
+ * 2,000 × 160 cells of a big attendance.csv; exports.spec.ts checks it against csv-stringify with `quoted_match`.
  */
-export function csvLineSql(columns: string[]): string {
-  const field = (c: string) => {
-    const prefix = `CASE WHEN left(${c}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' ELSE '' END`;
-    return `CASE WHEN ${c} IS NULL THEN ''
-                 WHEN strpos(${c}, '"') > 0 OR strpos(${c}, ',') > 0 OR strpos(${c}, chr(13) || chr(10)) > 0
-                 THEN '"' || ${prefix} || replace(${c}, '"', '""') || '"'
-                 ELSE ${prefix} || ${c} END`;
-  };
-  return columns.map(field).join(` || ',' || `);
+export function toCsv(rows: Cell[][]): Buffer {
+  const lines = ['\uFEFF'];
+  for (const row of rows) lines.push(row.map(csvField).join(','), '\r\n');
+  return Buffer.from(lines.join(''), 'utf8');
 }
 
 /** A file name that is safe in any header and file system: course code, what, local date. */
@@ -74,6 +72,23 @@ function fileName(course: ReportCourseDto, what: string, ext: string): string {
   const day = DateTime.now().setZone(course.timezone).toFormat('yyyyMMdd');
   return `${code}-${what}-${day}.${ext}`;
 }
+
+const RECORDS_HEADER = [
+  'Session id',
+  'Session start',
+  'Session title',
+  'Student number',
+  'Full name',
+  'Email',
+  'Status',
+  'Source',
+  'Checked in at',
+  'Validated at',
+  'Validated by',
+  'Note',
+  'Updated at',
+  'Enrolled',
+];
 
 const percent = (rate: number | null) => (rate === null ? null : Math.round(rate * 1000) / 10);
 
@@ -185,57 +200,23 @@ export class ExportsService {
     };
   }
 
-  /** Every record of the course's sessions in the range, one line each, with times in the course's zone. */
+  /**
+   * Every record of the course's sessions in the range, one line each, with times in the course's zone. The lines
+   * are written by PostgreSQL (csvLineSql: the quoting and neutralising of toCsv; exports.queries.ts). On PostgreSQL
+   * they are streamed from a cursor, so the first byte leaves at once and memory stays flat; on the embedded database
+   * (one session for every connection) they come in one statement.
+   */
   async recordsCsv(courseId: string, range: ReportRange): Promise<ExportFile> {
     assertRange(range);
     const course = await this.reports.course(courseId);
-    const zone = course.timezone;
-    // The lines are written by PostgreSQL (csvLineSql: the quoting and neutralising of toCsv) and joined there: per-row
-    // work in JS (parsing 14 columns, date maths, quoting) cost seconds at 300k records. OFFSET 0 keeps the fields
-    // computed once per record (a flattened subquery would repeat each expression at every use in the line).
-    const body: string = await this.dataSource.transaction(async (m) => {
-      await m.query(`SELECT set_config('TimeZone', $1, true)`, [zone]);
-      const iso = (col: string) => `to_char(${col}, 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM')`;
-      const [{ body }]: { body: string | null }[] = await m.query(
-        `SELECT string_agg(${csvLineSql(Array.from({ length: 14 }, (_, i) => `q.f${i}`))} || E'\\r\\n', ''
-                           ORDER BY q.starts_at, q.session_id, q.full_name, q.student_id) AS body
-           FROM (SELECT s.id::text AS f0, ${iso('s.starts_at')} AS f1, s.title::text AS f2, u.student_number::text AS f3,
-                        u.full_name::text AS f4, u.email::text AS f5, r.status::text AS f6, r.source::text AS f7,
-                        ${iso('r.checked_in_at')} AS f8, ${iso('r.validated_at')} AS f9, v.full_name::text AS f10,
-                        r.note::text AS f11, ${iso('r.updated_at')} AS f12,
-                        CASE WHEN EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = s.course_id AND e.student_id = r.student_id
-                                                                     AND e.ended_at IS NULL) THEN 'yes' ELSE 'no' END AS f13,
-                        s.starts_at, s.id AS session_id, u.full_name, u.id AS student_id
-                   FROM attendance_records r
-                   JOIN class_sessions s ON s.id = r.session_id
-                   JOIN users u ON u.id = r.student_id
-                   LEFT JOIN users v ON v.id = r.validated_by
-                  WHERE s.course_id = $1 AND ${inRange('$4::text', '$2', '$3')}
-                 OFFSET 0) q`,
-        [courseId, range.from ?? null, range.to ?? null, zone],
-      );
-      return body ?? '';
-    });
-    const header = [
-      'Session id',
-      'Session start',
-      'Session title',
-      'Student number',
-      'Full name',
-      'Email',
-      'Status',
-      'Source',
-      'Checked in at',
-      'Validated at',
-      'Validated by',
-      'Note',
-      'Updated at',
-      'Enrolled',
-    ];
+    const query = { courseId, range, zone: course.timezone };
+    const head = toCsv([RECORDS_HEADER]);
     return {
       fileName: fileName(course, 'records', 'csv'),
       contentType: 'text/csv; charset=utf-8',
-      body: Buffer.concat([toCsv([header]), Buffer.from(body, 'utf8')]),
+      body: sharesOneSession(this.dataSource)
+        ? Buffer.concat([head, Buffer.from(await recordLinesAtOnce(this.dataSource, query), 'utf8')])
+        : streamRecordLines(pgPool(this.dataSource), query, head),
     };
   }
 }

@@ -23,7 +23,7 @@ const FILE = {
   schema: { type: 'string', format: 'binary' },
 };
 
-function send(reply: FastifyReply, file: ExportFile): Buffer {
+function send(reply: FastifyReply, file: ExportFile): ExportFile['body'] {
   void reply
     .header('Content-Type', file.contentType)
     .header('Content-Disposition', `attachment; filename="${file.fileName}"`)
@@ -102,7 +102,7 @@ export class ReportsController {
     @Param('id', ParseId) id: string,
     @Query() query: ReportRangeQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Buffer> {
+  ): Promise<ExportFile['body']> {
     await this.access.assertCourseStaff(user, id);
     return send(reply, await this.exports.attendanceCsv(id, query));
   }
@@ -119,7 +119,7 @@ export class ReportsController {
     @Param('id', ParseId) id: string,
     @Query() query: ReportRangeQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Buffer> {
+  ): Promise<ExportFile['body']> {
     await this.access.assertCourseStaff(user, id);
     return send(reply, await this.exports.attendanceXlsx(id, query));
   }
@@ -137,7 +137,7 @@ export class ReportsController {
     @Param('id', ParseId) id: string,
     @Query() query: ReportRangeQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Buffer> {
+  ): Promise<ExportFile['body']> {
     await this.access.assertCourseStaff(user, id);
     return send(reply, await this.exports.recordsCsv(id, query));
   }
