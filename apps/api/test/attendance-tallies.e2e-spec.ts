@@ -8,6 +8,7 @@ import {
   matrixRowsFromView,
   overviewRates,
 } from '../src/modules/reports/rates.queries.js';
+import { pgPool } from '../src/database/pg-pool.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -335,5 +336,102 @@ describe('attendance tallies: kept by the triggers, equal to attendance_expected
     } finally {
       await q(`ALTER TABLE attendance_records ENABLE TRIGGER attendance_records_tallies_update`);
     }
+    // and a refresh of every closed session (what the migration runs on an existing database) repairs it
+    await q(
+      `SELECT attendance_tallies_refresh('session', (SELECT array_agg(id) FROM class_sessions WHERE state = 'closed'), NULL)`,
+    );
+    await expectTrue();
+  });
+
+  // Two transactions that each change what the other's refresh reads: without the locks of attendance_tallies_track,
+  // each would refresh from a snapshot without the other's uncommitted write, and the tallies would miss one of them.
+  // (On the embedded database a transaction has the session to itself, so there they simply run one after the other.)
+  it('stays equal to the view when writers race (a close against a check-in, an enrollment against a record)', async () => {
+    const pool = pgPool(t.dataSource);
+    const [{ id: course }] = await q(
+      `INSERT INTO courses (code, name, timezone) VALUES ('TALR', 'R', 'UTC') RETURNING id`,
+    );
+    const students: string[] = (
+      await q(
+        `INSERT INTO users (email, full_name, role, password_hash)
+         SELECT 'talr' || g || '@example.com', 'Talr ' || g, 'student', 'x' FROM generate_series(1, 4) g RETURNING id`,
+      )
+    ).map((r: { id: string }) => r.id);
+    await q(
+      `INSERT INTO enrollments (course_id, student_id, enrolled_at) SELECT $1, unnest($2::uuid[]), now() - interval '10 days'`,
+      [course, students.slice(0, 3)],
+    );
+    const session = async (state: string) =>
+      (
+        await q(
+          `INSERT INTO class_sessions (course_id, starts_at, ends_at, state)
+           VALUES ($1, now() - interval '3 hours', now() - interval '2 hours', $2) RETURNING id`,
+          [course, state],
+        )
+      )[0].id as string;
+    const race = async (first: string[], second: string[]) => {
+      const a = await pool.connect();
+      const b = await pool.connect();
+      try {
+        await a.query('BEGIN');
+        for (const sql of first) await a.query(sql);
+        const other = (async () => {
+          await b.query('BEGIN');
+          for (const sql of second) await b.query(sql);
+          await b.query('COMMIT');
+        })();
+        await new Promise((r) => setTimeout(r, 300)); // the second waits on the first's lock (PostgreSQL) or session
+        await a.query('COMMIT');
+        await other;
+      } finally {
+        a.release();
+        b.release();
+      }
+    };
+    // A session closed while a record of it is written, both ways round.
+    const s1 = await session('open');
+    await race(
+      [`UPDATE class_sessions SET state = 'closed' WHERE id = '${s1}'`],
+      [
+        `INSERT INTO attendance_records (session_id, student_id, status, source) VALUES ('${s1}', '${students[0]}', 'present', 'teacher')`,
+      ],
+    );
+    const s2 = await session('open');
+    await race(
+      [
+        `INSERT INTO attendance_records (session_id, student_id, status, source) VALUES ('${s2}', '${students[0]}', 'late', 'teacher')`,
+      ],
+      [`UPDATE class_sessions SET state = 'closed' WHERE id = '${s2}'`],
+    );
+    // A backdated enrollment while a record of a closed session is written for that student, both ways round.
+    const s3 = await session('closed');
+    await race(
+      [
+        `INSERT INTO enrollments (course_id, student_id, enrolled_at) VALUES ('${course}', '${students[3]}', now() - interval '5 days')`,
+      ],
+      [
+        `INSERT INTO attendance_records (session_id, student_id, status, source) VALUES ('${s3}', '${students[3]}', 'excused', 'teacher')`,
+      ],
+    );
+    const s4 = await session('closed');
+    await race(
+      [
+        `INSERT INTO attendance_records (session_id, student_id, status, source) VALUES ('${s4}', '${students[3]}', 'pending', 'teacher')`,
+      ],
+      [
+        `UPDATE enrollments SET enrolled_at = now() - interval '6 days' WHERE course_id = '${course}' AND student_id = '${students[3]}'`,
+      ],
+    );
+    // A session closed while a student is enrolled (backdated) into its course.
+    const s5 = await session('open');
+    await race(
+      [`UPDATE class_sessions SET state = 'closed' WHERE id = '${s5}'`],
+      [
+        `UPDATE enrollments SET enrolled_at = now() - interval '20 days' WHERE course_id = '${course}' AND student_id = '${students[1]}'`,
+      ],
+    );
+    const [{ n }] = await q(`SELECT count(*)::int AS n FROM attendance_closed_rows WHERE course_id = $1`, [course]);
+    expect(n).toBeGreaterThanOrEqual(15);
+    await expectTrue();
   });
 });
