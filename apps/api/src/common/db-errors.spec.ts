@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { QueryFailedError } from 'typeorm';
-import { isDatabaseUnavailable } from './db-errors.js';
+import { isConcurrentWriteConflict, isDatabaseUnavailable } from './db-errors.js';
 
 const pgError = (code: string, message = 'x') => Object.assign(new pg.DatabaseError(message, 0, 'error'), { code });
 
@@ -24,5 +24,19 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable(new QueryFailedError('SELECT 1', [], pgError('22P02')))).toBe(false);
     expect(isDatabaseUnavailable(new TypeError('x is undefined'))).toBe(false);
     expect(isDatabaseUnavailable(null)).toBe(false);
+  });
+});
+
+describe('isConcurrentWriteConflict', () => {
+  it('is true for a deadlock or a serialization failure, raw or wrapped by TypeORM', () => {
+    expect(isConcurrentWriteConflict(pgError('40P01', 'deadlock detected'))).toBe(true);
+    expect(isConcurrentWriteConflict(new QueryFailedError('UPDATE x', [], pgError('40001')))).toBe(true);
+  });
+
+  it('is false for other errors', () => {
+    expect(isConcurrentWriteConflict(pgError('23505'))).toBe(false);
+    expect(isConcurrentWriteConflict(pgError('57P01'))).toBe(false);
+    expect(isConcurrentWriteConflict(new Error('deadlock detected'))).toBe(false);
+    expect(isConcurrentWriteConflict(null)).toBe(false);
   });
 });

@@ -21,6 +21,15 @@ export function isForeignKeyViolation(err: unknown): boolean {
   return pgError(err)?.code === '23503';
 }
 
+/**
+ * True for a transaction PostgreSQL aborted because it raced another one (deadlock detected, serialization failure):
+ * nothing of it was committed and the same request is expected to succeed when sent again.
+ */
+export function isConcurrentWriteConflict(err: unknown): boolean {
+  const code = pgError(err)?.code;
+  return code === '40P01' || code === '40001';
+}
+
 /** SQLSTATEs of a database that is going away, coming back or full: connection exceptions (class 08), shutdown. */
 const UNAVAILABLE_SQLSTATE = /^(08...|57P01|57P02|57P03|53300)$/;
 const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);

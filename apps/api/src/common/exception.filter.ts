@@ -10,7 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import pg from 'pg';
 import { QueryFailedError } from 'typeorm';
 import { AppError, CommonErrors } from './app-error.js';
-import { isDatabaseUnavailable } from './db-errors.js';
+import { isConcurrentWriteConflict, isDatabaseUnavailable } from './db-errors.js';
 import { RequestErrors } from './request.errors.js';
 
 const { DatabaseError } = pg;
@@ -155,6 +155,19 @@ export class AllExceptionsFilter implements ExceptionFilter {
         };
       if (pgCode === '22P02' || pgCode === '22007' || pgCode === '22008')
         return { body: { statusCode: 400, code: 'common/bad-request', message: 'A value has the wrong format.' } };
+    }
+    // Two writers raced (e.g. a teacher's edit of a record while the session is being closed: both lock the session
+    // and the record, in opposite orders): PostgreSQL aborted one and kept nothing of it. A temporary condition like
+    // the one below (the documented 503 of every operation): sending the same request again works.
+    if (isConcurrentWriteConflict(exception)) {
+      return {
+        body: {
+          statusCode: 503,
+          code: 'common/unavailable',
+          message: 'Someone else changed this at the same moment. Nothing was saved; try again in a moment.',
+        },
+        headers: { 'Retry-After': '1' },
+      };
     }
     // The database is unreachable, restarting or the pool is exhausted: a temporary condition, not a bug.
     if (isDatabaseUnavailable(exception)) {
