@@ -17,6 +17,8 @@ import type { AppConfig } from '../config/app-config.js';
 export class RealtimeIoAdapter extends IoAdapter {
   private readonly log = new Logger('Realtime');
   private redis: Redis | null = null;
+  /** The adapter's own connections (its stream reader and pub/sub client are `duplicate()`s of ours). */
+  private readonly duplicates: Redis[] = [];
 
   constructor(
     app: INestApplicationContext,
@@ -51,6 +53,14 @@ export class RealtimeIoAdapter extends IoAdapter {
         enableAutoPipelining: true,
       });
       this.redis.on('error', (err) => this.log.warn(`Redis (socket adapter): ${err.message}`));
+      // The adapter stops its stream reader when closed, but only once the reader's XREAD BLOCK (5 s) returns: the
+      // connections it duplicates are recorded so close() ends them at once (nothing outlives the app).
+      const duplicate = this.redis.duplicate.bind(this.redis);
+      this.redis.duplicate = (...args: Parameters<Redis['duplicate']>) => {
+        const client = duplicate(...args);
+        this.duplicates.push(client);
+        return client;
+      };
       server.adapter(createAdapter(this.redis));
       this.log.log('Socket.IO uses the Redis streams adapter');
     }
@@ -58,7 +68,9 @@ export class RealtimeIoAdapter extends IoAdapter {
   }
 
   override async close(server: Server): Promise<void> {
+    // Closing the server closes its namespaces' adapters first (which aborts the reader's loop), then the connections.
     await super.close(server);
+    for (const client of this.duplicates.splice(0)) client.disconnect();
     this.redis?.disconnect();
   }
 }

@@ -98,18 +98,37 @@ function recordResponses(app: NestFastifyApplication) {
 
 async function boot(config: AppConfig, listen: boolean) {
   const app = await createApp(config, { logger: false });
-  const responseViolations = recordResponses(app);
-  let url = '';
-  if (listen) {
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  } else {
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+  try {
+    const responseViolations = recordResponses(app);
+    let url = '';
+    if (listen) {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    } else {
+      await app.init();
+      await app.getHttpAdapter().getInstance().ready();
+    }
+    await clearRateLimits(app);
+    return { app, url, responseViolations };
+  } catch (err) {
+    // A half-booted app (init failed, or the port or Redis did not answer) would keep its database, Redis clients and
+    // background loops: closed here, so a failed boot fails the suite and leaves nothing running.
+    await app.close().catch(() => undefined);
+    throw err;
   }
-  await clearRateLimits(app);
-  return { app, url, responseViolations };
 }
+
+/**
+ * The test apps of this test file that are booting or open. A suite whose beforeAll timed out (a loaded machine) has
+ * no app to close in its afterAll, yet the boot goes on: the file's last hook waits for such boots and closes every
+ * app still open, so no suite leaves an app running (its loops, Redis clients and database) for jest to wait on.
+ */
+const starting = new Set<Promise<unknown>>();
+const open = new Set<TestApp>();
+afterAll(async () => {
+  await Promise.allSettled([...starting]);
+  for (const t of [...open]) await t.close().catch(() => undefined);
+});
 
 /**
  * On the shared test Redis (`pnpm test:system`) the rate-limit counters outlive an app: every request of a run comes
@@ -138,10 +157,15 @@ export const bootOnly = async (env: Record<string, string>) =>
  * Boots the real app on a database of its own: a copy of the run's migrated template — embedded PGlite by default,
  * or a database on the TEST_DATABASE_URL server (`pnpm test:system`) — removed by close().
  */
-export async function createTestApp(
-  env: Record<string, string> = {},
-  opts: { listen?: boolean } = {},
-): Promise<TestApp> {
+export function createTestApp(env: Record<string, string> = {}, opts: { listen?: boolean } = {}): Promise<TestApp> {
+  const booting = startTestApp(env, opts);
+  starting.add(booting);
+  const forget = () => starting.delete(booting);
+  booting.then(forget, forget);
+  return booting;
+}
+
+async function startTestApp(env: Record<string, string>, opts: { listen?: boolean }): Promise<TestApp> {
   const database = await cloneTestDatabase(bootOnly);
   const config = testConfig({ ...database.env, ...env });
   const started = async (): Promise<TestApp> => {
@@ -150,13 +174,14 @@ export async function createTestApp(
       throw err;
     });
     const stop = async () => {
+      open.delete(t);
       const violations = await responseViolations().catch((err: unknown) => [
         { operation: '(validator)', status: 0, problem: String(err) },
       ]);
       await app.close();
       reportViolations(violations);
     };
-    return {
+    const t: TestApp = {
       app,
       config,
       http: request(app.getHttpServer()),
@@ -174,6 +199,8 @@ export async function createTestApp(
         }
       },
     };
+    open.add(t);
+    return t;
   };
   return started();
 }
