@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { UserRole } from '@sysponto/contracts';
 import type { FastifyReply } from 'fastify';
@@ -22,6 +22,10 @@ const FILE = {
   description: 'The file (Content-Disposition: attachment).',
   schema: { type: 'string', format: 'binary' },
 };
+
+/** An export route's documentation: the file's media type, the file as the 200 body, and its errors. */
+const ExportFileRoute = (mediaType: string) =>
+  applyDecorators(ApiProduces(mediaType), ApiOkResponse(FILE), ApiAuth(400, 404));
 
 function send(reply: FastifyReply, file: ExportFile): ExportFile['body'] {
   void reply
@@ -94,34 +98,28 @@ export class ReportsController {
       'not held yet. UTF-8 with BOM, CRLF, RFC 4180 quoting; text starting with = + - @ TAB CR gets a leading apostrophe. ' +
       'Teachers of the course and admins.',
   })
-  @ApiProduces('text/csv')
-  @ApiOkResponse(FILE)
-  @ApiAuth(400, 404)
-  async exportCourseAttendanceCsv(
+  @ExportFileRoute('text/csv')
+  exportCourseAttendanceCsv(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseId) id: string,
     @Query() query: ReportRangeQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ExportFile['body']> {
-    await this.access.assertCourseStaff(user, id);
-    return send(reply, await this.exports.attendanceCsv(id, query));
+    return this.exportFile(user, id, reply, () => this.exports.attendanceCsv(id, query));
   }
 
   @Get('courses/:id/attendance.xlsx')
   @ApiOperation({
     summary: 'Excel export of the roster × sessions matrix (with a legend sheet). Teachers of the course and admins.',
   })
-  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-  @ApiOkResponse(FILE)
-  @ApiAuth(400, 404)
-  async exportCourseAttendanceXlsx(
+  @ExportFileRoute('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  exportCourseAttendanceXlsx(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseId) id: string,
     @Query() query: ReportRangeQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ExportFile['body']> {
-    await this.access.assertCourseStaff(user, id);
-    return send(reply, await this.exports.attendanceXlsx(id, query));
+    return this.exportFile(user, id, reply, () => this.exports.attendanceXlsx(id, query));
   }
 
   @Get('courses/:id/records.csv')
@@ -129,16 +127,24 @@ export class ReportsController {
     summary: "CSV export of the raw attendance records of the course's sessions (times with the course's UTC offset).",
     description: 'Same CSV conventions as attendance.csv. Teachers of the course and admins.',
   })
-  @ApiProduces('text/csv')
-  @ApiOkResponse(FILE)
-  @ApiAuth(400, 404)
-  async exportCourseRecordsCsv(
+  @ExportFileRoute('text/csv')
+  exportCourseRecordsCsv(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseId) id: string,
     @Query() query: ReportRangeQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ExportFile['body']> {
-    await this.access.assertCourseStaff(user, id);
-    return send(reply, await this.exports.recordsCsv(id, query));
+    return this.exportFile(user, id, reply, () => this.exports.recordsCsv(id, query));
+  }
+
+  /** Teachers of the course and admins: the file, with its download headers. */
+  private async exportFile(
+    user: AuthUser,
+    courseId: string,
+    reply: FastifyReply,
+    make: () => Promise<ExportFile>,
+  ): Promise<ExportFile['body']> {
+    await this.access.assertCourseStaff(user, courseId);
+    return send(reply, await make());
   }
 }
