@@ -7,8 +7,8 @@
 //   node scripts/bench/web.mjs        (after `pnpm --filter api build` and `pnpm --filter web build`)
 // CHROMIUM (default /usr/bin/chromium: Debian's), BENCH_WEB_RUNS (1: runs per page, the median is printed),
 // BENCH_WEB_PAGES (a comma list of sign-in, dashboard, check-in: only those), BENCH_WEB_LHR=1 (also writes each run's
-// full Lighthouse report, bench-results/web-lhr-<page>-<run>.json, for the audits behind a figure), BENCH_WEB_DIST
-// (apps/web/dist: another build of the web app, to compare).
+// full Lighthouse report and the page's trace, bench-results/web-{lhr,trace}-<page>-<run>.json, for the audits and
+// tasks behind a figure), BENCH_WEB_DIST (apps/web/dist: another build of the web app, to compare).
 // Each run starts cold: the browser's HTTP cache, Cache Storage and service worker are cleared before it; the signed-in
 // pages keep only the refresh cookie and the app's "signed in" hint, as a returning student's phone would.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -145,7 +145,13 @@ try {
         page,
       );
       runs.push(summarise(r.lhr));
-      if (SAVE_LHR) writeFileSync(join(ROOT, 'bench-results', `web-lhr-${p.key}-${i + 1}.json`), JSON.stringify(r.lhr));
+      if (SAVE_LHR) {
+        writeFileSync(join(ROOT, 'bench-results', `web-lhr-${p.key}-${i + 1}.json`), JSON.stringify(r.lhr));
+        // The page's trace (Chromium DevTools opens it): which tasks the long ones are.
+        const trace = r.artifacts?.Trace;
+        if (trace)
+          writeFileSync(join(ROOT, 'bench-results', `web-trace-${p.key}-${i + 1}.json`), JSON.stringify(trace));
+      }
       log(
         `${p.name} run ${i + 1}: score ${runs.at(-1).score}, LCP ${runs.at(-1).lcpMs} ms, TBT ${runs.at(-1).tbtMs} ms`,
       );

@@ -180,6 +180,8 @@ export const useAuthStore = defineStore('auth', () => {
     login,
     logout,
     restore,
+    /** A refresh cookie may exist (signed in on this device before): restoring the session asks the server. */
+    hasSessionHint: () => hint.get(),
     resume,
     changePassword,
     updateProfile,
