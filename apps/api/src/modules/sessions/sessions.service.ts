@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { UserRole, type AttendanceStatus, type JustificationStatus, type SessionState } from '@sysponto/contracts';
-import { DataSource, type EntityManager } from 'typeorm';
+import { UserRole, type AttendanceStatus, type JustificationStatus } from '@sysponto/contracts';
+import { DataSource, In, type EntityManager, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import { AccessErrors, AccessService } from '../../common/access.service.js';
 import type { AuthUser } from '../../common/auth-user.js';
 import { likePattern, pageOf } from '../../common/pagination.js';
@@ -19,6 +19,9 @@ import {
 import { holidaysBetween } from './holidays.queries.js';
 import { checkinOpensAt, deriveSessionState } from './session-state.js';
 import { SessionErrors } from './sessions.errors.js';
+import { sessionsQuery, sessionsWithAttendance, type SessionView, updateSessionTimes } from './sessions.queries.js';
+import { ClassSessionEntity } from './class-session.entity.js';
+import { CourseEntity } from '../courses/course.entity.js';
 import { AuditService, diffSnapshots } from '../audit/audit.service.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { canJustify as canFile } from '../justifications/justification-window.js';
@@ -39,24 +42,6 @@ import type {
 export const MY_SESSIONS_MAX_DAYS = 366;
 export const MY_SESSIONS_MAX_ITEMS = 2000;
 
-interface SessionRow {
-  id: string;
-  course_id: string;
-  series_id: string | null;
-  title: string | null;
-  room: string | null;
-  starts_at: Date;
-  ends_at: Date;
-  state: SessionState;
-  closed_at: Date | null;
-  cancelled_at: Date | null;
-  cancel_reason: string | null;
-  course_code: string;
-  course_name: string;
-  timezone: string;
-  checkin_opens_minutes: number;
-}
-
 /** What listMine adds for a student. */
 interface MyRow {
   my_status: AttendanceStatus | null;
@@ -64,30 +49,26 @@ interface MyRow {
   expected: boolean;
 }
 
-const SESSION_SELECT = `
-  SELECT s.id, s.course_id, s.series_id, s.title, s.room, s.starts_at, s.ends_at, s.state, s.closed_at, s.cancelled_at, s.cancel_reason,
-         c.code AS course_code, c.name AS course_name, c.timezone, c.checkin_opens_minutes
-    FROM class_sessions s JOIN courses c ON c.id = s.course_id`;
-
-export function toSessionDto(r: SessionRow, now = new Date()): SessionDto {
-  const startsAt = new Date(r.starts_at);
-  const endsAt = new Date(r.ends_at);
+export function toSessionDto(r: SessionView, now = new Date()): SessionDto {
+  const { timezone, checkinOpensMinutes } = r.course;
+  const startsAt = new Date(r.startsAt);
+  const endsAt = new Date(r.endsAt);
   return {
     id: r.id,
-    courseId: r.course_id,
-    courseCode: r.course_code,
-    courseName: r.course_name,
-    timezone: r.timezone,
-    seriesId: r.series_id,
+    courseId: r.courseId,
+    courseCode: r.course.code,
+    courseName: r.course.name,
+    timezone,
+    seriesId: r.seriesId,
     title: r.title,
     room: r.room,
-    startsAt: isoInZone(startsAt, r.timezone),
-    endsAt: isoInZone(endsAt, r.timezone),
-    checkinOpensAt: isoInZone(checkinOpensAt(startsAt, r.checkin_opens_minutes), r.timezone),
-    state: deriveSessionState({ state: r.state, startsAt, endsAt }, r.checkin_opens_minutes, now),
-    closedAt: r.closed_at ? isoInZone(new Date(r.closed_at), r.timezone) : null,
-    cancelledAt: r.cancelled_at ? isoInZone(new Date(r.cancelled_at), r.timezone) : null,
-    cancelReason: r.cancel_reason,
+    startsAt: isoInZone(startsAt, timezone),
+    endsAt: isoInZone(endsAt, timezone),
+    checkinOpensAt: isoInZone(checkinOpensAt(startsAt, checkinOpensMinutes), timezone),
+    state: deriveSessionState({ state: r.state, startsAt, endsAt }, checkinOpensMinutes, now),
+    closedAt: r.closedAt ? isoInZone(new Date(r.closedAt), timezone) : null,
+    cancelledAt: r.cancelledAt ? isoInZone(new Date(r.cancelledAt), timezone) : null,
+    cancelReason: r.cancelReason,
   };
 }
 
@@ -95,6 +76,9 @@ export function toSessionDto(r: SessionRow, now = new Date()): SessionDto {
 function instant(value: string): Date {
   return new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
 }
+
+/** Ends after :from. Sessions last at most 12 hours: the lower bound on starts_at lets the (course_id, starts_at) index do the work. */
+const overlapsFrom = `s.ends_at > :from AND s.starts_at > CAST(:from AS timestamptz) - interval '${MAX_SESSION_HOURS} hours'`;
 
 function invalidTimes(field: string, reason: string) {
   return SessionErrors.invalidTimes({ message: `${field} ${reason}.`, details: [{ field, messages: [reason] }] });
@@ -112,34 +96,22 @@ export class SessionsService {
   async listForCourse(user: AuthUser, courseId: string, q: ListCourseSessionsQueryDto): Promise<SessionPageDto> {
     await this.access.assertCourseVisible(user, courseId);
     const { page, pageSize, offset } = pageOf(q);
-    const params: unknown[] = [courseId];
-    const where = ['s.course_id = $1'];
-    if (q.from) {
-      params.push(instant(q.from));
-      // Sessions last at most 12 hours: the lower bound on starts_at lets the (course_id, starts_at) index do the work.
-      where.push(
-        `s.ends_at > $${params.length} AND s.starts_at > $${params.length}::timestamptz - interval '${MAX_SESSION_HOURS} hours'`,
-      );
-    }
-    if (q.to) {
-      params.push(instant(q.to));
-      where.push(`s.starts_at < $${params.length}`);
-    }
-    if (q.search) {
-      params.push(likePattern(q.search));
-      where.push(`(s.title ILIKE $${params.length} OR s.room ILIKE $${params.length})`);
-    }
-    const filter = `WHERE ${where.join(' AND ')}`;
-    const [{ total }]: { total: number }[] = await this.dataSource.query(
-      `SELECT count(*)::int AS total FROM class_sessions s ${filter}`,
-      params,
-    );
-    const rows: SessionRow[] = await this.dataSource.query(
-      `${SESSION_SELECT} ${filter} ORDER BY s.starts_at, s.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, pageSize, offset],
-    );
+    const filter = <T extends ObjectLiteral>(qb: SelectQueryBuilder<T>) => {
+      qb.where('s.course_id = :courseId', { courseId });
+      if (q.from) qb.andWhere(overlapsFrom, { from: instant(q.from) });
+      if (q.to) qb.andWhere('s.starts_at < :to', { to: instant(q.to) });
+      if (q.search) qb.andWhere('(s.title ILIKE :search OR s.room ILIKE :search)', { search: likePattern(q.search) });
+      return qb;
+    };
+    const total = await filter(this.dataSource.getRepository(ClassSessionEntity).createQueryBuilder('s')).getCount();
+    const rows = await filter(sessionsQuery(this.dataSource.manager))
+      .orderBy('s.starts_at')
+      .addOrderBy('s.id')
+      .limit(pageSize)
+      .offset(offset)
+      .getMany();
     const now = new Date();
-    return { items: rows.map((r) => toSessionDto(r, now)), total, page, pageSize };
+    return { items: (rows as SessionView[]).map((r) => toSessionDto(r, now)), total, page, pageSize };
   }
 
   /** The caller's calendar: enrolled courses (students), taught courses (teachers), every course (admins). */
@@ -152,45 +124,55 @@ export class SessionsService {
         details: [{ field: 'to', messages: ['must be after from'] }],
       });
     if (to.getTime() - from.getTime() > MY_SESSIONS_MAX_DAYS * 86_400_000) throw SessionErrors.rangeTooLong();
-    const params: unknown[] = [from, to];
-    let mine = '';
-    let select = SESSION_SELECT;
+    const qb = sessionsQuery(this.dataSource.manager)
+      .where(overlapsFrom, { from })
+      .andWhere('s.starts_at < :to', { to })
+      .setParameter('me', user.id);
     if (user.role === UserRole.Student) {
-      params.push(user.id);
-      select = SESSION_SELECT.replace(
-        'FROM class_sessions s',
-        `, (SELECT r.status FROM attendance_records r WHERE r.session_id = s.id AND r.student_id = $3) AS my_status,
-           (SELECT j.status FROM justifications j
-             WHERE j.session_id = s.id AND j.student_id = $3 AND j.status <> 'withdrawn') AS my_justification,
-           EXISTS (SELECT 1 FROM attendance_expected x WHERE x.session_id = s.id AND x.student_id = $3) AS expected
-      FROM class_sessions s`,
-      );
-      // Sessions that overlap one of my enrollment periods (not those of a course before I joined or after I left).
-      mine = `AND EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = s.course_id AND e.student_id = $3
-                         AND s.ends_at > e.enrolled_at AND (e.ended_at IS NULL OR s.starts_at < e.ended_at))`;
+      qb.addSelect(
+        '(SELECT r.status FROM attendance_records r WHERE r.session_id = s.id AND r.student_id = :me)',
+        'my_status',
+      )
+        .addSelect(
+          `(SELECT j.status FROM justifications j
+             WHERE j.session_id = s.id AND j.student_id = :me AND j.status <> 'withdrawn')`,
+          'my_justification',
+        )
+        .addSelect(
+          'EXISTS (SELECT 1 FROM attendance_expected x WHERE x.session_id = s.id AND x.student_id = :me)',
+          'expected',
+        )
+        // Sessions that overlap one of my enrollment periods (not those of a course before I joined or after I left).
+        .andWhere(
+          `EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = s.course_id AND e.student_id = :me
+                      AND s.ends_at > e.enrolled_at AND (e.ended_at IS NULL OR s.starts_at < e.ended_at))`,
+        );
     } else if (user.role === UserRole.Teacher) {
-      params.push(user.id);
-      mine = `AND EXISTS (SELECT 1 FROM course_teachers ct WHERE ct.course_id = s.course_id AND ct.teacher_id = $3)`;
+      qb.andWhere('EXISTS (SELECT 1 FROM course_teachers ct WHERE ct.course_id = s.course_id AND ct.teacher_id = :me)');
     }
-    const rows: (SessionRow & Partial<MyRow>)[] = await this.dataSource.query(
-      `${select} WHERE s.ends_at > $1 AND s.starts_at > $1::timestamptz - interval '${MAX_SESSION_HOURS} hours' AND s.starts_at < $2 ${mine} ORDER BY s.starts_at, s.id LIMIT ${MY_SESSIONS_MAX_ITEMS + 1}`,
-      params,
-    );
+    const { entities, raw } = await qb
+      .orderBy('s.starts_at')
+      .addOrderBy('s.id')
+      .limit(MY_SESSIONS_MAX_ITEMS + 1)
+      .getRawAndEntities<Partial<MyRow> & { s_id: string }>();
+    const mine = new Map(raw.map((r) => [r.s_id, r]));
     const now = new Date();
     return {
-      items: rows.slice(0, MY_SESSIONS_MAX_ITEMS).map((r) => this.toMySessionDto(r, now)),
-      truncated: rows.length > MY_SESSIONS_MAX_ITEMS,
+      items: (entities as SessionView[])
+        .slice(0, MY_SESSIONS_MAX_ITEMS)
+        .map((r) => this.toMySessionDto(r, mine.get(r.id) ?? {}, now)),
+      truncated: entities.length > MY_SESSIONS_MAX_ITEMS,
     };
   }
 
-  private toMySessionDto(r: SessionRow & Partial<MyRow>, now: Date): MySessionDto {
-    const myStatus = r.my_status ?? null;
-    const myJustification = r.my_justification ?? null;
+  private toMySessionDto(r: SessionView, my: Partial<MyRow>, now: Date): MySessionDto {
+    const myStatus = my.my_status ?? null;
+    const myJustification = my.my_justification ?? null;
     const canJustify = canFile(
       {
-        startsAt: new Date(r.starts_at),
-        endsAt: new Date(r.ends_at),
-        expected: r.expected === true,
+        startsAt: new Date(r.startsAt),
+        endsAt: new Date(r.endsAt),
+        expected: my.expected === true,
         status: myStatus,
         justification: myJustification,
       },
@@ -206,9 +188,9 @@ export class SessionsService {
   }
 
   async load(id: string, m: EntityManager = this.dataSource.manager): Promise<SessionDto> {
-    const rows: SessionRow[] = await m.query(`${SESSION_SELECT} WHERE s.id = $1`, [id]);
-    if (!rows[0]) throw AccessErrors.sessionNotFound();
-    return toSessionDto(rows[0]);
+    const session = await sessionsQuery(m).where('s.id = :id', { id }).getOne();
+    if (!session) throw AccessErrors.sessionNotFound();
+    return toSessionDto(session as SessionView);
   }
 
   /** One session → the session; a weekly series → {items}, all rows in one INSERT sharing one series id. */
@@ -216,9 +198,9 @@ export class SessionsService {
     await this.access.assertCourseStaff(user, courseId);
     const single = dto.startsAt !== undefined || dto.endsAt !== undefined;
     if (single === (dto.series !== undefined)) throw SessionErrors.oneOrSeries();
-    const [course]: { timezone: string }[] = await this.dataSource.query(`SELECT timezone FROM courses WHERE id = $1`, [
-      courseId,
-    ]);
+    const course = await this.dataSource
+      .getRepository(CourseEntity)
+      .findOne({ select: { id: true, timezone: true }, where: { id: courseId } });
     if (!course) throw AccessErrors.courseNotFound();
     let slots: PlannedSlot[];
     let skipped: SkippedDate[] = [];
@@ -247,19 +229,24 @@ export class SessionsService {
       seriesId = randomUUID();
     }
     const ids = await this.dataSource.transaction(async (m) => {
-      const inserted: { id: string; starts_at: Date; ends_at: Date }[] = await m.query(
-        `INSERT INTO class_sessions (course_id, series_id, title, room, starts_at, ends_at)
-         SELECT $1, $2, $3, $4, t.s, t.e FROM unnest($5::timestamptz[], $6::timestamptz[]) AS t(s, e)
-         RETURNING id, starts_at, ends_at`,
-        [
-          courseId,
-          seriesId,
-          dto.title ?? null,
-          dto.room ?? null,
-          slots.map((s) => s.startsAt.toISOString()),
-          slots.map((s) => s.endsAt.toISOString()),
-        ],
-      );
+      const { raw } = await m
+        .createQueryBuilder()
+        .insert()
+        .into(ClassSessionEntity)
+        .values(
+          slots.map((slot) => ({
+            courseId,
+            seriesId,
+            title: dto.title ?? null,
+            room: dto.room ?? null,
+            startsAt: slot.startsAt,
+            endsAt: slot.endsAt,
+          })),
+        )
+        .updateEntity(false)
+        .returning('id, starts_at, ends_at')
+        .execute();
+      const inserted = raw as { id: string; starts_at: Date; ends_at: Date }[];
       await this.audit.record(
         m,
         inserted.map((r) => ({
@@ -278,12 +265,13 @@ export class SessionsService {
       );
       return inserted;
     });
-    const rows: SessionRow[] = await this.dataSource.query(
-      `${SESSION_SELECT} WHERE s.id = ANY($1::uuid[]) ORDER BY s.starts_at, s.id`,
-      [ids.map((r) => r.id)],
-    );
+    const rows = await sessionsQuery(this.dataSource.manager)
+      .where('s.id IN (:...ids)', { ids: ids.map((r) => r.id) })
+      .orderBy('s.starts_at')
+      .addOrderBy('s.id')
+      .getMany();
     const now = new Date();
-    const items = rows.map((r) => toSessionDto(r, now));
+    const items = (rows as SessionView[]).map((r) => toSessionDto(r, now));
     return single ? items[0] : { items, skipped };
   }
 
@@ -304,7 +292,7 @@ export class SessionsService {
       if (changesTime && targets.some((t) => t.state === 'closed')) throw SessionErrors.closed();
       if (changesTime && targets.some((t) => t.state === 'cancelled')) throw SessionErrors.alreadyCancelled();
       const planned = targets.map((t) => {
-        const slot = { startsAt: new Date(t.starts_at), endsAt: new Date(t.ends_at) };
+        const slot = { startsAt: new Date(t.startsAt), endsAt: new Date(t.endsAt) };
         if (moves)
           return {
             id: t.id,
@@ -318,26 +306,7 @@ export class SessionsService {
         const problem = durationProblem(p.startsAt, p.endsAt);
         if (problem) throw invalidTimes(retimes ? 'endTime' : 'endsAt', problem);
       }
-      const setTitle = dto.title !== undefined;
-      const setRoom = dto.room !== undefined;
-      await m.query(
-        `UPDATE class_sessions s
-            SET starts_at = v.s, ends_at = v.e,
-                title = CASE WHEN $4::boolean THEN $5::varchar ELSE s.title END,
-                room = CASE WHEN $6::boolean THEN $7::varchar ELSE s.room END,
-                updated_at = now()
-           FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS v(id, s, e)
-          WHERE s.id = v.id`,
-        [
-          planned.map((p) => p.id),
-          planned.map((p) => p.startsAt.toISOString()),
-          planned.map((p) => p.endsAt.toISOString()),
-          setTitle,
-          dto.title ?? null,
-          setRoom,
-          dto.room ?? null,
-        ],
-      );
+      await updateSessionTimes(m, planned, { title: dto.title, room: dto.room });
       const fields = Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined));
       await this.audit.record(
         m,
@@ -352,7 +321,7 @@ export class SessionsService {
             ...(changesTime
               ? {
                   changes: diffSnapshots(
-                    { startsAt: new Date(targets[i].starts_at), endsAt: new Date(targets[i].ends_at) },
+                    { startsAt: new Date(targets[i].startsAt), endsAt: new Date(targets[i].endsAt) },
                     { startsAt: p.startsAt, endsAt: p.endsAt },
                     ['startsAt', 'endsAt'],
                   ),
@@ -372,21 +341,16 @@ export class SessionsService {
       // The row locks make a concurrent check-in (its FK check) wait until we are done, so none is lost by the cascade.
       const targets = await this.lockTargets(m, id, scope);
       const ids = targets.map((t) => t.id);
-      const used: { id: string }[] = await m.query(
-        `SELECT s.id FROM unnest($1::uuid[]) AS s(id)
-          WHERE EXISTS (SELECT 1 FROM attendance_records r WHERE r.session_id = s.id)
-             OR EXISTS (SELECT 1 FROM justifications j WHERE j.session_id = s.id)`,
-        [ids],
-      );
-      if (used.length) throw SessionErrors.hasAttendance({ details: { sessionIds: used.map((u) => u.id) } });
-      await m.query(`DELETE FROM class_sessions WHERE id = ANY($1::uuid[])`, [ids]);
+      const used = await sessionsWithAttendance(m, ids);
+      if (used.length) throw SessionErrors.hasAttendance({ details: { sessionIds: used } });
+      await m.getRepository(ClassSessionEntity).delete({ id: In(ids) });
       await this.audit.record(
         m,
         targets.map((t) => ({
           action: 'session.deleted' as const,
           targetType: 'session',
           targetId: t.id,
-          summary: { scope, startsAt: new Date(t.starts_at), endsAt: new Date(t.ends_at) },
+          summary: { scope, startsAt: new Date(t.startsAt), endsAt: new Date(t.endsAt) },
         })),
       );
       return { deleted: ids.length, ids };
@@ -394,21 +358,27 @@ export class SessionsService {
   }
 
   /** This session, plus (scope=following) the later sessions of its series that are not closed; locked FOR UPDATE. */
-  private async lockTargets(m: EntityManager, id: string, scope: SessionScope) {
-    type Target = { id: string; starts_at: Date; ends_at: Date; state: SessionState };
-    const [self]: (Target & { series_id: string | null })[] = await m.query(
-      `SELECT id, series_id, starts_at, ends_at, state FROM class_sessions WHERE id = $1 FOR UPDATE`,
-      [id],
-    );
+  private async lockTargets(m: EntityManager, id: string, scope: SessionScope): Promise<ClassSessionEntity[]> {
+    const sessions = () =>
+      m
+        .getRepository(ClassSessionEntity)
+        .createQueryBuilder('s')
+        .select(['s.id', 's.seriesId', 's.startsAt', 's.endsAt', 's.state'])
+        .setLock('pessimistic_write');
+    const self = await sessions().where('s.id = :id', { id }).getOne();
     // Deleted by someone else since the access check.
     if (!self) throw AccessErrors.sessionNotFound();
-    if (scope === 'one' || !self.series_id) return [self];
-    const rest: Target[] = await m.query(
-      `SELECT id, starts_at, ends_at, state FROM class_sessions
-        WHERE series_id = $1 AND id <> $2 AND starts_at >= $3 AND state NOT IN ('closed', 'cancelled')
-        ORDER BY starts_at, id FOR UPDATE`,
-      [self.series_id, id, self.starts_at],
-    );
+    if (scope === 'one' || !self.seriesId) return [self];
+    const rest = await sessions()
+      .where('s.series_id = :seriesId AND s.id <> :id AND s.starts_at >= :startsAt', {
+        seriesId: self.seriesId,
+        id,
+        startsAt: self.startsAt,
+      })
+      .andWhere(`s.state NOT IN ('closed', 'cancelled')`)
+      .orderBy('s.starts_at')
+      .addOrderBy('s.id')
+      .getMany();
     return [self, ...rest];
   }
 }
