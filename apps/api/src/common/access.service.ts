@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type SessionState, UserRole } from '@sysponto/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
+import { CourseEntity } from '../modules/courses/course.entity.js';
+import { ClassSessionEntity } from '../modules/sessions/class-session.entity.js';
 import { CommonErrors, defineErrors } from './app-error.js';
 import type { AuthUser } from './auth-user.js';
 
@@ -12,6 +14,18 @@ export const AccessErrors = defineErrors({
 
 /** How the caller relates to a course: admin, one of its teachers, an enrolled student, or nothing (→ 404). */
 export type CourseRelation = 'admin' | 'teacher' | 'student';
+
+/** The caller's memberships in course `c`, as two boolean columns `teacher` and `student` (parameter `:userId`). */
+const TEACHER_OF_C = 'EXISTS (SELECT 1 FROM course_teachers WHERE course_id = c.id AND teacher_id = :userId)';
+const STUDENT_OF_C =
+  'EXISTS (SELECT 1 FROM enrollments WHERE course_id = c.id AND student_id = :userId AND ended_at IS NULL)';
+
+function relationOf(user: AuthUser, r: { teacher: boolean; student: boolean }): CourseRelation | null {
+  if (user.role === UserRole.Admin) return 'admin';
+  if (user.role === UserRole.Teacher && r.teacher) return 'teacher';
+  if (user.role === UserRole.Student && r.student) return 'student';
+  return null;
+}
 
 export interface SessionContext {
   id: string;
@@ -40,19 +54,15 @@ export class AccessService {
     courseId: string,
     m: EntityManager = this.dataSource.manager,
   ): Promise<CourseRelation | null> {
-    const rows: { exists: boolean; teacher: boolean; student: boolean }[] = await m.query(
-      `SELECT true AS exists,
-              EXISTS (SELECT 1 FROM course_teachers WHERE course_id = c.id AND teacher_id = $2) AS teacher,
-              EXISTS (SELECT 1 FROM enrollments WHERE course_id = c.id AND student_id = $2 AND ended_at IS NULL) AS student
-         FROM courses c WHERE c.id = $1`,
-      [courseId, user.id],
-    );
-    const r = rows[0];
+    const r = await m
+      .getRepository(CourseEntity)
+      .createQueryBuilder('c')
+      .select(TEACHER_OF_C, 'teacher')
+      .addSelect(STUDENT_OF_C, 'student')
+      .where('c.id = :courseId', { courseId, userId: user.id })
+      .getRawOne<{ teacher: boolean; student: boolean }>();
     if (!r) return null;
-    if (user.role === UserRole.Admin) return 'admin';
-    if (user.role === UserRole.Teacher && r.teacher) return 'teacher';
-    if (user.role === UserRole.Student && r.student) return 'student';
-    return null;
+    return relationOf(user, r);
   }
 
   /** Any member may view; others get 404. */
@@ -75,36 +85,39 @@ export class AccessService {
     sessionId: string,
     m: EntityManager = this.dataSource.manager,
   ): Promise<SessionContext> {
-    const rows: Record<string, unknown>[] = await m.query(
-      `SELECT s.id, s.course_id, s.starts_at, s.ends_at, s.state, c.timezone, c.code_validity_minutes, c.late_after_minutes,
-              c.checkin_opens_minutes, c.requires_validation,
-              EXISTS (SELECT 1 FROM course_teachers WHERE course_id = c.id AND teacher_id = $2) AS teacher,
-              EXISTS (SELECT 1 FROM enrollments WHERE course_id = c.id AND student_id = $2 AND ended_at IS NULL) AS student
-         FROM class_sessions s JOIN courses c ON c.id = s.course_id WHERE s.id = $1`,
-      [sessionId, user.id],
-    );
-    const r = rows[0];
-    if (!r) throw AccessErrors.sessionNotFound();
-    const relation: CourseRelation | null =
-      user.role === UserRole.Admin
-        ? 'admin'
-        : user.role === UserRole.Teacher && r.teacher
-          ? 'teacher'
-          : user.role === UserRole.Student && r.student
-            ? 'student'
-            : null;
+    const { entities, raw } = await m
+      .getRepository(ClassSessionEntity)
+      .createQueryBuilder('s')
+      .select(['s.id', 's.courseId', 's.startsAt', 's.endsAt', 's.state'])
+      .innerJoin('s.course', 'c')
+      .addSelect([
+        'c.id',
+        'c.timezone',
+        'c.codeValidityMinutes',
+        'c.lateAfterMinutes',
+        'c.checkinOpensMinutes',
+        'c.requiresValidation',
+      ])
+      .addSelect(TEACHER_OF_C, 'teacher')
+      .addSelect(STUDENT_OF_C, 'student')
+      .where('s.id = :sessionId', { sessionId, userId: user.id })
+      .getRawAndEntities<{ teacher: boolean; student: boolean }>();
+    const s = entities[0];
+    if (!s) throw AccessErrors.sessionNotFound();
+    const relation = relationOf(user, raw[0]);
     if (!relation) throw AccessErrors.sessionNotFound();
+    const c = s.course!;
     return {
-      id: r.id as string,
-      courseId: r.course_id as string,
-      startsAt: new Date(r.starts_at as string),
-      endsAt: new Date(r.ends_at as string),
-      state: r.state as SessionContext['state'],
-      timezone: r.timezone as string,
-      codeValidityMinutes: r.code_validity_minutes as number,
-      lateAfterMinutes: r.late_after_minutes as number,
-      checkinOpensMinutes: r.checkin_opens_minutes as number,
-      requiresValidation: r.requires_validation as boolean,
+      id: s.id,
+      courseId: s.courseId,
+      startsAt: s.startsAt,
+      endsAt: s.endsAt,
+      state: s.state,
+      timezone: c.timezone,
+      codeValidityMinutes: c.codeValidityMinutes,
+      lateAfterMinutes: c.lateAfterMinutes,
+      checkinOpensMinutes: c.checkinOpensMinutes,
+      requiresValidation: c.requiresValidation,
       relation,
     };
   }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { sessionRoom, userRoom, type ServerToClientEvents } from '@sysponto/contracts';
 import { DataSource } from 'typeorm';
 import { RealtimeGateway } from './realtime.gateway.js';
+import { sessionAudience } from './realtime.queries.js';
 
 type EventName = keyof ServerToClientEvents;
 type PayloadOf<E extends EventName> = Parameters<ServerToClientEvents[E]>[0];
@@ -30,13 +31,8 @@ export class RealtimeService {
     payload: (courseId: string) => PayloadOf<E>,
   ) {
     try {
-      const rows: { course_id: string; student_ids: string[] }[] = await this.dataSource.query(
-        `SELECT s.course_id, coalesce(array_agg(e.student_id) FILTER (WHERE e.student_id IS NOT NULL), '{}') AS student_ids
-           FROM class_sessions s LEFT JOIN enrollments e ON e.course_id = s.course_id AND e.ended_at IS NULL
-          WHERE s.id = $1 GROUP BY s.course_id`,
-        [sessionId],
-      );
-      if (rows[0]) this.toUser(rows[0].student_ids, event, payload(rows[0].course_id));
+      const audience = await sessionAudience(this.dataSource.manager, sessionId);
+      if (audience) this.toUser(audience.studentIds, event, payload(audience.courseId));
     } catch (err) {
       this.logger.warn(`${event} to the students of ${sessionId} failed: ${(err as Error).message}`);
     }

@@ -269,7 +269,13 @@ export class MoodleImportService {
     const created = report.sessions.map((s, i) => ({ s, i })).filter(({ s }) => !s.skipped);
     await this.dataSource.transaction(async (m) => {
       // One import of a course at a time: the second finds the first's sessions and stops.
-      await m.query(`SELECT id FROM courses WHERE id = $1 FOR UPDATE`, [courseId]);
+      await m
+        .getRepository(CourseEntity)
+        .createQueryBuilder('c')
+        .select('c.id')
+        .where('c.id = :courseId', { courseId })
+        .setLock('pessimistic_write')
+        .getOne();
       const clash = await existingSessionStarts(
         m,
         courseId,

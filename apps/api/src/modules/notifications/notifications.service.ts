@@ -20,6 +20,7 @@ import {
   type NotificationPageDto,
   toNotificationDto,
 } from './notifications.dto.js';
+import { insertNotifications } from './notifications.queries.js';
 
 export const NotificationErrors = defineErrors({
   notFound: { code: 'notifications/not-found', status: 404, message: 'Notification not found.' },
@@ -45,37 +46,32 @@ export class NotificationsService {
     if (items.length === 0) return [];
     // The stored title and body are the English rendering: what readers of the table (and old clients) see.
     const english = items.map((i) => renderNotification(i.type, i.params, 'en')!);
-    const rows: (Record<string, unknown> & { id: string })[] = await manager.query(
-      `WITH ins AS (
-         INSERT INTO notifications (user_id, type, title, body, link, params)
-         SELECT u, t, ti, b, l, p::jsonb FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS x(u, t, ti, b, l, p)
-         RETURNING id, user_id, type, title, body, link, params, read_at, created_at
-       )
-       SELECT ins.*, users.locale FROM ins JOIN users ON users.id = ins.user_id`,
-      [
-        items.map((i) => i.userId),
-        items.map((i) => i.type),
-        english.map((e) => e.title.slice(0, 200)),
-        english.map((e) => e.body.slice(0, 1000)),
-        items.map((i) => i.link ?? null),
-        items.map((i) => JSON.stringify(i.params)),
-      ],
+    const rows = await insertNotifications(
+      manager,
+      items.map((item, k) => ({
+        userId: item.userId,
+        type: item.type,
+        title: english[k].title.slice(0, 200),
+        body: english[k].body.slice(0, 1000),
+        link: item.link ?? null,
+        params: item.params,
+      })),
     );
     return rows.map((r) => ({
       ...toNotificationDto(
         {
           id: r.id,
-          type: r.type as string,
-          title: r.title as string,
-          body: r.body as string,
-          link: (r.link as string | null) ?? null,
-          params: (r.params as Record<string, unknown> | null) ?? null,
+          type: r.type,
+          title: r.title,
+          body: r.body,
+          link: r.link ?? null,
+          params: r.params ?? null,
           readAt: null,
-          createdAt: new Date(r.created_at as string),
+          createdAt: new Date(r.created_at),
         } as NotificationEntity,
-        toLocale(r.locale as string),
+        toLocale(r.locale),
       ),
-      userId: r.user_id as string,
+      userId: r.user_id,
     })) as (NotificationDto & { userId: string })[];
   }
 

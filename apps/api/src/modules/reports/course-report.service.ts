@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { SessionState } from '@sysponto/contracts';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { AccessErrors } from '../../common/access.service.js';
@@ -14,7 +13,8 @@ import type {
 } from './reports.dto.js';
 import { ReportErrors } from './reports.errors.js';
 import { attended, CHECK_IN_THRESHOLDS, checkInBuckets, rateDelta, rateOf } from './report-math.js';
-import { HELD, inRange } from './report-sql.js';
+import { reportSessions, type ReportSessionRow } from './course-report.queries.js';
+import { CourseEntity } from '../courses/course.entity.js';
 import {
   type CourseAggregateRow,
   courseAggregates,
@@ -30,16 +30,6 @@ const RECENT_SESSIONS = 4;
 export interface ReportRange {
   from?: string;
   to?: string;
-}
-
-interface SessionRow {
-  id: string;
-  title: string | null;
-  room: string | null;
-  starts_at: Date;
-  ends_at: Date;
-  state: SessionState;
-  held: boolean;
 }
 
 const ZERO_COUNTS = { present: 0, late: 0, absent: 0, excused: 0, pending: 0 };
@@ -60,23 +50,16 @@ export class CourseReportService {
   ) {}
 
   async course(courseId: string): Promise<ReportCourseDto> {
-    const [c]: ReportCourseDto[] = await this.dataSource.query(
-      `SELECT id, code, name, timezone FROM courses WHERE id = $1`,
-      [courseId],
-    );
+    const c = await this.dataSource
+      .getRepository(CourseEntity)
+      .findOne({ select: { id: true, code: true, name: true, timezone: true }, where: { id: courseId } });
     if (!c) throw AccessErrors.courseNotFound();
-    return c;
+    return { id: c.id, code: c.code, name: c.name, timezone: c.timezone };
   }
 
   /** The sessions of the range, with whether each is held. */
-  async sessionRows(course: ReportCourseDto, range: ReportRange): Promise<SessionRow[]> {
-    return this.dataSource.query(
-      `SELECT s.id, s.title, s.room, s.starts_at, s.ends_at, s.state, ${HELD} AS held
-         FROM class_sessions s
-        WHERE s.course_id = $1 AND ${inRange('$4::text', '$2', '$3')}
-        ORDER BY s.starts_at, s.id`,
-      [course.id, range.from ?? null, range.to ?? null, course.timezone],
-    );
+  async sessionRows(course: ReportCourseDto, range: ReportRange): Promise<ReportSessionRow[]> {
+    return reportSessions(this.dataSource.manager, course.id, course.timezone, range);
   }
 
   /**
@@ -216,7 +199,7 @@ export class CourseReportService {
   }
 }
 
-function toSessionDto(r: SessionRow, a: CourseAggregateRow | undefined): CourseReportSessionDto {
+function toSessionDto(r: ReportSessionRow, a: CourseAggregateRow | undefined): CourseReportSessionDto {
   return {
     sessionId: r.id,
     startsAt: new Date(r.starts_at).toISOString(),

@@ -4,6 +4,8 @@ import { DataSource } from 'typeorm';
 import type { MyReportDto, OverviewDto } from './reports.dto.js';
 import { assertRange, type ReportRange } from './course-report.service.js';
 import { overviewRates, pickRate, studentCourseRates } from './rates.queries.js';
+import { unclosedSessions } from './overview.queries.js';
+import { JustificationEntity } from '../justifications/justification.entity.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 
 /** Rates for one student across their courses, and the admin overview. A fixed handful of queries each. */
@@ -51,24 +53,10 @@ export class OverviewService {
       this.config.reports.warningThreshold,
       20,
     );
-    const unclosed: {
-      id: string;
-      course_id: string;
-      code: string;
-      title: string | null;
-      starts_at: Date;
-      ends_at: Date;
-      total: number;
-    }[] = await this.dataSource.query(
-      `SELECT s.id, s.course_id, c.code, s.title, s.starts_at, s.ends_at, count(*) OVER ()::int AS total
-         FROM class_sessions s JOIN courses c ON c.id = s.course_id
-        WHERE s.state IN ('scheduled', 'open') AND s.ends_at <= now()
-        ORDER BY s.ends_at, s.id
-        LIMIT 20`,
-    );
-    const [{ n: pendingJustifications }]: { n: number }[] = await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM justifications WHERE status = 'pending'`,
-    );
+    const unclosed = await unclosedSessions(this.dataSource.manager, 20);
+    const pendingJustifications = await this.dataSource
+      .getRepository(JustificationEntity)
+      .countBy({ status: 'pending' });
 
     return {
       from: range.from ?? null,

@@ -8,6 +8,7 @@ import { RealtimeService } from '../../realtime/realtime.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { NotificationDto } from '../notifications/notifications.dto.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
+import { ClassSessionEntity } from './class-session.entity.js';
 import { cancelSessionRows, type CancelledSessionRow } from './sessions.queries.js';
 import { SessionErrors } from './sessions.errors.js';
 
@@ -34,9 +35,13 @@ export class SessionCancelService {
   async cancel(user: AuthUser, sessionId: string, reason: string): Promise<void> {
     const outcome = await this.dataSource.transaction(async (m) => {
       await this.access.assertSessionStaff(user, sessionId, m);
-      const [s]: { state: string }[] = await m.query(`SELECT state FROM class_sessions WHERE id = $1 FOR UPDATE`, [
-        sessionId,
-      ]);
+      const s = await m
+        .getRepository(ClassSessionEntity)
+        .createQueryBuilder('s')
+        .select(['s.id', 's.state'])
+        .where('s.id = :sessionId', { sessionId })
+        .setLock('pessimistic_write')
+        .getOne();
       if (s?.state === 'closed') throw SessionErrors.closedCannotCancel();
       if (s?.state === 'cancelled') throw SessionErrors.alreadyCancelled();
       return this.cancelInTransaction(m, [sessionId], user.id, reason);

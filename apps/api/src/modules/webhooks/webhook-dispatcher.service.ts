@@ -4,6 +4,7 @@ import { UserRole } from '@sysponto/contracts';
 import { DataSource } from 'typeorm';
 import { WEBHOOKS_CONFIG, type WebhooksConfig } from '../../config/webhooks.config.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
+import { UserEntity } from '../users/user.entity.js';
 import { sendWebhook } from './webhook-sender.js';
 import { signWebhook } from './webhook-signature.js';
 import {
@@ -98,9 +99,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
         this.logger.warn(
           `Webhook endpoint ${d.endpointId} disabled after ${this.config.disableAfterFailures} failures`,
         );
-        const admins: { id: string }[] = await m.query(`SELECT id FROM users WHERE role = $1 AND active`, [
-          UserRole.Admin,
-        ]);
+        const admins = await m
+          .getRepository(UserEntity)
+          .find({ select: { id: true }, where: { role: UserRole.Admin, active: true } });
         return this.notifications.create(
           admins.map((a) => ({
             userId: a.id,
