@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CodeMode, ServerEvent, type CodeRotatedPayload } from '@sysponto/contracts';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, IsNull, Raw } from 'typeorm';
 import { AccessService, type SessionContext } from '../../common/access.service.js';
 import type { AuthUser } from '../../common/auth-user.js';
 import { isUniqueViolation } from '../../common/db-errors.js';
@@ -14,20 +14,15 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { AttendanceCodeDto, CreateCodeDto } from './attendance.dto.js';
 import { AttendanceErrors } from './attendance.errors.js';
 import { enqueueWebhookEvent } from '../webhooks/webhooks.queries.js';
-
-/** An active code row as read for display (keys included for rotating codes). */
-export interface ActiveCodeRow {
-  id: string;
-  session_id: string;
-  mode: CodeMode;
-  code: string | null;
-  key_inner: Buffer | null;
-  key_outer: Buffer | null;
-  slot_seconds: number | null;
-  expires_at: Date;
-}
-
-const ACTIVE_COLUMNS = 'id, session_id, mode, code, key_inner, key_outer, slot_seconds, expires_at';
+import { CourseTeacherEntity } from '../courses/course.entity.js';
+import { ClassSessionEntity } from '../sessions/class-session.entity.js';
+import { AttendanceCodeEntity } from './attendance-code.entity.js';
+import {
+  type ActiveCode,
+  findActiveCode,
+  insertActiveCode,
+  lockSessionCheckInOpen,
+} from './attendance-codes.queries.js';
 
 /**
  * Codes of a session: generate (replacing the active one), show, revoke, and rotate after abuse. Course staff only,
@@ -50,21 +45,23 @@ export class AttendanceCodesService {
    * `session.opened` webhook event, in the same transaction.
    */
   private async announceOpened(m: EntityManager, sessionId: string, reopened: boolean): Promise<boolean> {
-    const [s]: { course_id: string; starts_at: Date; ends_at: Date }[] = await m.query(
-      `SELECT course_id, starts_at, ends_at FROM class_sessions s
-        WHERE id = $1 AND ($2 OR NOT EXISTS (SELECT 1 FROM attendance_codes WHERE session_id = s.id))`,
-      [sessionId, reopened],
-    );
+    const qb = m
+      .getRepository(ClassSessionEntity)
+      .createQueryBuilder('s')
+      .select(['s.id', 's.courseId', 's.startsAt', 's.endsAt'])
+      .where('s.id = :sessionId', { sessionId });
+    if (!reopened) qb.andWhere('NOT EXISTS (SELECT 1 FROM attendance_codes ac WHERE ac.session_id = s.id)');
+    const s = await qb.getOne();
     if (!s) return false;
     await enqueueWebhookEvent(
       m,
       'session.opened',
       {
         sessionId,
-        courseId: s.course_id,
+        courseId: s.courseId,
         state: 'open',
-        startsAt: new Date(s.starts_at).toISOString(),
-        endsAt: new Date(s.ends_at).toISOString(),
+        startsAt: s.startsAt.toISOString(),
+        endsAt: s.endsAt.toISOString(),
       },
       sessionId,
     );
@@ -73,7 +70,7 @@ export class AttendanceCodesService {
 
   async create(user: AuthUser, sessionId: string, dto: CreateCodeDto): Promise<AttendanceCodeDto> {
     const ctx = await this.access.assertSessionStaff(user, sessionId);
-    let row: (ActiveCodeRow & { opened: boolean }) | undefined;
+    let row: (ActiveCode & { opened: boolean }) | undefined;
     // A concurrent generation for the same session can win the partial unique index: retry once, then 409.
     for (let attempt = 0; !row; attempt++) {
       try {
@@ -100,18 +97,11 @@ export class AttendanceCodesService {
     dto: CreateCodeDto,
     actorId: string,
     reopened = false,
-  ): Promise<(ActiveCodeRow & { opened: boolean }) | null> {
+  ): Promise<(ActiveCode & { opened: boolean }) | null> {
     const sessionId = ctx.id;
-    const [w]: { open: boolean }[] = await m.query(
-      `SELECT session_checkin_open(s.state, s.starts_at, s.ends_at, c.checkin_opens_minutes, now()) AS open
-         FROM class_sessions s JOIN courses c ON c.id = s.course_id WHERE s.id = $1 FOR SHARE OF s`,
-      [sessionId],
-    );
-    if (!w?.open) return null;
+    if (!(await lockSessionCheckInOpen(m, sessionId))) return null;
     const opened = await this.announceOpened(m, sessionId, reopened);
-    await m.query(`UPDATE attendance_codes SET revoked_at = now() WHERE session_id = $1 AND revoked_at IS NULL`, [
-      sessionId,
-    ]);
+    await m.update(AttendanceCodeEntity, { sessionId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
     const inserted = await this.insertCode(
       m,
       sessionId,
@@ -124,13 +114,13 @@ export class AttendanceCodesService {
       action: 'code.created',
       targetType: 'code',
       targetId: inserted.id,
-      summary: { sessionId, courseId: ctx.courseId, mode: dto.mode, expiresAt: inserted.expires_at },
+      summary: { sessionId, courseId: ctx.courseId, mode: dto.mode, expiresAt: inserted.expiresAt },
     });
     return { ...inserted, opened };
   }
 
   /** After commit: what opening a session (its new code) pushes. Returns the code's DTO. */
-  publishOpened(row: ActiveCodeRow & { opened: boolean }): AttendanceCodeDto {
+  publishOpened(row: ActiveCode & { opened: boolean }): AttendanceCodeDto {
     const dto = this.toDto(row);
     this.realtime.toSession(dto.sessionId, ServerEvent.CodeRotated, this.rotatedPayload(dto));
     // The students: check-in opened, or (already open) the code they may have typed is no longer the one.
@@ -156,10 +146,7 @@ export class AttendanceCodesService {
 
   async current(user: AuthUser, sessionId: string): Promise<AttendanceCodeDto> {
     await this.access.assertSessionStaff(user, sessionId);
-    const [row]: ActiveCodeRow[] = await this.dataSource.query(
-      `SELECT ${ACTIVE_COLUMNS} FROM attendance_codes WHERE session_id = $1 AND revoked_at IS NULL AND expires_at > now()`,
-      [sessionId],
-    );
+    const row = await findActiveCode(this.dataSource.manager, sessionId);
     if (!row) throw AttendanceErrors.noActiveCode();
     return this.toDto(row);
   }
@@ -168,12 +155,14 @@ export class AttendanceCodesService {
     await this.access.assertSessionStaff(user, sessionId);
     // An expired code that was never revoked is closed off too; only a live one makes this a success.
     await this.dataSource.transaction(async (m) => {
-      const rows: { id: string; live: boolean }[] = await m.query(
-        // (WITH … SELECT: TypeORM answers a bare UPDATE … RETURNING with [rows, count].)
-        `WITH u AS (UPDATE attendance_codes SET revoked_at = now() WHERE session_id = $1 AND revoked_at IS NULL RETURNING id, expires_at > now() AS live) SELECT id, live FROM u`,
-        [sessionId],
-      );
-      const live = rows.find((r) => r.live);
+      const { raw } = await m
+        .createQueryBuilder()
+        .update(AttendanceCodeEntity)
+        .set({ revokedAt: () => 'now()' })
+        .where('session_id = :sessionId AND revoked_at IS NULL', { sessionId })
+        .returning('id, expires_at > now() AS live')
+        .execute();
+      const live = (raw as { id: string; live: boolean }[]).find((r) => r.live);
       if (!live) throw AttendanceErrors.noActiveCode();
       await this.audit.record(m, {
         action: 'code.revoked',
@@ -192,22 +181,27 @@ export class AttendanceCodesService {
    */
   async rotateAfterAbuse(sessionId: string): Promise<void> {
     const result = await this.dataSource.transaction(async (m) => {
-      const [old]: { id: string; mode: CodeMode; expires_at: Date; created_by: string | null }[] = await m.query(
-        `SELECT id, mode, expires_at, created_by FROM attendance_codes WHERE session_id = $1 AND revoked_at IS NULL AND expires_at > now() FOR UPDATE`,
-        [sessionId],
-      );
+      const old = await m.findOne(AttendanceCodeEntity, {
+        select: { id: true, mode: true, expiresAt: true, createdBy: true },
+        where: { sessionId, revokedAt: IsNull(), expiresAt: Raw((at) => `${at} > now()`) },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (!old) return null;
-      await m.query(`UPDATE attendance_codes SET revoked_at = now() WHERE id = $1`, [old.id]);
-      const row = await this.insertCode(m, sessionId, old.mode, null, old.created_by, old.expires_at);
-      const teachers: { teacher_id: string; code: string }[] = await m.query(
-        `SELECT ct.teacher_id, c.code FROM class_sessions s JOIN courses c ON c.id = s.course_id JOIN course_teachers ct ON ct.course_id = c.id WHERE s.id = $1`,
-        [sessionId],
-      );
+      await m.update(AttendanceCodeEntity, { id: old.id }, { revokedAt: () => 'now()' });
+      const row = await this.insertCode(m, sessionId, old.mode, null, old.createdBy, old.expiresAt);
+      const teachers = await m
+        .getRepository(CourseTeacherEntity)
+        .createQueryBuilder('ct')
+        .select(['ct.courseId', 'ct.teacherId', 'c.id', 'c.code'])
+        .innerJoin('ct.course', 'c')
+        .innerJoin(ClassSessionEntity, 's', 's.courseId = ct.courseId')
+        .where('s.id = :sessionId', { sessionId })
+        .getMany();
       const created = await this.notifications.create(
         teachers.map((t) => ({
-          userId: t.teacher_id,
+          userId: t.teacherId,
           type: 'attendance.code-rotated' as const,
-          params: { courseCode: t.code },
+          params: { courseCode: t.course!.code },
           link: `/teacher/sessions/${sessionId}`,
         })),
         m,
@@ -233,21 +227,21 @@ export class AttendanceCodesService {
     };
   }
 
-  toDto(row: ActiveCodeRow): AttendanceCodeDto {
+  toDto(row: ActiveCode): AttendanceCodeDto {
     let code = row.code ?? '';
     let rotatesAt: string | null = null;
-    if (row.mode === CodeMode.Rotating && row.key_inner && row.key_outer && row.slot_seconds) {
-      const slot = slotOf(this.clock.now(), row.slot_seconds);
-      code = rotatingCode({ inner: row.key_inner, outer: row.key_outer }, slot);
-      rotatesAt = new Date((slot + 1) * row.slot_seconds * 1000).toISOString();
+    if (row.mode === CodeMode.Rotating && row.keyInner && row.keyOuter && row.slotSeconds) {
+      const slot = slotOf(this.clock.now(), row.slotSeconds);
+      code = rotatingCode({ inner: row.keyInner, outer: row.keyOuter }, slot);
+      rotatesAt = new Date((slot + 1) * row.slotSeconds * 1000).toISOString();
     }
     return {
-      sessionId: row.session_id,
+      sessionId: row.sessionId,
       code,
       mode: row.mode,
-      expiresAt: new Date(row.expires_at).toISOString(),
+      expiresAt: new Date(row.expiresAt).toISOString(),
       rotatesAt,
-      rotationSeconds: row.mode === CodeMode.Rotating ? row.slot_seconds : null,
+      rotationSeconds: row.mode === CodeMode.Rotating ? row.slotSeconds : null,
       checkInUrl: `${this.config.publicUrl}/check-in?code=${encodeURIComponent(code)}`,
     };
   }
@@ -256,38 +250,24 @@ export class AttendanceCodesService {
    * Inserts the session's new active code. Fixed: validity minutes from now. Rotating: until the session ends, or
    * fewer minutes when asked. `expiresAt` copies an expiry (rotation after abuse).
    */
-  private async insertCode(
+  private insertCode(
     m: EntityManager,
     sessionId: string,
     mode: CodeMode,
     validityMinutes: number | null,
     createdBy: string | null,
     expiresAt?: Date,
-  ): Promise<ActiveCodeRow> {
+  ): Promise<ActiveCode> {
     const key = mode === CodeMode.Rotating ? newRotatingKey() : null;
-    // A rotating code takes its interval and grace from the course policy as it is now (replicas all read the row).
-    const [row]: ActiveCodeRow[] = await m.query(
-      `INSERT INTO attendance_codes (session_id, mode, code, key_inner, key_outer, slot_seconds, grace_seconds, expires_at, created_by)
-       SELECT s.id, $2::varchar, $3::varchar, $4::bytea, $5::bytea,
-              CASE WHEN $2::varchar = 'rotating' THEN c.rotating_interval_seconds END,
-              CASE WHEN $2::varchar = 'rotating' THEN c.rotating_grace_seconds END,
-              COALESCE($7::timestamptz,
-                       CASE WHEN $2::varchar = 'rotating' THEN LEAST(s.ends_at, now() + make_interval(mins => COALESCE($6::int, 24 * 60)))
-                            ELSE now() + make_interval(mins => $6::int) END),
-              $8::uuid
-         FROM class_sessions s JOIN courses c ON c.id = s.course_id WHERE s.id = $1
-       RETURNING ${ACTIVE_COLUMNS}`,
-      [
-        sessionId,
-        mode,
-        key ? null : generateFixedCode(),
-        key?.inner ?? null,
-        key?.outer ?? null,
-        validityMinutes,
-        expiresAt ?? null,
-        createdBy,
-      ],
-    );
-    return row;
+    return insertActiveCode(m, {
+      sessionId,
+      mode,
+      code: key ? null : generateFixedCode(),
+      keyInner: key?.inner ?? null,
+      keyOuter: key?.outer ?? null,
+      validityMinutes,
+      expiresAt: expiresAt ?? null,
+      createdBy,
+    });
   }
 }

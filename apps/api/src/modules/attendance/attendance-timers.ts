@@ -6,7 +6,8 @@ import { DataSource } from 'typeorm';
 import { REDIS } from '../../common/core.module.js';
 import { RealtimeService } from '../../realtime/realtime.service.js';
 import { AttendanceClock } from './attendance-clock.js';
-import { type ActiveCodeRow, AttendanceCodesService } from './attendance-codes.service.js';
+import { AttendanceCodesService } from './attendance-codes.service.js';
+import { type ActiveCode, findActiveRotatingCodes } from './attendance-codes.queries.js';
 import { slotOf } from './attendance-codes.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { PrivacyPurgeService } from './privacy-purge.service.js';
@@ -99,15 +100,11 @@ export class AttendanceTimers implements OnApplicationBootstrap, OnApplicationSh
    * second while any rotating code is active (one indexed query), and every 5 s otherwise to notice new ones.
    */
   async pushRotations(dueOnly = false): Promise<number> {
-    const rows: ActiveCodeRow[] = await this.dataSource.query(
-      `SELECT ac.id, ac.session_id, ac.mode, ac.code, ac.key_inner, ac.key_outer, ac.slot_seconds, ac.expires_at
-         FROM attendance_codes ac JOIN class_sessions s ON s.id = ac.session_id
-        WHERE ac.mode = 'rotating' AND ac.revoked_at IS NULL AND ac.expires_at > now() AND s.state <> 'closed'`,
-    );
+    const rows = await findActiveRotatingCodes(this.dataSource.manager);
     const now = this.clock.now();
-    const byInterval = new Map<number, ActiveCodeRow[]>();
+    const byInterval = new Map<number, ActiveCode[]>();
     for (const row of rows) {
-      const interval = row.slot_seconds ?? 0;
+      const interval = row.slotSeconds ?? 0;
       if (interval > 0) byInterval.set(interval, [...(byInterval.get(interval) ?? []), row]);
     }
     let pushed = 0;
@@ -121,7 +118,7 @@ export class AttendanceTimers implements OnApplicationBootstrap, OnApplicationSh
       if (!(await this.winsSlot(interval, slot))) continue;
       for (const row of due) {
         this.realtime.toSession(
-          row.session_id,
+          row.sessionId,
           ServerEvent.CodeRotated,
           this.codes.rotatedPayload(this.codes.toDto(row)),
         );
