@@ -40,6 +40,11 @@ export function findActiveRotatingCodes(m: EntityManager): Promise<ActiveCode[]>
     .getMany();
 }
 
+/** Revokes the session's unrevoked code, if any (a new one replaces it, or the session closes). */
+export async function revokeActiveCodes(m: EntityManager, sessionId: string): Promise<void> {
+  await m.update(AttendanceCodeEntity, { sessionId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+}
+
 /**
  * Whether the session's check-in window is open now (`session_checkin_open()`, the one window rule), holding a share
  * lock on the session row until the transaction ends (a concurrent close waits). False for an unknown session.

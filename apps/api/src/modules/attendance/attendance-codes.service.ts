@@ -22,6 +22,7 @@ import {
   findActiveCode,
   insertActiveCode,
   lockSessionCheckInOpen,
+  revokeActiveCodes,
 } from './attendance-codes.queries.js';
 
 /**
@@ -101,7 +102,7 @@ export class AttendanceCodesService {
     const sessionId = ctx.id;
     if (!(await lockSessionCheckInOpen(m, sessionId))) return null;
     const opened = await this.announceOpened(m, sessionId, reopened);
-    await m.update(AttendanceCodeEntity, { sessionId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+    await revokeActiveCodes(m, sessionId);
     const inserted = await this.insertCode(
       m,
       sessionId,

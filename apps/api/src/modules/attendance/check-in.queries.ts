@@ -6,6 +6,7 @@ import type {
   LocationVerdict,
 } from '@sysponto/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { AttendanceRecordEntity } from './attendance-record.entity.js';
 import { preparedQuery } from '../../database/pg-pool.js';
 
 /** One check-in's arguments to database/functions/attendance_check_in.sql (read its comment). */
@@ -129,4 +130,21 @@ export async function isOnSessionRoster(db: Db, sessionId: string, studentId: st
     [sessionId, studentId],
   );
   return row?.ok === true;
+}
+
+/** A student's record at a session as a check-in answers it (the winner of a race between two of their check-ins). */
+export type CheckInRecord = Pick<AttendanceRecordEntity, 'status' | 'source' | 'checkedInAt' | 'validatedAt' | 'note'>;
+
+/** The student's record at the session, if any. */
+export async function findCheckInRecord(
+  db: Db,
+  sessionId: string,
+  studentId: string,
+): Promise<CheckInRecord | undefined> {
+  const [row]: CheckInRecord[] = await db.query(
+    `SELECT status, source, checked_in_at AS "checkedInAt", validated_at AS "validatedAt", note
+       FROM attendance_records WHERE session_id = $1 AND student_id = $2`,
+    [sessionId, studentId],
+  );
+  return row;
 }

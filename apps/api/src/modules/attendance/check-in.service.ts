@@ -22,7 +22,7 @@ import { AttendanceErrors } from './attendance.errors.js';
 import { wakeWebhookWorker } from '../webhooks/webhooks.queries.js';
 import { deviceKey } from './device-hash.js';
 import { CheckInBatcher } from './check-in-batcher.js';
-import { findCheckInSessionsOfStudent, type CheckInRow } from './check-in.queries.js';
+import { findCheckInRecord, findCheckInSessionsOfStudent, type CheckInRow } from './check-in.queries.js';
 import { CheckInLockoutService, wrongCodeKey } from './check-in-lockout.service.js';
 
 /**
@@ -112,16 +112,7 @@ export class CheckInService {
       throw AttendanceErrors.outOfRange({ details: { sessionId: row.session_id } });
     if (row && row.code_live && row.window_open && row.locked_state !== 'closed') {
       // Lost a race with a concurrent check-in of the same student: read the winner's record.
-      const [rec]: {
-        status: AttendanceStatus;
-        source: AttendanceSource;
-        checked_in_at: Date | null;
-        validated_at: Date | null;
-        note: string | null;
-      }[] = await this.dataSource.query(
-        `SELECT status, source, checked_in_at, validated_at, note FROM attendance_records WHERE session_id = $1 AND student_id = $2`,
-        [row.session_id, user.id],
-      );
+      const rec = await findCheckInRecord(this.dataSource, row.session_id, user.id);
       if (rec) {
         return {
           created: false,
@@ -131,8 +122,8 @@ export class CheckInService {
             {
               status: rec.status,
               source: rec.source,
-              checkedInAt: iso(rec.checked_in_at),
-              validatedAt: iso(rec.validated_at),
+              checkedInAt: iso(rec.checkedInAt),
+              validatedAt: iso(rec.validatedAt),
               note: rec.note,
             },
             true,

@@ -1,5 +1,5 @@
-import type { AttendanceSource, AttendanceStatus } from '@sysponto/contracts';
 import type { EntityManager } from 'typeorm';
+import { AttendanceEventEntity } from './attendance-event.entity.js';
 
 /**
  * A teacher's change made offline and sent later (the SPA's offline queue sends `recordedAt`). The rule: the later
@@ -20,11 +20,7 @@ export function offlineReason(at: Date, note?: string | null): string {
   return text.length > 500 ? text.slice(0, 500) : text;
 }
 
-export interface LatestAttendanceEvent {
-  toStatus: AttendanceStatus;
-  source: AttendanceSource;
-  createdAt: Date;
-}
+export type LatestAttendanceEvent = Pick<AttendanceEventEntity, 'toStatus' | 'source' | 'createdAt'>;
 
 /** The last status change of a student at a session (the attendance_events index covers it). */
 export async function findLatestAttendanceEvent(
@@ -32,11 +28,10 @@ export async function findLatestAttendanceEvent(
   sessionId: string,
   studentId: string,
 ): Promise<LatestAttendanceEvent | null> {
-  const rows: LatestAttendanceEvent[] = await m.query(
-    `SELECT to_status AS "toStatus", source, created_at AS "createdAt"
-       FROM attendance_events WHERE session_id = $1 AND student_id = $2
-      ORDER BY created_at DESC, id DESC LIMIT 1`,
-    [sessionId, studentId],
-  );
-  return rows[0] ? { ...rows[0], createdAt: new Date(rows[0].createdAt) } : null;
+  const e = await m.findOne(AttendanceEventEntity, {
+    select: { id: true, toStatus: true, source: true, createdAt: true },
+    where: { sessionId, studentId },
+    order: { createdAt: 'DESC', id: 'DESC' },
+  });
+  return e ? { toStatus: e.toStatus, source: e.source, createdAt: e.createdAt } : null;
 }

@@ -15,6 +15,9 @@ import { AttendanceErrors } from './attendance.errors.js';
 import { SessionLocationAnchorEntity } from './session-location-anchor.entity.js';
 import { type AppliedChange, markMissingAbsent, validatePending } from './status-change.js';
 import { enqueueWebhookEvent } from '../webhooks/webhooks.queries.js';
+import { ClassSessionEntity } from '../sessions/class-session.entity.js';
+import { revokeActiveCodes } from './attendance-codes.queries.js';
+import { closeSessionRow } from './session-close.queries.js';
 
 interface Closed {
   result: CloseSessionResultDto;
@@ -55,7 +58,7 @@ export class SessionCloseService {
         });
         return done;
       }
-      const [s]: { state: string }[] = await m.query(`SELECT state FROM class_sessions WHERE id = $1`, [sessionId]);
+      const s = await m.findOne(ClassSessionEntity, { select: { id: true, state: true }, where: { id: sessionId } });
       if (s?.state === 'cancelled') throw AttendanceErrors.sessionCancelled();
       throw s?.state === 'closed' ? AttendanceErrors.sessionClosed() : AttendanceErrors.sessionNotStarted();
     });
@@ -72,12 +75,17 @@ export class SessionCloseService {
     let total = 0;
     for (;;) {
       const batch = await this.dataSource.transaction(async (m) => {
-        const due: { id: string }[] = await m.query(
-          `SELECT id FROM class_sessions
-            WHERE state NOT IN ('closed', 'cancelled') AND ends_at <= now() AND ends_at > COALESCE(reopened_at, created_at)
-            ORDER BY ends_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
-          [batchSize],
-        );
+        const due = await m
+          .getRepository(ClassSessionEntity)
+          .createQueryBuilder('s')
+          .select('s.id')
+          .where(`s.state NOT IN ('closed', 'cancelled') AND s.endsAt <= now()`)
+          .andWhere('s.endsAt > COALESCE(s.reopenedAt, s.createdAt)')
+          .orderBy('s.endsAt')
+          .limit(batchSize)
+          .setLock('pessimistic_write')
+          .setOnLocked('skip_locked')
+          .getMany();
         const out: Closed[] = [];
         for (const { id } of due) {
           const done = await this.closeInTransaction(m, id, null, 'auto-close');
@@ -98,35 +106,14 @@ export class SessionCloseService {
     actorId: string | null,
     source: AttendanceSource,
   ): Promise<Closed | null> {
-    const [s]: {
-      course_id: string;
-      code: string;
-      title: string | null;
-      starts_at: Date;
-      ends_at: Date;
-      late_at: Date;
-      timezone: string;
-      closed_at: Date;
-    }[] = await m.query(
-      `WITH closed AS (
-         UPDATE class_sessions s SET state = 'closed', closed_at = now(), closed_by = $2, updated_at = now()
-           FROM courses c
-          WHERE s.id = $1 AND c.id = s.course_id AND s.state NOT IN ('closed', 'cancelled')
-            AND now() >= session_checkin_opens_at(s.starts_at, c.checkin_opens_minutes)
-          RETURNING s.course_id, c.code, s.title, s.starts_at, s.ends_at, s.starts_at + make_interval(mins => c.late_after_minutes) AS late_at, c.timezone, s.closed_at
-       )
-       SELECT * FROM closed`,
-      [sessionId, actorId],
-    );
+    const s = await closeSessionRow(m, sessionId, actorId);
     if (!s) return null;
     const reason = source === 'auto-close' ? 'session ended' : 'session closed';
-    const validated = await validatePending(m, { sessionId, lateAfter: new Date(s.late_at), source, actorId, reason });
+    const validated = await validatePending(m, { sessionId, lateAfter: s.lateAt, source, actorId, reason });
     // Those without a record become absent, or excused when they reported the absence in advance (approved).
-    const missing = await markMissingAbsent(m, { sessionId, courseId: s.course_id, source, actorId, reason });
+    const missing = await markMissingAbsent(m, { sessionId, courseId: s.courseId, source, actorId, reason });
     const absent = missing.filter((c) => c.status === 'absent');
-    await m.query(`UPDATE attendance_codes SET revoked_at = now() WHERE session_id = $1 AND revoked_at IS NULL`, [
-      sessionId,
-    ]);
+    await revokeActiveCodes(m, sessionId);
     // The room's position is needed only while students check in (docs/privacy.md).
     await m.getRepository(SessionLocationAnchorEntity).delete({ sessionId });
     const changes = [...validated, ...missing];
@@ -135,16 +122,16 @@ export class SessionCloseService {
       'session.closed',
       {
         sessionId,
-        courseId: s.course_id,
+        courseId: s.courseId,
         state: 'closed',
-        startsAt: new Date(s.starts_at).toISOString(),
-        endsAt: new Date(s.ends_at).toISOString(),
+        startsAt: s.startsAt.toISOString(),
+        endsAt: s.endsAt.toISOString(),
         validated: validated.length,
         markedAbsent: absent.length,
       },
       sessionId,
     );
-    const label = { courseCode: s.code, title: s.title, startsAt: new Date(s.starts_at), timezone: s.timezone };
+    const label = { courseCode: s.code, title: s.title, startsAt: s.startsAt, timezone: s.timezone };
     const created = await this.notifications.create(
       changes.map((c) => attendanceNotice(c, label)),
       m,
@@ -153,7 +140,7 @@ export class SessionCloseService {
       result: {
         sessionId,
         state: 'closed',
-        closedAt: new Date(s.closed_at).toISOString(),
+        closedAt: s.closedAt!.toISOString(),
         validated: validated.length,
         markedAbsent: absent.length,
       },

@@ -6,6 +6,7 @@ import type { AuthUser } from '../../common/auth-user.js';
 import type { GeoFixDto, SessionLocationDto } from './attendance.dto.js';
 import { AttendanceErrors } from './attendance.errors.js';
 import { SessionLocationAnchorEntity } from './session-location-anchor.entity.js';
+import { ClassSessionEntity } from '../sessions/class-session.entity.js';
 
 /**
  * The session's location anchor for the in-room check: the teacher's device position in the room. Replaced on each
@@ -22,9 +23,11 @@ export class SessionLocationService {
     return this.dataSource.transaction(async (m) => {
       await this.access.assertSessionStaff(user, sessionId, m);
       // Lock the session against a concurrent close, which deletes the anchor.
-      const [s]: { state: string }[] = await m.query(`SELECT state FROM class_sessions WHERE id = $1 FOR SHARE`, [
-        sessionId,
-      ]);
+      const s = await m.findOne(ClassSessionEntity, {
+        select: { id: true, state: true },
+        where: { id: sessionId },
+        lock: { mode: 'pessimistic_read' },
+      });
       if (!s || s.state === 'closed') throw AttendanceErrors.sessionClosed();
       const repo = m.getRepository(SessionLocationAnchorEntity);
       await repo.upsert(

@@ -8,6 +8,9 @@ import { AuditService } from '../audit/audit.service.js';
 import { AttendanceCodesService } from './attendance-codes.service.js';
 import type { ReopenSessionResultDto } from './attendance.dto.js';
 import { AttendanceErrors } from './attendance.errors.js';
+import { ClassSessionEntity } from '../sessions/class-session.entity.js';
+import { AttendanceCodeEntity } from './attendance-code.entity.js';
+import { logSessionReopened } from './status-change.queries.js';
 
 /**
  * Reopening a closed session (its teacher or an admin), in one transaction: the state is no longer closed, the records
@@ -28,36 +31,29 @@ export class SessionReopenService {
   async reopen(user: AuthUser, sessionId: string): Promise<ReopenSessionResultDto> {
     const { reopenedAt, row } = await this.dataSource.transaction(async (m) => {
       const ctx = await this.access.assertSessionStaff(user, sessionId, m);
-      const [s]: { reopened_at: Date; last_mode: CodeMode | null }[] = await m.query(
-        // (WITH … SELECT: TypeORM answers a bare UPDATE … RETURNING with [rows, count].)
-        `WITH u AS (
-           UPDATE class_sessions
-              SET state = 'scheduled', closed_at = NULL, closed_by = NULL, reopened_at = now(), reopened_by = $2, updated_at = now()
-            WHERE id = $1 AND state = 'closed'
-           RETURNING id, reopened_at
-         )
-         SELECT u.reopened_at,
-                (SELECT mode FROM attendance_codes WHERE session_id = u.id ORDER BY created_at DESC LIMIT 1) AS last_mode
-           FROM u`,
-        [sessionId, user.id],
-      );
+      const { raw } = await m
+        .createQueryBuilder()
+        .update(ClassSessionEntity)
+        .set({ state: 'scheduled', closedAt: null, closedBy: null, reopenedAt: () => 'now()', reopenedBy: user.id })
+        .where(`id = :sessionId AND state = 'closed'`, { sessionId })
+        .returning('reopened_at')
+        .execute();
+      const [s] = raw as { reopened_at: Date }[];
       if (!s) throw AttendanceErrors.sessionNotClosed();
-      const logged: { n: number }[] = await m.query(
-        `WITH ev AS (
-           INSERT INTO attendance_events (session_id, student_id, from_status, to_status, source, actor_id, reason)
-           SELECT session_id, student_id, status, status, 'teacher', $2, 'session reopened'
-             FROM attendance_records WHERE session_id = $1
-           RETURNING 1
-         ) SELECT count(*)::int AS n FROM ev`,
-        [sessionId, user.id],
-      );
+      // The new code takes the mode of the last one.
+      const last = await m.findOne(AttendanceCodeEntity, {
+        select: { id: true, mode: true },
+        where: { sessionId },
+        order: { createdAt: 'DESC' },
+      });
+      const records = await logSessionReopened(m, sessionId, user.id);
       await this.audit.record(m, {
         action: 'session.reopened',
         targetType: 'session',
         targetId: sessionId,
-        summary: { courseId: ctx.courseId, records: logged[0]?.n ?? 0 },
+        summary: { courseId: ctx.courseId, records },
       });
-      const opened = await this.codes.openInTransaction(m, ctx, { mode: s.last_mode ?? CodeMode.Fixed }, user.id, true);
+      const opened = await this.codes.openInTransaction(m, ctx, { mode: last?.mode ?? CodeMode.Fixed }, user.id, true);
       return { reopenedAt: new Date(s.reopened_at), row: opened };
     });
     const code = row ? this.codes.publishOpened(row) : null;
