@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { addDays, endOfDay, formatIn, relativeTime, startOfDay, zoneLabel } from './dates';

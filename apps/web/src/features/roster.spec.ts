@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import { applyRosterEvent, applyRosterEvents, countRoster, sortRoster, type RosterEntry } from './roster';
 

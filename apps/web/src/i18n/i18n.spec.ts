@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { auditActionsByTarget } from '@sysponto/contracts';
 import { describe, expect, it } from 'vitest';
 import { i18n } from './index';
