@@ -44,7 +44,7 @@ run_jest() { # name, jest args…
   shift
   echo
   echo "=== $name ==="
-  (cd apps/api && NODE_OPTIONS=--experimental-vm-modules pnpm exec jest --runInBand --forceExit --json --outputFile="$RESULTS/$name.json" "$@" "${extra[@]}") || status=1
+  (cd apps/api && NODE_OPTIONS=--experimental-vm-modules pnpm exec jest --runInBand --json --outputFile="$RESULTS/$name.json" "$@" "${extra[@]}") || status=1
 }
 
 if [[ $run_e2e == 1 ]]; then
