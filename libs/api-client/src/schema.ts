@@ -2636,11 +2636,13 @@ export interface components {
             status: components["schemas"]["TeacherAttendanceStatus"];
         };
         UpdateCourseDto: {
+            /** @example CS101 */
             code?: string;
             description?: string | null;
             name?: string;
             policy?: components["schemas"]["CoursePolicyInputDto"];
             teacherIds?: string[];
+            /** @example Europe/Lisbon */
             timezone?: string;
         };
         UpdateMeDto: {

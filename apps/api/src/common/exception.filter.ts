@@ -60,6 +60,14 @@ export interface ErrorBody {
   details?: unknown;
 }
 
+/** The documented 503 of every operation: a temporary condition; the same request sent again after `retryAfter` s works. */
+function unavailable(message: string, retryAfter: number): { body: ErrorBody; headers: Record<string, string> } {
+  return {
+    body: { statusCode: 503, code: 'common/unavailable', message },
+    headers: { 'Retry-After': String(retryAfter) },
+  };
+}
+
 /** Maps every error to `{ statusCode, code, message, details? }`; never leaks stack traces. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -159,27 +167,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     // Two writers raced (e.g. a teacher's edit of a record while the session is being closed: both lock the session
     // and the record, in opposite orders): PostgreSQL aborted one and kept nothing of it. A temporary condition like
     // the one below (the documented 503 of every operation): sending the same request again works.
-    if (isConcurrentWriteConflict(exception)) {
-      return {
-        body: {
-          statusCode: 503,
-          code: 'common/unavailable',
-          message: 'Someone else changed this at the same moment. Nothing was saved; try again in a moment.',
-        },
-        headers: { 'Retry-After': '1' },
-      };
-    }
+    if (isConcurrentWriteConflict(exception))
+      return unavailable('Someone else changed this at the same moment. Nothing was saved; try again in a moment.', 1);
     // The database is unreachable, restarting or the pool is exhausted: a temporary condition, not a bug.
-    if (isDatabaseUnavailable(exception)) {
-      return {
-        body: {
-          statusCode: 503,
-          code: 'common/unavailable',
-          message: 'The service is temporarily unavailable. Try again in a moment.',
-        },
-        headers: { 'Retry-After': '2' },
-      };
-    }
+    if (isDatabaseUnavailable(exception))
+      return unavailable('The service is temporarily unavailable. Try again in a moment.', 2);
     // Fastify's and @fastify/multipart's own errors: one stable code each.
     const known =
       typeof (exception as { code?: unknown })?.code === 'string' &&

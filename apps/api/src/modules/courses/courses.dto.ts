@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -238,55 +238,12 @@ export class CreateCourseDto {
 }
 
 /**
- * Teachers of the course may change name, description, timezone and policy; only admins may change code and teacherIds
- * (403 `courses/admin-only-fields`). `teacherIds` replaces the whole set of teachers.
+ * Every field of {@link CreateCourseDto}, each optional. Teachers of the course may change name, description,
+ * timezone and policy; only admins may change code and teacherIds (403 `courses/admin-only-fields`). `teacherIds`
+ * replaces the whole set of teachers. Changing the zone keeps every session's instant (sessions are stored as
+ * instants, not local times).
  */
-export class UpdateCourseDto {
-  @ApiPropertyOptional({ maxLength: 20, pattern: COURSE_CODE_PATTERN.source })
-  @IsOptional()
-  @Transform(upper)
-  @IsString()
-  @Matches(COURSE_CODE_PATTERN, { message: 'code must be 1-20 letters, digits, dots, dashes or underscores' })
-  code?: string;
-
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  name?: string;
-
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 2000 })
-  @IsOptional()
-  @Transform(emptyToNull)
-  @IsString()
-  @MaxLength(2000)
-  description?: string | null;
-
-  /** Changing the zone keeps every session's instant (sessions are stored as instants, not local times). */
-  @ApiPropertyOptional({ maxLength: 64 })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(64)
-  timezone?: string;
-
-  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: 50 })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ArrayUnique()
-  @IsUUID('all', { each: true })
-  teacherIds?: string[];
-
-  @ApiPropertyOptional({ type: CoursePolicyInputDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => CoursePolicyInputDto)
-  policy?: CoursePolicyInputDto;
-}
+export class UpdateCourseDto extends PartialType(CreateCourseDto) {}
 
 export class DeleteCourseQueryDto {
   /** true: also erase the course's attendance records and justifications (otherwise 409 `courses/has-attendance`). */

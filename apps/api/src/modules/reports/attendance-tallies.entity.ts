@@ -31,15 +31,8 @@ export class AttendanceClosedRowEntity {
   bucket: number | null;
 }
 
-/** Per (course, student): counts over the closed sessions where the student was expected. */
-@Entity({ name: 'attendance_student_tallies' })
-export class AttendanceStudentTallyEntity {
-  @PrimaryColumn({ name: 'course_id', type: 'uuid', primaryKeyConstraintName: 'attendance_student_tallies_pkey' })
-  courseId: string;
-
-  @PrimaryColumn({ name: 'student_id', type: 'uuid', primaryKeyConstraintName: 'attendance_student_tallies_pkey' })
-  studentId: string;
-
+/** The six counts both tallies keep (one column each; TypeORM copies an abstract base's columns into each table). */
+export abstract class AttendanceCounts {
   @Column({ type: 'integer' })
   held: number;
 
@@ -59,33 +52,25 @@ export class AttendanceStudentTallyEntity {
   pending: number;
 }
 
+/** Per (course, student): counts over the closed sessions where the student was expected. */
+@Entity({ name: 'attendance_student_tallies' })
+export class AttendanceStudentTallyEntity extends AttendanceCounts {
+  @PrimaryColumn({ name: 'course_id', type: 'uuid', primaryKeyConstraintName: 'attendance_student_tallies_pkey' })
+  courseId: string;
+
+  @PrimaryColumn({ name: 'student_id', type: 'uuid', primaryKeyConstraintName: 'attendance_student_tallies_pkey' })
+  studentId: string;
+}
+
 /** Per closed session: the same counts over its expected students, and the check-in buckets. */
 @Entity({ name: 'attendance_session_tallies' })
 @Index('attendance_session_tallies_course_idx', ['courseId'])
-export class AttendanceSessionTallyEntity {
+export class AttendanceSessionTallyEntity extends AttendanceCounts {
   @PrimaryColumn({ name: 'session_id', type: 'uuid', primaryKeyConstraintName: 'attendance_session_tallies_pkey' })
   sessionId: string;
 
   @Column({ name: 'course_id', type: 'uuid' })
   courseId: string;
-
-  @Column({ type: 'integer' })
-  held: number;
-
-  @Column({ type: 'integer' })
-  present: number;
-
-  @Column({ type: 'integer' })
-  late: number;
-
-  @Column({ type: 'integer' })
-  absent: number;
-
-  @Column({ type: 'integer' })
-  excused: number;
-
-  @Column({ type: 'integer' })
-  pending: number;
 
   /** Check-ins per bucket (CHECK_IN_THRESHOLDS.length + 1 entries). */
   @Column({ type: 'integer', array: true })
