@@ -126,11 +126,13 @@ describe('CheckInBox in-room check', () => {
     });
     setBaseFetch(f.fn);
     const w = mountBox();
-    await flushPromises();
-    expect(w.get('[data-testid=location-why]').text()).toContain('only that answer is kept, never your position');
+    // Deciding reads two lists through the client's middleware: more than one flush on a loaded machine.
+    await vi.waitFor(() =>
+      expect(w.get('[data-testid=location-why]').text()).toContain('only that answer is kept, never your position'),
+    );
     await w.get('input').setValue('K7M2QX');
     await w.get('form').trigger('submit');
-    await flushPromises();
+    await vi.waitFor(() => expect(f.calls.some((c) => c.method === 'POST')).toBe(true));
     expect(asked).toHaveLength(1);
     expect(JSON.parse(f.calls.find((c) => c.method === 'POST')!.body)).toMatchObject({
       location: { latitude: 38.7, longitude: -9.1, accuracy: 12 },
