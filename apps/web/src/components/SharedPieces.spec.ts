@@ -2,7 +2,7 @@ import { mount } from '@vue/test-utils';
 import { describe, expect, it, vi } from 'vitest';
 import { defineComponent, h, ref, shallowRef } from 'vue';
 import { i18n } from '@/i18n';
-import { useDialog } from '@/composables/use-dialog';
+import { useConfirm } from '@/composables/use-confirm';
 import ConfirmDialog from './ConfirmDialog.vue';
 import FormField from './FormField.vue';
 import SecretOnce from './SecretOnce.vue';
@@ -144,21 +144,18 @@ describe('SecretOnce', () => {
 describe('ConfirmDialog', () => {
   it('is an alertdialog named and described by its text; the red button confirms unless busy', async () => {
     i18n.global.locale.value = 'en';
-    const busy = ref(false);
+    const action = { busy: ref(false), error: ref<string | null>('Not allowed.'), reset: vi.fn() };
     const onConfirm = vi.fn();
     const Host = defineComponent(() => {
-      const dialog = useDialog();
+      const flow = useConfirm<{ name: string }>(action);
       return () => [
-        h('button', { id: 'open', onClick: (e: Event) => dialog.open(e) }, 'Delete'),
+        h('button', { id: 'open', onClick: (e: Event) => flow.ask({ name: 'Ana' }, e) }, 'Delete'),
         h(ConfirmDialog, {
           id: 'x-del',
-          dialog,
-          subject: { name: 'Ana' },
+          flow,
           title: 'Delete Ana?',
           body: 'This cannot be undone.',
           confirmLabel: 'Delete',
-          busy: busy.value,
-          error: 'Not allowed.',
           testid: 'confirm-it',
           onConfirm,
         }),
@@ -166,6 +163,7 @@ describe('ConfirmDialog', () => {
     });
     const w = mount(Host, { ...withI18n, attachTo: document.body });
     await w.get('#open').trigger('click');
+    expect(action.reset).toHaveBeenCalledOnce();
     const dialog = w.get('dialog');
     expect(dialog.attributes()).toMatchObject({
       role: 'alertdialog',
@@ -177,9 +175,11 @@ describe('ConfirmDialog', () => {
     expect(w.get('[role=alert]').text()).toBe('Not allowed.');
     await w.get('[data-testid=confirm-it]').trigger('click');
     expect(onConfirm).toHaveBeenCalledTimes(1);
-    busy.value = true;
+    action.busy.value = true;
     await w.vm.$nextTick();
     expect(w.get('[data-testid=confirm-it]').attributes('disabled')).toBeDefined();
+    await w.get('.btn-outline-secondary').trigger('click');
+    expect(w.find('#x-del-title').exists()).toBe(false);
     w.unmount();
   });
 });
