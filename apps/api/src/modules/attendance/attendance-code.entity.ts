@@ -1,7 +1,8 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { CodeMode } from '@sysponto/contracts';
+import { CreatedAtColumn } from '../../database/columns.js';
 import { ClassSessionEntity } from '../sessions/class-session.entity.js';
-import { UserEntity } from '../users/user.entity.js';
+import { ActingUserRelation, UserEntity } from '../users/user.entity.js';
 
 /**
  * A check-in code of a session. Fixed: `code` is stored. Rotating: the shown code is derived from the HMAC key and
@@ -56,14 +57,13 @@ export class AttendanceCodeEntity {
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy: string | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt: Date;
 
   @ManyToOne(() => ClassSessionEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'session_id', foreignKeyConstraintName: 'attendance_codes_session_id_fkey' })
   session?: ClassSessionEntity;
 
-  @ManyToOne(() => UserEntity, { onDelete: 'SET NULL' })
-  @JoinColumn({ name: 'created_by', foreignKeyConstraintName: 'attendance_codes_created_by_fkey' })
+  @ActingUserRelation('created_by', 'attendance_codes_created_by_fkey')
   creator?: UserEntity;
 }

@@ -1,4 +1,5 @@
-import { CreateDateColumn, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { CreatedAtColumn } from '../../database/columns.js';
 import { ClassSessionEntity } from '../sessions/class-session.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
@@ -19,7 +20,7 @@ export class AttendanceDeviceHashEntity {
   @Column({ name: 'device_hash', type: 'bytea' })
   deviceHash: Buffer;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt: Date;
 
   @ManyToOne(() => ClassSessionEntity, { onDelete: 'CASCADE' })

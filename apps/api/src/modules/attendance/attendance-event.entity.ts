@@ -1,7 +1,8 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { AttendanceSource, AttendanceStatus } from '@sysponto/contracts';
+import { CreatedAtColumn } from '../../database/columns.js';
 import { ClassSessionEntity } from '../sessions/class-session.entity.js';
-import { UserEntity } from '../users/user.entity.js';
+import { ActingUserRelation, UserEntity } from '../users/user.entity.js';
 
 /** Append-only log of every attendance status change: never updated, never deleted by the app. */
 @Entity({ name: 'attendance_events' })
@@ -31,7 +32,7 @@ export class AttendanceEventEntity {
   @Column({ type: 'varchar', length: 500, nullable: true })
   reason: string | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt: Date;
 
   @ManyToOne(() => ClassSessionEntity, { onDelete: 'CASCADE' })
@@ -42,7 +43,6 @@ export class AttendanceEventEntity {
   @JoinColumn({ name: 'student_id', foreignKeyConstraintName: 'attendance_events_student_id_fkey' })
   student?: UserEntity;
 
-  @ManyToOne(() => UserEntity, { onDelete: 'SET NULL' })
-  @JoinColumn({ name: 'actor_id', foreignKeyConstraintName: 'attendance_events_actor_id_fkey' })
+  @ActingUserRelation('actor_id', 'attendance_events_actor_id_fkey')
   actor?: UserEntity;
 }

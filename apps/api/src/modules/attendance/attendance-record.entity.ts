@@ -1,7 +1,8 @@
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import type { AttendanceFlag, AttendanceSource, AttendanceStatus, LocationVerdict } from '@sysponto/contracts';
+import { UpdatedAtColumn } from '../../database/columns.js';
 import { ClassSessionEntity } from '../sessions/class-session.entity.js';
-import { UserEntity } from '../users/user.entity.js';
+import { ActingUserRelation, UserEntity } from '../users/user.entity.js';
 
 /** One per (session, student). Written on the hot path with INSERT … ON CONFLICT, never save(). */
 @Entity({ name: 'attendance_records' })
@@ -59,7 +60,7 @@ export class AttendanceRecordEntity {
   @Column({ name: 'location_verdict', type: 'varchar', length: 16, nullable: true })
   locationVerdict: LocationVerdict | null;
 
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  @UpdatedAtColumn()
   updatedAt: Date;
 
   @ManyToOne(() => ClassSessionEntity, { onDelete: 'CASCADE' })
@@ -70,7 +71,6 @@ export class AttendanceRecordEntity {
   @JoinColumn({ name: 'student_id', foreignKeyConstraintName: 'attendance_records_student_id_fkey' })
   student?: UserEntity;
 
-  @ManyToOne(() => UserEntity, { onDelete: 'SET NULL' })
-  @JoinColumn({ name: 'validated_by', foreignKeyConstraintName: 'attendance_records_validated_by_fkey' })
+  @ActingUserRelation('validated_by', 'attendance_records_validated_by_fkey')
   validator?: UserEntity;
 }

@@ -1,6 +1,6 @@
-import { Check, Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, OneToOne, PrimaryColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
 import { ClassSessionEntity } from '../sessions/class-session.entity.js';
-import { UserEntity } from '../users/user.entity.js';
+import { ActingUserRelation, UserEntity } from '../users/user.entity.js';
 
 /**
  * Where the room is, for the in-room check: set from the teacher's device (`POST /api/sessions/:id/location`),
@@ -34,7 +34,6 @@ export class SessionLocationAnchorEntity {
   @JoinColumn({ name: 'session_id', foreignKeyConstraintName: 'session_location_anchors_session_id_fkey' })
   session?: ClassSessionEntity;
 
-  @ManyToOne(() => UserEntity, { onDelete: 'SET NULL' })
-  @JoinColumn({ name: 'set_by', foreignKeyConstraintName: 'session_location_anchors_set_by_fkey' })
+  @ActingUserRelation('set_by', 'session_location_anchors_set_by_fkey')
   setter?: UserEntity;
 }

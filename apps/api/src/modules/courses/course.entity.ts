@@ -1,16 +1,6 @@
-import {
-  Check,
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryColumn,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { LocationMode } from '@sysponto/contracts';
+import { CreatedAtColumn, UpdatedAtColumn } from '../../database/columns.js';
 import { UserEntity } from '../users/user.entity.js';
 
 @Entity({ name: 'courses' })
@@ -71,10 +61,10 @@ export class CourseEntity {
   @Column({ name: 'location_radius_meters', type: 'integer', default: 80 })
   locationRadiusMeters: number;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt: Date;
 
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  @UpdatedAtColumn()
   updatedAt: Date;
 }
 
@@ -87,7 +77,7 @@ export class CourseTeacherEntity {
   @PrimaryColumn({ name: 'teacher_id', type: 'uuid', primaryKeyConstraintName: 'course_teachers_pkey' })
   teacherId: string;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt: Date;
 
   @ManyToOne(() => CourseEntity, { onDelete: 'CASCADE' })

@@ -1,17 +1,8 @@
-import {
-  Check,
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { JustificationStatus, JustificationType } from '@sysponto/contracts';
+import { CreatedAtColumn, UpdatedAtColumn } from '../../database/columns.js';
 import { ClassSessionEntity } from '../sessions/class-session.entity.js';
-import { UserEntity } from '../users/user.entity.js';
+import { ActingUserRelation, UserEntity } from '../users/user.entity.js';
 
 @Entity({ name: 'justifications' })
 // Partial unique index (status <> 'withdrawn') lives in the migration.
@@ -62,10 +53,10 @@ export class JustificationEntity {
   @Column({ name: 'reviewed_at', type: 'timestamptz', nullable: true })
   reviewedAt: Date | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt: Date;
 
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  @UpdatedAtColumn()
   updatedAt: Date;
 
   @ManyToOne(() => ClassSessionEntity, { onDelete: 'CASCADE' })
@@ -76,7 +67,6 @@ export class JustificationEntity {
   @JoinColumn({ name: 'student_id', foreignKeyConstraintName: 'justifications_student_id_fkey' })
   student?: UserEntity;
 
-  @ManyToOne(() => UserEntity, { onDelete: 'SET NULL' })
-  @JoinColumn({ name: 'reviewer_id', foreignKeyConstraintName: 'justifications_reviewer_id_fkey' })
+  @ActingUserRelation('reviewer_id', 'justifications_reviewer_id_fkey')
   reviewer?: UserEntity;
 }

@@ -1,4 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAtColumn, RetryQueueColumns } from '../../database/columns.js';
 
 export type MailStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
@@ -9,7 +10,7 @@ export type MailStatus = 'pending' | 'sending' | 'sent' | 'failed';
 @Entity({ name: 'mail_outbox' })
 @Index('mail_outbox_status_next_attempt_at_idx', ['status', 'nextAttemptAt'])
 @Check('mail_outbox_status_check', `"status" IN ('pending', 'sending', 'sent', 'failed')`)
-export class MailOutboxEntity {
+export class MailOutboxEntity extends RetryQueueColumns<MailStatus> {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'mail_outbox_pkey' })
   id: string;
 
@@ -34,25 +35,9 @@ export class MailOutboxEntity {
   @Column({ name: 'dedupe_key', type: 'varchar', length: 200, nullable: true })
   dedupeKey: string | null;
 
-  @Column({ type: 'varchar', length: 16, default: 'pending' })
-  status: MailStatus;
-
-  @Column({ type: 'integer', default: 0 })
-  attempts: number;
-
-  @Column({ name: 'next_attempt_at', type: 'timestamptz', default: () => 'now()' })
-  nextAttemptAt: Date;
-
-  /** A claimed row whose lease expired (crashed replica) is claimed again. */
-  @Column({ name: 'locked_until', type: 'timestamptz', nullable: true })
-  lockedUntil: Date | null;
-
-  @Column({ name: 'last_error', type: 'varchar', length: 1000, nullable: true })
-  lastError: string | null;
-
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
   sentAt: Date | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt: Date;
 }

@@ -1,17 +1,8 @@
-import {
-  Check,
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { SessionState } from '@sysponto/contracts';
+import { CreatedAtColumn, UpdatedAtColumn } from '../../database/columns.js';
 import { CourseEntity } from '../courses/course.entity.js';
-import { UserEntity } from '../users/user.entity.js';
+import { ActingUserRelation, UserEntity } from '../users/user.entity.js';
 
 @Entity({ name: 'class_sessions' })
 @Index('class_sessions_course_id_starts_at_idx', ['courseId', 'startsAt'])
@@ -73,25 +64,22 @@ export class ClassSessionEntity {
   @Column({ name: 'cancel_reason', type: 'varchar', length: 500, nullable: true })
   cancelReason: string | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt: Date;
 
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  @UpdatedAtColumn()
   updatedAt: Date;
 
   @ManyToOne(() => CourseEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'course_id', foreignKeyConstraintName: 'class_sessions_course_id_fkey' })
   course?: CourseEntity;
 
-  @ManyToOne(() => UserEntity, { onDelete: 'SET NULL' })
-  @JoinColumn({ name: 'closed_by', foreignKeyConstraintName: 'class_sessions_closed_by_fkey' })
+  @ActingUserRelation('closed_by', 'class_sessions_closed_by_fkey')
   closer?: UserEntity;
 
-  @ManyToOne(() => UserEntity, { onDelete: 'SET NULL' })
-  @JoinColumn({ name: 'reopened_by', foreignKeyConstraintName: 'class_sessions_reopened_by_fkey' })
+  @ActingUserRelation('reopened_by', 'class_sessions_reopened_by_fkey')
   reopener?: UserEntity;
 
-  @ManyToOne(() => UserEntity, { onDelete: 'SET NULL' })
-  @JoinColumn({ name: 'cancelled_by', foreignKeyConstraintName: 'class_sessions_cancelled_by_fkey' })
+  @ActingUserRelation('cancelled_by', 'class_sessions_cancelled_by_fkey')
   canceller?: UserEntity;
 }

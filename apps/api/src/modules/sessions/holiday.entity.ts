@@ -1,5 +1,6 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { UserEntity } from '../users/user.entity.js';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAtColumn } from '../../database/columns.js';
+import { ActingUserRelation, UserEntity } from '../users/user.entity.js';
 
 /** A day of the school calendar without classes: every new weekly series skips it. */
 @Entity({ name: 'holidays' })
@@ -18,10 +19,9 @@ export class HolidayEntity {
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy: string | null;
 
-  @ManyToOne(() => UserEntity, { onDelete: 'SET NULL', createForeignKeyConstraints: true })
-  @JoinColumn({ name: 'created_by', foreignKeyConstraintName: 'holidays_created_by_fkey' })
+  @ActingUserRelation('created_by', 'holidays_created_by_fkey')
   creator?: UserEntity;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt: Date;
 }

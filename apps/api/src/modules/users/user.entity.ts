@@ -1,5 +1,6 @@
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { UserRole } from '@sysponto/contracts';
+import { CreatedAtColumn, UpdatedAtColumn } from '../../database/columns.js';
 
 @Entity({ name: 'users' })
 // Both unique indexes are expression/partial indexes written in the migration; sync must leave them alone.
@@ -46,9 +47,22 @@ export class UserEntity {
   @Column({ name: 'last_login_at', type: 'timestamptz', nullable: true })
   lastLoginAt: Date | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt: Date;
 
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  @UpdatedAtColumn()
   updatedAt: Date;
+}
+
+/**
+ * The relation to the user who did something to a row (created, closed, reviewed it …) over its nullable uuid column
+ * `column`: deleting that user keeps the row and forgets who it was (ON DELETE SET NULL).
+ */
+export function ActingUserRelation(column: string, foreignKeyConstraintName: string): PropertyDecorator {
+  const relation = ManyToOne(() => UserEntity, { onDelete: 'SET NULL' });
+  const joinColumn = JoinColumn({ name: column, foreignKeyConstraintName });
+  return (target, property) => {
+    joinColumn(target, property);
+    relation(target, property);
+  };
 }

@@ -1,16 +1,6 @@
-import {
-  Check,
-  Column,
-  CreateDateColumn,
-  Entity,
-  Generated,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
-import { UserEntity } from '../users/user.entity.js';
+import { Check, Column, Entity, Generated, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAtColumn, RetryQueueColumns, UpdatedAtColumn } from '../../database/columns.js';
+import { ActingUserRelation, UserEntity } from '../users/user.entity.js';
 
 /** A receiver registered by an admin: where to POST which events, signed with its secret (Standard Webhooks). */
 @Entity({ name: 'webhook_endpoints' })
@@ -45,14 +35,13 @@ export class WebhookEndpointEntity {
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy: string | null;
 
-  @ManyToOne(() => UserEntity, { onDelete: 'SET NULL' })
-  @JoinColumn({ name: 'created_by', foreignKeyConstraintName: 'webhook_endpoints_created_by_fkey' })
+  @ActingUserRelation('created_by', 'webhook_endpoints_created_by_fkey')
   creator?: UserEntity;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt: Date;
 
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  @UpdatedAtColumn()
   updatedAt: Date;
 }
 
@@ -75,7 +64,7 @@ export class WebhookMessageEntity {
   @Column({ name: 'ordering_key', type: 'uuid', nullable: true })
   orderingKey: string | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt: Date;
 }
 
@@ -87,7 +76,7 @@ export type WebhookDeliveryStatus = 'pending' | 'sending' | 'succeeded' | 'faile
 @Index('webhook_deliveries_endpoint_id_idx', ['endpointId', 'seq'])
 @Index('webhook_deliveries_ordering_idx', ['endpointId', 'orderingKey', 'seq'])
 @Check('webhook_deliveries_status_check', `"status" IN ('pending', 'sending', 'succeeded', 'failed')`)
-export class WebhookDeliveryEntity {
+export class WebhookDeliveryEntity extends RetryQueueColumns<WebhookDeliveryStatus> {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'webhook_deliveries_pkey' })
   id: string;
 
@@ -113,27 +102,11 @@ export class WebhookDeliveryEntity {
   @Column({ name: 'ordering_key', type: 'uuid', nullable: true })
   orderingKey: string | null;
 
-  @Column({ type: 'varchar', length: 16, default: 'pending' })
-  status: WebhookDeliveryStatus;
-
-  @Column({ type: 'integer', default: 0 })
-  attempts: number;
-
-  @Column({ name: 'next_attempt_at', type: 'timestamptz', default: () => 'now()' })
-  nextAttemptAt: Date;
-
-  /** A claimed delivery whose replica died is claimed again after this lease. */
-  @Column({ name: 'locked_until', type: 'timestamptz', nullable: true })
-  lockedUntil: Date | null;
-
   @Column({ name: 'last_status_code', type: 'integer', nullable: true })
   lastStatusCode: number | null;
 
   @Column({ name: 'last_duration_ms', type: 'integer', nullable: true })
   lastDurationMs: number | null;
-
-  @Column({ name: 'last_error', type: 'varchar', length: 1000, nullable: true })
-  lastError: string | null;
 
   /** The start of the receiver's last answer (≤ 2000 characters), for the admin page. */
   @Column({ name: 'last_response', type: 'varchar', length: 2000, nullable: true })
@@ -142,9 +115,9 @@ export class WebhookDeliveryEntity {
   @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true })
   deliveredAt: Date | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt: Date;
 
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  @UpdatedAtColumn()
   updatedAt: Date;
 }
