@@ -169,9 +169,7 @@ describeSystem('cluster: two replicas behind nginx', () => {
     ]);
     sockets.push(s1, s2);
     // A third node on the same Redis stream, as a replica's NotificationsService would publish.
-    const pub = new Redis(redis.url);
-    const node = new Server();
-    node.adapter(createAdapter(pub));
+    const node = await publishingNode(redis.url);
     try {
       const payload = {
         id: '00000000-0000-4000-8000-000000000001',
@@ -187,13 +185,12 @@ describeSystem('cluster: two replicas behind nginx', () => {
         nextEvent(s2, ServerEvent.NotificationCreated),
       ]);
       await sleep(200);
-      node.to(userRoom(teacher.id)).emit(ServerEvent.NotificationCreated, payload);
+      node.server.to(userRoom(teacher.id)).emit(ServerEvent.NotificationCreated, payload);
       const [e1, e2] = await got;
       expect(e1).toMatchObject({ title: 'Hello' });
       expect(e2).toMatchObject({ title: 'Hello' });
     } finally {
-      void node.of('/').adapter.close();
-      pub.disconnect();
+      await node.close();
     }
   });
 
@@ -328,9 +325,7 @@ describeSystem('cluster: two replicas behind nginx', () => {
       connect(nginx.url, teacher.token, { route: to2 }),
     ]);
     sockets.push(s1, s2);
-    const pub = new Redis(redis.url);
-    const node = new Server();
-    node.adapter(createAdapter(pub));
+    const node = await publishingNode(redis.url);
     try {
       await waitFor(
         'cross-replica events after the Redis restart',
@@ -339,7 +334,7 @@ describeSystem('cluster: two replicas behind nginx', () => {
             nextEvent(s1, ServerEvent.NotificationCreated, 1500),
             nextEvent(s2, ServerEvent.NotificationCreated, 1500),
           ]);
-          node.to(userRoom(teacher.id)).emit(ServerEvent.NotificationCreated, {
+          node.server.to(userRoom(teacher.id)).emit(ServerEvent.NotificationCreated, {
             id: '00000000-0000-4000-8000-000000000002',
             type: 'system',
             title: 'Back',
@@ -354,8 +349,7 @@ describeSystem('cluster: two replicas behind nginx', () => {
         0,
       );
     } finally {
-      void node.of('/').adapter.close();
-      pub.disconnect();
+      await node.close();
     }
   }, 90_000);
 
@@ -471,3 +465,45 @@ describeSystem('cluster: two replicas behind nginx', () => {
     expect(failures).toBeLessThanOrEqual(1);
   }, 60_000);
 });
+
+/**
+ * A third Socket.IO node on the cluster's Redis stream, as a replica's NotificationsService would publish. It is ready
+ * once its clients are connected and subscribed, and close() ends every connection the adapter opened (its stream
+ * reader would otherwise sit in XREAD BLOCK for 5 s, and a command still queued on a client being disconnected
+ * rejects with "Connection is closed" outside any test).
+ */
+async function publishingNode(url: string) {
+  const pub = new Redis(url, { maxRetriesPerRequest: null });
+  pub.on('error', () => undefined);
+  const clients: Redis[] = [pub];
+  const duplicate = pub.duplicate.bind(pub);
+  pub.duplicate = (...args: Parameters<Redis['duplicate']>) => {
+    const client = duplicate(...args);
+    // The adapter sends SUBSCRIBE without handling its promise.
+    const subscribe = client.subscribe.bind(client) as (...channels: string[]) => Promise<unknown>;
+    client.subscribe = ((...channels: string[]) => {
+      const sent = subscribe(...channels);
+      sent.catch(() => undefined);
+      return sent;
+    }) as Redis['subscribe'];
+    clients.push(client);
+    return client;
+  };
+  const server = new Server();
+  server.adapter(createAdapter(pub));
+  // The adapter's publisher, stream reader and subscriber.
+  await waitFor(
+    'the publishing node to connect to Redis',
+    async () => clients.length === 3 && clients.every((c) => c.status === 'ready'),
+    10_000,
+    50,
+  );
+  return {
+    server,
+    async close() {
+      // Closing the namespace's adapter aborts the stream reader's loop (Server.close() needs an attached engine).
+      await server.of('/').adapter.close();
+      for (const client of clients) client.disconnect();
+    },
+  };
+}
