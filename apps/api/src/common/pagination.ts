@@ -1,24 +1,37 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
+/** `page`: 1-based, at most 100000. */
+export const PageNumberParam = () =>
+  applyDecorators(
+    Max(100000),
+    Min(1),
+    IsInt(),
+    Type(() => Number),
+    IsOptional(),
+    ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100000, default: 1 }),
+  );
+
+/** `pageSize`: 1 to `max` items a page, `fallback` when absent (the rules apply bottom-up, as a written stack). */
+export const PageSizeParam = (max: number, fallback: number) =>
+  applyDecorators(
+    Max(max),
+    Min(1),
+    IsInt(),
+    Type(() => Number),
+    IsOptional(),
+    ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: max, default: fallback }),
+  );
+
 /** `page` and `pageSize` (≤ 100): every paged list takes them. */
 export class PageParamsDto {
   /** 1-based page number. */
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100000, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
+  @PageNumberParam()
   page?: number;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageSizeParam(100, 20)
   pageSize?: number;
 }
 

@@ -6,12 +6,11 @@ import {
   ArrayUnique,
   IsArray,
   IsIn,
-  IsISO8601,
-  IsOptional,
   IsString,
   MaxLength,
   MinLength,
 } from 'class-validator';
+import { OptionalDateTime } from '../../common/dto-fields.js';
 import { API_KEY_SCOPES, type ApiKeyScope } from './api-key-scopes.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -34,9 +33,7 @@ export class CreateApiKeyDto {
   scopes: ApiKeyScope[];
 
   /** When the key stops working (default: never). */
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @OptionalDateTime()
   expiresAt?: string;
 }
 

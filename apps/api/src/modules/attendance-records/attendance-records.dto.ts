@@ -1,33 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import {
   ATTENDANCE_SOURCES,
   ATTENDANCE_STATUSES,
   type AttendanceSource,
   type AttendanceStatus,
 } from '@sysponto/contracts';
+import { OptionalDateTime, OptionalUuid } from '../../common/dto-fields.js';
 
 export class AttendanceRecordChangesQueryDto {
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @OptionalUuid()
   courseId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @OptionalUuid()
   sessionId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @OptionalUuid()
   studentId?: string;
 
   /** Only records changed at or after this instant (for a first sync; then follow `nextCursor`). */
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @OptionalDateTime()
   updatedSince?: string;
 
   /** The `nextCursor` of the previous page (opaque). Keep the same filters while following it. */

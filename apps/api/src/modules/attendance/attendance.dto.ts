@@ -1,20 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsNumber,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import {
   ATTENDANCE_FLAGS,
   ATTENDANCE_SOURCES,
@@ -27,7 +13,8 @@ import {
   SESSION_STATES,
   type SessionState,
 } from '@sysponto/contracts';
-import { PageMetaDto, PageParamsDto } from '../../common/pagination.js';
+import { OptionalDateTime, OptionalNested, OptionalUuid } from '../../common/dto-fields.js';
+import { PageMetaDto, PageNumberParam, PageParamsDto, PageSizeParam } from '../../common/pagination.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -135,10 +122,7 @@ export class CheckInDto {
    * The device's position, only when the course's in-room check is on (policy `location.mode` not `off`). Used once
    * to decide `in-range` / `out-of-range` / `unknown` and never stored, logged or sent anywhere.
    */
-  @ApiPropertyOptional({ type: GeoFixDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => GeoFixDto)
+  @OptionalNested(GeoFixDto)
   location?: GeoFixDto;
 }
 
@@ -251,9 +235,7 @@ export class UpdateAttendanceDto {
    * answer is 409 `attendance/offline-conflict` with the current status in `details`. The event log notes
    * "recorded offline at …".
    */
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @OptionalDateTime()
   recordedAt?: string;
 }
 
@@ -284,25 +266,13 @@ export class ReopenSessionResultDto {
 // ---- event log ---------------------------------------------------------------------------------------------------
 
 export class ListAttendanceEventsQueryDto {
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @OptionalUuid()
   studentId?: string;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100000, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
+  @PageNumberParam()
   page?: number;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @PageSizeParam(200, 50)
   pageSize?: number;
 }
 
@@ -330,21 +300,15 @@ export class AttendanceEventPageDto extends PageMetaDto {
 // ---- my attendance -----------------------------------------------------------------------------------------------
 
 export class MyAttendanceQueryDto extends PageParamsDto {
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @OptionalUuid()
   courseId?: string;
 
   /** Sessions starting at or after (ISO 8601). */
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @OptionalDateTime()
   from?: string;
 
   /** Sessions starting before (ISO 8601). */
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @OptionalDateTime()
   to?: string;
 
   @ApiPropertyOptional({ enum: ATTENDANCE_STATUSES, enumName: 'AttendanceStatus' })

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { OptionalDateTime, OptionalUuid } from '../../common/dto-fields.js';
 import { PageMetaDto, PageParamsDto } from '../../common/pagination.js';
 
 export class AuditFilterDto {
@@ -25,21 +26,15 @@ export class AuditFilterDto {
   @Matches(/^[a-z][a-z0-9-]*$/, { message: 'targetType must be a kebab-case name' })
   targetType?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @OptionalUuid()
   targetId?: string;
 
   /** Events at or after this instant (ISO 8601). */
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @OptionalDateTime()
   from?: string;
 
   /** Events before this instant (ISO 8601). */
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @OptionalDateTime()
   to?: string;
 }
 

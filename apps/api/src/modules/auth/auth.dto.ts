@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { PASSWORD_MAX, PASSWORD_MIN, UserDto } from '../users/users.dto.js';
+import { NewPassword, UserDto } from '../users/users.dto.js';
 
 export class LoginDto {
   @ApiProperty({ format: 'email', maxLength: 254, example: 'admin@example.com' })
@@ -54,10 +54,7 @@ export class PasswordResetConfirmDto {
   @MaxLength(200)
   token: string;
 
-  @ApiProperty({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
-  @IsString()
-  @MinLength(PASSWORD_MIN)
-  @MaxLength(PASSWORD_MAX)
+  @NewPassword()
   password: string;
 }
 

@@ -18,6 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { LOCATION_MODES, type LocationMode } from '@sysponto/contracts';
+import { OptionalNested } from '../../common/dto-fields.js';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -152,10 +153,7 @@ export class CoursePolicyInputDto {
   @Max(10)
   rotatingGraceSeconds?: number;
 
-  @ApiPropertyOptional({ type: LocationPolicyInputDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => LocationPolicyInputDto)
+  @OptionalNested(LocationPolicyInputDto)
   location?: LocationPolicyInputDto;
 }
 
@@ -230,10 +228,7 @@ export class CreateCourseDto {
   @IsUUID('all', { each: true })
   teacherIds?: string[];
 
-  @ApiPropertyOptional({ type: CoursePolicyInputDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => CoursePolicyInputDto)
+  @OptionalNested(CoursePolicyInputDto)
   policy?: CoursePolicyInputDto;
 }
 

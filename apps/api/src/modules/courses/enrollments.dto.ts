@@ -1,15 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsBoolean,
-  IsISO8601,
-  IsOptional,
-  IsUUID,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsOptional, IsUUID } from 'class-validator';
+import { OptionalDateTime } from '../../common/dto-fields.js';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
 
 export const ENROLLMENT_SOURCES = ['admin', 'teacher', 'join-code', 'import'] as const;
@@ -57,9 +49,7 @@ export class EnrollStudentsDto {
    * that start from then on — set it to the term's start for students who attended from the beginning but are added
    * late. Does not change students already enrolled.
    */
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @OptionalDateTime()
   enrolledAt?: string;
 }
 

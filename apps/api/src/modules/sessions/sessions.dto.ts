@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -33,6 +34,39 @@ const emptyToNull = ({ value }: { value: unknown }) => (typeof value === 'string
 export const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 /** A date-time with offset, or a plain date (read as 00:00 UTC). */
 export const INSTANT_OR_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+
+/** A string that is an INSTANT and a real date-time. */
+const IsInstant = () =>
+  applyDecorators(
+    IsISO8601({ strict: true }),
+    Matches(INSTANT, { message: '$property must be an ISO 8601 date-time with offset' }),
+    IsString(),
+  );
+/** A string that is an INSTANT_OR_DATE and a real date (-time). */
+const IsInstantOrDate = () =>
+  applyDecorators(
+    IsISO8601({ strict: true }),
+    Matches(INSTANT_OR_DATE, { message: '$property must be an ISO 8601 date or date-time with offset' }),
+    IsString(),
+  );
+/** A session's optional title (≤ 200 characters); empty or null clears it. */
+const SessionTitle = () =>
+  applyDecorators(
+    MaxLength(200),
+    IsString(),
+    Transform(emptyToNull),
+    IsOptional(),
+    ApiPropertyOptional({ type: String, nullable: true, maxLength: 200 }),
+  );
+/** A session's optional room (≤ 100 characters); empty or null clears it. */
+const SessionRoom = () =>
+  applyDecorators(
+    MaxLength(100),
+    IsString(),
+    Transform(emptyToNull),
+    IsOptional(),
+    ApiPropertyOptional({ type: String, nullable: true, maxLength: 100 }),
+  );
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 export const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -189,9 +223,7 @@ export class WeeklySeriesDto {
 export class CreateSessionsDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'One session: its start, ISO 8601 with offset.' })
   @IsOptional()
-  @IsString()
-  @Matches(INSTANT, { message: 'startsAt must be an ISO 8601 date-time with offset' })
-  @IsISO8601({ strict: true })
+  @IsInstant()
   startsAt?: string;
 
   @ApiPropertyOptional({
@@ -199,9 +231,7 @@ export class CreateSessionsDto {
     description: 'One session: its end (after startsAt, at most 12 hours later).',
   })
   @IsOptional()
-  @IsString()
-  @Matches(INSTANT, { message: 'endsAt must be an ISO 8601 date-time with offset' })
-  @IsISO8601({ strict: true })
+  @IsInstant()
   endsAt?: string;
 
   @ApiPropertyOptional({
@@ -213,51 +243,31 @@ export class CreateSessionsDto {
   @Type(() => WeeklySeriesDto)
   series?: WeeklySeriesDto;
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200 })
-  @IsOptional()
-  @Transform(emptyToNull)
-  @IsString()
-  @MaxLength(200)
+  @SessionTitle()
   title?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 100 })
-  @IsOptional()
-  @Transform(emptyToNull)
-  @IsString()
-  @MaxLength(100)
+  @SessionRoom()
   room?: string | null;
 }
 
 export class UpdateSessionDto {
   /** null clears it. */
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200 })
-  @IsOptional()
-  @Transform(emptyToNull)
-  @IsString()
-  @MaxLength(200)
+  @SessionTitle()
   title?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 100 })
-  @IsOptional()
-  @Transform(emptyToNull)
-  @IsString()
-  @MaxLength(100)
+  @SessionRoom()
   room?: string | null;
 
   /** New start instant (scope=one only). */
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsString()
-  @Matches(INSTANT, { message: 'startsAt must be an ISO 8601 date-time with offset' })
-  @IsISO8601({ strict: true })
+  @IsInstant()
   startsAt?: string;
 
   /** New end instant (scope=one only). */
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsString()
-  @Matches(INSTANT, { message: 'endsAt must be an ISO 8601 date-time with offset' })
-  @IsISO8601({ strict: true })
+  @IsInstant()
   endsAt?: string;
 
   /** New local start time "HH:mm" in the course zone, applied on each session's own date (any scope). */
@@ -287,9 +297,7 @@ export class SessionScopeQueryDto {
 export class ListCourseSessionsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'ISO 8601 date-time with offset, or a date (00:00 UTC).', example: '2026-09-01' })
   @IsOptional()
-  @IsString()
-  @Matches(INSTANT_OR_DATE, { message: 'from must be an ISO 8601 date or date-time with offset' })
-  @IsISO8601({ strict: true })
+  @IsInstantOrDate()
   from?: string;
 
   @ApiPropertyOptional({
@@ -297,26 +305,20 @@ export class ListCourseSessionsQueryDto extends PageQueryDto {
     example: '2026-12-31',
   })
   @IsOptional()
-  @IsString()
-  @Matches(INSTANT_OR_DATE, { message: 'to must be an ISO 8601 date or date-time with offset' })
-  @IsISO8601({ strict: true })
+  @IsInstantOrDate()
   to?: string;
 }
 
 /** A range of at most 366 days: sessions overlapping [from, to). */
 export class MySessionsQueryDto {
   @ApiProperty({ description: 'ISO 8601 date-time with offset, or a date (00:00 UTC).', example: '2026-09-01' })
-  @IsString()
-  @Matches(INSTANT_OR_DATE, { message: 'from must be an ISO 8601 date or date-time with offset' })
-  @IsISO8601({ strict: true })
+  @IsInstantOrDate()
   from: string;
 
   @ApiProperty({
     description: 'ISO 8601 date-time with offset, or a date (00:00 UTC); exclusive.',
     example: '2026-10-01',
   })
-  @IsString()
-  @Matches(INSTANT_OR_DATE, { message: 'to must be an ISO 8601 date or date-time with offset' })
-  @IsISO8601({ strict: true })
+  @IsInstantOrDate()
   to: string;
 }

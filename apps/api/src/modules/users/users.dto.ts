@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
@@ -20,6 +21,15 @@ const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? va
 
 export const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 128;
+
+/** A password being set: PASSWORD_MIN to PASSWORD_MAX characters (the rules apply bottom-up, as a written stack). */
+export const NewPassword = ({ optional = false } = {}) => {
+  const length = { minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX };
+  const rules = [MaxLength(PASSWORD_MAX), MinLength(PASSWORD_MIN), IsString()];
+  return optional
+    ? applyDecorators(...rules, IsOptional(), ApiPropertyOptional(length))
+    : applyDecorators(...rules, ApiProperty(length));
+};
 
 export class UserDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -105,11 +115,7 @@ export class CreateUserDto {
   role: UserRole;
 
   /** Optional. Without it a one-time temporary password is generated, returned once, and must be changed at first login. */
-  @ApiPropertyOptional({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
-  @IsOptional()
-  @IsString()
-  @MinLength(PASSWORD_MIN)
-  @MaxLength(PASSWORD_MAX)
+  @NewPassword({ optional: true })
   password?: string;
 
   @ApiPropertyOptional({ maxLength: 32, pattern: '^[A-Za-z0-9._-]+$' })
@@ -164,11 +170,7 @@ export class UpdateUserDto {
   studentNumber?: string | null;
 
   /** Sets a new password (and asks the user to change it at next login). */
-  @ApiPropertyOptional({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
-  @IsOptional()
-  @IsString()
-  @MinLength(PASSWORD_MIN)
-  @MaxLength(PASSWORD_MAX)
+  @NewPassword({ optional: true })
   password?: string;
 }
 
@@ -202,9 +204,6 @@ export class ChangePasswordDto {
   @MaxLength(PASSWORD_MAX)
   currentPassword: string;
 
-  @ApiProperty({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
-  @IsString()
-  @MinLength(PASSWORD_MIN)
-  @MaxLength(PASSWORD_MAX)
+  @NewPassword()
   newPassword: string;
 }
