@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type AttendanceSource, ServerEvent } from '@sysponto/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -33,8 +33,6 @@ interface Closed {
  */
 @Injectable()
 export class SessionCloseService {
-  private readonly logger = new Logger('SessionClose');
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
