@@ -1,37 +1,14 @@
+import { ATTENDANCE_EXPECTED_PER_SESSION } from '../src/database/migrations/1796161550605-EnrollmentHistory.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 /**
  * The set-wise `attendance_expected` (migration 1796219828350-AttendanceExpectedSetWise, issue 15) gives exactly the
- * rows of its first definition (migration 1796161550605-EnrollmentHistory, kept here as the reference query) on data
+ * rows of its first definition (migration 1796161550605-EnrollmentHistory, the reference query) on data
  * made to hit the edges: periods that start or end at, before, during or after a session (empty ones too), students
  * who left and came back, check-ins by students who joined during the class, every session state and record status.
  * Periods of one student in one course never overlap (the app starts a new one at or after the previous end).
  */
-const REFERENCE = `
-  SELECT b.*,
-         b.held AND b.outcome IN ('present', 'late', 'pending') AS attended,
-         b.held AND b.outcome = 'excused' AS excused
-    FROM (
-      SELECT s.id AS session_id, s.course_id, x.student_id, s.starts_at, s.ends_at,
-             attendance_session_held(s.state, s.ends_at) AS held,
-             r.status, r.source, r.checked_in_at,
-             CASE WHEN r.status IS NOT NULL THEN r.status
-                  WHEN attendance_session_held(s.state, s.ends_at) THEN 'absent' END AS outcome
-        FROM class_sessions s
-        CROSS JOIN LATERAL (
-          SELECT e.student_id FROM enrollments e
-           WHERE e.course_id = s.course_id AND e.enrolled_at <= s.starts_at
-             AND (e.ended_at IS NULL OR e.ended_at > s.starts_at)
-          UNION
-          SELECT a.student_id FROM attendance_records a
-           WHERE a.session_id = s.id AND a.status IN ('present', 'late', 'pending')
-             AND EXISTS (SELECT 1 FROM enrollments e
-                          WHERE e.course_id = s.course_id AND e.student_id = a.student_id
-                            AND e.enrolled_at < s.ends_at AND (e.ended_at IS NULL OR e.ended_at > s.starts_at))
-        ) x
-        LEFT JOIN attendance_records r ON r.session_id = s.id AND r.student_id = x.student_id
-       WHERE s.state <> 'cancelled'
-    ) b`;
+const REFERENCE = ATTENDANCE_EXPECTED_PER_SESSION;
 
 describe('attendance_expected: the set-wise view equals its first definition', () => {
   let t: TestApp;

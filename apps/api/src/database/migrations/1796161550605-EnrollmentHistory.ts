@@ -2,6 +2,37 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { applySqlFunction } from '../functions/sql-functions.js';
 
 /**
+ * The first definition of `attendance_expected`: per session, the students enrolled at its start plus those who attended
+ * it while enrolled for part of it (a `LATERAL (… UNION …)`). Replaced by the set-wise 1796219828350 (whose `down`
+ * restores this one); the e2e spec attendance-expected checks that both give the same rows.
+ */
+export const ATTENDANCE_EXPECTED_PER_SESSION = `
+  SELECT b.*,
+         b.held AND b.outcome IN ('present', 'late', 'pending') AS attended,
+         b.held AND b.outcome = 'excused' AS excused
+    FROM (
+      SELECT s.id AS session_id, s.course_id, x.student_id, s.starts_at, s.ends_at,
+             attendance_session_held(s.state, s.ends_at) AS held,
+             r.status, r.source, r.checked_in_at,
+             CASE WHEN r.status IS NOT NULL THEN r.status
+                  WHEN attendance_session_held(s.state, s.ends_at) THEN 'absent' END AS outcome
+        FROM class_sessions s
+        CROSS JOIN LATERAL (
+          SELECT e.student_id FROM enrollments e
+           WHERE e.course_id = s.course_id AND e.enrolled_at <= s.starts_at
+             AND (e.ended_at IS NULL OR e.ended_at > s.starts_at)
+          UNION
+          SELECT a.student_id FROM attendance_records a
+           WHERE a.session_id = s.id AND a.status IN ('present', 'late', 'pending')
+             AND EXISTS (SELECT 1 FROM enrollments e
+                          WHERE e.course_id = s.course_id AND e.student_id = a.student_id
+                            AND e.enrolled_at < s.ends_at AND (e.ended_at IS NULL OR e.ended_at > s.starts_at))
+        ) x
+        LEFT JOIN attendance_records r ON r.session_id = s.id AND r.student_id = x.student_id
+       WHERE s.state <> 'cancelled'
+    ) b`;
+
+/**
  * Enrollment history, cancelled sessions and the one definition of "expected at a session" (issue 13).
  *
  * - `enrollments` keeps one row per enrollment period: `enrolled_at` … `ended_at` (null while enrolled). Unenrolling
@@ -58,32 +89,7 @@ export class EnrollmentHistory1796161550605 implements MigrationInterface {
     // Cancelled sessions are never open for check-in; check-in only for students enrolled now.
     await applySqlFunction(q, 'session_checkin_open', 'd6ade65466b9');
     await applySqlFunction(q, 'attendance_check_in', 'e123359d2719');
-    await q.query(`
-      CREATE VIEW "attendance_expected" AS
-      SELECT b.*,
-             b.held AND b.outcome IN ('present', 'late', 'pending') AS attended,
-             b.held AND b.outcome = 'excused' AS excused
-        FROM (
-          SELECT s.id AS session_id, s.course_id, x.student_id, s.starts_at, s.ends_at,
-                 attendance_session_held(s.state, s.ends_at) AS held,
-                 r.status, r.source, r.checked_in_at,
-                 CASE WHEN r.status IS NOT NULL THEN r.status
-                      WHEN attendance_session_held(s.state, s.ends_at) THEN 'absent' END AS outcome
-            FROM class_sessions s
-            CROSS JOIN LATERAL (
-              SELECT e.student_id FROM enrollments e
-               WHERE e.course_id = s.course_id AND e.enrolled_at <= s.starts_at
-                 AND (e.ended_at IS NULL OR e.ended_at > s.starts_at)
-              UNION
-              SELECT a.student_id FROM attendance_records a
-               WHERE a.session_id = s.id AND a.status IN ('present', 'late', 'pending')
-                 AND EXISTS (SELECT 1 FROM enrollments e
-                              WHERE e.course_id = s.course_id AND e.student_id = a.student_id
-                                AND e.enrolled_at < s.ends_at AND (e.ended_at IS NULL OR e.ended_at > s.starts_at))
-            ) x
-            LEFT JOIN attendance_records r ON r.session_id = s.id AND r.student_id = x.student_id
-           WHERE s.state <> 'cancelled'
-        ) b`);
+    await q.query(`CREATE VIEW "attendance_expected" AS ${ATTENDANCE_EXPECTED_PER_SESSION}`);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { ATTENDANCE_EXPECTED_PER_SESSION } from './1796161550605-EnrollmentHistory.js';
 
 /**
  * `attendance_expected` computed set-wise (issue 15): the same rows as the definition of migration
@@ -46,31 +47,6 @@ export class AttendanceExpectedSetWise1796219828350 implements MigrationInterfac
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`
-      CREATE OR REPLACE VIEW "attendance_expected" AS
-      SELECT b.*,
-             b.held AND b.outcome IN ('present', 'late', 'pending') AS attended,
-             b.held AND b.outcome = 'excused' AS excused
-        FROM (
-          SELECT s.id AS session_id, s.course_id, x.student_id, s.starts_at, s.ends_at,
-                 attendance_session_held(s.state, s.ends_at) AS held,
-                 r.status, r.source, r.checked_in_at,
-                 CASE WHEN r.status IS NOT NULL THEN r.status
-                      WHEN attendance_session_held(s.state, s.ends_at) THEN 'absent' END AS outcome
-            FROM class_sessions s
-            CROSS JOIN LATERAL (
-              SELECT e.student_id FROM enrollments e
-               WHERE e.course_id = s.course_id AND e.enrolled_at <= s.starts_at
-                 AND (e.ended_at IS NULL OR e.ended_at > s.starts_at)
-              UNION
-              SELECT a.student_id FROM attendance_records a
-               WHERE a.session_id = s.id AND a.status IN ('present', 'late', 'pending')
-                 AND EXISTS (SELECT 1 FROM enrollments e
-                              WHERE e.course_id = s.course_id AND e.student_id = a.student_id
-                                AND e.enrolled_at < s.ends_at AND (e.ended_at IS NULL OR e.ended_at > s.starts_at))
-            ) x
-            LEFT JOIN attendance_records r ON r.session_id = s.id AND r.student_id = x.student_id
-           WHERE s.state <> 'cancelled'
-        ) b`);
+    await q.query(`CREATE OR REPLACE VIEW "attendance_expected" AS ${ATTENDANCE_EXPECTED_PER_SESSION}`);
   }
 }
