@@ -1,4 +1,5 @@
 /** Parsing and showing the date and time fields in the UI's own order (day/month/year, 24-hour). */
+import { ref, watch, type Ref } from 'vue';
 
 /** "30/03/2026", "30-3-2026", "30.03.2026" or ISO "2026-03-30" → "2026-03-30"; null if not a real date. */
 export function parseDateInput(text: string): string | null {
@@ -31,4 +32,35 @@ export function parseTimeInput(text: string): string | null {
   const m = match[2] === undefined ? 0 : Number(match[2]);
   if (h > 23 || m > 59) return null;
   return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
+}
+
+/**
+ * A text field for a value the user types in their own way (DateInput, TimeInput): `text` is what the field shows,
+ * `model` the parsed value ('' while the text is not one). A new model shows as `format` gives it unless the text
+ * already says it; typing parses and marks the field invalid (`invalidMessage` as its validity message) while the
+ * text is not empty and not a value; leaving the field shows the value in its canonical form.
+ */
+export function useParsedField(
+  model: Ref<string>,
+  parse: (text: string) => string | null,
+  format: (value: string) => string,
+  invalidMessage: () => string,
+) {
+  const text = ref(format(model.value));
+  const invalid = ref(false);
+  watch(model, (v) => {
+    if (v !== parse(text.value)) text.value = format(v);
+  });
+  function onInput(e: Event) {
+    const input = e.target as HTMLInputElement;
+    text.value = input.value;
+    const value = parse(text.value);
+    invalid.value = text.value.trim() !== '' && value === null;
+    input.setCustomValidity(invalid.value ? invalidMessage() : '');
+    model.value = value ?? '';
+  }
+  function onBlur() {
+    if (model.value) text.value = format(model.value);
+  }
+  return { text, invalid, onInput, onBlur };
 }
