@@ -1,4 +1,4 @@
-import { shallowRef } from 'vue';
+import { ref, shallowRef } from 'vue';
 import { useAction } from './use-async';
 
 /**
@@ -35,4 +35,30 @@ export function useImportSteps<I, R>(
   }
 
   return { checking, importing, preview, result, check, commit, reset };
+}
+
+/**
+ * The file an import reads, from a file input (`pick` on its change): a new file makes the preview stale (`changed`),
+ * and one over `maxBytes` is refused in words (`tooLarge`) in `error`, where the page puts its other problems with the
+ * source too. `clear` forgets the file and empties the input it came from.
+ */
+export function useImportFile(maxBytes: number, tooLarge: () => string, changed: () => void) {
+  const file = ref<File | null>(null);
+  let input: HTMLInputElement | null = null;
+  const error = ref<string | null>(null);
+
+  function pick(ev: Event) {
+    input = ev.target as HTMLInputElement;
+    const f = input.files?.[0] ?? null;
+    changed();
+    error.value = f && f.size > maxBytes ? tooLarge() : null;
+    file.value = f;
+  }
+
+  function clear() {
+    file.value = null;
+    if (input) input.value = '';
+  }
+
+  return { file, error, pick, clear };
 }
