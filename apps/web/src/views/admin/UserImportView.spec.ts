@@ -105,6 +105,23 @@ describe('UserImportView', () => {
     expect(w.find('[data-testid="import-run"]').exists()).toBe(false);
   });
 
+  it('asks for a file or lines when there is neither, and checks the lines pasted afterwards', async () => {
+    setAccessToken('tok');
+    const calls = stubImport([report([row(2, 'a@example.com')], true)]);
+    const w = mountView();
+    await w.find('form').trigger('submit');
+    await flushPromises();
+    expect(calls).toEqual([]);
+    expect(w.find('[role="alert"]').text()).toContain('Choose a file or paste some lines first');
+
+    await w.find('#imp-text').setValue('email,full name,role,student number\na@example.com,A,student,\n');
+    expect(w.find('[role="alert"]').exists()).toBe(false);
+    await w.find('form').trigger('submit');
+    await flushPromises();
+    expect(calls).toHaveLength(1);
+    expect(w.find('[data-testid="import-summary"]').text()).toContain('1 rows: 1 ready, 0 with errors');
+  });
+
   it('imports a clean file for real and shows each one-time password', async () => {
     const rows = [row(2, 'a@example.com'), row(3, 'b@example.com')];
     const calls = stubImport([
