@@ -325,10 +325,19 @@ describe('attendance tallies: kept by the triggers, equal to attendance_expected
     // The comparison sees drift: a write the triggers do not see (one disabled) is reported.
     await q(`ALTER TABLE attendance_records DISABLE TRIGGER attendance_records_tallies_update`);
     try {
-      await q(
-        `UPDATE attendance_records r SET status = CASE WHEN r.status = 'absent' THEN 'present' ELSE 'absent' END
-          WHERE r.session_id = (SELECT session_id FROM attendance_closed_rows ORDER BY session_id LIMIT 1)`,
+      // One counted record of a closed session (ids are random: not just the first closed session, which may have
+      // no record at all and would change nothing).
+      const [{ n: changed }] = await q(
+        `WITH changed AS (
+           UPDATE attendance_records r SET status = CASE WHEN r.status = 'absent' THEN 'present' ELSE 'absent' END
+             FROM (SELECT c.session_id, c.student_id FROM attendance_closed_rows c
+                     JOIN attendance_records a ON a.session_id = c.session_id AND a.student_id = c.student_id
+                    ORDER BY c.session_id, c.student_id LIMIT 1) one
+            WHERE r.session_id = one.session_id AND r.student_id = one.student_id
+           RETURNING r.id)
+         SELECT count(*)::int AS n FROM changed`,
       );
+      expect(changed).toBe(1);
       const drift = await differences();
       expect(drift['closed rows']).toBeGreaterThan(0);
       expect(drift['student tallies']).toBeGreaterThan(0);
