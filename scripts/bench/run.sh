@@ -18,7 +18,7 @@
 #   live-page      scripts/bench/live-page.mjs: the teacher's live page in Chromium with 1,000 enrolled and 500 check-ins
 #                  within 5 s: long tasks (count, over 100 ms, longest) while drawing and during the burst (also builds
 #                  the web app; not run by default)
-# Without a name, all of them. Installs what it needs (system packages via the project's installer, node modules if
+# Without a name: checkin, checkin-burst and reports. Installs what it needs (system packages via the project's installer, node modules if
 # missing), builds the production API, starts a private PostgreSQL + Redis for `checkin` and stops everything.
 #   BENCH_RATE=600 BENCH_SKIP=pglite,sockets pnpm bench checkin      (see bench.mjs for every knob)
 #   BENCH_NO_BUILD=1 pnpm bench reports                               (reuse apps/api/dist)
